@@ -1,0 +1,36 @@
+/* fedcert_limits.h: every bound the program keeps, in one place.
+ *
+ * A limit that a user may need to change is also a command-line flag; the
+ * constant here is then its default and its range.
+ */
+#ifndef FEDCERT_LIMITS_H
+#define FEDCERT_LIMITS_H
+
+#define FEDCERT_VERSION "0.1.0"
+
+/* Targets CSV. */
+#define FC_CSV_READ_CHUNK 16384     /* bytes read from the file at a time */
+#define FC_CSV_FIELD_MAX 1024       /* a longer field is a bad row, not a crash */
+#define FC_CSV_RAW_MAX 256          /* bytes of a bad row kept as evidence */
+#define FC_DNS_NAME_MAX 253         /* RFC 1035, without the trailing dot */
+#define FC_DNS_LABEL_MAX 63
+#define FC_DEFAULT_PORT 5061
+#define FC_CSV_QUOTE_MAX 64         /* bytes of a bad value quoted in a reason */
+
+/* Scanner. */
+#define FC_CONCURRENCY_DEFAULT 256
+#define FC_CONCURRENCY_MAX 100000
+#define FC_TIMEOUT_DEFAULT_S 10     /* connect, and separately handshake */
+#define FC_TIMEOUT_MAX_S 3600
+#define FC_CHAIN_MAX 32             /* certificates of one chain stored */
+#define FC_ADDRS_PER_HOST_MAX 32    /* addresses probed for one host name */
+#define FC_TLS_READ_BUF 16384       /* bytes handed to OpenSSL at a time */
+#define FC_REASON_MAX 256           /* library reason strings */
+#define FC_FLUSH_INTERVAL_MS 100    /* the writer commits at least this often */
+
+/* Store. */
+#define FC_BATCH_MAX 500            /* writes per transaction */
+#define FC_BUSY_TIMEOUT_MS 5000
+#define FC_STORE_ERRMSG_MAX 512     /* bytes of one store error message */
+
+#endif

@@ -1,0 +1,43 @@
+/* escape.h: output escaping, private to report/.
+ *
+ * Everything a certificate or a peer sent us is untrusted: a subject can hold
+ * an ESC sequence that recolours (or retitles, or types into) the terminal,
+ * and a cell that starts with '=' is a formula to a spreadsheet. Renderers
+ * pass every such string through here, at the one place they write it.
+ *
+ * A byte that is shown escaped becomes the four characters \xNN (uppercase
+ * hex). Valid UTF-8 is kept; a byte that is not part of valid UTF-8
+ * (stray continuation, overlong form, surrogate, beyond U+10FFFF, truncated
+ * sequence) is escaped on its own.
+ */
+#ifndef FEDCERT_REPORT_ESCAPE_H
+#define FEDCERT_REPORT_ESCAPE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Writes s for a terminal: C0 controls (0x00-0x1F, newline and tab too),
+ * DEL, the C1 controls U+0080-U+009F (which some terminals honour as CSI,
+ * OSC, ...) and invalid UTF-8 are escaped. NULL writes nothing. Write
+ * errors are left on out's error indicator. */
+void esc_text(FILE *out, const char *s);
+
+/* A growable byte buffer; data is owned by the buffer and freed with
+ * esc_buf_free(). Zero-initialise before first use. */
+struct esc_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void esc_buf_free(struct esc_buf *b);
+
+/* Replaces b's content with s made safe as one spreadsheet cell: C0
+ * controls other than TAB, LF and CR (which CSV quoting carries), DEL and
+ * invalid UTF-8 are escaped; then a cell that starts with '=', '+', '-', '@',
+ * TAB or CR gets a leading apostrophe so that no spreadsheet evaluates it.
+ * NULL is the empty cell. Quoting is left to the CSV writer. Returns 0, or
+ * -1 when memory ran out (b then holds no cell). */
+int esc_csv_cell(struct esc_buf *b, const char *s);
+
+#endif

@@ -1,0 +1,428 @@
+/* probe.c: one TLS handshake with one endpoint, over memory BIOs on libuv.
+ *
+ * A probe walks PROBE_CONNECTING -> PROBE_HANDSHAKING -> PROBE_DONE. Every
+ * way out, success or failure, goes through probe_finish(), which records
+ * the result once; the handles are then closed and the probe frees itself
+ * in the last close callback.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "scan_int.h"
+
+enum probe_state { PROBE_CONNECTING, PROBE_HANDSHAKING, PROBE_DONE };
+
+struct probe {
+	uv_tcp_t tcp;
+	uv_timer_t timer;
+	uv_connect_t connect_req;
+	struct scan *scan;
+	struct endpoint *ep;
+	struct probe *prev, *next; /* scan->probes, for an interrupt */
+	enum probe_state state;
+	SSL *ssl;
+	BIO *rbio, *wbio; /* owned by ssl */
+	int handles_open;
+	uint64_t t_start, t_connected; /* uv_hrtime(), ns */
+	int64_t started_ms;
+	double connect_ms, handshake_ms;
+	size_t bytes_in;
+	const char *error_kind; /* static string; NULL: success */
+	char error_reason[FC_REASON_MAX];
+	char rbuf[FC_TLS_READ_BUF];
+};
+
+/* A write in flight owns a copy of what OpenSSL produced. */
+struct probe_write {
+	uv_write_t req;
+	char data[];
+};
+
+static void probe_finish(struct probe *p, const char *kind, const char *fmt,
+			 ...) __attribute__((format(printf, 3, 4)));
+
+static int64_t probe_now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+static double probe_elapsed_ms(uint64_t since)
+{
+	return (double)(uv_hrtime() - since) / 1e6;
+}
+
+static void probe_on_close(uv_handle_t *h)
+{
+	struct probe *p = h->data;
+
+	if (--p->handles_open > 0)
+		return;
+	SSL_free(p->ssl);
+	free(p);
+}
+
+static void probe_unlink(struct probe *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		p->scan->probes = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	p->prev = p->next = NULL;
+}
+
+static void probe_close(struct probe *p)
+{
+	p->state = PROBE_DONE;
+	probe_unlink(p);
+	uv_close((uv_handle_t *)&p->timer, probe_on_close);
+	uv_close((uv_handle_t *)&p->tcp, probe_on_close);
+}
+
+/* DER copies of the presented chain, leaf first. OpenSSL keeps the chain on
+ * the session as soon as the server's Certificate message is processed, so
+ * it is there even when the handshake fails after it (a server that then
+ * demands a client certificate, an alert). */
+static size_t probe_take_chain(struct probe *p, struct store_der *chain,
+			       unsigned char **bufs)
+{
+	STACK_OF(X509) *sk = p->ssl ? SSL_get_peer_cert_chain(p->ssl) : NULL;
+	int i, n = sk ? sk_X509_num(sk) : 0;
+	size_t count = 0;
+
+	for (i = 0; i < n && count < FC_CHAIN_MAX; i++) {
+		unsigned char *der = NULL;
+		int len = i2d_X509(sk_X509_value(sk, i), &der);
+
+		if (len <= 0)
+			continue;
+		bufs[count] = der;
+		chain[count].der = der;
+		chain[count].len = (size_t)len;
+		count++;
+	}
+	return count;
+}
+
+static void probe_record(struct probe *p)
+{
+	struct store_der chain[FC_CHAIN_MAX];
+	unsigned char *bufs[FC_CHAIN_MAX];
+	struct store_probe r = { 0 };
+	size_t i;
+
+	r.address = p->ep->address;
+	r.port = p->ep->port;
+	r.sni = p->ep->sni;
+	r.started_ms = p->started_ms;
+	r.connect_ms = p->connect_ms;
+	r.handshake_ms = p->handshake_ms;
+	r.error_kind = p->error_kind;
+	r.error_reason = p->error_kind ? p->error_reason : NULL;
+	r.verify_code = -1;
+	r.chain_len = probe_take_chain(p, chain, bufs);
+	r.chain = chain;
+	if (p->ssl && p->state == PROBE_HANDSHAKING && SSL_is_init_finished(p->ssl)) {
+		r.tls_version = SSL_get_version(p->ssl);
+		r.cipher = SSL_get_cipher_name(p->ssl);
+	}
+	if (r.chain_len > 0) {
+		r.verify_code = SSL_get_verify_result(p->ssl);
+		r.verify_reason = X509_verify_cert_error_string(r.verify_code);
+	}
+	scan_probe_done(p->scan, p->ep, &r);
+	for (i = 0; i < r.chain_len; i++)
+		OPENSSL_free(bufs[i]);
+}
+
+/* The one exit: records the result, then closes. kind NULL is success. */
+static void probe_finish(struct probe *p, const char *kind, const char *fmt,
+			 ...)
+{
+	va_list ap;
+
+	if (p->state == PROBE_DONE)
+		return;
+	p->error_kind = kind;
+	if (kind && fmt) {
+		va_start(ap, fmt);
+		vsnprintf(p->error_reason, sizeof(p->error_reason), fmt, ap);
+		va_end(ap);
+	}
+	if (p->state == PROBE_HANDSHAKING)
+		p->handshake_ms = probe_elapsed_ms(p->t_connected);
+	probe_record(p);
+	/* A courtesy close_notify; the peer's answer does not matter. */
+	if (kind == NULL && SSL_shutdown(p->ssl) >= 0) {
+		char buf[256];
+		int n = BIO_read(p->wbio, buf, sizeof(buf));
+
+		if (n > 0) {
+			uv_buf_t b = uv_buf_init(buf, (unsigned)n);
+
+			uv_try_write((uv_stream_t *)&p->tcp, &b, 1);
+		}
+	}
+	ERR_clear_error();
+	probe_close(p);
+	p->scan->inflight--;
+	scan_pump(p->scan);
+}
+
+static void probe_on_write(uv_write_t *req, int status)
+{
+	struct probe_write *w = container_of(req, struct probe_write, req);
+	struct probe *p = req->handle->data;
+
+	free(w);
+	if (status < 0 && status != UV_ECANCELED && p->state != PROBE_DONE)
+		probe_finish(p, status == UV_ECONNRESET ? "reset" : "io_error",
+			     "write: %s", uv_strerror(status));
+}
+
+/* Sends whatever OpenSSL queued in its write BIO. */
+static int probe_flush(struct probe *p)
+{
+	size_t pending = BIO_ctrl_pending(p->wbio);
+	struct probe_write *w;
+	uv_buf_t b;
+	int rc;
+
+	if (pending == 0)
+		return 0;
+	w = malloc(sizeof(*w) + pending);
+	if (w == NULL) {
+		probe_finish(p, "local_error", "out of memory");
+		return -1;
+	}
+	if (BIO_read(p->wbio, w->data, (int)pending) != (int)pending) {
+		free(w);
+		probe_finish(p, "local_error", "short read from the TLS write buffer");
+		return -1;
+	}
+	b = uv_buf_init(w->data, (unsigned)pending);
+	rc = uv_write(&w->req, (uv_stream_t *)&p->tcp, &b, 1, probe_on_write);
+	if (rc < 0) {
+		free(w);
+		probe_finish(p, "io_error", "write: %s", uv_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Names what OpenSSL's error queue says went wrong. */
+static void probe_tls_failed(struct probe *p, int sslerr)
+{
+	unsigned long e = ERR_peek_last_error();
+	int reason = ERR_GET_REASON(e);
+	char buf[FC_REASON_MAX];
+
+	if (e == 0) {
+		if (sslerr == SSL_ERROR_SYSCALL || sslerr == SSL_ERROR_ZERO_RETURN)
+			probe_finish(p, "closed", "the peer closed the connection during the handshake");
+		else
+			probe_finish(p, "tls_error", "handshake failed (SSL error %d)", sslerr);
+		return;
+	}
+	ERR_error_string_n(e, buf, sizeof(buf));
+	if (ERR_GET_LIB(e) == ERR_LIB_SSL && reason >= SSL_AD_REASON_OFFSET &&
+	    reason < SSL_AD_REASON_OFFSET + 256) {
+		int alert = reason - SSL_AD_REASON_OFFSET;
+
+		probe_finish(p, "tls_alert", "%s (alert %d)",
+			     SSL_alert_desc_string_long(alert), alert);
+		return;
+	}
+	if (ERR_GET_LIB(e) == ERR_LIB_SSL &&
+	    (reason == SSL_R_WRONG_VERSION_NUMBER ||
+	     reason == SSL_R_PACKET_LENGTH_TOO_LONG ||
+	     reason == SSL_R_UNKNOWN_PROTOCOL || reason == SSL_R_HTTP_REQUEST ||
+	     reason == SSL_R_HTTPS_PROXY_REQUEST)) {
+		probe_finish(p, "not_tls", "the peer does not speak TLS: %s", buf);
+		return;
+	}
+	probe_finish(p, "tls_error", "%s", buf);
+}
+
+static void probe_handshake(struct probe *p)
+{
+	int rc = SSL_do_handshake(p->ssl);
+	int sslerr = rc == 1 ? SSL_ERROR_NONE : SSL_get_error(p->ssl, rc);
+
+	if (sslerr == SSL_ERROR_NONE || sslerr == SSL_ERROR_WANT_READ) {
+		if (probe_flush(p) != 0)
+			return;
+		if (sslerr == SSL_ERROR_NONE)
+			probe_finish(p, NULL, NULL);
+		return;
+	}
+	/* An alert we send on failure is not worth waiting for. */
+	probe_tls_failed(p, sslerr);
+}
+
+static void probe_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct probe *p = h->data;
+
+	(void)suggested;
+	*buf = uv_buf_init(p->rbuf, sizeof(p->rbuf));
+}
+
+static void probe_on_read(uv_stream_t *stream, ssize_t nread,
+			  const uv_buf_t *buf)
+{
+	struct probe *p = stream->data;
+
+	if (p->state == PROBE_DONE || nread == 0)
+		return;
+	if (nread == UV_EOF) {
+		if (p->bytes_in == 0)
+			probe_finish(p, "closed", "the peer closed the connection without answering");
+		else
+			probe_finish(p, "closed", "the peer closed the connection during the handshake");
+		return;
+	}
+	if (nread < 0) {
+		probe_finish(p, nread == UV_ECONNRESET ? "reset" : "io_error",
+			     "read: %s", uv_strerror((int)nread));
+		return;
+	}
+	p->bytes_in += (size_t)nread;
+	if (BIO_write(p->rbio, buf->base, (int)nread) != (int)nread) {
+		probe_finish(p, "local_error", "cannot buffer the peer's data");
+		return;
+	}
+	probe_handshake(p);
+}
+
+static void probe_on_timeout(uv_timer_t *t)
+{
+	struct probe *p = t->data;
+
+	if (p->state == PROBE_CONNECTING)
+		probe_finish(p, "timeout", "connect timed out after %u s",
+			     p->scan->opts->timeout_s);
+	else
+		probe_finish(p, "timeout", "handshake timed out after %u s (%zu bytes received)",
+			     p->scan->opts->timeout_s, p->bytes_in);
+}
+
+static int probe_tls_begin(struct probe *p)
+{
+	p->ssl = SSL_new(p->scan->ctx);
+	p->rbio = BIO_new(BIO_s_mem());
+	p->wbio = BIO_new(BIO_s_mem());
+	if (p->ssl == NULL || p->rbio == NULL || p->wbio == NULL) {
+		BIO_free(p->rbio);
+		BIO_free(p->wbio);
+		return -1;
+	}
+	SSL_set_bio(p->ssl, p->rbio, p->wbio);
+	/* An empty read buffer means "wait", not "end of file". */
+	BIO_set_mem_eof_return(p->rbio, -1);
+	BIO_set_mem_eof_return(p->wbio, -1);
+	if (p->ep->sni && !SSL_set_tlsext_host_name(p->ssl, p->ep->sni))
+		return -1;
+	SSL_set_connect_state(p->ssl);
+	return 0;
+}
+
+static void probe_on_connect(uv_connect_t *req, int status)
+{
+	struct probe *p = req->data;
+	int rc;
+
+	if (p->state == PROBE_DONE)
+		return;
+	if (status < 0) {
+		const char *kind = status == UV_ECONNREFUSED ? "refused" :
+				   status == UV_ETIMEDOUT    ? "timeout" :
+				   status == UV_ENETUNREACH ||
+						   status == UV_EHOSTUNREACH ?
+								"unreachable" :
+								"connect_error";
+
+		probe_finish(p, kind, "connect: %s", uv_strerror(status));
+		return;
+	}
+	p->connect_ms = probe_elapsed_ms(p->t_start);
+	p->t_connected = uv_hrtime();
+	p->state = PROBE_HANDSHAKING;
+	uv_timer_start(&p->timer, probe_on_timeout,
+		       (uint64_t)p->scan->opts->timeout_s * 1000, 0);
+	if (probe_tls_begin(p) != 0) {
+		probe_finish(p, "local_error", "cannot create a TLS session");
+		return;
+	}
+	rc = uv_read_start((uv_stream_t *)&p->tcp, probe_alloc, probe_on_read);
+	if (rc < 0) {
+		probe_finish(p, "io_error", "read: %s", uv_strerror(rc));
+		return;
+	}
+	probe_handshake(p);
+}
+
+static int probe_sockaddr(const struct endpoint *ep,
+			  struct sockaddr_storage *sa)
+{
+	if (strchr(ep->address, ':'))
+		return uv_ip6_addr(ep->address, ep->port,
+				   (struct sockaddr_in6 *)sa);
+	return uv_ip4_addr(ep->address, ep->port, (struct sockaddr_in *)sa);
+}
+
+int probe_start(struct scan *s, struct endpoint *ep)
+{
+	struct probe *p = calloc(1, sizeof(*p));
+	struct sockaddr_storage sa;
+	int rc;
+
+	if (p == NULL)
+		return -1;
+	p->scan = s;
+	p->ep = ep;
+	p->state = PROBE_CONNECTING;
+	p->connect_ms = p->handshake_ms = -1;
+	p->started_ms = probe_now_ms();
+	p->t_start = uv_hrtime();
+	uv_tcp_init(&s->loop, &p->tcp);
+	uv_timer_init(&s->loop, &p->timer);
+	p->tcp.data = p->timer.data = p->connect_req.data = p;
+	p->handles_open = 2;
+	p->next = s->probes;
+	if (s->probes)
+		s->probes->prev = p;
+	s->probes = p;
+	s->inflight++;
+	uv_timer_start(&p->timer, probe_on_timeout,
+		       (uint64_t)s->opts->timeout_s * 1000, 0);
+	rc = probe_sockaddr(ep, &sa);
+	if (rc == 0)
+		rc = uv_tcp_connect(&p->connect_req, &p->tcp,
+				    (const struct sockaddr *)&sa,
+				    probe_on_connect);
+	if (rc < 0)
+		probe_finish(p, "connect_error", "connect: %s", uv_strerror(rc));
+	return 0;
+}
+
+void probe_abandon_all(struct scan *s)
+{
+	while (s->probes) {
+		struct probe *p = s->probes;
+
+		probe_close(p);
+		s->inflight--;
+	}
+}

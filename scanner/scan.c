@@ -1,0 +1,398 @@
+/* scan.c: the scan's loop. Reads rows only while there is room in the
+ * window, does each endpoint's work once, and records everything.
+ *
+ * The window: probes in flight + endpoints queued + lookups in flight stay
+ * under --concurrency. That, not a big buffer, keeps memory flat however
+ * long the targets file is.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan_int.h"
+
+void scan_fail(struct scan *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->failed)
+		return;
+	s->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+}
+
+static int scan_is_stopping(const struct scan *s)
+{
+	return s->failed || s->interrupted;
+}
+
+static void endpoint_free(void *v)
+{
+	struct endpoint *ep = v;
+	size_t i;
+
+	for (i = 0; i < ep->nwaiters; i++)
+		free(ep->waiters[i].via);
+	free(ep->waiters);
+	free(ep->address);
+	free(ep->sni);
+	free(ep);
+}
+
+static int endpoint_add_waiter(struct endpoint *ep, int64_t target_id,
+			       const char *via)
+{
+	if (ep->nwaiters == ep->capwaiters) {
+		size_t cap = ep->capwaiters ? ep->capwaiters * 2 : 2;
+		struct waiter *w = realloc(ep->waiters, cap * sizeof(*w));
+
+		if (w == NULL)
+			return -1;
+		ep->waiters = w;
+		ep->capwaiters = cap;
+	}
+	ep->waiters[ep->nwaiters].target_id = target_id;
+	ep->waiters[ep->nwaiters].via = strdup(via);
+	if (ep->waiters[ep->nwaiters].via == NULL)
+		return -1;
+	ep->nwaiters++;
+	return 0;
+}
+
+static struct endpoint *endpoint_new(struct scan *s, const char *key,
+				     const char *address, int port,
+				     const char *sni)
+{
+	struct endpoint *ep = calloc(1, sizeof(*ep));
+
+	if (ep == NULL)
+		return NULL;
+	ep->state = ENDPOINT_QUEUED;
+	ep->address = strdup(address);
+	ep->port = port;
+	ep->sni = sni ? strdup(sni) : NULL;
+	if (ep->address == NULL || (sni && ep->sni == NULL) ||
+	    map_put(&s->endpoints, key, ep) != 0) {
+		endpoint_free(ep);
+		return NULL;
+	}
+	if (s->queue_tail)
+		s->queue_tail->next_queued = ep;
+	else
+		s->queue_head = ep;
+	s->queue_tail = ep;
+	s->queued++;
+	return ep;
+}
+
+void scan_want_endpoint(struct scan *s, int64_t target_id, const char *address,
+			int port, const char *sni, const char *via)
+{
+	char key[INET6_ADDRSTRLEN + FC_DNS_NAME_MAX + 16];
+	struct endpoint *ep;
+
+	snprintf(key, sizeof(key), "%s|%d|%s", address, port, sni ? sni : "");
+	ep = map_get(&s->endpoints, key);
+	if (ep == NULL && (ep = endpoint_new(s, key, address, port, sni)) == NULL) {
+		scan_fail(s, "out of memory");
+		return;
+	}
+	if (ep->state == ENDPOINT_STORED) {
+		if (store_target_probe_link(s->st, target_id, ep->probe_id, via) != 0)
+			scan_fail(s, "%s", store_errmsg(s->st));
+		return;
+	}
+	if (endpoint_add_waiter(ep, target_id, via) != 0)
+		scan_fail(s, "out of memory");
+}
+
+void scan_probe_done(struct scan *s, struct endpoint *ep,
+		     const struct store_probe *result)
+{
+	size_t i;
+
+	s->summary->probes++;
+	if (result->error_kind)
+		s->summary->probe_failures++;
+	if (store_probe_add(s->st, s->scan_id, result, &ep->probe_id) != 0) {
+		scan_fail(s, "%s", store_errmsg(s->st));
+		return;
+	}
+	ep->state = ENDPOINT_STORED;
+	for (i = 0; i < ep->nwaiters; i++) {
+		if (store_target_probe_link(s->st, ep->waiters[i].target_id,
+					    ep->probe_id, ep->waiters[i].via) != 0) {
+			scan_fail(s, "%s", store_errmsg(s->st));
+			break;
+		}
+	}
+	for (i = 0; i < ep->nwaiters; i++)
+		free(ep->waiters[i].via);
+	free(ep->waiters);
+	ep->waiters = NULL;
+	ep->nwaiters = ep->capwaiters = 0;
+}
+
+static void scan_handle_row(struct scan *s, const struct target_row *row)
+{
+	struct store_target t;
+	int64_t target_id;
+
+	if (row->is_error) {
+		s->summary->input_errors++;
+		fprintf(stderr, "%s:%ld: %s\n", s->opts->input, row->line,
+			row->reason);
+		if (store_input_error_add(s->st, s->scan_id, row->line,
+					  row->reason, row->raw) != 0)
+			scan_fail(s, "%s", store_errmsg(s->st));
+		return;
+	}
+	t.line = row->line;
+	t.domain = row->domain;
+	t.type = target_type_name(row->type);
+	t.port = row->port;
+	if (store_target_add(s->st, s->scan_id, &t, &target_id) != 0) {
+		scan_fail(s, "%s", store_errmsg(s->st));
+		return;
+	}
+	s->summary->targets++;
+	if (row->type != TARGET_DIR) {
+		if (store_target_set_error(s->st, target_id, "srv_unsupported",
+					   "SRV lookup not available yet") != 0)
+			scan_fail(s, "%s", store_errmsg(s->st));
+	} else if (row->is_literal) {
+		scan_want_endpoint(s, target_id, row->domain, row->port, NULL,
+				   row->domain);
+	} else {
+		resolve_target(s, target_id, row->domain, row->port);
+	}
+}
+
+static int scan_has_room(const struct scan *s)
+{
+	return s->inflight + s->queued + s->resolving < s->opts->concurrency;
+}
+
+static void scan_start_queued(struct scan *s)
+{
+	while (s->queue_head && s->inflight < s->opts->concurrency &&
+	       !scan_is_stopping(s)) {
+		struct endpoint *ep = s->queue_head;
+
+		s->queue_head = ep->next_queued;
+		if (s->queue_head == NULL)
+			s->queue_tail = NULL;
+		ep->next_queued = NULL;
+		s->queued--;
+		ep->state = ENDPOINT_PROBING;
+		if (probe_start(s, ep) != 0)
+			scan_fail(s, "out of memory");
+	}
+}
+
+static void scan_read_rows(struct scan *s)
+{
+	struct target_row row;
+	char err[512];
+	int n, rc;
+
+	for (n = 0; n < SCAN_ROWS_PER_TURN && !s->eof && !scan_is_stopping(s) &&
+		    scan_has_room(s);
+	     n++) {
+		rc = targets_next(s->reader, &row, err, sizeof(err));
+		if (rc == 0) {
+			s->eof = 1;
+		} else if (rc < 0) {
+			scan_fail(s, "%s", err);
+		} else {
+			scan_handle_row(s, &row);
+			scan_start_queued(s);
+		}
+	}
+}
+
+static void scan_on_idle(uv_idle_t *h);
+
+static void scan_on_close(uv_handle_t *h)
+{
+	(void)h;
+}
+
+/* Everything is accounted for: let the loop end. */
+static void scan_maybe_end(struct scan *s)
+{
+	if (s->closing)
+		return;
+	if (scan_is_stopping(s)) {
+		/* What was queued is not probed; what was stored stays. */
+		s->queue_head = s->queue_tail = NULL;
+		s->queued = 0;
+	} else if (!s->eof || s->queued > 0) {
+		return;
+	}
+	if (s->inflight > 0 || s->resolving > 0)
+		return;
+	s->closing = 1;
+	uv_close((uv_handle_t *)&s->flush_timer, scan_on_close);
+	uv_close((uv_handle_t *)&s->pump_idle, scan_on_close);
+	uv_close((uv_handle_t *)&s->sigint, scan_on_close);
+	uv_close((uv_handle_t *)&s->sigterm, scan_on_close);
+}
+
+static void scan_on_idle(uv_idle_t *h)
+{
+	scan_pump(container_of(h, struct scan, pump_idle));
+}
+
+void scan_pump(struct scan *s)
+{
+	if (s->pumping) {
+		s->pump_again = 1;
+		return;
+	}
+	s->pumping = 1;
+	/* On a failure or an interrupt, what is in flight is abandoned;
+	 * what was stored stays. */
+	if (scan_is_stopping(s))
+		probe_abandon_all(s);
+	do {
+		s->pump_again = 0;
+		scan_start_queued(s);
+		scan_read_rows(s);
+	} while (s->pump_again);
+	s->pumping = 0;
+	if (!s->closing) {
+		/* More rows and room: come back on the next turn of the loop,
+		 * after the probes in flight had their say. */
+		if (!s->eof && !scan_is_stopping(s) && scan_has_room(s))
+			uv_idle_start(&s->pump_idle, scan_on_idle);
+		else
+			uv_idle_stop(&s->pump_idle);
+	}
+	scan_maybe_end(s);
+}
+
+static void scan_on_flush(uv_timer_t *t)
+{
+	struct scan *s = container_of(t, struct scan, flush_timer);
+
+	if (store_flush(s->st) != 0)
+		scan_fail(s, "%s", store_errmsg(s->st));
+	if (s->failed)
+		scan_pump(s);
+}
+
+/* Ctrl-C or SIGTERM: stop reading, abandon what is in flight, keep what is
+ * stored, and mark the scan interrupted. */
+static void scan_on_signal(uv_signal_t *h, int signum)
+{
+	struct scan *s = h->data;
+
+	if (s->interrupted)
+		return;
+	fprintf(stderr, "fedcert: %s, stopping\n",
+		signum == SIGINT ? "interrupted" : "terminated");
+	s->interrupted = 1;
+	scan_pump(s);
+}
+
+static void scan_options_text(const struct scan_options *o, char *buf,
+			      size_t len)
+{
+	snprintf(buf, len, "timeout=%u concurrency=%u ca-file=%s ca-path=%s",
+		 o->timeout_s, o->concurrency, o->ca_file ? o->ca_file : "",
+		 o->ca_path ? o->ca_path : "");
+}
+
+static int scan_loop_init(struct scan *s)
+{
+	if (uv_loop_init(&s->loop) != 0)
+		return -1;
+	uv_timer_init(&s->loop, &s->flush_timer);
+	uv_idle_init(&s->loop, &s->pump_idle);
+	uv_signal_init(&s->loop, &s->sigint);
+	uv_signal_init(&s->loop, &s->sigterm);
+	s->sigint.data = s->sigterm.data = s;
+	uv_timer_start(&s->flush_timer, scan_on_flush, FC_FLUSH_INTERVAL_MS,
+		       FC_FLUSH_INTERVAL_MS);
+	uv_signal_start(&s->sigint, scan_on_signal, SIGINT);
+	uv_signal_start(&s->sigterm, scan_on_signal, SIGTERM);
+	/* Signals must not keep the loop alive on their own. */
+	uv_unref((uv_handle_t *)&s->sigint);
+	uv_unref((uv_handle_t *)&s->sigterm);
+	return 0;
+}
+
+int scan_run(const struct scan_options *opts, struct store *st,
+	     struct scan_summary *summary, char *err, size_t errlen)
+{
+	struct scan *s = calloc(1, sizeof(*s));
+	struct store_scan_info info;
+	char options[512];
+	int loop_ready = 0, rc = -1;
+
+	memset(summary, 0, sizeof(*summary));
+	if (s == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	s->opts = opts;
+	s->st = st;
+	s->summary = summary;
+	map_init(&s->endpoints);
+	map_init(&s->names);
+	s->reader = targets_open(opts->input, err, errlen);
+	if (s->reader == NULL)
+		goto out;
+	s->ctx = scan_tls_context(opts, err, errlen);
+	if (s->ctx == NULL)
+		goto out;
+	if (scan_loop_init(s) != 0) {
+		snprintf(err, errlen, "cannot start the event loop");
+		goto out;
+	}
+	loop_ready = 1;
+	scan_options_text(opts, options, sizeof(options));
+	info.input = opts->input;
+	info.options = options;
+	info.version = FEDCERT_VERSION;
+	if (store_scan_begin(st, &info, &s->scan_id) != 0) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		goto out;
+	}
+	summary->scan_id = s->scan_id;
+	scan_pump(s);
+	uv_run(&s->loop, UV_RUN_DEFAULT);
+	if (store_scan_finish(st, s->scan_id,
+			      s->failed ? "failed" :
+			      s->interrupted ? "interrupted" : "done") != 0 &&
+	    !s->failed)
+		scan_fail(s, "%s", store_errmsg(st));
+	if (s->failed)
+		snprintf(err, errlen, "%s", s->err);
+	else
+		rc = 0;
+out:
+	if (s && loop_ready) {
+		if (!s->closing) {
+			uv_close((uv_handle_t *)&s->flush_timer, NULL);
+			uv_close((uv_handle_t *)&s->pump_idle, NULL);
+			uv_close((uv_handle_t *)&s->sigint, NULL);
+			uv_close((uv_handle_t *)&s->sigterm, NULL);
+		}
+		uv_run(&s->loop, UV_RUN_DEFAULT);
+		uv_loop_close(&s->loop);
+	}
+	if (s) {
+		map_destroy(&s->endpoints, endpoint_free);
+		map_destroy(&s->names, resolve_free);
+		SSL_CTX_free(s->ctx);
+		targets_close(s->reader);
+		free(s);
+	}
+	return rc;
+}

@@ -1,0 +1,81 @@
+/* scanner.h: reads targets, probes them on one libuv loop, records facts.
+ *
+ * The scanner never judges what it sees; it stores it through store.h.
+ */
+#ifndef FEDCERT_SCANNER_H
+#define FEDCERT_SCANNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* ---- Targets CSV ------------------------------------------------------ */
+
+enum target_type {
+	TARGET_FED,    /* SRV _sipfederationtls._tcp.<domain> */
+	TARGET_SIP,    /* SRV _sip._tls.<domain> */
+	TARGET_SIPINT, /* SRV _sipinternaltls._tcp.<domain> */
+	TARGET_DIR     /* host (name, IPv4 or IPv6 literal) and port */
+};
+
+/* "FED", "SIP", "SIPINT", "DIR". */
+const char *target_type_name(enum target_type type);
+
+/* One valid row, or one bad row. Strings are owned by the reader and valid
+ * until the next targets_next() call. */
+struct target_row {
+	long line;       /* 1-based line of the file where the row starts */
+	int is_error;    /* 1: a bad row; reason and raw are set */
+	enum target_type type;
+	char *domain;    /* lowercased, without brackets or trailing dot */
+	int port;        /* FC_DEFAULT_PORT when the field was empty */
+	int is_literal;  /* 1: domain is an IPv4 or IPv6 address literal */
+	char *reason;    /* bad row: "unknown type \"FEDX\"" */
+	char *raw;       /* bad row: its fields joined by commas, truncated */
+};
+
+struct targets_reader;
+
+/* Opens path and reads up to and including the header row. Fails (NULL,
+ * message in err naming the file) when the file is missing or unreadable,
+ * or its first non-blank row is not a Domain,Type,Port header. Free with
+ * targets_close(). */
+struct targets_reader *targets_open(const char *path, char *err,
+				    size_t errlen);
+
+/* Reads the next row: 1 when *row holds a row (valid or bad), 0 at the end
+ * of the file, -1 on a read error (message in err). Memory stays bounded
+ * whatever the file's size. */
+int targets_next(struct targets_reader *r, struct target_row *row, char *err,
+		 size_t errlen);
+
+void targets_close(struct targets_reader *r);
+
+/* ---- Scan ------------------------------------------------------------- */
+
+struct scan_options {
+	const char *input;      /* targets CSV */
+	const char *ca_file;    /* NULL: system default trust store */
+	const char *ca_path;
+	unsigned timeout_s;     /* connect, and separately handshake */
+	unsigned concurrency;   /* endpoints in flight at most */
+	int quiet;              /* no progress or summary on stderr */
+};
+
+struct scan_summary {
+	int64_t scan_id;
+	long targets;        /* valid rows */
+	long input_errors;   /* bad rows */
+	long probes;         /* handshakes attempted (unique endpoints) */
+	long probe_failures; /* probes that ended with an error kind */
+};
+
+/* Runs one whole scan into st: records the scan, every row, every probe,
+ * and marks the scan done (or failed/interrupted). Returns 0 when the scan
+ * ran to its end (whatever the peers did), -1 when it could not (bad input
+ * file, trust store, database error); the message then is in err. */
+int scan_run(const struct scan_options *opts, struct store *st,
+	     struct scan_summary *summary, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,446 @@
+/* reader.c: the report's side of the store.
+ *
+ * Reads go through the same connection as the writer, so they would see a
+ * pending batch anyway; each reader still commits it first, so that what
+ * the report shows is also what is on disk.
+ *
+ * The readers prepare their statements per call rather than in
+ * store_open(): a report runs them a handful of times, and per-call
+ * statements let a callback start another walk without sharing state.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+static const char sql_targets[] =
+	"SELECT id, line, domain, type, port, error_kind, error_reason"
+	" FROM target WHERE scan_id = ?1 ORDER BY line, id";
+
+static const char sql_probes[] =
+	"SELECT p.id, e.address, e.port, e.sni, tp.via, p.started,"
+	" p.connect_ms, p.handshake_ms, p.error_kind, p.error_reason,"
+	" p.tls_version, p.cipher, p.verify_code, p.verify_reason"
+	" FROM target_probe tp"
+	" JOIN probe p ON p.id = tp.probe_id"
+	" JOIN endpoint e ON e.id = p.endpoint_id"
+	" WHERE tp.target_id = ?1"
+	" ORDER BY e.address, e.port, e.sni, p.id";
+
+static const char sql_chain[] =
+	"SELECT c.id, c.sha256, c.sha1, c.subject, c.issuer, c.serial,"
+	" c.not_before, c.not_after, c.sig_alg, c.key_type, c.key_bits,"
+	" c.x509_version, c.der"
+	" FROM chain_link l JOIN certificate c ON c.id = l.certificate_id"
+	" WHERE l.probe_id = ?1 ORDER BY l.position";
+
+/* The three statements of one store_each_target() walk. */
+struct target_walk {
+	struct store *st;
+	sqlite3_stmt *targets;
+	sqlite3_stmt *probes;
+	sqlite3_stmt *chain;
+};
+
+static int prepare(struct store *st, const char *sql, sqlite3_stmt **s)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) == SQLITE_OK)
+		return 0;
+	store_db_error(st, "cannot prepare a query");
+	return -1;
+}
+
+/* A malloc'd copy of a text column, NULL for SQL NULL; sets *oom when
+ * memory ran out. */
+static char *col_dup(sqlite3_stmt *s, int i, int *oom)
+{
+	const unsigned char *v;
+	char *copy;
+	int n;
+
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return NULL;
+	v = sqlite3_column_text(s, i);
+	n = sqlite3_column_bytes(s, i);
+	copy = v != NULL ? malloc((size_t)n + 1) : NULL;
+	if (copy == NULL) {
+		*oom = 1;
+		return NULL;
+	}
+	memcpy(copy, v, (size_t)n);
+	copy[n] = '\0';
+	return copy;
+}
+
+/* NULL (did not happen) reads back as the writer's "negative". */
+static double col_double_or_neg(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return -1.0;
+	return sqlite3_column_double(s, i);
+}
+
+static void copy_hex(sqlite3_stmt *s, int i, char *out, size_t len)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+
+	out[0] = '\0';
+	if (v != NULL)
+		strncat(out, (const char *)v, len - 1);
+}
+
+static void cert_row_free(struct store_cert_row *c)
+{
+	free(c->subject);
+	free(c->issuer);
+	free(c->serial);
+	free(c->not_before);
+	free(c->not_after);
+	free(c->sig_alg);
+	free(c->key_type);
+	free((void *)c->der); /* const for the callback, ours to free */
+}
+
+static void probe_row_free(struct store_probe_row *p)
+{
+	size_t i;
+
+	free(p->address);
+	free(p->sni);
+	free(p->via);
+	free(p->started);
+	free(p->error_kind);
+	free(p->error_reason);
+	free(p->tls_version);
+	free(p->cipher);
+	free(p->verify_reason);
+	for (i = 0; i < p->chain_len; i++)
+		cert_row_free(&p->chain[i]);
+	free(p->chain);
+}
+
+static void target_row_free(struct store_target_row *t)
+{
+	size_t i;
+
+	free(t->domain);
+	free(t->type);
+	free(t->error_kind);
+	free(t->error_reason);
+	for (i = 0; i < t->probe_count; i++)
+		probe_row_free(&t->probes[i]);
+	free(t->probes);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Makes room for one more of count items of size elem in arr (cap
+ * allocated), doubling. Returns the possibly moved array, or NULL with arr
+ * untouched. */
+static void *reserve_one(void *arr, size_t count, size_t *cap, size_t elem)
+{
+	size_t want = *cap != 0 ? *cap * 2 : 4;
+	void *bigger;
+
+	if (count < *cap)
+		return arr;
+	bigger = realloc(arr, want * elem);
+	if (bigger != NULL)
+		*cap = want;
+	return bigger;
+}
+
+static int fill_cert(sqlite3_stmt *s, struct store_cert_row *c)
+{
+	const void *der = sqlite3_column_blob(s, 12);
+	int der_len = sqlite3_column_bytes(s, 12);
+	unsigned char *copy = NULL;
+	int oom = 0;
+
+	c->id = sqlite3_column_int64(s, 0);
+	copy_hex(s, 1, c->sha256, sizeof(c->sha256));
+	copy_hex(s, 2, c->sha1, sizeof(c->sha1));
+	c->subject = col_dup(s, 3, &oom);
+	c->issuer = col_dup(s, 4, &oom);
+	c->serial = col_dup(s, 5, &oom);
+	c->not_before = col_dup(s, 6, &oom);
+	c->not_after = col_dup(s, 7, &oom);
+	c->sig_alg = col_dup(s, 8, &oom);
+	c->key_type = col_dup(s, 9, &oom);
+	c->key_bits = sqlite3_column_int(s, 10);     /* NULL reads as 0 */
+	c->x509_version = sqlite3_column_int(s, 11); /* likewise */
+	if (der != NULL && der_len > 0) {
+		copy = malloc((size_t)der_len);
+		if (copy == NULL)
+			oom = 1;
+		else
+			memcpy(copy, der, (size_t)der_len);
+	}
+	c->der = copy;
+	c->der_len = copy != NULL ? (size_t)der_len : 0;
+	return oom ? -1 : 0;
+}
+
+static int load_chain(struct target_walk *w, struct store_probe_row *p)
+{
+	sqlite3_stmt *s = w->chain;
+	struct store_cert_row *chain;
+	struct store_cert_row *c;
+	size_t cap = 0;
+	int step;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, p->id);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		chain = reserve_one(p->chain, p->chain_len, &cap, sizeof(*c));
+		if (chain == NULL)
+			goto oom;
+		p->chain = chain;
+		/* Counted before it is filled, zeroed: a half-filled row is
+		 * still freed by probe_row_free(). */
+		c = &p->chain[p->chain_len++];
+		memset(c, 0, sizeof(*c));
+		if (fill_cert(s, c) != 0)
+			goto oom;
+	}
+	if (step != SQLITE_DONE) {
+		store_db_error(w->st, "cannot read a chain");
+		return -1;
+	}
+	return 0;
+oom:
+	store_set_error(w->st, "out of memory reading a chain");
+	return -1;
+}
+
+static int fill_probe(sqlite3_stmt *s, struct store_probe_row *p)
+{
+	int oom = 0;
+
+	p->id = sqlite3_column_int64(s, 0);
+	p->address = col_dup(s, 1, &oom);
+	p->port = sqlite3_column_int(s, 2);
+	p->sni = col_dup(s, 3, &oom);
+	p->via = col_dup(s, 4, &oom);
+	p->started = col_dup(s, 5, &oom);
+	p->connect_ms = col_double_or_neg(s, 6);
+	p->handshake_ms = col_double_or_neg(s, 7);
+	p->error_kind = col_dup(s, 8, &oom);
+	p->error_reason = col_dup(s, 9, &oom);
+	p->tls_version = col_dup(s, 10, &oom);
+	p->cipher = col_dup(s, 11, &oom);
+	p->verify_code = sqlite3_column_type(s, 12) == SQLITE_NULL
+				 ? -1
+				 : (long)sqlite3_column_int64(s, 12);
+	p->verify_reason = col_dup(s, 13, &oom);
+	return oom ? -1 : 0;
+}
+
+static int load_probes(struct target_walk *w, struct store_target_row *t)
+{
+	sqlite3_stmt *s = w->probes;
+	struct store_probe_row *probes;
+	struct store_probe_row *p;
+	size_t cap = 0;
+	int step;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, t->id);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		probes = reserve_one(t->probes, t->probe_count, &cap,
+				     sizeof(*p));
+		if (probes == NULL) {
+			store_set_error(w->st, "out of memory reading a probe");
+			return -1;
+		}
+		t->probes = probes;
+		p = &t->probes[t->probe_count++]; /* as in load_chain() */
+		memset(p, 0, sizeof(*p));
+		if (fill_probe(s, p) != 0) {
+			store_set_error(w->st, "out of memory reading a probe");
+			return -1;
+		}
+		if (load_chain(w, p) != 0)
+			return -1;
+	}
+	if (step != SQLITE_DONE) {
+		store_db_error(w->st, "cannot read the probes");
+		return -1;
+	}
+	return 0;
+}
+
+static int load_target(struct target_walk *w, struct store_target_row *t)
+{
+	sqlite3_stmt *s = w->targets;
+	int oom = 0;
+
+	t->id = sqlite3_column_int64(s, 0);
+	t->line = (long)sqlite3_column_int64(s, 1);
+	t->domain = col_dup(s, 2, &oom);
+	t->type = col_dup(s, 3, &oom);
+	t->port = sqlite3_column_int(s, 4);
+	t->error_kind = col_dup(s, 5, &oom);
+	t->error_reason = col_dup(s, 6, &oom);
+	if (oom) {
+		store_set_error(w->st, "out of memory reading a target");
+		return -1;
+	}
+	return load_probes(w, t);
+}
+
+int store_each_target(struct store *st, int64_t scan_id, store_target_cb cb,
+		      void *arg)
+{
+	struct target_walk w = { st, NULL, NULL, NULL };
+	struct store_target_row t;
+	int step;
+	int rc = -1;
+
+	memset(&t, 0, sizeof(t));
+	if (store_flush(st) != 0 || prepare(st, sql_targets, &w.targets) != 0 ||
+	    prepare(st, sql_probes, &w.probes) != 0 ||
+	    prepare(st, sql_chain, &w.chain) != 0)
+		goto out;
+	sqlite3_bind_int64(w.targets, 1, scan_id);
+	for (;;) {
+		step = sqlite3_step(w.targets);
+		if (step == SQLITE_DONE)
+			break;
+		if (step != SQLITE_ROW) {
+			store_db_error(st, "cannot read the targets");
+			goto out;
+		}
+		if (load_target(&w, &t) != 0)
+			goto out;
+		rc = cb(&t, arg);
+		/* Only one target in memory at a time, whatever the scan's
+		 * size: its strings die with the callback. */
+		target_row_free(&t);
+		if (rc != 0)
+			goto out;
+		rc = -1;
+	}
+	rc = 0;
+out:
+	target_row_free(&t);
+	sqlite3_finalize(w.targets);
+	sqlite3_finalize(w.probes);
+	sqlite3_finalize(w.chain);
+	return rc;
+}
+
+int store_each_input_error(struct store *st, int64_t scan_id,
+			   store_input_error_cb cb, void *arg)
+{
+	sqlite3_stmt *s = NULL;
+	struct store_input_error_row e = { 0, NULL, NULL };
+	int oom = 0;
+	int step;
+	int rc = -1;
+
+	if (store_flush(st) != 0 ||
+	    prepare(st, "SELECT line, reason, raw FROM input_error"
+			" WHERE scan_id = ?1 ORDER BY line, id", &s) != 0)
+		goto out;
+	sqlite3_bind_int64(s, 1, scan_id);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		e.line = (long)sqlite3_column_int64(s, 0);
+		e.reason = col_dup(s, 1, &oom);
+		e.raw = col_dup(s, 2, &oom);
+		if (oom) {
+			store_set_error(st, "out of memory reading input errors");
+			goto out;
+		}
+		rc = cb(&e, arg);
+		free(e.reason);
+		free(e.raw);
+		e.reason = e.raw = NULL;
+		if (rc != 0)
+			goto out;
+		rc = -1;
+	}
+	if (step != SQLITE_DONE) {
+		store_db_error(st, "cannot read the input errors");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(e.reason);
+	free(e.raw);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_scan_latest(struct store *st, int64_t *scan_id)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = -1;
+
+	*scan_id = 0;
+	if (store_flush(st) != 0 ||
+	    prepare(st, "SELECT max(id) FROM scan", &s) != 0)
+		goto out;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		store_db_error(st, "cannot read the scans");
+		goto out;
+	}
+	*scan_id = sqlite3_column_int64(s, 0); /* NULL, no scan: 0 */
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_scan_get(struct store *st, int64_t scan_id,
+		   struct store_scan_row *out)
+{
+	sqlite3_stmt *s = NULL;
+	int oom = 0;
+	int step;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (store_flush(st) != 0 ||
+	    prepare(st, "SELECT started, finished, status, input, options,"
+			" version FROM scan WHERE id = ?1", &s) != 0)
+		goto out;
+	sqlite3_bind_int64(s, 1, scan_id);
+	step = sqlite3_step(s);
+	if (step == SQLITE_DONE) {
+		store_set_error(st, "no scan %lld", (long long)scan_id);
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		store_db_error(st, "cannot read the scan");
+		goto out;
+	}
+	out->id = scan_id;
+	out->started = col_dup(s, 0, &oom);
+	out->finished = col_dup(s, 1, &oom);
+	out->status = col_dup(s, 2, &oom);
+	out->input = col_dup(s, 3, &oom);
+	out->options = col_dup(s, 4, &oom);
+	out->version = col_dup(s, 5, &oom);
+	if (oom) {
+		store_set_error(st, "out of memory reading the scan");
+		store_scan_row_free(out);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	return rc;
+}
+
+void store_scan_row_free(struct store_scan_row *row)
+{
+	if (row == NULL)
+		return;
+	free(row->started);
+	free(row->finished);
+	free(row->status);
+	free(row->input);
+	free(row->options);
+	free(row->version);
+	memset(row, 0, sizeof(*row));
+}

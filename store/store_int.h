@@ -1,0 +1,136 @@
+/* store_int.h: private to store/. The handle, its prepared statements and
+ * the helpers the store's files share. Nothing outside store/ includes it.
+ */
+#ifndef FEDCERT_STORE_INT_H
+#define FEDCERT_STORE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "fedcert_limits.h"
+#include "store/store.h"
+
+/* Every writer statement, prepared once in store_open() and reused with
+ * sqlite3_reset()/sqlite3_clear_bindings(). Their SQL is in writer.c. */
+enum store_stmt_id {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_SAVEPOINT,
+	STMT_RELEASE,
+	STMT_ROLLBACK_TO,
+	STMT_SCAN_BEGIN,
+	STMT_SCAN_FINISH,
+	STMT_TARGET_ADD,
+	STMT_TARGET_SET_ERROR,
+	STMT_INPUT_ERROR_ADD,
+	STMT_ENDPOINT_FIND,
+	STMT_ENDPOINT_ADD,
+	STMT_PROBE_ADD,
+	STMT_CERT_FIND,
+	STMT_CERT_ADD,
+	STMT_CHAIN_LINK_ADD,
+	STMT_TARGET_PROBE_ADD,
+	STMT_COUNT
+};
+
+/* One open database. Owns the connection and every prepared statement;
+ * store_close() frees all of it. */
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[STMT_COUNT];
+	int batch_open;   /* a BEGIN of ours is waiting for its COMMIT */
+	int batch_writes; /* writes made in that transaction */
+	char errmsg[FC_STORE_ERRMSG_MAX];
+};
+
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" and its terminating NUL. */
+#define STORE_TIME_LEN 25
+
+/* ---- util.c ---------------------------------------------------------- */
+
+/* Sets st->errmsg from a printf format. */
+void store_set_error(struct store *st, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/* Sets st->errmsg to "what: <sqlite3_errmsg>". If SQLite rolled the whole
+ * transaction back on that error (a full disk, an I/O error), the pending
+ * batch is gone: the handle forgets it and the message says so. */
+void store_db_error(struct store *st, const char *what);
+
+/* Formats a broken-down UTC time, with milliseconds when ms >= 0:
+ * "2026-11-25T09:43:00Z" or "2026-11-25T09:43:00.123Z". */
+void store_format_tm(const struct tm *tm, int ms, char buf[STORE_TIME_LEN]);
+
+/* Formats Unix epoch milliseconds as "2026-11-25T09:43:00.123Z". Returns
+ * -1 when the time cannot be represented. */
+int store_format_epoch_ms(int64_t ms, char buf[STORE_TIME_LEN]);
+
+/* ---- schema.c -------------------------------------------------------- */
+
+/* Brings the schema of db to store_schema_version(), in one transaction.
+ * Returns -1 with a message in err (not naming the file; the caller adds
+ * it) when the file is newer than this build or a step fails. */
+int store_migrate(sqlite3 *db, char *err, size_t errlen);
+
+/* ---- db.c ------------------------------------------------------------ */
+
+/* The statement id, reset and with no bindings, ready to bind. Borrowed. */
+sqlite3_stmt *store_stmt(struct store *st, enum store_stmt_id id);
+
+/* Steps a statement that returns no row and resets it. Returns -1 with
+ * "what: <sqlite error>" in st->errmsg on failure. */
+int store_step_done(struct store *st, sqlite3_stmt *s, const char *what);
+
+/* Opens the batch transaction if none is open. */
+int store_batch_begin(struct store *st);
+
+/* Counts one write; commits when the batch holds FC_BATCH_MAX writes. */
+int store_batch_wrote(struct store *st);
+
+/* ---- writer.c -------------------------------------------------------- */
+
+/* The SQL of each writer statement. Static strings. */
+const char *store_stmt_sql(enum store_stmt_id id);
+
+/* ---- certdecode.c ---------------------------------------------------- */
+
+/* What the certificate table stores of one DER certificate. Text fields
+ * are "" (and pointers NULL, numbers 0) when the DER does not decode or
+ * OpenSSL cannot express that field; the writer stores those as NULL.
+ * subject, issuer and serial are malloc'd; cert_facts_free() frees them. */
+struct cert_facts {
+	char sha256[65]; /* lowercase hex of the DER's SHA-256 */
+	char sha1[41];
+	int decoded; /* 1: OpenSSL parsed exactly these bytes as X.509 */
+	char *subject;
+	char *issuer;
+	char *serial;
+	char not_before[STORE_TIME_LEN];
+	char not_after[STORE_TIME_LEN];
+	char sig_alg[80];
+	char key_type[32];
+	int key_bits;
+	int x509_version;
+};
+
+/* Sets f's fingerprints (f zeroed by the caller). Returns -1 with a message
+ * in err when the digests cannot be computed. */
+int cert_facts_digest(const unsigned char *der, size_t len,
+		      struct cert_facts *f, char *err, size_t errlen);
+
+/* Fills f's decoded fields. DER that OpenSSL cannot parse, or that has
+ * bytes after the certificate, is not an error: decoded stays 0 and the
+ * fields stay empty. */
+void cert_facts_decode(const unsigned char *der, size_t len,
+		       struct cert_facts *f);
+
+/* Frees what cert_facts_decode() allocated; f may be zeroed. */
+void cert_facts_free(struct cert_facts *f);
+
+#endif

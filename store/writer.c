@@ -1,0 +1,499 @@
+/* writer.c: the scanner's side of the store.
+ *
+ * Every write runs inside the batch transaction (db.c), which was opened
+ * with BEGIN IMMEDIATE and so holds the database's write lock: nobody else
+ * can insert between a lookup and the insert that follows it, which is why
+ * the dedup of endpoints and certificates is a plain "look up, else
+ * insert".
+ *
+ * Strings are bound SQLITE_STATIC: they are the caller's, borrowed for the
+ * call, and store_step_done() drops the bindings before returning.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+static const char *const stmt_sql[STMT_COUNT] = {
+	[STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
+	[STMT_SAVEPOINT] = "SAVEPOINT probe_add",
+	[STMT_RELEASE] = "RELEASE probe_add",
+	[STMT_ROLLBACK_TO] = "ROLLBACK TO probe_add",
+	[STMT_SCAN_BEGIN] =
+		"INSERT INTO scan(started, status, input, options, version)"
+		" VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'running',"
+		" ?1, ?2, ?3)",
+	[STMT_SCAN_FINISH] =
+		"UPDATE scan SET finished = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+		" status = ?2 WHERE id = ?1",
+	[STMT_TARGET_ADD] =
+		"INSERT INTO target(scan_id, line, domain, type, port)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_TARGET_SET_ERROR] =
+		"UPDATE target SET error_kind = ?2, error_reason = ?3"
+		" WHERE id = ?1",
+	[STMT_INPUT_ERROR_ADD] =
+		"INSERT INTO input_error(scan_id, line, reason, raw)"
+		" VALUES (?1, ?2, ?3, ?4)",
+	/* Written as the index expression so that endpoint_key serves it. */
+	[STMT_ENDPOINT_FIND] =
+		"SELECT id FROM endpoint WHERE address = ?1 AND port = ?2"
+		" AND ifnull(sni, '') = ifnull(?3, '')",
+	[STMT_ENDPOINT_ADD] =
+		"INSERT INTO endpoint(address, port, sni) VALUES (?1, ?2, ?3)",
+	[STMT_PROBE_ADD] =
+		"INSERT INTO probe(scan_id, endpoint_id, started, connect_ms,"
+		" handshake_ms, error_kind, error_reason, tls_version, cipher,"
+		" verify_code, verify_reason)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[STMT_CERT_FIND] = "SELECT id FROM certificate WHERE sha256 = ?1",
+	[STMT_CERT_ADD] =
+		"INSERT INTO certificate(sha256, sha1, der, subject, issuer,"
+		" serial, not_before, not_after, sig_alg, key_type, key_bits,"
+		" x509_version)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[STMT_CHAIN_LINK_ADD] =
+		"INSERT INTO chain_link(probe_id, position, certificate_id)"
+		" VALUES (?1, ?2, ?3)",
+	/* A target reaching the same probe twice (two SRV names on one
+	 * address) keeps its first "via". */
+	[STMT_TARGET_PROBE_ADD] =
+		"INSERT INTO target_probe(target_id, probe_id, via)"
+		" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+};
+
+const char *store_stmt_sql(enum store_stmt_id id)
+{
+	return stmt_sql[id];
+}
+
+/* Binds were OR-ed together by the callers: SQLITE_OK is 0, so a non-zero
+ * result means one of them failed, and sqlite3_errmsg() says which. */
+static int bind_check(struct store *st, int binds, const char *what)
+{
+	if (binds == SQLITE_OK)
+		return 0;
+	store_db_error(st, what);
+	return -1;
+}
+
+static int bind_text_or_empty_null(sqlite3_stmt *s, int i, const char *v)
+{
+	return sqlite3_bind_text(s, i, v != NULL && v[0] != '\0' ? v : NULL, -1,
+				 SQLITE_STATIC);
+}
+
+/* Negative timings and codes mean "did not happen": NULL, so that SQL
+ * aggregates (avg(connect_ms)) skip them. */
+static int bind_nonneg_double(sqlite3_stmt *s, int i, double v)
+{
+	return v < 0 ? sqlite3_bind_null(s, i) : sqlite3_bind_double(s, i, v);
+}
+
+/* Steps a lookup answering at most one id: 1 found, 0 not, -1 error. */
+static int lookup_id(struct store *st, sqlite3_stmt *s, const char *what,
+		     int64_t *id)
+{
+	int found = 0;
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		store_db_error(st, what);
+		found = -1;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return found;
+}
+
+int store_scan_begin(struct store *st, const struct store_scan_info *info,
+		     int64_t *scan_id)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	if (info == NULL || scan_id == NULL) {
+		store_set_error(st, "store_scan_begin: no scan information");
+		goto out;
+	}
+	if (store_batch_begin(st) != 0)
+		goto out;
+	s = store_stmt(st, STMT_SCAN_BEGIN);
+	if (bind_check(st,
+		       sqlite3_bind_text(s, 1, info->input, -1, SQLITE_STATIC) |
+			       sqlite3_bind_text(s, 2, info->options, -1,
+						 SQLITE_STATIC) |
+			       sqlite3_bind_text(s, 3, info->version, -1,
+						 SQLITE_STATIC),
+		       "cannot record the scan") != 0 ||
+	    store_step_done(st, s, "cannot record the scan") != 0)
+		goto out;
+	*scan_id = sqlite3_last_insert_rowid(st->db);
+	/* Committed at once, not batched: a "running" row is then visible to
+	 * a report run during the scan, and stays as evidence if the scan
+	 * dies before its first batch. */
+	rc = store_flush(st);
+out:
+	return rc;
+}
+
+static int is_final_status(const char *status)
+{
+	return status != NULL &&
+	       (strcmp(status, "done") == 0 ||
+		strcmp(status, "interrupted") == 0 ||
+		strcmp(status, "failed") == 0);
+}
+
+int store_scan_finish(struct store *st, int64_t scan_id, const char *status)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	if (!is_final_status(status)) {
+		store_set_error(st, "invalid final scan status \"%s\"",
+				status != NULL ? status : "(null)");
+		goto out;
+	}
+	if (store_batch_begin(st) != 0)
+		goto out;
+	s = store_stmt(st, STMT_SCAN_FINISH);
+	if (bind_check(st,
+		       sqlite3_bind_int64(s, 1, scan_id) |
+			       sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC),
+		       "cannot finish the scan") != 0 ||
+	    store_step_done(st, s, "cannot finish the scan") != 0)
+		goto out;
+	if (sqlite3_changes(st->db) == 0) {
+		store_set_error(st, "no scan %lld", (long long)scan_id);
+		goto out;
+	}
+	rc = store_flush(st);
+out:
+	return rc;
+}
+
+int store_target_add(struct store *st, int64_t scan_id,
+		     const struct store_target *t, int64_t *target_id)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	if (t == NULL || t->domain == NULL || t->type == NULL ||
+	    target_id == NULL) {
+		store_set_error(st, "store_target_add: missing domain or type");
+		goto out;
+	}
+	if (store_batch_begin(st) != 0)
+		goto out;
+	s = store_stmt(st, STMT_TARGET_ADD);
+	if (bind_check(st,
+		       sqlite3_bind_int64(s, 1, scan_id) |
+			       sqlite3_bind_int64(s, 2, t->line) |
+			       sqlite3_bind_text(s, 3, t->domain, -1,
+						 SQLITE_STATIC) |
+			       sqlite3_bind_text(s, 4, t->type, -1,
+						 SQLITE_STATIC) |
+			       sqlite3_bind_int(s, 5, t->port),
+		       "cannot record the target") != 0 ||
+	    store_step_done(st, s, "cannot record the target") != 0)
+		goto out;
+	*target_id = sqlite3_last_insert_rowid(st->db);
+	rc = store_batch_wrote(st);
+out:
+	return rc;
+}
+
+int store_target_set_error(struct store *st, int64_t target_id,
+			   const char *kind, const char *reason)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	if (store_batch_begin(st) != 0)
+		goto out;
+	s = store_stmt(st, STMT_TARGET_SET_ERROR);
+	if (bind_check(st,
+		       sqlite3_bind_int64(s, 1, target_id) |
+			       bind_text_or_empty_null(s, 2, kind) |
+			       sqlite3_bind_text(s, 3, reason, -1,
+						 SQLITE_STATIC),
+		       "cannot record the target's error") != 0 ||
+	    store_step_done(st, s, "cannot record the target's error") != 0)
+		goto out;
+	if (sqlite3_changes(st->db) == 0) {
+		store_set_error(st, "no target %lld", (long long)target_id);
+		goto out;
+	}
+	rc = store_batch_wrote(st);
+out:
+	return rc;
+}
+
+int store_input_error_add(struct store *st, int64_t scan_id, long line,
+			  const char *reason, const char *raw)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	if (reason == NULL) {
+		store_set_error(st, "store_input_error_add: no reason");
+		goto out;
+	}
+	if (store_batch_begin(st) != 0)
+		goto out;
+	s = store_stmt(st, STMT_INPUT_ERROR_ADD);
+	if (bind_check(st,
+		       sqlite3_bind_int64(s, 1, scan_id) |
+			       sqlite3_bind_int64(s, 2, line) |
+			       sqlite3_bind_text(s, 3, reason, -1,
+						 SQLITE_STATIC) |
+			       sqlite3_bind_text(s, 4, raw, -1, SQLITE_STATIC),
+		       "cannot record the input error") != 0 ||
+	    store_step_done(st, s, "cannot record the input error") != 0)
+		goto out;
+	rc = store_batch_wrote(st);
+out:
+	return rc;
+}
+
+int store_target_probe_link(struct store *st, int64_t target_id,
+			    int64_t probe_id, const char *via)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	if (store_batch_begin(st) != 0)
+		goto out;
+	s = store_stmt(st, STMT_TARGET_PROBE_ADD);
+	if (bind_check(st,
+		       sqlite3_bind_int64(s, 1, target_id) |
+			       sqlite3_bind_int64(s, 2, probe_id) |
+			       sqlite3_bind_text(s, 3, via, -1, SQLITE_STATIC),
+		       "cannot link the target to the probe") != 0 ||
+	    store_step_done(st, s, "cannot link the target to the probe") != 0)
+		goto out;
+	rc = store_batch_wrote(st);
+out:
+	return rc;
+}
+
+/* ---- Probes ---------------------------------------------------------- */
+
+static int endpoint_id_for(struct store *st, const struct store_probe *p,
+			   int64_t *id)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_ENDPOINT_FIND);
+	int found;
+
+	if (bind_check(st,
+		       sqlite3_bind_text(s, 1, p->address, -1, SQLITE_STATIC) |
+			       sqlite3_bind_int(s, 2, p->port) |
+			       bind_text_or_empty_null(s, 3, p->sni),
+		       "cannot look up the endpoint") != 0)
+		return -1;
+	found = lookup_id(st, s, "cannot look up the endpoint", id);
+	if (found != 0)
+		return found < 0 ? -1 : 0;
+	s = store_stmt(st, STMT_ENDPOINT_ADD);
+	if (bind_check(st,
+		       sqlite3_bind_text(s, 1, p->address, -1, SQLITE_STATIC) |
+			       sqlite3_bind_int(s, 2, p->port) |
+			       bind_text_or_empty_null(s, 3, p->sni),
+		       "cannot record the endpoint") != 0 ||
+	    store_step_done(st, s, "cannot record the endpoint") != 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+/* NULL for the fields certdecode left empty (undecodable DER, or a field
+ * OpenSSL could not express). */
+static int bind_cert(sqlite3_stmt *s, const struct store_der *d,
+		     const struct cert_facts *f)
+{
+	return sqlite3_bind_text(s, 1, f->sha256, -1, SQLITE_STATIC) |
+	       sqlite3_bind_text(s, 2, f->sha1, -1, SQLITE_STATIC) |
+	       sqlite3_bind_blob64(s, 3, d->der, d->len, SQLITE_STATIC) |
+	       sqlite3_bind_text(s, 4, f->subject, -1, SQLITE_STATIC) |
+	       sqlite3_bind_text(s, 5, f->issuer, -1, SQLITE_STATIC) |
+	       sqlite3_bind_text(s, 6, f->serial, -1, SQLITE_STATIC) |
+	       bind_text_or_empty_null(s, 7, f->not_before) |
+	       bind_text_or_empty_null(s, 8, f->not_after) |
+	       bind_text_or_empty_null(s, 9, f->sig_alg) |
+	       bind_text_or_empty_null(s, 10, f->key_type) |
+	       (f->key_bits > 0 ? sqlite3_bind_int(s, 11, f->key_bits)
+				: sqlite3_bind_null(s, 11)) |
+	       (f->x509_version > 0 ? sqlite3_bind_int(s, 12, f->x509_version)
+				    : sqlite3_bind_null(s, 12));
+}
+
+/* The id of the certificate row for d, decoding and inserting it only the
+ * first time its SHA-256 is seen. */
+static int cert_id_for(struct store *st, const struct store_der *d,
+		       int64_t *id)
+{
+	struct cert_facts f;
+	char err[FC_STORE_ERRMSG_MAX];
+	sqlite3_stmt *s;
+	int found;
+	int rc = -1;
+
+	memset(&f, 0, sizeof(f));
+	if (cert_facts_digest(d->der, d->len, &f, err, sizeof(err)) != 0) {
+		store_set_error(st, "%s", err);
+		goto out;
+	}
+	s = store_stmt(st, STMT_CERT_FIND);
+	if (bind_check(st, sqlite3_bind_text(s, 1, f.sha256, -1, SQLITE_STATIC),
+		       "cannot look up the certificate") != 0)
+		goto out;
+	found = lookup_id(st, s, "cannot look up the certificate", id);
+	if (found != 0) {
+		rc = found < 0 ? -1 : 0;
+		goto out;
+	}
+	cert_facts_decode(d->der, d->len, &f);
+	s = store_stmt(st, STMT_CERT_ADD);
+	if (bind_check(st, bind_cert(s, d, &f),
+		       "cannot record the certificate") != 0 ||
+	    store_step_done(st, s, "cannot record the certificate") != 0)
+		goto out;
+	*id = sqlite3_last_insert_rowid(st->db);
+	rc = 0;
+out:
+	cert_facts_free(&f);
+	return rc;
+}
+
+static int insert_probe(struct store *st, int64_t scan_id, int64_t endpoint_id,
+			const struct store_probe *p, int64_t *probe_id)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_PROBE_ADD);
+	char started[STORE_TIME_LEN];
+	int have_started = store_format_epoch_ms(p->started_ms, started) == 0;
+
+	if (bind_check(st,
+		       sqlite3_bind_int64(s, 1, scan_id) |
+			       sqlite3_bind_int64(s, 2, endpoint_id) |
+			       sqlite3_bind_text(s, 3,
+						 have_started ? started : NULL,
+						 -1, SQLITE_STATIC) |
+			       bind_nonneg_double(s, 4, p->connect_ms) |
+			       bind_nonneg_double(s, 5, p->handshake_ms) |
+			       bind_text_or_empty_null(s, 6, p->error_kind) |
+			       sqlite3_bind_text(s, 7, p->error_reason, -1,
+						 SQLITE_STATIC) |
+			       sqlite3_bind_text(s, 8, p->tls_version, -1,
+						 SQLITE_STATIC) |
+			       sqlite3_bind_text(s, 9, p->cipher, -1,
+						 SQLITE_STATIC) |
+			       (p->verify_code < 0
+					? sqlite3_bind_null(s, 10)
+					: sqlite3_bind_int64(s, 10,
+							     p->verify_code)) |
+			       sqlite3_bind_text(s, 11, p->verify_reason, -1,
+						 SQLITE_STATIC),
+		       "cannot record the probe") != 0 ||
+	    store_step_done(st, s, "cannot record the probe") != 0)
+		return -1;
+	*probe_id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+static int insert_chain(struct store *st, int64_t probe_id,
+			const struct store_probe *p)
+{
+	sqlite3_stmt *s;
+	int64_t cert_id = 0;
+	size_t i;
+
+	for (i = 0; i < p->chain_len; i++) {
+		if (cert_id_for(st, &p->chain[i], &cert_id) != 0)
+			return -1;
+		s = store_stmt(st, STMT_CHAIN_LINK_ADD);
+		if (bind_check(st,
+			       sqlite3_bind_int64(s, 1, probe_id) |
+				       sqlite3_bind_int64(s, 2, (int64_t)i) |
+				       sqlite3_bind_int64(s, 3, cert_id),
+			       "cannot record the chain") != 0 ||
+		    store_step_done(st, s, "cannot record the chain") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int check_probe(struct store *st, const struct store_probe *p)
+{
+	size_t i;
+
+	if (p == NULL || p->address == NULL) {
+		store_set_error(st, "store_probe_add: no address");
+		return -1;
+	}
+	if (p->chain_len > FC_CHAIN_MAX ||
+	    (p->chain_len > 0 && p->chain == NULL)) {
+		store_set_error(st, "store_probe_add: bad chain (%zu certificates,"
+				" at most %d)", p->chain_len, FC_CHAIN_MAX);
+		return -1;
+	}
+	for (i = 0; i < p->chain_len; i++) {
+		if (p->chain[i].der == NULL || p->chain[i].len == 0) {
+			store_set_error(st, "store_probe_add: empty certificate"
+					" at chain position %zu", i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Undoes a half-written probe. Its errors are not reported: the caller's
+ * message says what failed first, and if SQLite already rolled back the
+ * whole batch there is no savepoint left to undo. */
+static void rollback_probe(struct store *st)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_ROLLBACK_TO);
+
+	sqlite3_step(s);
+	sqlite3_reset(s);
+	s = store_stmt(st, STMT_RELEASE);
+	sqlite3_step(s);
+	sqlite3_reset(s);
+}
+
+int store_probe_add(struct store *st, int64_t scan_id,
+		    const struct store_probe *p, int64_t *probe_id)
+{
+	int64_t endpoint_id = 0;
+	int64_t id = 0;
+	int in_savepoint = 0;
+	int rc = -1;
+
+	if (check_probe(st, p) != 0 || store_batch_begin(st) != 0)
+		goto out;
+	/* A probe is several rows; a savepoint makes it all or nothing
+	 * without ending the batch. */
+	if (store_step_done(st, store_stmt(st, STMT_SAVEPOINT),
+			    "cannot start the probe") != 0)
+		goto out;
+	in_savepoint = 1;
+	if (endpoint_id_for(st, p, &endpoint_id) != 0 ||
+	    insert_probe(st, scan_id, endpoint_id, p, &id) != 0 ||
+	    insert_chain(st, id, p) != 0)
+		goto out;
+	if (store_step_done(st, store_stmt(st, STMT_RELEASE),
+			    "cannot finish the probe") != 0)
+		goto out;
+	in_savepoint = 0;
+	if (probe_id != NULL)
+		*probe_id = id;
+	rc = store_batch_wrote(st);
+out:
+	if (in_savepoint)
+		rollback_probe(st);
+	return rc;
+}

@@ -1,0 +1,154 @@
+# lib.sh: helpers for the end-to-end tests. Sourced, not run.
+#
+# Every server a test starts is on loopback and is killed by PID on exit.
+# Environment (set by ctest): FEDCERT, FIXTURE_SERVER, E2E_DIR.
+set -u
+
+: "${FEDCERT:?FEDCERT must name the built fedcert binary}"
+: "${FIXTURE_SERVER:?FIXTURE_SERVER must name the built fixture_server}"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/fedcert-e2e.XXXXXX")
+PIDS=()
+FAILS=0
+PASSES=0
+
+cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	wait 2>/dev/null
+	if [ "$FAILS" -eq 0 ]; then
+		rm -rf "$T"
+	else
+		echo "kept $T for a look" >&2
+	fi
+}
+trap cleanup EXIT
+
+ok() { PASSES=$((PASSES + 1)); }
+fail() { FAILS=$((FAILS + 1)); echo "FAIL: $*" >&2; }
+
+# assert_eq WHAT EXPECTED ACTUAL
+assert_eq() {
+	if [ "$2" == "$3" ]; then ok; else fail "$1: expected [$2], got [$3]"; fi
+}
+
+# assert_contains WHAT FILE TEXT (a fixed string)
+assert_contains() {
+	if grep -qF -- "$3" "$2"; then ok; else fail "$1: $2 lacks [$3]"; fi
+}
+
+assert_not_contains() {
+	if grep -qF -- "$3" "$2"; then fail "$1: $2 has [$3]"; else ok; fi
+}
+
+# q DB SQL: one query through the sqlite3 shell, as a user would.
+q() { sqlite3 -batch -noheader "$1" "$2"; }
+
+finish() {
+	echo "$PASSES passed, $FAILS failed"
+	[ "$FAILS" -eq 0 ]
+}
+
+# wait_line FILE PATTERN: waits (bounded, 10 s) until FILE has a line
+# matching PATTERN; the server says it is ready, we do not sleep and hope.
+wait_line() {
+	local i
+	for i in $(seq 1 200); do
+		grep -qE -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for '$2' in $1" >&2
+	cat "$1" >&2
+	return 1
+}
+
+# make_ca DIR: a root and an intermediate (ECDSA P-256) in DIR.
+make_ca() {
+	local d=$1
+	mkdir -p "$d"
+	cat >"$d/ext.cnf" <<'CNF'
+[req]
+distinguished_name = dn
+[dn]
+[ca]
+basicConstraints = critical, CA:true
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[inter]
+basicConstraints = critical, CA:true, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+CNF
+	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/root.key" -out "$d/root.pem" -days 3650 \
+		-subj "/O=fedcert tests/CN=fedcert Test Root" \
+		-config "$d/ext.cnf" -extensions ca 2>/dev/null
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/inter.key" -out "$d/inter.csr" \
+		-subj "/O=fedcert tests/CN=fedcert Test Intermediate" 2>/dev/null
+	openssl x509 -req -in "$d/inter.csr" -CA "$d/root.pem" -CAkey "$d/root.key" \
+		-CAcreateserial -days 1825 -extfile "$d/ext.cnf" -extensions inter \
+		-out "$d/inter.pem" 2>/dev/null
+}
+
+# make_leaf CADIR NAME CN SAN [KEYALG]: NAME.pem/NAME.key signed by the
+# intermediate; SAN like "DNS:sip.example.test,IP:127.0.0.1".
+make_leaf() {
+	local d=$1 name=$2 cn=$3 san=$4 alg=${5:-ec}
+	local keyopt=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
+	[ "$alg" = rsa ] && keyopt=(-newkey rsa:2048)
+	cat >"$d/$name.cnf" <<CNF
+[leaf]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = $san
+CNF
+	openssl req -new "${keyopt[@]}" -nodes -keyout "$d/$name.key" \
+		-out "$d/$name.csr" -subj "/CN=$cn" 2>/dev/null
+	openssl x509 -req -in "$d/$name.csr" -CA "$d/inter.pem" \
+		-CAkey "$d/inter.key" -CAcreateserial -days 90 -sha256 \
+		-extfile "$d/$name.cnf" -extensions leaf -out "$d/$name.pem" 2>/dev/null
+}
+
+# make_self_signed DIR NAME CN: an RSA-2048 self-signed certificate.
+make_self_signed() {
+	openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$1/$2.key" \
+		-out "$1/$2.pem" -days 30 -subj "/CN=$3" 2>/dev/null
+}
+
+# start_tls VAR ADDR CERT KEY [CHAIN] [extra s_server args]: starts
+# openssl s_server on ADDR (127.0.0.1 or [::1]) at a free port and sets
+# VAR to the port.
+start_tls() {
+	local var=$1 addr=$2 cert=$3 key=$4 chain=${5:-}
+	shift 4; [ $# -gt 0 ] && shift
+	local log="$T/s_server.$RANDOM.$RANDOM.log"
+	local args=(-accept "$addr:0" -cert "$cert" -key "$key" -www)
+	[ -n "$chain" ] && args+=(-cert_chain "$chain")
+	openssl s_server "${args[@]}" "$@" </dev/null >"$log" 2>&1 &
+	PIDS+=($!)
+	wait_line "$log" '^ACCEPT ' || return 1
+	printf -v "$var" '%s' "$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$log" | head -n1)"
+}
+
+# start_fixture MODE...: starts the fixture server; sets FIX_<MODE> ports.
+start_fixture() {
+	local log="$T/fixture.$RANDOM.log" mode port
+	"$FIXTURE_SERVER" --lifetime 300 "$@" >"$log" 2>&1 &
+	PIDS+=($!)
+	wait_line "$log" '^ready$' || return 1
+	while read -r mode port; do
+		[ "$mode" = ready ] && break
+		printf -v "FIX_${mode^^}" '%s' "$port"
+	done <"$log"
+}
+
+# sha1_upper CERT: the thumbprint as Windows shows it.
+sha1_upper() {
+	openssl x509 -in "$1" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g' |
+		tr 'a-f' 'A-F'
+}

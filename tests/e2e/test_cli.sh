@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The command line contract: exit codes 0 / 1 / 2, messages on stderr that
+# name the file, data on stdout.
+. "$E2E_DIR/lib.sh"
+
+"$FEDCERT" --version >"$T/out" 2>&1
+assert_eq "--version exit" 0 $?
+assert_contains "--version text" "$T/out" "fedcert "
+
+for cmd in scan report; do
+	"$FEDCERT" $cmd --help >"$T/out" 2>"$T/err"
+	assert_eq "$cmd --help exit" 0 $?
+	assert_contains "$cmd --help on stdout" "$T/out" "usage: fedcert $cmd"
+done
+"$FEDCERT" help scan >"$T/out"
+assert_contains "help scan" "$T/out" "--concurrency"
+
+"$FEDCERT" >/dev/null 2>&1; assert_eq "no command" 2 $?
+"$FEDCERT" frobnicate >/dev/null 2>&1; assert_eq "unknown command" 2 $?
+"$FEDCERT" scan --db "$T/a.db" >/dev/null 2>&1; assert_eq "scan without a file" 2 $?
+"$FEDCERT" scan "$T/none.csv" >/dev/null 2>&1; assert_eq "scan without --db" 2 $?
+"$FEDCERT" scan "$T/none.csv" --db "$T/a.db" --timeout 0 2>"$T/err"
+assert_eq "timeout out of range" 2 $?
+assert_contains "timeout message" "$T/err" "--timeout must be"
+"$FEDCERT" scan "$T/none.csv" --db "$T/a.db" --concurrency abc 2>"$T/err"
+assert_eq "concurrency not a number" 2 $?
+"$FEDCERT" report --db "$T/a.db" --format xml 2>"$T/err"
+assert_eq "bad format" 2 $?
+
+"$FEDCERT" scan "$T/none.csv" --db "$T/a.db" 2>"$T/err"
+assert_eq "missing targets file" 1 $?
+assert_contains "missing file named" "$T/err" "none.csv"
+
+printf 'Name,Kind\nexample.com,FED\n' >"$T/nohdr.csv"
+"$FEDCERT" scan "$T/nohdr.csv" --db "$T/a.db" 2>"$T/err"
+assert_eq "no header" 1 $?
+assert_contains "no header named" "$T/err" "nohdr.csv"
+
+# A file that is not a database is refused, and named.
+echo "not a database, just text that is long enough to be read" >"$T/text.db"
+printf 'Domain,Type,Port\n' >"$T/empty.csv"
+"$FEDCERT" scan "$T/empty.csv" --db "$T/text.db" 2>"$T/err"
+assert_eq "not a database" 1 $?
+assert_contains "database named" "$T/err" "text.db"
+
+# Header only: a scan with nothing in it is still a scan.
+"$FEDCERT" scan "$T/empty.csv" --db "$T/b.db" --quiet 2>"$T/err"
+assert_eq "header only" 0 $?
+assert_eq "header-only scan is done" done "$(q "$T/b.db" "select status from scan")"
+"$FEDCERT" report --db "$T/b.db" >"$T/out"
+assert_eq "report of an empty scan" 0 $?
+
+"$FEDCERT" report --db "$T/c.db" 2>"$T/err"
+assert_eq "report with no scan" 1 $?
+
+"$FEDCERT" report --db "$T/b.db" -o "$T/nodir/x.csv" 2>"$T/err"
+assert_eq "unwritable output" 1 $?
+assert_contains "output named" "$T/err" "nodir/x.csv"
+
+finish

@@ -1,0 +1,889 @@
+/* test_store.c: the store against real SQLite files and real certificates.
+ *
+ * Every test gets its own temporary directory. Certificates are made here
+ * with OpenSSL, so each decoded column can be compared with a value the
+ * test chose; row counts are checked with a second, plain sqlite3
+ * connection, the way a user would see the file.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <sqlite3.h>
+
+#include "fedcert_limits.h"
+#include "store/store.h"
+
+struct fixture {
+	char dir[64];
+	char path[128]; /* dir/audit.db */
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	if (fx == NULL)
+		return -1;
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/fedcert-store-XXXXXX");
+	if (mkdtemp(fx->dir) == NULL) {
+		free(fx);
+		return -1;
+	}
+	snprintf(fx->path, sizeof(fx->path), "%s/audit.db", fx->dir);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char file[400];
+	struct dirent *de;
+	DIR *d = opendir(fx->dir);
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", fx->dir, de->d_name);
+		unlink(file);
+	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(fx->dir);
+	free(fx);
+	return 0;
+}
+
+/* ---- Helpers ----------------------------------------------------------- */
+
+static struct store *open_ok(const char *path)
+{
+	struct store *st = NULL;
+	char err[512] = "";
+
+	if (store_open(path, &st, err, sizeof(err)) != 0)
+		fail_msg("store_open(%s): %s", path, err);
+	assert_non_null(st);
+	return st;
+}
+
+/* One integer from a second connection, as the sqlite3 shell sees it. */
+static int64_t query_int(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	int64_t v;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	sqlite3_busy_timeout(db, 1000);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void exec_sql(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void digest_hex(const unsigned char *der, size_t len, const EVP_MD *md,
+		       char *out)
+{
+	unsigned char buf[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	unsigned int i;
+
+	assert_int_equal(EVP_Digest(der, len, buf, &n, md, NULL), 1);
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", buf[i]);
+}
+
+struct cert_spec {
+	const char *org; /* NULL: no O */
+	const char *cn;
+	const char *issuer_cn;
+	int64_t serial;
+	const char *not_before; /* ASN1 time text, UTCTime or Generalized */
+	const char *not_after;
+	long version; /* X509_VERSION_1 or X509_VERSION_3 */
+};
+
+/* A DER certificate holding key, signed by signer (md NULL for Ed25519).
+ * The caller frees it with OPENSSL_free(). */
+static unsigned char *make_cert(const struct cert_spec *spec, EVP_PKEY *key,
+				EVP_PKEY *signer, const EVP_MD *md, size_t *len)
+{
+	X509 *x = X509_new();
+	X509_NAME *issuer = X509_NAME_new();
+	X509_NAME *subject;
+	unsigned char *der = NULL;
+	int n;
+
+	assert_non_null(x);
+	assert_non_null(issuer);
+	assert_int_equal(X509_set_version(x, spec->version), 1);
+	assert_int_equal(ASN1_INTEGER_set_int64(X509_get_serialNumber(x),
+						spec->serial), 1);
+	assert_int_equal(ASN1_TIME_set_string(X509_getm_notBefore(x),
+					      spec->not_before), 1);
+	assert_int_equal(ASN1_TIME_set_string(X509_getm_notAfter(x),
+					      spec->not_after), 1);
+	subject = X509_get_subject_name(x);
+	if (spec->org != NULL)
+		assert_int_equal(X509_NAME_add_entry_by_txt(subject, "O",
+			MBSTRING_UTF8, (const unsigned char *)spec->org, -1, -1, 0), 1);
+	assert_int_equal(X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8,
+		(const unsigned char *)spec->cn, -1, -1, 0), 1);
+	assert_int_equal(X509_NAME_add_entry_by_txt(issuer, "CN", MBSTRING_UTF8,
+		(const unsigned char *)spec->issuer_cn, -1, -1, 0), 1);
+	assert_int_equal(X509_set_issuer_name(x, issuer), 1);
+	assert_int_equal(X509_set_pubkey(x, key), 1);
+	assert_true(X509_sign(x, signer, md) > 0);
+	n = i2d_X509(x, &der);
+	assert_true(n > 0);
+	*len = (size_t)n;
+	X509_NAME_free(issuer);
+	X509_free(x);
+	return der;
+}
+
+/* The two-certificate chain most tests store: an EC leaf under an RSA CA. */
+struct chain {
+	unsigned char *der[2];
+	struct store_der links[2];
+};
+
+static const struct cert_spec leaf_spec = {
+	"M\xc3\xbcller GmbH", "sip.example.com", "Example Root",
+	INT64_C(0x0A1B2C3D4E), "20250101000000Z", "20271231235959Z",
+	X509_VERSION_3,
+};
+static const struct cert_spec ca_spec = {
+	NULL, "Example Root", "Example Root",
+	-5, "200102030405Z", "400102030405Z", X509_VERSION_1,
+};
+
+static void chain_make(struct chain *c)
+{
+	EVP_PKEY *ca_key = EVP_RSA_gen(2048);
+	EVP_PKEY *leaf_key = EVP_EC_gen("P-256");
+	int i;
+
+	assert_non_null(ca_key);
+	assert_non_null(leaf_key);
+	c->der[0] = make_cert(&leaf_spec, leaf_key, ca_key, EVP_sha256(),
+			      &c->links[0].len);
+	c->der[1] = make_cert(&ca_spec, ca_key, ca_key, EVP_sha256(),
+			      &c->links[1].len);
+	for (i = 0; i < 2; i++)
+		c->links[i].der = c->der[i];
+	EVP_PKEY_free(ca_key);
+	EVP_PKEY_free(leaf_key);
+}
+
+static void chain_free(struct chain *c)
+{
+	OPENSSL_free(c->der[0]);
+	OPENSSL_free(c->der[1]);
+}
+
+static const struct store_scan_info scan_info = {
+	"targets.csv", "--timeout 10", FEDCERT_VERSION
+};
+
+static int64_t add_target(struct store *st, int64_t scan, long line,
+			  const char *domain)
+{
+	struct store_target t = { line, domain, "DIR", 5061 };
+	int64_t id = 0;
+
+	assert_int_equal(store_target_add(st, scan, &t, &id), 0);
+	assert_true(id > 0);
+	return id;
+}
+
+static struct store_probe probe_ok(const char *address, int port,
+				   const char *sni, const struct chain *c)
+{
+	struct store_probe p = {
+		.address = address, .port = port, .sni = sni,
+		.started_ms = INT64_C(1764063780123), .connect_ms = 1.5,
+		.handshake_ms = 12.25, .tls_version = "TLSv1.3",
+		.cipher = "TLS_AES_256_GCM_SHA384", .verify_code = 0,
+		.verify_reason = "ok",
+		.chain_len = c != NULL ? 2 : 0,
+		.chain = c != NULL ? c->links : NULL,
+	};
+	return p;
+}
+
+static int64_t add_probe(struct store *st, int64_t scan,
+			 const struct store_probe *p)
+{
+	int64_t id = 0;
+
+	if (store_probe_add(st, scan, p, &id) != 0)
+		fail_msg("store_probe_add: %s", store_errmsg(st));
+	assert_true(id > 0);
+	return id;
+}
+
+/* Collects what store_each_target() hands out, checking as it goes. */
+struct walk {
+	int targets;
+	long last_line;
+	size_t probes;
+	int (*check)(const struct store_target_row *t, struct walk *w);
+	void *data;
+};
+
+static int walk_cb(const struct store_target_row *t, void *arg)
+{
+	struct walk *w = arg;
+
+	assert_true(t->line >= w->last_line);
+	w->last_line = t->line;
+	w->targets++;
+	w->probes += t->probe_count;
+	return w->check != NULL ? w->check(t, w) : 0;
+}
+
+static void walk_scan(struct store *st, int64_t scan, struct walk *w)
+{
+	if (store_each_target(st, scan, walk_cb, w) != 0)
+		fail_msg("store_each_target: %s", store_errmsg(st));
+}
+
+/* ---- Schema and opening ------------------------------------------------ */
+
+static const char *const tables[] = {
+	"scan", "target", "input_error", "endpoint", "probe",
+	"target_probe", "certificate", "chain_link",
+};
+
+static void assert_schema_current(const char *path)
+{
+	char sql[200];
+	size_t i;
+
+	assert_true(store_schema_version() >= 1);
+	assert_int_equal(query_int(path, "PRAGMA user_version"),
+			 store_schema_version());
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM sqlite_master"
+			 " WHERE type = 'table' AND name = '%s'", tables[i]);
+		assert_int_equal(query_int(path, sql), 1);
+	}
+	assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master"
+		" WHERE type = 'index' AND name IN ('target_by_scan',"
+		" 'probe_by_scan', 'target_probe_by_probe',"
+		" 'chain_link_by_certificate', 'endpoint_key')"), 5);
+	/* WAL is a property of the file: a new connection sees it. */
+	assert_int_equal(query_int(path, "SELECT journal_mode = 'wal'"
+				   " FROM pragma_journal_mode"), 1);
+}
+
+static void test_open_creates_schema(void **state)
+{
+	struct fixture *fx = *state;
+	char empty[160];
+	struct store *st;
+
+	st = open_ok(fx->path); /* no file yet */
+	store_close(st);
+	assert_schema_current(fx->path);
+
+	snprintf(empty, sizeof(empty), "%s/empty.db", fx->dir);
+	write_file(empty, ""); /* an empty file is an empty database */
+	st = open_ok(empty);
+	store_close(st);
+	assert_schema_current(empty);
+}
+
+static void test_reopen_is_noop(void **state)
+{
+	struct fixture *fx = *state;
+	const char *schema_sql = "SELECT length(group_concat(sql, ';'))"
+				 " FROM (SELECT sql FROM sqlite_master ORDER BY name)";
+	struct store *st = open_ok(fx->path);
+	int64_t scan = 0, latest = 0;
+	int64_t schema_len;
+
+	assert_int_equal(store_scan_begin(st, &scan_info, &scan), 0);
+	store_close(st);
+	schema_len = query_int(fx->path, schema_sql);
+	assert_true(schema_len > 100);
+
+	st = open_ok(fx->path);
+	assert_int_equal(store_scan_latest(st, &latest), 0);
+	assert_int_equal(latest, scan);
+	store_close(st);
+	assert_int_equal(query_int(fx->path, schema_sql), schema_len);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM scan"), 1);
+	assert_int_equal(query_int(fx->path, "PRAGMA user_version"),
+			 store_schema_version());
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st = (struct store *)fx; /* must be reset to NULL */
+	char sql[64], want[300], err[512] = "";
+	int newer = store_schema_version() + 5;
+
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", newer);
+	exec_sql(fx->path, sql);
+	assert_int_equal(store_open(fx->path, &st, err, sizeof(err)), -1);
+	assert_null(st);
+	snprintf(want, sizeof(want),
+		 "%s: schema version %d is newer than this fedcert (%d)",
+		 fx->path, newer, store_schema_version());
+	assert_string_equal(err, want);
+	/* Refused without touching it. */
+	assert_int_equal(query_int(fx->path, "PRAGMA user_version"), newer);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM sqlite_master"),
+			 0);
+}
+
+static void test_bad_files_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st = NULL;
+	char path[200], err[512] = "";
+
+	snprintf(path, sizeof(path), "%s/targets.csv", fx->dir);
+	write_file(path, "Domain,Type,Port\nexample.com,FED,\n"
+			 "this is not a database, it is a CSV file that"
+			 " happens to be long enough to hold a header\n");
+	assert_int_equal(store_open(path, &st, err, sizeof(err)), -1);
+	assert_null(st);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "not a SQLite database"));
+
+	snprintf(path, sizeof(path), "%s/no/such/dir/audit.db", fx->dir);
+	err[0] = '\0';
+	assert_int_equal(store_open(path, &st, err, sizeof(err)), -1);
+	assert_null(st);
+	assert_int_equal(strncmp(err, path, strlen(path)), 0);
+	assert_non_null(strstr(err, "cannot open"));
+}
+
+/* ---- Round trips ------------------------------------------------------- */
+
+static void assert_cert_row(const struct store_cert_row *c,
+			    const struct store_der *d)
+{
+	char sha256[65], sha1[41];
+
+	digest_hex(d->der, d->len, EVP_sha256(), sha256);
+	digest_hex(d->der, d->len, EVP_sha1(), sha1);
+	assert_string_equal(c->sha256, sha256);
+	assert_string_equal(c->sha1, sha1);
+	assert_int_equal(c->der_len, d->len);
+	assert_memory_equal(c->der, d->der, d->len);
+}
+
+static int check_roundtrip(const struct store_target_row *t, struct walk *w)
+{
+	const struct chain *c = w->data;
+	const struct store_probe_row *p;
+	const struct store_cert_row *leaf, *ca;
+
+	assert_int_equal(t->line, 7);
+	assert_string_equal(t->domain, "sip.example.com");
+	assert_string_equal(t->type, "DIR");
+	assert_int_equal(t->port, 5061);
+	assert_null(t->error_kind);
+	assert_int_equal(t->probe_count, 1);
+	p = &t->probes[0];
+	assert_string_equal(p->address, "192.0.2.10");
+	assert_int_equal(p->port, 5061);
+	assert_string_equal(p->sni, "sip.example.com");
+	assert_string_equal(p->via, "sip.example.com");
+	assert_string_equal(p->started, "2025-11-25T09:43:00.123Z");
+	assert_true(p->connect_ms == 1.5 && p->handshake_ms == 12.25);
+	assert_null(p->error_kind);
+	assert_null(p->error_reason);
+	assert_string_equal(p->tls_version, "TLSv1.3");
+	assert_string_equal(p->cipher, "TLS_AES_256_GCM_SHA384");
+	assert_int_equal(p->verify_code, 0);
+	assert_string_equal(p->verify_reason, "ok");
+	assert_int_equal(p->chain_len, 2);
+
+	leaf = &p->chain[0];
+	assert_cert_row(leaf, &c->links[0]);
+	assert_string_equal(leaf->subject, "CN=sip.example.com,O=M\xc3\xbcller GmbH");
+	assert_string_equal(leaf->issuer, "CN=Example Root");
+	assert_string_equal(leaf->serial, "0A1B2C3D4E");
+	assert_string_equal(leaf->not_before, "2025-01-01T00:00:00Z");
+	assert_string_equal(leaf->not_after, "2027-12-31T23:59:59Z");
+	assert_string_equal(leaf->sig_alg, "sha256WithRSAEncryption");
+	assert_string_equal(leaf->key_type, "EC");
+	assert_int_equal(leaf->key_bits, 256);
+	assert_int_equal(leaf->x509_version, 3);
+
+	ca = &p->chain[1];
+	assert_cert_row(ca, &c->links[1]);
+	assert_string_equal(ca->subject, "CN=Example Root");
+	assert_string_equal(ca->issuer, "CN=Example Root");
+	assert_string_equal(ca->serial, "-05");
+	assert_string_equal(ca->not_before, "2020-01-02T03:04:05Z");
+	assert_string_equal(ca->not_after, "2040-01-02T03:04:05Z");
+	assert_string_equal(ca->sig_alg, "sha256WithRSAEncryption");
+	assert_string_equal(ca->key_type, "RSA");
+	assert_int_equal(ca->key_bits, 2048);
+	assert_int_equal(ca->x509_version, 1);
+	assert_true(leaf->id != ca->id);
+	return 0;
+}
+
+static void test_probe_chain_roundtrip(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st = open_ok(fx->path);
+	struct chain c;
+	struct store_probe p;
+	struct store_scan_row row;
+	struct walk w = { 0 };
+	int64_t scan = 0, target;
+
+	chain_make(&c);
+	assert_int_equal(store_scan_begin(st, &scan_info, &scan), 0);
+	target = add_target(st, scan, 7, "sip.example.com");
+	p = probe_ok("192.0.2.10", 5061, "sip.example.com", &c);
+	assert_int_equal(store_target_probe_link(st, target, add_probe(st, scan, &p),
+						 "sip.example.com"), 0);
+
+	assert_int_equal(store_scan_get(st, scan, &row), 0);
+	assert_string_equal(row.status, "running");
+	assert_null(row.finished);
+	assert_int_equal(strlen(row.started), 20);
+	assert_true(row.started[10] == 'T' && row.started[19] == 'Z');
+	assert_string_equal(row.input, "targets.csv");
+	assert_string_equal(row.options, "--timeout 10");
+	assert_string_equal(row.version, FEDCERT_VERSION);
+	store_scan_row_free(&row);
+	assert_int_equal(store_scan_finish(st, scan, "done"), 0);
+	store_close(st);
+
+	/* Read back from a fresh connection: what is on disk. */
+	st = open_ok(fx->path);
+	w.check = check_roundtrip;
+	w.data = &c;
+	walk_scan(st, scan, &w);
+	assert_int_equal(w.targets, 1);
+	assert_int_equal(store_scan_get(st, scan, &row), 0);
+	assert_string_equal(row.status, "done");
+	assert_non_null(row.finished);
+	assert_true(strcmp(row.finished, row.started) >= 0);
+	store_scan_row_free(&row);
+	store_close(st);
+	chain_free(&c);
+}
+
+static int check_dedup(const struct store_target_row *t, struct walk *w)
+{
+	int64_t *leaf_id = w->data;
+	size_t i;
+
+	for (i = 0; i < t->probe_count; i++) {
+		assert_int_equal(t->probes[i].chain_len, 2);
+		if (*leaf_id == 0)
+			*leaf_id = t->probes[i].chain[0].id;
+		assert_int_equal(t->probes[i].chain[0].id, *leaf_id);
+	}
+	return 0;
+}
+
+static void test_dedup(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st = open_ok(fx->path);
+	struct chain c;
+	struct store_probe p;
+	struct walk w = { 0 };
+	int64_t scan = 0, target, leaf_id = 0;
+
+	chain_make(&c);
+	assert_int_equal(store_scan_begin(st, &scan_info, &scan), 0);
+	target = add_target(st, scan, 1, "example.com");
+	/* Same chain on two endpoints; each endpoint probed twice; the
+	 * no-SNI endpoint is where a plain UNIQUE would fail to dedup. */
+	p = probe_ok("2001:db8::1", 5061, NULL, &c);
+	assert_int_equal(store_target_probe_link(st, target,
+		add_probe(st, scan, &p), "a"), 0);
+	assert_int_equal(store_target_probe_link(st, target,
+		add_probe(st, scan, &p), "b"), 0);
+	p = probe_ok("2001:db8::1", 5061, "sip.example.com", &c);
+	assert_int_equal(store_target_probe_link(st, target,
+		add_probe(st, scan, &p), "c"), 0);
+	assert_int_equal(store_target_probe_link(st, target,
+		add_probe(st, scan, &p), "d"), 0);
+	assert_int_equal(store_flush(st), 0);
+
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM certificate"), 2);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM chain_link"), 8);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM probe"), 4);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM endpoint"), 2);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM endpoint"
+				   " WHERE sni IS NULL"), 1);
+	w.check = check_dedup;
+	w.data = &leaf_id;
+	walk_scan(st, scan, &w);
+	assert_int_equal(w.probes, 4);
+	assert_true(leaf_id > 0);
+	store_close(st);
+	chain_free(&c);
+}
+
+static int check_errors(const struct store_target_row *t, struct walk *w)
+{
+	const struct store_probe_row *p;
+
+	(void)w;
+	if (t->line == 2) {
+		assert_string_equal(t->domain, "nx.example");
+		assert_string_equal(t->error_kind, "dns_nxdomain");
+		assert_string_equal(t->error_reason, "Domain name not found");
+		assert_int_equal(t->probe_count, 0);
+		assert_null(t->probes);
+		return 0;
+	}
+	assert_int_equal(t->line, 3);
+	assert_null(t->error_kind);
+	assert_int_equal(t->probe_count, 1);
+	p = &t->probes[0];
+	assert_string_equal(p->error_kind, "refused");
+	assert_string_equal(p->error_reason, "connection refused");
+	assert_true(p->connect_ms < 0 && p->handshake_ms < 0);
+	assert_int_equal(p->verify_code, -1);
+	assert_null(p->tls_version);
+	assert_null(p->cipher);
+	assert_null(p->sni);
+	assert_null(p->via);
+	assert_int_equal(p->chain_len, 0);
+	assert_null(p->chain);
+	return 0;
+}
+
+static void test_errors_roundtrip(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st = open_ok(fx->path);
+	struct store_probe p = {
+		.address = "192.0.2.1", .port = 5061,
+		.started_ms = INT64_C(1764063780000), .connect_ms = -1,
+		.handshake_ms = -1, .error_kind = "refused",
+		.error_reason = "connection refused", .verify_code = -1,
+	};
+	struct walk w = { 0 };
+	int64_t scan = 0, nx, refused;
+
+	assert_int_equal(store_scan_begin(st, &scan_info, &scan), 0);
+	/* Added out of line order: the walk sorts by line. */
+	refused = add_target(st, scan, 3, "192.0.2.1");
+	nx = add_target(st, scan, 2, "nx.example");
+	assert_int_equal(store_target_set_error(st, nx, "dns_nxdomain",
+						"Domain name not found"), 0);
+	assert_int_equal(store_target_set_error(st, nx + 100, "x", "y"), -1);
+	assert_non_null(strstr(store_errmsg(st), "no target"));
+	assert_int_equal(store_target_probe_link(st, refused,
+						 add_probe(st, scan, &p), NULL), 0);
+	store_close(st);
+
+	st = open_ok(fx->path);
+	w.check = check_errors;
+	walk_scan(st, scan, &w);
+	assert_int_equal(w.targets, 2);
+	assert_int_equal(w.last_line, 3);
+	store_close(st);
+	/* "Did not happen" is SQL NULL, not a sentinel number. */
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM probe WHERE"
+		" connect_ms IS NULL AND handshake_ms IS NULL"
+		" AND verify_code IS NULL"), 1);
+}
+
+struct input_errors {
+	int n;
+};
+
+static int input_error_cb(const struct store_input_error_row *e, void *arg)
+{
+	struct input_errors *seen = arg;
+
+	seen->n++;
+	if (seen->n == 1) {
+		assert_int_equal(e->line, 4);
+		assert_string_equal(e->reason, "unknown type \"FEDX\"");
+		assert_string_equal(e->raw, "example.com,FEDX,");
+	} else {
+		assert_int_equal(e->line, 9);
+		assert_string_equal(e->reason, "bad port \"0\"");
+		assert_null(e->raw);
+	}
+	return 0;
+}
+
+static void test_input_errors(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st = open_ok(fx->path);
+	struct input_errors seen = { 0 };
+	int64_t scan = 0, other = 0;
+
+	assert_int_equal(store_scan_begin(st, &scan_info, &scan), 0);
+	assert_int_equal(store_scan_begin(st, &scan_info, &other), 0);
+	assert_int_equal(store_input_error_add(st, scan, 9, "bad port \"0\"",
+					       NULL), 0);
+	assert_int_equal(store_input_error_add(st, other, 1, "other scan", "x"), 0);
+	assert_int_equal(store_input_error_add(st, scan, 4,
+		"unknown type \"FEDX\"", "example.com,FEDX,"), 0);
+	assert_int_equal(store_each_input_error(st, scan, input_error_cb, &seen), 0);
+	assert_int_equal(seen.n, 2);
+	store_close(st);
+}
+
+static int check_undecodable(const struct store_target_row *t, struct walk *w)
+{
+	const struct store_der *d = w->data;
+	const struct store_cert_row *c;
+	size_t i;
+
+	assert_int_equal(t->probe_count, 1);
+	assert_int_equal(t->probes[0].chain_len, 2);
+	for (i = 0; i < 2; i++) {
+		c = &t->probes[0].chain[i];
+		assert_cert_row(c, &d[i]);
+		assert_null(c->subject);
+		assert_null(c->issuer);
+		assert_null(c->serial);
+		assert_null(c->not_before);
+		assert_null(c->not_after);
+		assert_null(c->sig_alg);
+		assert_null(c->key_type);
+		assert_int_equal(c->key_bits, 0);
+		assert_int_equal(c->x509_version, 0);
+	}
+	return 0;
+}
+
+static void test_undecodable_der(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st = open_ok(fx->path);
+	static const unsigned char junk[] = { 0x30, 0x03, 0x02, 0x01, 0x00, 0xff };
+	struct chain c;
+	unsigned char *trailing;
+	struct store_der d[2];
+	struct store_probe p;
+	struct walk w = { 0 };
+	int64_t scan = 0;
+
+	/* Junk, and a good certificate with one byte after it. */
+	chain_make(&c);
+	trailing = malloc(c.links[0].len + 1);
+	assert_non_null(trailing);
+	memcpy(trailing, c.der[0], c.links[0].len);
+	trailing[c.links[0].len] = 0;
+	d[0].der = junk;
+	d[0].len = sizeof(junk);
+	d[1].der = trailing;
+	d[1].len = c.links[0].len + 1;
+	assert_int_equal(store_scan_begin(st, &scan_info, &scan), 0);
+	p = probe_ok("192.0.2.5", 443, NULL, NULL);
+	p.chain = d;
+	p.chain_len = 2;
+	assert_int_equal(store_target_probe_link(st, add_target(st, scan, 1, "x"),
+						 add_probe(st, scan, &p), "x"), 0);
+	w.check = check_undecodable;
+	w.data = d;
+	walk_scan(st, scan, &w);
+	assert_int_equal(w.targets, 1);
+	store_close(st);
+	free(trailing);
+	chain_free(&c);
+}
+
+static void test_ed25519_columns(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct cert_spec spec = {
+		NULL, "ed.example", "ed.example", 1,
+		"20250101000000Z", "20260101000000Z", X509_VERSION_3,
+	};
+	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	struct store *st = open_ok(fx->path);
+	struct store_der d;
+	struct store_probe p;
+	int64_t scan = 0;
+
+	assert_non_null(key);
+	d.der = make_cert(&spec, key, key, NULL, &d.len);
+	assert_int_equal(store_scan_begin(st, &scan_info, &scan), 0);
+	p = probe_ok("192.0.2.6", 5061, NULL, NULL);
+	p.chain = &d;
+	p.chain_len = 1;
+	add_probe(st, scan, &p);
+	store_close(st);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM certificate"
+		" WHERE key_type = 'ED25519' AND key_bits = 256"
+		" AND sig_alg = 'ED25519' AND serial = '01'"
+		" AND subject = 'CN=ed.example' AND x509_version = 3"), 1);
+	OPENSSL_free((void *)d.der);
+	EVP_PKEY_free(key);
+}
+
+/* ---- Batching ---------------------------------------------------------- */
+
+static int check_batch(const struct store_target_row *t, struct walk *w)
+{
+	size_t i;
+	int cmp;
+
+	(void)w;
+	for (i = 1; i < t->probe_count; i++) {
+		cmp = strcmp(t->probes[i - 1].address, t->probes[i].address);
+		assert_true(cmp < 0 || (cmp == 0 && t->probes[i - 1].port <=
+						    t->probes[i].port));
+	}
+	return 0;
+}
+
+static void test_batching(void **state)
+{
+	struct fixture *fx = *state;
+	const char *count = "SELECT count(*) FROM probe";
+	const int n = 2 * FC_BATCH_MAX + 7;
+	struct store *st = open_ok(fx->path);
+	struct store_probe p = probe_ok(NULL, 5061, NULL, NULL);
+	struct walk w = { 0 };
+	int64_t scan = 0, target, *ids;
+	char addr[32];
+	int i;
+
+	ids = calloc((size_t)n, sizeof(*ids));
+	assert_non_null(ids);
+	assert_int_equal(store_scan_begin(st, &scan_info, &scan), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(addr, sizeof(addr), "10.0.%d.%d", i / 250, i % 250);
+		p.address = addr;
+		p.port = 5061 + i % 3;
+		ids[i] = add_probe(st, scan, &p);
+		/* Another connection sees nothing until a batch is full. */
+		if (i == FC_BATCH_MAX - 2)
+			assert_int_equal(query_int(fx->path, count), 0);
+		if (i == FC_BATCH_MAX - 1)
+			assert_int_equal(query_int(fx->path, count), FC_BATCH_MAX);
+	}
+	assert_int_equal(query_int(fx->path, count), 2 * FC_BATCH_MAX);
+	target = add_target(st, scan, 1, "pool.example.com");
+	for (i = 0; i < n; i++)
+		assert_int_equal(store_target_probe_link(st, target, ids[i], "pool"), 0);
+	store_close(st);
+
+	st = open_ok(fx->path);
+	w.check = check_batch;
+	walk_scan(st, scan, &w);
+	assert_int_equal(w.targets, 1);
+	assert_int_equal(w.probes, (size_t)n);
+	store_close(st);
+	assert_int_equal(query_int(fx->path, count), n);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM endpoint"), n);
+	free(ids);
+}
+
+/* ---- Contract edges ---------------------------------------------------- */
+
+static int stop_cb(const struct store_target_row *t, void *arg)
+{
+	(void)t;
+	(*(int *)arg)++;
+	return 42;
+}
+
+static void test_contract_edges(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st = open_ok(fx->path);
+	struct store_scan_row row;
+	struct store_probe p = probe_ok("192.0.2.9", 5061, NULL, NULL);
+	int64_t scan = 0, latest = -1, probe = 0;
+	int calls = 0;
+
+	assert_int_equal(store_scan_latest(st, &latest), 0);
+	assert_int_equal(latest, 0);
+	assert_int_equal(store_scan_get(st, 42, &row), -1);
+	assert_string_equal(store_errmsg(st), "no scan 42");
+	assert_int_equal(store_scan_begin(st, &scan_info, &scan), 0);
+	assert_int_equal(store_scan_finish(st, scan, "running"), -1);
+	assert_int_equal(store_scan_finish(st, scan + 1, "done"), -1);
+	assert_string_equal(store_errmsg(st), "no scan 2");
+	add_target(st, scan, 1, "a.example");
+	add_target(st, scan, 2, "b.example");
+	/* Foreign keys are enforced, and a probe that fails half-way leaves
+	 * no row behind (its endpoint was written before the probe failed),
+	 * while the rest of the batch survives. */
+	assert_int_equal(store_target_probe_link(st, 999, 999, "x"), -1);
+	assert_non_null(strstr(store_errmsg(st), "FOREIGN KEY"));
+	assert_int_equal(store_probe_add(st, scan + 100, &p, &probe), -1);
+	assert_non_null(strstr(store_errmsg(st), "cannot record the probe"));
+	assert_int_equal(store_flush(st), 0);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM endpoint"), 0);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM target"), 2);
+	/* The callback's non-zero value stops the walk and is returned. */
+	assert_int_equal(store_each_target(st, scan, stop_cb, &calls), 42);
+	assert_int_equal(calls, 1);
+	assert_int_equal(store_scan_finish(st, scan, "interrupted"), 0);
+	assert_int_equal(store_scan_latest(st, &latest), 0);
+	assert_int_equal(latest, scan);
+	store_close(st);
+	store_close(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_creates_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reopen_is_noop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_files_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_chain_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_input_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_undecodable_der, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ed25519_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batching, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_contract_edges, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
