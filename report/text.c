@@ -98,9 +98,14 @@ void render_text_scan(FILE *out, const struct store_scan_row *scan)
 static void text_fqdn(FILE *out, const struct store_target_row *t)
 {
 	int is_dir = t->type != NULL && strcmp(t->type, "DIR") == 0;
+	int bracket = is_dir && t->domain != NULL && strchr(t->domain, ':');
 
 	fputs("\nChecking FQDN: ", out);
+	if (bracket)
+		fputc('[', out);
 	text_value(out, t->domain);
+	if (bracket)
+		fputc(']', out);
 	if (is_dir)
 		fprintf(out, ":%d", t->port);
 	fputs(" (", out);

@@ -75,7 +75,7 @@ static int configure(sqlite3 *db, char *err, size_t errlen)
 
 static int prepare_all(struct store *st, char *err, size_t errlen)
 {
-	int i;
+	enum store_stmt_id i;
 
 	for (i = 0; i < STMT_COUNT; i++) {
 		if (sqlite3_prepare_v3(st->db, store_stmt_sql(i), -1,

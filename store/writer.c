@@ -78,10 +78,17 @@ static int bind_check(struct store *st, int binds, const char *what)
 	return -1;
 }
 
+/* NULL binds SQL NULL. */
+static int bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	return sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+/* For values where "" can only mean "none" (an SNI, a failure kind, a
+ * field certdecode left empty). */
 static int bind_text_or_empty_null(sqlite3_stmt *s, int i, const char *v)
 {
-	return sqlite3_bind_text(s, i, v != NULL && v[0] != '\0' ? v : NULL, -1,
-				 SQLITE_STATIC);
+	return bind_text(s, i, v != NULL && v[0] != '\0' ? v : NULL);
 }
 
 /* Negative timings and codes mean "did not happen": NULL, so that SQL
@@ -114,6 +121,7 @@ int store_scan_begin(struct store *st, const struct store_scan_info *info,
 		     int64_t *scan_id)
 {
 	sqlite3_stmt *s;
+	int binds;
 	int rc = -1;
 
 	if (info == NULL || scan_id == NULL) {
@@ -123,13 +131,10 @@ int store_scan_begin(struct store *st, const struct store_scan_info *info,
 	if (store_batch_begin(st) != 0)
 		goto out;
 	s = store_stmt(st, STMT_SCAN_BEGIN);
-	if (bind_check(st,
-		       sqlite3_bind_text(s, 1, info->input, -1, SQLITE_STATIC) |
-			       sqlite3_bind_text(s, 2, info->options, -1,
-						 SQLITE_STATIC) |
-			       sqlite3_bind_text(s, 3, info->version, -1,
-						 SQLITE_STATIC),
-		       "cannot record the scan") != 0 ||
+	binds = bind_text(s, 1, info->input) |
+		bind_text(s, 2, info->options) |
+		bind_text(s, 3, info->version);
+	if (bind_check(st, binds, "cannot record the scan") != 0 ||
 	    store_step_done(st, s, "cannot record the scan") != 0)
 		goto out;
 	*scan_id = sqlite3_last_insert_rowid(st->db);
@@ -152,6 +157,7 @@ static int is_final_status(const char *status)
 int store_scan_finish(struct store *st, int64_t scan_id, const char *status)
 {
 	sqlite3_stmt *s;
+	int binds;
 	int rc = -1;
 
 	if (!is_final_status(status)) {
@@ -162,10 +168,8 @@ int store_scan_finish(struct store *st, int64_t scan_id, const char *status)
 	if (store_batch_begin(st) != 0)
 		goto out;
 	s = store_stmt(st, STMT_SCAN_FINISH);
-	if (bind_check(st,
-		       sqlite3_bind_int64(s, 1, scan_id) |
-			       sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC),
-		       "cannot finish the scan") != 0 ||
+	binds = sqlite3_bind_int64(s, 1, scan_id) | bind_text(s, 2, status);
+	if (bind_check(st, binds, "cannot finish the scan") != 0 ||
 	    store_step_done(st, s, "cannot finish the scan") != 0)
 		goto out;
 	if (sqlite3_changes(st->db) == 0) {
@@ -181,6 +185,7 @@ int store_target_add(struct store *st, int64_t scan_id,
 		     const struct store_target *t, int64_t *target_id)
 {
 	sqlite3_stmt *s;
+	int binds;
 	int rc = -1;
 
 	if (t == NULL || t->domain == NULL || t->type == NULL ||
@@ -191,15 +196,12 @@ int store_target_add(struct store *st, int64_t scan_id,
 	if (store_batch_begin(st) != 0)
 		goto out;
 	s = store_stmt(st, STMT_TARGET_ADD);
-	if (bind_check(st,
-		       sqlite3_bind_int64(s, 1, scan_id) |
-			       sqlite3_bind_int64(s, 2, t->line) |
-			       sqlite3_bind_text(s, 3, t->domain, -1,
-						 SQLITE_STATIC) |
-			       sqlite3_bind_text(s, 4, t->type, -1,
-						 SQLITE_STATIC) |
-			       sqlite3_bind_int(s, 5, t->port),
-		       "cannot record the target") != 0 ||
+	binds = sqlite3_bind_int64(s, 1, scan_id) |
+		sqlite3_bind_int64(s, 2, t->line) |
+		bind_text(s, 3, t->domain) |
+		bind_text(s, 4, t->type) |
+		sqlite3_bind_int(s, 5, t->port);
+	if (bind_check(st, binds, "cannot record the target") != 0 ||
 	    store_step_done(st, s, "cannot record the target") != 0)
 		goto out;
 	*target_id = sqlite3_last_insert_rowid(st->db);
@@ -212,17 +214,16 @@ int store_target_set_error(struct store *st, int64_t target_id,
 			   const char *kind, const char *reason)
 {
 	sqlite3_stmt *s;
+	int binds;
 	int rc = -1;
 
 	if (store_batch_begin(st) != 0)
 		goto out;
 	s = store_stmt(st, STMT_TARGET_SET_ERROR);
-	if (bind_check(st,
-		       sqlite3_bind_int64(s, 1, target_id) |
-			       bind_text_or_empty_null(s, 2, kind) |
-			       sqlite3_bind_text(s, 3, reason, -1,
-						 SQLITE_STATIC),
-		       "cannot record the target's error") != 0 ||
+	binds = sqlite3_bind_int64(s, 1, target_id) |
+		bind_text_or_empty_null(s, 2, kind) |
+		bind_text(s, 3, reason);
+	if (bind_check(st, binds, "cannot record the target's error") != 0 ||
 	    store_step_done(st, s, "cannot record the target's error") != 0)
 		goto out;
 	if (sqlite3_changes(st->db) == 0) {
@@ -238,6 +239,7 @@ int store_input_error_add(struct store *st, int64_t scan_id, long line,
 			  const char *reason, const char *raw)
 {
 	sqlite3_stmt *s;
+	int binds;
 	int rc = -1;
 
 	if (reason == NULL) {
@@ -247,13 +249,11 @@ int store_input_error_add(struct store *st, int64_t scan_id, long line,
 	if (store_batch_begin(st) != 0)
 		goto out;
 	s = store_stmt(st, STMT_INPUT_ERROR_ADD);
-	if (bind_check(st,
-		       sqlite3_bind_int64(s, 1, scan_id) |
-			       sqlite3_bind_int64(s, 2, line) |
-			       sqlite3_bind_text(s, 3, reason, -1,
-						 SQLITE_STATIC) |
-			       sqlite3_bind_text(s, 4, raw, -1, SQLITE_STATIC),
-		       "cannot record the input error") != 0 ||
+	binds = sqlite3_bind_int64(s, 1, scan_id) |
+		sqlite3_bind_int64(s, 2, line) |
+		bind_text(s, 3, reason) |
+		bind_text(s, 4, raw);
+	if (bind_check(st, binds, "cannot record the input error") != 0 ||
 	    store_step_done(st, s, "cannot record the input error") != 0)
 		goto out;
 	rc = store_batch_wrote(st);
@@ -265,16 +265,16 @@ int store_target_probe_link(struct store *st, int64_t target_id,
 			    int64_t probe_id, const char *via)
 {
 	sqlite3_stmt *s;
+	int binds;
 	int rc = -1;
 
 	if (store_batch_begin(st) != 0)
 		goto out;
 	s = store_stmt(st, STMT_TARGET_PROBE_ADD);
-	if (bind_check(st,
-		       sqlite3_bind_int64(s, 1, target_id) |
-			       sqlite3_bind_int64(s, 2, probe_id) |
-			       sqlite3_bind_text(s, 3, via, -1, SQLITE_STATIC),
-		       "cannot link the target to the probe") != 0 ||
+	binds = sqlite3_bind_int64(s, 1, target_id) |
+		sqlite3_bind_int64(s, 2, probe_id) |
+		bind_text(s, 3, via);
+	if (bind_check(st, binds, "cannot link the target to the probe") != 0 ||
 	    store_step_done(st, s, "cannot link the target to the probe") != 0)
 		goto out;
 	rc = store_batch_wrote(st);
@@ -284,26 +284,28 @@ out:
 
 /* ---- Probes ---------------------------------------------------------- */
 
+/* The same three parameters for the lookup and the insert. */
+static int bind_endpoint(sqlite3_stmt *s, const struct store_probe *p)
+{
+	return bind_text(s, 1, p->address) |
+	       sqlite3_bind_int(s, 2, p->port) |
+	       bind_text_or_empty_null(s, 3, p->sni);
+}
+
 static int endpoint_id_for(struct store *st, const struct store_probe *p,
 			   int64_t *id)
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_ENDPOINT_FIND);
 	int found;
 
-	if (bind_check(st,
-		       sqlite3_bind_text(s, 1, p->address, -1, SQLITE_STATIC) |
-			       sqlite3_bind_int(s, 2, p->port) |
-			       bind_text_or_empty_null(s, 3, p->sni),
+	if (bind_check(st, bind_endpoint(s, p),
 		       "cannot look up the endpoint") != 0)
 		return -1;
 	found = lookup_id(st, s, "cannot look up the endpoint", id);
 	if (found != 0)
 		return found < 0 ? -1 : 0;
 	s = store_stmt(st, STMT_ENDPOINT_ADD);
-	if (bind_check(st,
-		       sqlite3_bind_text(s, 1, p->address, -1, SQLITE_STATIC) |
-			       sqlite3_bind_int(s, 2, p->port) |
-			       bind_text_or_empty_null(s, 3, p->sni),
+	if (bind_check(st, bind_endpoint(s, p),
 		       "cannot record the endpoint") != 0 ||
 	    store_step_done(st, s, "cannot record the endpoint") != 0)
 		return -1;
@@ -311,25 +313,29 @@ static int endpoint_id_for(struct store *st, const struct store_probe *p,
 	return 0;
 }
 
+/* 0 (unknown) binds NULL. */
+static int bind_positive(sqlite3_stmt *s, int i, int64_t v)
+{
+	return v > 0 ? sqlite3_bind_int64(s, i, v) : sqlite3_bind_null(s, i);
+}
+
 /* NULL for the fields certdecode left empty (undecodable DER, or a field
  * OpenSSL could not express). */
 static int bind_cert(sqlite3_stmt *s, const struct store_der *d,
 		     const struct cert_facts *f)
 {
-	return sqlite3_bind_text(s, 1, f->sha256, -1, SQLITE_STATIC) |
-	       sqlite3_bind_text(s, 2, f->sha1, -1, SQLITE_STATIC) |
+	return bind_text(s, 1, f->sha256) |
+	       bind_text(s, 2, f->sha1) |
 	       sqlite3_bind_blob64(s, 3, d->der, d->len, SQLITE_STATIC) |
-	       sqlite3_bind_text(s, 4, f->subject, -1, SQLITE_STATIC) |
-	       sqlite3_bind_text(s, 5, f->issuer, -1, SQLITE_STATIC) |
-	       sqlite3_bind_text(s, 6, f->serial, -1, SQLITE_STATIC) |
+	       bind_text(s, 4, f->subject) |
+	       bind_text(s, 5, f->issuer) |
+	       bind_text(s, 6, f->serial) |
 	       bind_text_or_empty_null(s, 7, f->not_before) |
 	       bind_text_or_empty_null(s, 8, f->not_after) |
 	       bind_text_or_empty_null(s, 9, f->sig_alg) |
 	       bind_text_or_empty_null(s, 10, f->key_type) |
-	       (f->key_bits > 0 ? sqlite3_bind_int(s, 11, f->key_bits)
-				: sqlite3_bind_null(s, 11)) |
-	       (f->x509_version > 0 ? sqlite3_bind_int(s, 12, f->x509_version)
-				    : sqlite3_bind_null(s, 12));
+	       bind_positive(s, 11, f->key_bits) |
+	       bind_positive(s, 12, f->x509_version);
 }
 
 /* The id of the certificate row for d, decoding and inserting it only the
@@ -349,7 +355,7 @@ static int cert_id_for(struct store *st, const struct store_der *d,
 		goto out;
 	}
 	s = store_stmt(st, STMT_CERT_FIND);
-	if (bind_check(st, sqlite3_bind_text(s, 1, f.sha256, -1, SQLITE_STATIC),
+	if (bind_check(st, bind_text(s, 1, f.sha256),
 		       "cannot look up the certificate") != 0)
 		goto out;
 	found = lookup_id(st, s, "cannot look up the certificate", id);
@@ -376,29 +382,22 @@ static int insert_probe(struct store *st, int64_t scan_id, int64_t endpoint_id,
 	sqlite3_stmt *s = store_stmt(st, STMT_PROBE_ADD);
 	char started[STORE_TIME_LEN];
 	int have_started = store_format_epoch_ms(p->started_ms, started) == 0;
+	int binds;
 
-	if (bind_check(st,
-		       sqlite3_bind_int64(s, 1, scan_id) |
-			       sqlite3_bind_int64(s, 2, endpoint_id) |
-			       sqlite3_bind_text(s, 3,
-						 have_started ? started : NULL,
-						 -1, SQLITE_STATIC) |
-			       bind_nonneg_double(s, 4, p->connect_ms) |
-			       bind_nonneg_double(s, 5, p->handshake_ms) |
-			       bind_text_or_empty_null(s, 6, p->error_kind) |
-			       sqlite3_bind_text(s, 7, p->error_reason, -1,
-						 SQLITE_STATIC) |
-			       sqlite3_bind_text(s, 8, p->tls_version, -1,
-						 SQLITE_STATIC) |
-			       sqlite3_bind_text(s, 9, p->cipher, -1,
-						 SQLITE_STATIC) |
-			       (p->verify_code < 0
-					? sqlite3_bind_null(s, 10)
-					: sqlite3_bind_int64(s, 10,
-							     p->verify_code)) |
-			       sqlite3_bind_text(s, 11, p->verify_reason, -1,
-						 SQLITE_STATIC),
-		       "cannot record the probe") != 0 ||
+	/* -1 (not verified) is NULL; X509_V_OK (0) is a real value. */
+	binds = sqlite3_bind_int64(s, 1, scan_id) |
+		sqlite3_bind_int64(s, 2, endpoint_id) |
+		bind_text(s, 3, have_started ? started : NULL) |
+		bind_nonneg_double(s, 4, p->connect_ms) |
+		bind_nonneg_double(s, 5, p->handshake_ms) |
+		bind_text_or_empty_null(s, 6, p->error_kind) |
+		bind_text(s, 7, p->error_reason) |
+		bind_text(s, 8, p->tls_version) |
+		bind_text(s, 9, p->cipher) |
+		(p->verify_code < 0 ? sqlite3_bind_null(s, 10)
+				    : sqlite3_bind_int64(s, 10, p->verify_code)) |
+		bind_text(s, 11, p->verify_reason);
+	if (bind_check(st, binds, "cannot record the probe") != 0 ||
 	    store_step_done(st, s, "cannot record the probe") != 0)
 		return -1;
 	*probe_id = sqlite3_last_insert_rowid(st->db);
@@ -410,17 +409,17 @@ static int insert_chain(struct store *st, int64_t probe_id,
 {
 	sqlite3_stmt *s;
 	int64_t cert_id = 0;
+	int binds;
 	size_t i;
 
 	for (i = 0; i < p->chain_len; i++) {
 		if (cert_id_for(st, &p->chain[i], &cert_id) != 0)
 			return -1;
 		s = store_stmt(st, STMT_CHAIN_LINK_ADD);
-		if (bind_check(st,
-			       sqlite3_bind_int64(s, 1, probe_id) |
-				       sqlite3_bind_int64(s, 2, (int64_t)i) |
-				       sqlite3_bind_int64(s, 3, cert_id),
-			       "cannot record the chain") != 0 ||
+		binds = sqlite3_bind_int64(s, 1, probe_id) |
+			sqlite3_bind_int64(s, 2, (int64_t)i) |
+			sqlite3_bind_int64(s, 3, cert_id);
+		if (bind_check(st, binds, "cannot record the chain") != 0 ||
 		    store_step_done(st, s, "cannot record the chain") != 0)
 			return -1;
 	}

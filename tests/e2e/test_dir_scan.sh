@@ -12,6 +12,10 @@ make_self_signed "$T/ca" self self.example.test
 start_tls GOOD 127.0.0.1 "$T/ca/leaf.pem" "$T/ca/leaf.key" "$T/ca/inter.pem" || exit 1
 start_tls GOOD6 '[::1]' "$T/ca/leaf.pem" "$T/ca/leaf.key" "$T/ca/inter.pem" || exit 1
 start_tls SELF 127.0.0.1 "$T/ca/self.pem" "$T/ca/self.key" || exit 1
+# A TLS 1.2 server that requires a client certificate: it alerts after our
+# empty Certificate message, once its own chain is already sent.
+start_tls REQ 127.0.0.1 "$T/ca/leaf.pem" "$T/ca/leaf.key" "$T/ca/inter.pem" \
+	-tls1_2 -Verify 1 -CAfile "$T/ca/root.pem" || exit 1
 start_fixture silent plain refused reset || exit 1
 
 # Line numbers matter: the bad rows are asserted by line.
@@ -30,6 +34,7 @@ example.test,FED,,
 bad.example,FEDX,5061,
 127.0.0.1,DIR,99999,
 "127.0.0.1",DIR,$GOOD
+127.0.0.1,DIR,$REQ
 CSV
 
 DB="$T/audit.db"
@@ -41,7 +46,7 @@ assert_contains "bad port on stderr" "$T/scan.err" "partners.csv:13: bad port \"
 
 assert_eq "scan status" done "$(q "$DB" "select status from scan")"
 assert_eq "scan has an end" 1 "$(q "$DB" "select count(*) from scan where finished is not null")"
-assert_eq "targets" 10 "$(q "$DB" "select count(*) from target")"
+assert_eq "targets" 11 "$(q "$DB" "select count(*) from target")"
 assert_eq "input errors" "12|13" "$(q "$DB" "select group_concat(line, '|') from (select line from input_error order by line)")"
 
 # probe_of PORT [SNI]: the columns of the probe of 127.0.0.1:PORT.
@@ -61,6 +66,12 @@ assert_eq "silent peer" "timeout" "$(probe_of "$FIX_SILENT" | cut -d'|' -f1)"
 assert_eq "plain peer" "not_tls" "$(probe_of "$FIX_PLAIN" | cut -d'|' -f1)"
 assert_eq "refused port" "refused" "$(probe_of "$FIX_REFUSED" | cut -d'|' -f1)"
 assert_eq "reset peer" "reset" "$(probe_of "$FIX_RESET" | cut -d'|' -f1)"
+req=$(q "$DB" "select p.error_kind || '|' || p.error_reason || '|' || (select count(*) from chain_link c where c.probe_id = p.id)
+	from probe p join endpoint e on e.id = p.endpoint_id where e.port = $REQ")
+case "$req" in
+tls_alert\|*alert\ 40\)\|2 | tls_alert\|*alert\ 116\)\|2) ok ;;
+*) fail "client certificate required: alert named and chain kept: $req" ;;
+esac
 assert_eq "timeout reason" "handshake timed out after 2 s (0 bytes received)" \
 	"$(q "$DB" "select p.error_reason from probe p join endpoint e on e.id = p.endpoint_id where e.port = $FIX_SILENT")"
 
@@ -87,6 +98,7 @@ R="$T/report.txt"
 assert_contains "FQDN block" "$R" "Checking FQDN: 127.0.0.1:$GOOD"
 assert_contains "IP block" "$R" "Checking IP Address: 127.0.0.1:$GOOD"
 assert_contains "IPv6 block" "$R" "Checking IP Address: [::1]:$GOOD6"
+assert_contains "IPv6 FQDN line" "$R" "Checking FQDN: [::1]:$GOOD6 (DIR, line 5)"
 assert_contains "subject" "$R" "Subject: CN=sip.example.test"
 assert_contains "issuer" "$R" "Issuer: CN=fedcert Test Intermediate,O=fedcert tests"
 assert_contains "thumbprint" "$R" "Thumbprint: $leaf_sha1"
