@@ -135,12 +135,15 @@ static int cmd_scan(int argc, char **argv)
 	rc = scan_run(&opts, st, &sum, err, sizeof(err));
 	if (rc != 0)
 		fprintf(stderr, "fedcert scan: %s\n", err);
+	else if (sum.interrupted)
+		fprintf(stderr, "fedcert scan: scan %lld interrupted; what was stored is kept\n",
+			(long long)sum.scan_id);
 	else if (!opts.quiet)
 		fprintf(stderr, "fedcert scan: scan %lld of %s: %ld targets, %ld endpoints probed, %ld failed, %ld input errors\n",
 			(long long)sum.scan_id, opts.input, sum.targets,
 			sum.probes, sum.probe_failures, sum.input_errors);
 	store_close(st);
-	return rc == 0 ? 0 : 1;
+	return rc == 0 && !sum.interrupted ? 0 : 1;
 }
 
 static int cmd_report(int argc, char **argv)

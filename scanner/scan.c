@@ -372,6 +372,7 @@ int scan_run(const struct scan_options *opts, struct store *st,
 			      s->interrupted ? "interrupted" : "done") != 0 &&
 	    !s->failed)
 		scan_fail(s, "%s", store_errmsg(st));
+	summary->interrupted = s->interrupted;
 	if (s->failed)
 		snprintf(err, errlen, "%s", s->err);
 	else

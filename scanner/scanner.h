@@ -69,12 +69,14 @@ struct scan_summary {
 	long input_errors;   /* bad rows */
 	long probes;         /* handshakes attempted (unique endpoints) */
 	long probe_failures; /* probes that ended with an error kind */
+	int interrupted;     /* SIGINT or SIGTERM stopped it; what was stored stays */
 };
 
 /* Runs one whole scan into st: records the scan, every row, every probe,
  * and marks the scan done (or failed/interrupted). Returns 0 when the scan
- * ran to its end (whatever the peers did), -1 when it could not (bad input
- * file, trust store, database error); the message then is in err. */
+ * ran to its end (whatever the peers did) or was interrupted by SIGINT or
+ * SIGTERM (summary->interrupted is then set), -1 when it could not (bad
+ * input file, trust store, database error); the message then is in err. */
 int scan_run(const struct scan_options *opts, struct store *st,
 	     struct scan_summary *summary, char *err, size_t errlen);
 
