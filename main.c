@@ -31,6 +31,17 @@ static const char scan_usage[] =
 	"                       timeout (default 10, 1..3600)\n"
 	"  --concurrency N      endpoints in flight at most (default 256,\n"
 	"                       1..100000)\n"
+	"  --dns-server ADDR[:PORT]\n"
+	"                       a resolver to ask (repeatable, at most 8; IPv6\n"
+	"                       in brackets: [::1]:53); default: the system's\n"
+	"  --dns-timeout SECONDS  per DNS try (default 3, 0.1..60)\n"
+	"  --dns-tries N        DNS tries per query (default 2, 1..10)\n"
+	"  --max-srv-targets N  SRV targets followed per name (default 32,\n"
+	"                       1..256)\n"
+	"  --max-addresses N    addresses probed per host (default 32, 1..256)\n"
+	"  --no-pool            probe only the first address of each host\n"
+	"  --ipv4-only          ask only for A records\n"
+	"  --ipv6-only          ask only for AAAA records\n"
 	"  --quiet              no summary on stderr\n"
 	"  --help               this text\n";
 
@@ -80,6 +91,21 @@ static long parse_number(const char *s, long min, long max, int *ok)
 	return *ok ? v : -1;
 }
 
+/* Seconds with an optional fraction ("0.5", "3") as milliseconds in
+ * [min_ms, max_ms]. */
+static unsigned parse_seconds_ms(const char *s, long min_ms, long max_ms,
+				 int *ok)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	*ok = errno == 0 && end != s && *end == '\0' && v * 1000 >= min_ms &&
+	      v * 1000 <= max_ms;
+	return *ok ? (unsigned)(v * 1000 + 0.5) : 0;
+}
+
 static int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -90,8 +116,17 @@ static int cmd_scan(int argc, char **argv)
 		{ "concurrency", required_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "dns-server", required_argument, NULL, 'S' },
+		{ "dns-timeout", required_argument, NULL, 'T' },
+		{ "dns-tries", required_argument, NULL, 'R' },
+		{ "max-srv-targets", required_argument, NULL, 'M' },
+		{ "max-addresses", required_argument, NULL, 'A' },
+		{ "no-pool", no_argument, NULL, 'P' },
+		{ "ipv4-only", no_argument, NULL, '4' },
+		{ "ipv6-only", no_argument, NULL, '6' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *servers[FC_DNS_SERVERS_MAX];
 	struct scan_options opts = { 0 };
 	struct scan_summary sum;
 	struct store *st = NULL;
@@ -101,8 +136,43 @@ static int cmd_scan(int argc, char **argv)
 
 	opts.timeout_s = FC_TIMEOUT_DEFAULT_S;
 	opts.concurrency = FC_CONCURRENCY_DEFAULT;
+	opts.dns_servers = servers;
+	opts.dns_timeout_ms = FC_DNS_TIMEOUT_DEFAULT_MS;
+	opts.dns_tries = FC_DNS_TRIES_DEFAULT;
+	opts.max_srv_targets = FC_SRV_TARGETS_DEFAULT;
+	opts.max_addresses = FC_ADDRS_DEFAULT;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'S':
+			if (!scan_dns_server_is_valid(optarg))
+				return usage_error("scan", "--dns-server takes an IP address and an optional port (127.0.0.1:5353, [::1]:53), not \"%s\"", optarg);
+			if (opts.ndns_servers == FC_DNS_SERVERS_MAX)
+				return usage_error("scan", "at most 8 --dns-server, not more (\"%s\")", optarg);
+			servers[opts.ndns_servers++] = optarg;
+			break;
+		case 'T':
+			opts.dns_timeout_ms = parse_seconds_ms(optarg, 100, FC_DNS_TIMEOUT_MAX_MS, &ok);
+			if (!ok)
+				return usage_error("scan", "--dns-timeout must be a number of seconds from 0.1 to 60, not \"%s\"", optarg);
+			break;
+		case 'R':
+			opts.dns_tries = (unsigned)parse_number(optarg, 1, FC_DNS_TRIES_MAX, &ok);
+			if (!ok)
+				return usage_error("scan", "--dns-tries must be a whole number from 1 to 10, not \"%s\"", optarg);
+			break;
+		case 'M':
+			opts.max_srv_targets = (unsigned)parse_number(optarg, 1, FC_DNS_RECORDS_MAX, &ok);
+			if (!ok)
+				return usage_error("scan", "--max-srv-targets must be a whole number from 1 to 256, not \"%s\"", optarg);
+			break;
+		case 'A':
+			opts.max_addresses = (unsigned)parse_number(optarg, 1, FC_DNS_RECORDS_MAX, &ok);
+			if (!ok)
+				return usage_error("scan", "--max-addresses must be a whole number from 1 to 256, not \"%s\"", optarg);
+			break;
+		case 'P': opts.no_pool = 1; break;
+		case '4': opts.ipv4_only = 1; break;
+		case '6': opts.ipv6_only = 1; break;
 		case 'd': db = optarg; break;
 		case 'c': opts.ca_file = optarg; break;
 		case 'C': opts.ca_path = optarg; break;
@@ -127,6 +197,8 @@ static int cmd_scan(int argc, char **argv)
 				   "exactly one targets file, please");
 	if (db == NULL)
 		return usage_error("scan", "%s", "--db FILE is required");
+	if (opts.ipv4_only && opts.ipv6_only)
+		return usage_error("scan", "%s", "--ipv4-only and --ipv6-only exclude each other");
 	opts.input = argv[optind];
 	if (store_open(db, &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "fedcert scan: %s\n", err);

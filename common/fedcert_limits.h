@@ -23,10 +23,19 @@
 #define FC_TIMEOUT_DEFAULT_S 10     /* connect, and separately handshake */
 #define FC_TIMEOUT_MAX_S 3600
 #define FC_CHAIN_MAX 32             /* certificates of one chain stored */
-#define FC_ADDRS_PER_HOST_MAX 32    /* addresses probed for one host name */
 #define FC_TLS_READ_BUF 16384       /* bytes handed to OpenSSL at a time */
 #define FC_REASON_MAX 256           /* library reason strings */
 #define FC_FLUSH_INTERVAL_MS 100    /* the writer commits at least this often */
+
+/* DNS. */
+#define FC_DNS_SERVERS_MAX 8        /* --dns-server given at most */
+#define FC_DNS_TIMEOUT_DEFAULT_MS 3000 /* per try (c-ares) */
+#define FC_DNS_TIMEOUT_MAX_MS 60000
+#define FC_DNS_TRIES_DEFAULT 2
+#define FC_DNS_TRIES_MAX 10
+#define FC_SRV_TARGETS_DEFAULT 32   /* SRV targets probed per name */
+#define FC_ADDRS_DEFAULT 32         /* addresses probed per host */
+#define FC_DNS_RECORDS_MAX 256      /* records parsed from one answer; flags cap below it */
 
 /* Store. */
 #define FC_BATCH_MAX 500            /* writes per transaction */

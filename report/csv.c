@@ -38,6 +38,12 @@
  *   sha256               leaf SHA-256, 64 lowercase hex (as stored)
  *   key_type             RSA, EC, ED25519, ...
  *   key_bits             public key size in bits
+ *   srv_name             SRV name the route came from; empty for DIR
+ *   srv_target           SRV target (host) of the route; empty for DIR
+ *   srv_priority         that SRV record's priority; empty for DIR
+ *   srv_weight           that SRV record's weight; empty for DIR
+ *
+ * The srv_* columns are empty too on the row of a target without probes.
  */
 #include "report/render.h"
 
@@ -54,7 +60,7 @@ static const char *const csv_columns[] = {
 	"verify_code", "verify_result", "connect_ms", "handshake_ms",
 	"chain_length", "subject", "issuer", "not_before", "not_after",
 	"serial", "signature_algorithm", "thumbprint", "sha256", "key_type",
-	"key_bits",
+	"key_bits", "srv_name", "srv_target", "srv_priority", "srv_weight",
 };
 
 #define CSV_NCOLUMNS (sizeof csv_columns / sizeof csv_columns[0])
@@ -64,6 +70,7 @@ static const char *const csv_columns[] = {
 #define CSV_CERT_COLUMNS 10     /* subject .. key_bits */
 #define CSV_ENDPOINT_COLUMNS 4  /* address, endpoint_port, sni, via */
 #define CSV_HANDSHAKE_COLUMNS 7 /* tls_version .. chain_length */
+#define CSV_ROUTE_COLUMNS 4     /* srv_name .. srv_weight */
 
 /* Room for any number this file formats (a 64-bit integer, a timing). */
 #define CSV_NUM_MAX 32
@@ -200,6 +207,32 @@ static void csv_probe_cells(struct csv_row *r, const struct store_probe_row *p)
 	csv_long(r, (long long)p->chain_len);
 }
 
+/* A number that is -1 when unused: empty then. */
+static void csv_optional(struct csv_row *r, long long v)
+{
+	if (v >= 0)
+		csv_long(r, v);
+	else
+		csv_cell(r, CSV_EMPTY);
+}
+
+/* srv_name .. srv_weight; empty for a DIR route (no SRV name) or when p
+ * is NULL. */
+static void csv_route_cells(struct csv_row *r, const struct store_probe_row *p)
+{
+	size_t i;
+
+	if (p == NULL || p->srv_name == NULL) {
+		for (i = 0; i < CSV_ROUTE_COLUMNS; i++)
+			csv_cell(r, CSV_EMPTY);
+		return;
+	}
+	csv_cell(r, p->srv_name);
+	csv_cell(r, p->via);
+	csv_optional(r, p->srv_priority);
+	csv_optional(r, p->srv_weight);
+}
+
 /* address .. chain_length for a target that reached no endpoint. */
 static void csv_target_error_cells(struct csv_row *r,
 				   const struct store_target_row *t)
@@ -228,6 +261,7 @@ int render_csv_target_checked(FILE *out, const struct store_target_row *t)
 		csv_target_cells(&r, t);
 		csv_target_error_cells(&r, t);
 		csv_cert_cells(&r, NULL);
+		csv_route_cells(&r, NULL);
 		csv_end_row(&r);
 	}
 	for (i = 0; i < t->probe_count; i++) {
@@ -235,6 +269,7 @@ int render_csv_target_checked(FILE *out, const struct store_target_row *t)
 		csv_target_cells(&r, t);
 		csv_probe_cells(&r, p);
 		csv_cert_cells(&r, p->chain_len > 0 ? &p->chain[0] : NULL);
+		csv_route_cells(&r, p);
 		csv_end_row(&r);
 	}
 	esc_buf_free(&r.buf);

@@ -22,11 +22,15 @@ void render_text_input_error_heading(FILE *out);
 
 /* What the closing summary line counts. probes counts probe blocks as
  * shown (one endpoint linked to two targets is shown, and counted, twice);
- * failed counts those that ended with an error kind. */
+ * failed counts those that ended with an error kind. dns_failed counts DNS
+ * lines shown with an rcode other than NOERROR, likewise once per target
+ * that used the answer; "no data" and a "." SRV target are answers, not
+ * failures. */
 struct render_totals {
 	size_t targets;
 	size_t probes;
 	size_t failed;
+	size_t dns_failed;
 	size_t input_errors;
 };
 
@@ -34,7 +38,8 @@ struct render_totals {
 void render_totals_add_target(struct render_totals *tot,
 			      const struct store_target_row *t);
 
-/* "N targets, M endpoints probed, F failed, E input errors". */
+/* "N targets, M endpoints probed, F failed, D DNS lookups failed,
+ * E input errors". */
 void render_text_summary(FILE *out, const struct render_totals *tot);
 
 /* CSV: one row per probe; a target without probes gets one row with the

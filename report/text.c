@@ -2,9 +2,17 @@
  * certificate-check tools ("Checking FQDN", "Checking IP Address", then one
  * "Label: value" line per fact), so administrators find what they know.
  *
+ * A DIR target is one "Checking FQDN: host:port (DIR, line N)" block. An
+ * SRV target (FED, SIP, SIPINT) opens with "Target: domain (TYPE, line N)",
+ * then one "Checking FQDN: srv-target:port" per SRV route, each followed by
+ * one "Checking IP Address" block per address of its pool. The DNS answers
+ * a target's discovery used come right under its first line ("DNS: ..."),
+ * failed ones too, so a missing pool member is visible with its reason.
+ *
  * Every block starts with a blank line, which puts exactly one blank line
- * between blocks. Each untrusted string goes through esc_text() in
- * text_value(), the one place a value is written.
+ * between blocks. Each untrusted string (DNS names and resolver messages
+ * included) goes through esc_text() in text_value(), the one place a value
+ * is written.
  */
 #include "report/render.h"
 
@@ -93,24 +101,131 @@ void render_text_scan(FILE *out, const struct store_scan_row *scan)
 	fputs(")\n", out);
 }
 
-/* "Checking FQDN: sip.example.com:5061 (DIR, line 2)": a DIR target names
- * its port; an SRV type's port comes from DNS, so only the domain. */
-static void text_fqdn(FILE *out, const struct store_target_row *t)
+static int text_is_dir(const struct store_target_row *t)
 {
-	int is_dir = t->type != NULL && strcmp(t->type, "DIR") == 0;
-	int bracket = is_dir && t->domain != NULL && strchr(t->domain, ':');
+	return t->type != NULL && strcmp(t->type, "DIR") == 0;
+}
 
-	fputs("\nChecking FQDN: ", out);
+/* A host or address, bracketed when it is an IPv6 literal so that the
+ * ":port" after it stays readable. */
+static void text_host(FILE *out, const char *host)
+{
+	int bracket = host != NULL && strchr(host, ':') != NULL;
+
 	if (bracket)
 		fputc('[', out);
-	text_value(out, t->domain);
+	text_value(out, host);
 	if (bracket)
 		fputc(']', out);
-	if (is_dir)
+}
+
+/* "Checking FQDN: sip.example.com:5061 (DIR, line 2)" for a DIR target,
+ * which names its port; "Target: example.com (FED, line 3)" for an SRV
+ * type, whose hosts and ports come from DNS and get their own "Checking
+ * FQDN" lines. */
+static void text_target_head(FILE *out, const struct store_target_row *t)
+{
+	if (text_is_dir(t)) {
+		fputs("\nChecking FQDN: ", out);
+		text_host(out, t->domain);
 		fprintf(out, ":%d", t->port);
+	} else {
+		fputs("\nTarget: ", out);
+		text_value(out, t->domain);
+	}
 	fputs(" (", out);
 	text_value(out, t->type);
 	fprintf(out, ", line %ld)\n", t->line);
+}
+
+static int text_dns_is_noerror(const struct store_dns_answer_row *a)
+{
+	return a->rcode != NULL && strcmp(a->rcode, "NOERROR") == 0;
+}
+
+/* An SRV number, TEXT_MISSING when unused (-1). */
+static void text_dns_number(FILE *out, const char *label, int v)
+{
+	if (v >= 0)
+		fprintf(out, "%s %d", label, v);
+	else
+		fprintf(out, "%s " TEXT_MISSING, label);
+}
+
+/* "  priority 0 weight 100 port 5061 sip.example.com". RFC 2782's "."
+ * target (the root name, which a resolver may also hand over as "") says
+ * the service is decidedly not available there: say so in words. */
+static void text_dns_srv_record(FILE *out, const struct store_dns_record_row *r)
+{
+	int root = r->target != NULL &&
+		   (strcmp(r->target, ".") == 0 || r->target[0] == '\0');
+
+	text_dns_number(out, "  priority", r->priority);
+	text_dns_number(out, " weight", r->weight);
+	text_dns_number(out, " port", r->port);
+	fputc(' ', out);
+	if (root)
+		fputs(". (service decidedly not available)", out);
+	else
+		text_value(out, r->target);
+	if (r->ttl >= 0)
+		fprintf(out, " (ttl %ld)", r->ttl);
+	fputc('\n', out);
+}
+
+/* " 127.0.0.2, 127.0.0.3 (ttl 300)": one TTL for the set when the records
+ * share it (an RRset should), else each address with its own. */
+static void text_dns_addresses(FILE *out, const struct store_dns_answer_row *a)
+{
+	long ttl = a->count > 0 ? a->records[0].ttl : -1;
+	int shared = 1;
+	size_t i;
+
+	for (i = 1; i < a->count; i++)
+		if (a->records[i].ttl != ttl)
+			shared = 0;
+	for (i = 0; i < a->count; i++) {
+		fputs(i == 0 ? " " : ", ", out);
+		text_value(out, a->records[i].address);
+		if (!shared && a->records[i].ttl >= 0)
+			fprintf(out, " (ttl %ld)", a->records[i].ttl);
+	}
+	if (shared && ttl >= 0)
+		fprintf(out, " (ttl %ld)", ttl);
+}
+
+/* "DNS: name TYPE RCODE", then the addresses (A, AAAA) on the same line or
+ * the SRV records one per line under it; "(no data)" for an empty NOERROR,
+ * the resolver's reason for a failure, "(from hosts)" when DNS was not
+ * asked. */
+static void text_dns(FILE *out, const struct store_dns_answer_row *a)
+{
+	int is_srv = a->type != NULL && strcmp(a->type, "SRV") == 0;
+	size_t i;
+
+	fputs("DNS: ", out);
+	text_value(out, a->name);
+	fputc(' ', out);
+	text_value(out, a->type);
+	fputc(' ', out);
+	text_value(out, a->rcode);
+	if (a->count == 0 && text_dns_is_noerror(a))
+		fputs(" (no data)", out);
+	else if (!is_srv)
+		text_dns_addresses(out, a);
+	if (a->reason != NULL) {
+		fputs(" (", out);
+		text_value(out, a->reason);
+		fputc(')', out);
+	}
+	if (a->source != NULL && strcmp(a->source, "dns") != 0) {
+		fputs(" (from ", out);
+		text_value(out, a->source);
+		fputc(')', out);
+	}
+	fputc('\n', out);
+	for (i = 0; is_srv && i < a->count; i++)
+		text_dns_srv_record(out, &a->records[i]);
 }
 
 /* The target's own error: its reason, or its kind in parentheses when no
@@ -178,13 +293,7 @@ static void text_cert(FILE *out, const struct store_cert_row *c)
 static void text_probe_head(FILE *out, const struct store_probe_row *p)
 {
 	fputs("\nChecking IP Address: ", out);
-	if (p->address != NULL && strchr(p->address, ':') != NULL) {
-		fputc('[', out);
-		text_value(out, p->address);
-		fputc(']', out);
-	} else {
-		text_value(out, p->address);
-	}
+	text_host(out, p->address);
 	fprintf(out, ":%d\n", p->port);
 	fputs("SNI: ", out);
 	if (p->sni != NULL)
@@ -229,16 +338,69 @@ static void text_probe(FILE *out, const struct store_probe_row *p)
 		text_cert(out, &p->chain[0]);
 }
 
+/* Whether p reached its endpoint the way q did: same host, same port. */
+static int text_same_route(const struct store_probe_row *p,
+			   const struct store_probe_row *q)
+{
+	if (p->port != q->port)
+		return 0;
+	if (p->via == NULL || q->via == NULL)
+		return p->via == q->via;
+	return strcmp(p->via, q->via) == 0;
+}
+
+/* "Checking FQDN: sip.example.com:5061 (SRV priority 0, weight 100)". */
+static void text_route_head(FILE *out, const struct store_probe_row *p)
+{
+	fputs("\nChecking FQDN: ", out);
+	text_host(out, p->via);
+	fprintf(out, ":%d", p->port);
+	if (p->srv_name != NULL && p->srv_priority >= 0)
+		fprintf(out, " (SRV priority %d, weight %d)", p->srv_priority,
+			p->srv_weight);
+	fputc('\n', out);
+}
+
+/* One "Checking FQDN" per distinct (host, port), in the store's order
+ * (priority, weight, host, ...), then that route's pool. The store keeps a
+ * route's probes together except when one host serves several ports at the
+ * same priority and weight; the look-back handles that. It is quadratic
+ * in a target's probes, which the scanner caps (SRV targets per name times
+ * addresses per host, fedcert_limits.h). */
+static void text_srv_probes(FILE *out, const struct store_target_row *t)
+{
+	size_t i, j;
+	int seen;
+
+	for (i = 0; i < t->probe_count; i++) {
+		seen = 0;
+		for (j = 0; j < i && !seen; j++)
+			seen = text_same_route(&t->probes[j], &t->probes[i]);
+		if (seen)
+			continue;
+		text_route_head(out, &t->probes[i]);
+		for (j = i; j < t->probe_count; j++)
+			if (text_same_route(&t->probes[i], &t->probes[j]))
+				text_probe(out, &t->probes[j]);
+	}
+}
+
 void render_text_target(FILE *out, const struct store_target_row *t)
 {
 	size_t i;
 
-	text_fqdn(out, t);
+	text_target_head(out, t);
+	for (i = 0; i < t->dns_count; i++)
+		text_dns(out, &t->dns[i]);
 	/* A target can have probes and an error (one address family failed
 	 * to resolve); show the error whenever there is one. */
 	if (t->probe_count == 0 || t->error_kind != NULL ||
 	    t->error_reason != NULL)
 		text_target_error(out, t);
+	if (!text_is_dir(t)) {
+		text_srv_probes(out, t);
+		return;
+	}
 	for (i = 0; i < t->probe_count; i++)
 		text_probe(out, &t->probes[i]);
 }
@@ -267,12 +429,16 @@ void render_totals_add_target(struct render_totals *tot,
 	for (i = 0; i < t->probe_count; i++)
 		if (t->probes[i].error_kind != NULL)
 			tot->failed++;
+	for (i = 0; i < t->dns_count; i++)
+		if (!text_dns_is_noerror(&t->dns[i]))
+			tot->dns_failed++;
 }
 
 void render_text_summary(FILE *out, const struct render_totals *tot)
 {
 	fprintf(out,
 		"\n%zu targets, %zu endpoints probed, %zu failed, "
-		"%zu input errors\n",
-		tot->targets, tot->probes, tot->failed, tot->input_errors);
+		"%zu DNS lookups failed, %zu input errors\n",
+		tot->targets, tot->probes, tot->failed, tot->dns_failed,
+		tot->input_errors);
 }

@@ -30,22 +30,34 @@ static int scan_is_stopping(const struct scan *s)
 	return s->failed || s->interrupted;
 }
 
+static void endpoint_free_waiters(struct endpoint *ep)
+{
+	size_t i;
+
+	for (i = 0; i < ep->nwaiters; i++) {
+		free(ep->waiters[i].host);
+		free(ep->waiters[i].srv_name);
+	}
+	free(ep->waiters);
+	ep->waiters = NULL;
+	ep->nwaiters = ep->capwaiters = 0;
+}
+
 static void endpoint_free(void *v)
 {
 	struct endpoint *ep = v;
-	size_t i;
 
-	for (i = 0; i < ep->nwaiters; i++)
-		free(ep->waiters[i].via);
-	free(ep->waiters);
+	endpoint_free_waiters(ep);
 	free(ep->address);
 	free(ep->sni);
 	free(ep);
 }
 
 static int endpoint_add_waiter(struct endpoint *ep, int64_t target_id,
-			       const char *via)
+			       const struct store_route *route)
 {
+	struct waiter *w;
+
 	if (ep->nwaiters == ep->capwaiters) {
 		size_t cap = ep->capwaiters ? ep->capwaiters * 2 : 2;
 		struct waiter *w = realloc(ep->waiters, cap * sizeof(*w));
@@ -55,10 +67,17 @@ static int endpoint_add_waiter(struct endpoint *ep, int64_t target_id,
 		ep->waiters = w;
 		ep->capwaiters = cap;
 	}
-	ep->waiters[ep->nwaiters].target_id = target_id;
-	ep->waiters[ep->nwaiters].via = strdup(via);
-	if (ep->waiters[ep->nwaiters].via == NULL)
+	w = &ep->waiters[ep->nwaiters];
+	w->target_id = target_id;
+	w->srv_priority = route->srv_priority;
+	w->srv_weight = route->srv_weight;
+	w->host = strdup(route->host);
+	w->srv_name = route->srv_name ? strdup(route->srv_name) : NULL;
+	if (w->host == NULL || (route->srv_name && w->srv_name == NULL)) {
+		free(w->host);
+		free(w->srv_name);
 		return -1;
+	}
 	ep->nwaiters++;
 	return 0;
 }
@@ -90,7 +109,8 @@ static struct endpoint *endpoint_new(struct scan *s, const char *key,
 }
 
 void scan_want_endpoint(struct scan *s, int64_t target_id, const char *address,
-			int port, const char *sni, const char *via)
+			int port, const char *sni,
+			const struct store_route *route)
 {
 	char key[INET6_ADDRSTRLEN + FC_DNS_NAME_MAX + 16];
 	struct endpoint *ep;
@@ -102,11 +122,11 @@ void scan_want_endpoint(struct scan *s, int64_t target_id, const char *address,
 		return;
 	}
 	if (ep->state == ENDPOINT_STORED) {
-		if (store_target_probe_link(s->st, target_id, ep->probe_id, via) != 0)
+		if (store_target_probe_link(s->st, target_id, ep->probe_id, route) != 0)
 			scan_fail(s, "%s", store_errmsg(s->st));
 		return;
 	}
-	if (endpoint_add_waiter(ep, target_id, via) != 0)
+	if (endpoint_add_waiter(ep, target_id, route) != 0)
 		scan_fail(s, "out of memory");
 }
 
@@ -124,17 +144,17 @@ void scan_probe_done(struct scan *s, struct endpoint *ep,
 	}
 	ep->state = ENDPOINT_STORED;
 	for (i = 0; i < ep->nwaiters; i++) {
-		if (store_target_probe_link(s->st, ep->waiters[i].target_id,
-					    ep->probe_id, ep->waiters[i].via) != 0) {
+		const struct waiter *w = &ep->waiters[i];
+		struct store_route route = { w->srv_name, w->host,
+					     w->srv_priority, w->srv_weight };
+
+		if (store_target_probe_link(s->st, w->target_id, ep->probe_id,
+					    &route) != 0) {
 			scan_fail(s, "%s", store_errmsg(s->st));
 			break;
 		}
 	}
-	for (i = 0; i < ep->nwaiters; i++)
-		free(ep->waiters[i].via);
-	free(ep->waiters);
-	ep->waiters = NULL;
-	ep->nwaiters = ep->capwaiters = 0;
+	endpoint_free_waiters(ep);
 }
 
 static void scan_handle_row(struct scan *s, const struct target_row *row)
@@ -161,14 +181,14 @@ static void scan_handle_row(struct scan *s, const struct target_row *row)
 	}
 	s->summary->targets++;
 	if (row->type != TARGET_DIR) {
-		if (store_target_set_error(s->st, target_id, "srv_unsupported",
-					   "SRV lookup not available yet") != 0)
-			scan_fail(s, "%s", store_errmsg(s->st));
+		discover_srv(s, target_id, row->type, row->domain);
 	} else if (row->is_literal) {
+		struct store_route route = { NULL, row->domain, -1, -1 };
+
 		scan_want_endpoint(s, target_id, row->domain, row->port, NULL,
-				   row->domain);
+				   &route);
 	} else {
-		resolve_target(s, target_id, row->domain, row->port);
+		discover_host(s, target_id, row->domain, row->port, NULL);
 	}
 }
 
@@ -222,25 +242,44 @@ static void scan_on_close(uv_handle_t *h)
 	(void)h;
 }
 
-/* Everything is accounted for: let the loop end. */
-static void scan_maybe_end(struct scan *s)
+static int scan_is_finished(struct scan *s)
 {
-	if (s->closing)
-		return;
 	if (scan_is_stopping(s)) {
 		/* What was queued is not probed; what was stored stays. */
 		s->queue_head = s->queue_tail = NULL;
 		s->queued = 0;
 	} else if (!s->eof || s->queued > 0) {
-		return;
+		return 0;
 	}
-	if (s->inflight > 0 || s->resolving > 0)
-		return;
+	return s->inflight == 0 && s->resolving == 0;
+}
+
+static void scan_close_handles(struct scan *s)
+{
 	s->closing = 1;
+	dns_close(&s->dns);
 	uv_close((uv_handle_t *)&s->flush_timer, scan_on_close);
+	uv_close((uv_handle_t *)&s->end_timer, scan_on_close);
 	uv_close((uv_handle_t *)&s->pump_idle, scan_on_close);
 	uv_close((uv_handle_t *)&s->sigint, scan_on_close);
 	uv_close((uv_handle_t *)&s->sigterm, scan_on_close);
+}
+
+static void scan_on_end(uv_timer_t *t)
+{
+	struct scan *s = container_of(t, struct scan, end_timer);
+
+	if (!s->closing && scan_is_finished(s))
+		scan_close_handles(s);
+}
+
+/* Everything is accounted for: let the loop end. The handles are closed
+ * from a timer at the top of the loop, never from inside a callback of
+ * c-ares, whose channel must not be destroyed under its own feet. */
+static void scan_maybe_end(struct scan *s)
+{
+	if (!s->closing && scan_is_finished(s))
+		uv_timer_start(&s->end_timer, scan_on_end, 0, 0);
 }
 
 static void scan_on_idle(uv_idle_t *h)
@@ -257,8 +296,10 @@ void scan_pump(struct scan *s)
 	s->pumping = 1;
 	/* On a failure or an interrupt, what is in flight is abandoned;
 	 * what was stored stays. */
-	if (scan_is_stopping(s))
+	if (scan_is_stopping(s)) {
 		probe_abandon_all(s);
+		dns_cancel(&s->dns);
+	}
 	do {
 		s->pump_again = 0;
 		scan_start_queued(s);
@@ -303,9 +344,21 @@ static void scan_on_signal(uv_signal_t *h, int signum)
 static void scan_options_text(const struct scan_options *o, char *buf,
 			      size_t len)
 {
-	snprintf(buf, len, "timeout=%u concurrency=%u ca-file=%s ca-path=%s",
-		 o->timeout_s, o->concurrency, o->ca_file ? o->ca_file : "",
-		 o->ca_path ? o->ca_path : "");
+	size_t i, used;
+
+	used = (size_t)snprintf(buf, len, "timeout=%u concurrency=%u ca-file=%s ca-path=%s"
+				" dns-timeout-ms=%u dns-tries=%u max-srv-targets=%u"
+				" max-addresses=%u%s%s%s",
+				o->timeout_s, o->concurrency,
+				o->ca_file ? o->ca_file : "",
+				o->ca_path ? o->ca_path : "", o->dns_timeout_ms,
+				o->dns_tries, o->max_srv_targets, o->max_addresses,
+				o->no_pool ? " no-pool" : "",
+				o->ipv4_only ? " ipv4-only" : "",
+				o->ipv6_only ? " ipv6-only" : "");
+	for (i = 0; i < o->ndns_servers && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, " dns-server=%s",
+					 o->dns_servers[i]);
 }
 
 static int scan_loop_init(struct scan *s)
@@ -313,6 +366,7 @@ static int scan_loop_init(struct scan *s)
 	if (uv_loop_init(&s->loop) != 0)
 		return -1;
 	uv_timer_init(&s->loop, &s->flush_timer);
+	uv_timer_init(&s->loop, &s->end_timer);
 	uv_idle_init(&s->loop, &s->pump_idle);
 	uv_signal_init(&s->loop, &s->sigint);
 	uv_signal_init(&s->loop, &s->sigterm);
@@ -344,7 +398,8 @@ int scan_run(const struct scan_options *opts, struct store *st,
 	s->st = st;
 	s->summary = summary;
 	map_init(&s->endpoints);
-	map_init(&s->names);
+	map_init(&s->hosts);
+	map_init(&s->srvs);
 	s->reader = targets_open(opts->input, err, errlen);
 	if (s->reader == NULL)
 		goto out;
@@ -356,6 +411,8 @@ int scan_run(const struct scan_options *opts, struct store *st,
 		goto out;
 	}
 	loop_ready = 1;
+	if (dns_init(&s->dns, &s->loop, opts, err, errlen) != 0)
+		goto out;
 	scan_options_text(opts, options, sizeof(options));
 	info.input = opts->input;
 	info.options = options;
@@ -379,18 +436,15 @@ int scan_run(const struct scan_options *opts, struct store *st,
 		rc = 0;
 out:
 	if (s && loop_ready) {
-		if (!s->closing) {
-			uv_close((uv_handle_t *)&s->flush_timer, NULL);
-			uv_close((uv_handle_t *)&s->pump_idle, NULL);
-			uv_close((uv_handle_t *)&s->sigint, NULL);
-			uv_close((uv_handle_t *)&s->sigterm, NULL);
-		}
+		if (!s->closing)
+			scan_close_handles(s);
 		uv_run(&s->loop, UV_RUN_DEFAULT);
 		uv_loop_close(&s->loop);
 	}
 	if (s) {
 		map_destroy(&s->endpoints, endpoint_free);
-		map_destroy(&s->names, resolve_free);
+		map_destroy(&s->hosts, discover_free_host);
+		map_destroy(&s->srvs, discover_free_srv);
 		SSL_CTX_free(s->ctx);
 		targets_close(s->reader);
 		free(s);

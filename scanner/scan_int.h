@@ -15,6 +15,7 @@
 #include <uv.h>
 
 #include "fedcert_limits.h"
+#include "dns.h"
 #include "map.h"
 #include "scanner.h"
 #include "store/store.h"
@@ -26,10 +27,13 @@
  * whose work is already done cannot starve the probes in flight. */
 #define SCAN_ROWS_PER_TURN 256
 
-/* A target waiting for an endpoint's probe to be stored. */
+/* A target waiting for an endpoint's probe to be stored, and the route by
+ * which it reached the endpoint. */
 struct waiter {
 	int64_t target_id;
-	char *via; /* owned */
+	char *host;     /* owned */
+	char *srv_name; /* owned; NULL for DIR */
+	int srv_priority, srv_weight;
 };
 
 enum endpoint_state {
@@ -50,21 +54,53 @@ struct endpoint {
 	struct endpoint *next_queued;
 };
 
-/* A DIR host name's lookup, shared by every target naming it. Owned by
- * scan->names. */
-struct name_lookup {
-	uv_getaddrinfo_t req;
+/* A route from a target to a host, before the host's addresses are known.
+ * srv_name is borrowed from the SRV lookup (alive until the scan ends). */
+struct host_waiter {
+	int64_t target_id;
+	int port;
+	const char *srv_name;
+	int srv_priority, srv_weight;
+};
+
+/* One host name's A and AAAA lookups, shared by every target that reaches
+ * it (DIR rows and SRV targets). Owned by scan->hosts. */
+struct host_lookup {
+	struct scan *scan;
+	char *name;
+	struct host_query {
+		struct host_lookup *host;
+		int type; /* T_A or T_AAAA */
+	} queries[2]; /* the callbacks' arguments */
+	int pending; /* queries outstanding */
+	int64_t answer_ids[2];
+	size_t nanswers;
+	const char *fail_kind; /* the worst failure, when no address came */
+	char fail_reason[FC_REASON_MAX];
+	char (*addrs)[INET6_ADDRSTRLEN]; /* owned, A first, then AAAA */
+	size_t naddrs;
+	struct host_waiter *waiters; /* owned; freed once resolved */
+	size_t nwaiters, capwaiters;
+};
+
+/* One SRV record worth following, in RFC 2782 order. */
+struct srv_target {
+	int priority, weight, port;
+	char *target; /* owned */
+};
+
+/* One SRV name's lookup, shared by every target of that domain and type.
+ * Owned by scan->srvs. */
+struct srv_lookup {
 	struct scan *scan;
 	char *name;
 	int done;
-	const char *error_kind; /* static string, NULL on success */
+	int64_t answer_id;
+	const char *error_kind; /* static; NULL: follow the targets */
 	char error_reason[FC_REASON_MAX];
-	char (*addrs)[INET6_ADDRSTRLEN]; /* owned */
-	size_t naddrs;
-	struct name_waiter {
-		int64_t target_id;
-		int port;
-	} *waiters; /* owned; freed once resolved */
+	struct srv_target *targets; /* owned */
+	size_t ntargets;
+	int64_t *waiters; /* target ids; owned; freed once answered */
 	size_t nwaiters, capwaiters;
 };
 
@@ -79,17 +115,20 @@ struct scan {
 	SSL_CTX *ctx;
 
 	uv_timer_t flush_timer;
+	uv_timer_t end_timer; /* closes the handles from the top of the loop */
 	uv_idle_t pump_idle; /* active while rows remain and there is room */
 	uv_signal_t sigint, sigterm;
 
+	struct dns dns;
 	struct map endpoints; /* "address|port|sni" -> struct endpoint */
-	struct map names;     /* host name -> struct name_lookup */
+	struct map hosts;     /* host name -> struct host_lookup */
+	struct map srvs;      /* SRV name -> struct srv_lookup */
 	struct endpoint *queue_head, *queue_tail;
 	size_t queued;
 	struct probe *probes; /* in flight, for an interrupt */
 
 	unsigned inflight;  /* probes */
-	unsigned resolving; /* name lookups */
+	unsigned resolving; /* DNS queries in flight */
 	int eof;
 	int pumping, pump_again;
 	int interrupted;
@@ -117,13 +156,18 @@ void scan_probe_done(struct scan *s, struct endpoint *ep,
 void scan_pump(struct scan *s);
 void scan_fail(struct scan *s, const char *fmt, ...);
 
-/* resolve.c */
-void resolve_target(struct scan *s, int64_t target_id, const char *name,
-		    int port);
-void resolve_free(void *lookup);
+/* discover.c: from a target to its endpoints, through DNS. */
+void discover_srv(struct scan *s, int64_t target_id, enum target_type type,
+		  const char *domain);
+void discover_host(struct scan *s, int64_t target_id, const char *name,
+		   int port, const struct store_route *route);
+void discover_free_host(void *lookup);
+void discover_free_srv(void *lookup);
 
-/* endpoint.c-style helpers in scan.c */
+/* scan.c: target_id wants the probe of (address, port, sni); linked with
+ * route as soon as it is stored. */
 void scan_want_endpoint(struct scan *s, int64_t target_id, const char *address,
-			int port, const char *sni, const char *via);
+			int port, const char *sni,
+			const struct store_route *route);
 
 #endif

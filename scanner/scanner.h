@@ -61,7 +61,21 @@ struct scan_options {
 	unsigned timeout_s;     /* connect, and separately handshake */
 	unsigned concurrency;   /* endpoints in flight at most */
 	int quiet;              /* no progress or summary on stderr */
+
+	/* DNS (c-ares). No servers: the system configuration. */
+	const char *const *dns_servers; /* "ADDR[:PORT]", IPv6 in brackets */
+	size_t ndns_servers;
+	unsigned dns_timeout_ms;  /* per try */
+	unsigned dns_tries;
+	unsigned max_srv_targets; /* SRV targets probed per name */
+	unsigned max_addresses;   /* addresses probed per host */
+	int no_pool;              /* probe only the first address of a host */
+	int ipv4_only, ipv6_only; /* ask only A, or only AAAA */
 };
+
+/* Whether spec is a usable --dns-server: an IPv4 or IPv6 address,
+ * optionally with a port ("127.0.0.1:5353", "[::1]:5353", "::1"). */
+int scan_dns_server_is_valid(const char *spec);
 
 struct scan_summary {
 	int64_t scan_id;

@@ -17,15 +17,33 @@ static const char sql_targets[] =
 	"SELECT id, line, domain, type, port, error_kind, error_reason"
 	" FROM target WHERE scan_id = ?1 ORDER BY line, id";
 
+/* The order store.h promises: SRV routes first, by priority (lowest
+ * first, as a client tries them), weight (heaviest first), host, address,
+ * port; then DIR routes (srv_name NULL) by host, address, port. NULL sorts
+ * lowest in SQLite: the IS NULL keys put an unknown priority after the
+ * known ones, as DESC already does for weight. sni and p.id only make
+ * ties deterministic. */
 static const char sql_probes[] =
 	"SELECT p.id, e.address, e.port, e.sni, tp.via, p.started,"
 	" p.connect_ms, p.handshake_ms, p.error_kind, p.error_reason,"
-	" p.tls_version, p.cipher, p.verify_code, p.verify_reason"
+	" p.tls_version, p.cipher, p.verify_code, p.verify_reason,"
+	" tp.srv_name, tp.srv_priority, tp.srv_weight"
 	" FROM target_probe tp"
 	" JOIN probe p ON p.id = tp.probe_id"
 	" JOIN endpoint e ON e.id = p.endpoint_id"
 	" WHERE tp.target_id = ?1"
-	" ORDER BY e.address, e.port, e.sni, p.id";
+	" ORDER BY tp.srv_name IS NULL, tp.srv_priority IS NULL,"
+	" tp.srv_priority, tp.srv_weight DESC,"
+	" e.address, e.port, e.sni, p.id";
+
+static const char sql_dns[] =
+	"SELECT a.id, a.name, a.type, a.rcode, a.source, a.reason"
+	" FROM target_dns td JOIN dns_answer a ON a.id = td.answer_id"
+	" WHERE td.target_id = ?1 ORDER BY a.id";
+
+static const char sql_dns_records[] =
+	"SELECT priority, weight, port, target, address, ttl"
+	" FROM dns_record WHERE answer_id = ?1 ORDER BY position";
 
 static const char sql_chain[] =
 	"SELECT c.id, c.sha256, c.sha1, c.subject, c.issuer, c.serial,"
@@ -34,12 +52,14 @@ static const char sql_chain[] =
 	" FROM chain_link l JOIN certificate c ON c.id = l.certificate_id"
 	" WHERE l.probe_id = ?1 ORDER BY l.position";
 
-/* The three statements of one store_each_target() walk. */
+/* The statements of one store_each_target() walk. */
 struct target_walk {
 	struct store *st;
 	sqlite3_stmt *targets;
 	sqlite3_stmt *probes;
 	sqlite3_stmt *chain;
+	sqlite3_stmt *dns;
+	sqlite3_stmt *records;
 };
 
 static int prepare(struct store *st, const char *sql, sqlite3_stmt **s)
@@ -80,6 +100,14 @@ static double col_double_or_neg(sqlite3_stmt *s, int i)
 	return sqlite3_column_double(s, i);
 }
 
+/* NULL (unknown, unused) reads back as store.h's -1. */
+static int64_t col_int_or_neg(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return -1;
+	return sqlite3_column_int64(s, i);
+}
+
 static void copy_hex(sqlite3_stmt *s, int i, char *out, size_t len)
 {
 	const unsigned char *v = sqlite3_column_text(s, i);
@@ -108,6 +136,7 @@ static void probe_row_free(struct store_probe_row *p)
 	free(p->address);
 	free(p->sni);
 	free(p->via);
+	free(p->srv_name);
 	free(p->started);
 	free(p->error_kind);
 	free(p->error_reason);
@@ -119,6 +148,22 @@ static void probe_row_free(struct store_probe_row *p)
 	free(p->chain);
 }
 
+static void dns_answer_row_free(struct store_dns_answer_row *a)
+{
+	size_t i;
+
+	free(a->name);
+	free(a->type);
+	free(a->rcode);
+	free(a->source);
+	free(a->reason);
+	for (i = 0; i < a->count; i++) {
+		free(a->records[i].target);
+		free(a->records[i].address);
+	}
+	free(a->records);
+}
+
 static void target_row_free(struct store_target_row *t)
 {
 	size_t i;
@@ -127,6 +172,9 @@ static void target_row_free(struct store_target_row *t)
 	free(t->type);
 	free(t->error_kind);
 	free(t->error_reason);
+	for (i = 0; i < t->dns_count; i++)
+		dns_answer_row_free(&t->dns[i]);
+	free(t->dns);
 	for (i = 0; i < t->probe_count; i++)
 		probe_row_free(&t->probes[i]);
 	free(t->probes);
@@ -232,6 +280,9 @@ static int fill_probe(sqlite3_stmt *s, struct store_probe_row *p)
 				 ? -1
 				 : (long)sqlite3_column_int64(s, 12);
 	p->verify_reason = col_dup(s, 13, &oom);
+	p->srv_name = col_dup(s, 14, &oom);
+	p->srv_priority = (int)col_int_or_neg(s, 15);
+	p->srv_weight = (int)col_int_or_neg(s, 16);
 	return oom ? -1 : 0;
 }
 
@@ -269,6 +320,95 @@ static int load_probes(struct target_walk *w, struct store_target_row *t)
 	return 0;
 }
 
+static int fill_dns_record(sqlite3_stmt *s, struct store_dns_record_row *r)
+{
+	int oom = 0;
+
+	r->priority = (int)col_int_or_neg(s, 0);
+	r->weight = (int)col_int_or_neg(s, 1);
+	r->port = (int)col_int_or_neg(s, 2);
+	r->target = col_dup(s, 3, &oom);
+	r->address = col_dup(s, 4, &oom);
+	r->ttl = (long)col_int_or_neg(s, 5);
+	return oom ? -1 : 0;
+}
+
+static int load_dns_records(struct target_walk *w,
+			    struct store_dns_answer_row *a)
+{
+	sqlite3_stmt *s = w->records;
+	struct store_dns_record_row *records;
+	struct store_dns_record_row *r;
+	size_t cap = 0;
+	int step;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, a->id);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		records = reserve_one(a->records, a->count, &cap, sizeof(*r));
+		if (records == NULL)
+			goto oom;
+		a->records = records;
+		r = &a->records[a->count++]; /* as in load_chain() */
+		memset(r, 0, sizeof(*r));
+		if (fill_dns_record(s, r) != 0)
+			goto oom;
+	}
+	if (step != SQLITE_DONE) {
+		store_db_error(w->st, "cannot read the DNS records");
+		return -1;
+	}
+	return 0;
+oom:
+	store_set_error(w->st, "out of memory reading DNS records");
+	return -1;
+}
+
+static int fill_dns_answer(sqlite3_stmt *s, struct store_dns_answer_row *a)
+{
+	int oom = 0;
+
+	a->id = sqlite3_column_int64(s, 0);
+	a->name = col_dup(s, 1, &oom);
+	a->type = col_dup(s, 2, &oom);
+	a->rcode = col_dup(s, 3, &oom);
+	a->source = col_dup(s, 4, &oom);
+	a->reason = col_dup(s, 5, &oom);
+	return oom ? -1 : 0;
+}
+
+static int load_dns(struct target_walk *w, struct store_target_row *t)
+{
+	sqlite3_stmt *s = w->dns;
+	struct store_dns_answer_row *dns;
+	struct store_dns_answer_row *a;
+	size_t cap = 0;
+	int step;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, t->id);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		dns = reserve_one(t->dns, t->dns_count, &cap, sizeof(*a));
+		if (dns == NULL)
+			goto oom;
+		t->dns = dns;
+		a = &t->dns[t->dns_count++]; /* as in load_chain() */
+		memset(a, 0, sizeof(*a));
+		if (fill_dns_answer(s, a) != 0)
+			goto oom;
+		if (load_dns_records(w, a) != 0)
+			return -1;
+	}
+	if (step != SQLITE_DONE) {
+		store_db_error(w->st, "cannot read the DNS answers");
+		return -1;
+	}
+	return 0;
+oom:
+	store_set_error(w->st, "out of memory reading DNS answers");
+	return -1;
+}
+
 static int load_target(struct target_walk *w, struct store_target_row *t)
 {
 	sqlite3_stmt *s = w->targets;
@@ -285,13 +425,15 @@ static int load_target(struct target_walk *w, struct store_target_row *t)
 		store_set_error(w->st, "out of memory reading a target");
 		return -1;
 	}
+	if (load_dns(w, t) != 0)
+		return -1;
 	return load_probes(w, t);
 }
 
 int store_each_target(struct store *st, int64_t scan_id, store_target_cb cb,
 		      void *arg)
 {
-	struct target_walk w = { st, NULL, NULL, NULL };
+	struct target_walk w = { st, NULL, NULL, NULL, NULL, NULL };
 	struct store_target_row t;
 	int step;
 	int rc = -1;
@@ -299,7 +441,9 @@ int store_each_target(struct store *st, int64_t scan_id, store_target_cb cb,
 	memset(&t, 0, sizeof(t));
 	if (store_flush(st) != 0 || prepare(st, sql_targets, &w.targets) != 0 ||
 	    prepare(st, sql_probes, &w.probes) != 0 ||
-	    prepare(st, sql_chain, &w.chain) != 0)
+	    prepare(st, sql_chain, &w.chain) != 0 ||
+	    prepare(st, sql_dns, &w.dns) != 0 ||
+	    prepare(st, sql_dns_records, &w.records) != 0)
 		goto out;
 	sqlite3_bind_int64(w.targets, 1, scan_id);
 	for (;;) {
@@ -326,6 +470,8 @@ out:
 	sqlite3_finalize(w.targets);
 	sqlite3_finalize(w.probes);
 	sqlite3_finalize(w.chain);
+	sqlite3_finalize(w.dns);
+	sqlite3_finalize(w.records);
 	return rc;
 }
 

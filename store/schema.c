@@ -97,9 +97,47 @@ static const char migration_1[] =
 	" PRIMARY KEY (probe_id, position)) WITHOUT ROWID;"
 	"CREATE INDEX chain_link_by_certificate ON chain_link(certificate_id);";
 
+/* Step 2 (#3, SRV discovery): the DNS answers a scan used, and the route
+ * (SRV name, priority, weight) by which a target reached a probe. The new
+ * target_probe columns are NULL on version-1 rows, which is right: version
+ * 1 probed only DIR targets. dns_record is keyed like chain_link, an
+ * answer's records in answer order. */
+static const char migration_2[] =
+	"CREATE TABLE dns_answer ("
+	" id INTEGER PRIMARY KEY,"
+	" scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE CASCADE,"
+	" name TEXT NOT NULL,"
+	" type TEXT NOT NULL,"
+	" rcode TEXT NOT NULL,"
+	" source TEXT NOT NULL,"
+	" reason TEXT);"
+	"CREATE INDEX dns_answer_by_scan ON dns_answer(scan_id, name, type);"
+
+	"CREATE TABLE dns_record ("
+	" answer_id INTEGER NOT NULL REFERENCES dns_answer(id) ON DELETE CASCADE,"
+	" position INTEGER NOT NULL,"
+	" priority INTEGER,"
+	" weight INTEGER,"
+	" port INTEGER,"
+	" target TEXT,"
+	" address TEXT,"
+	" ttl INTEGER,"
+	" PRIMARY KEY (answer_id, position)) WITHOUT ROWID;"
+
+	"CREATE TABLE target_dns ("
+	" target_id INTEGER NOT NULL REFERENCES target(id) ON DELETE CASCADE,"
+	" answer_id INTEGER NOT NULL REFERENCES dns_answer(id) ON DELETE CASCADE,"
+	" PRIMARY KEY (target_id, answer_id)) WITHOUT ROWID;"
+	"CREATE INDEX target_dns_by_answer ON target_dns(answer_id);"
+
+	"ALTER TABLE target_probe ADD COLUMN srv_name TEXT;"
+	"ALTER TABLE target_probe ADD COLUMN srv_priority INTEGER;"
+	"ALTER TABLE target_probe ADD COLUMN srv_weight INTEGER;";
+
 /* migrations[i] takes a database from user_version i to i + 1. */
 static const char *const migrations[] = {
 	migration_1,
+	migration_2,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -104,10 +104,59 @@ struct store_probe {
 int store_probe_add(struct store *st, int64_t scan_id,
 		    const struct store_probe *p, int64_t *probe_id);
 
-/* Links a target to a probe that served it. via says how the target reached
- * the endpoint (for DIR: the host name; later the SRV record). */
+/* How a target reached an endpoint. For DIR: srv_name NULL, host the host
+ * name or literal. For FED/SIP/SIPINT: the SRV query name, the SRV target
+ * as host, and the SRV record's priority and weight (-1 for DIR). */
+struct store_route {
+	const char *srv_name;
+	const char *host;
+	int srv_priority;
+	int srv_weight;
+};
+
+/* Links a target to a probe that served it, with the route it took. The
+ * link is stored once per (target, probe); target_probe.via keeps the host
+ * as in schema version 1. */
 int store_target_probe_link(struct store *st, int64_t target_id,
-			    int64_t probe_id, const char *via);
+			    int64_t probe_id, const struct store_route *route);
+
+/* ---- DNS facts (#3) -------------------------------------------------- */
+
+/* One record of an answer. SRV: priority, weight, port, target ("." means
+ * "service decidedly not available", RFC 2782). A/AAAA: address. ttl in
+ * seconds, -1 when unknown (c-ares 1.18 does not expose SRV TTLs; the
+ * hosts file has none). Unused numbers are -1, unused strings NULL. */
+struct store_dns_record {
+	int priority;
+	int weight;
+	int port;
+	const char *target;
+	const char *address;
+	long ttl;
+};
+
+/* One DNS question and what came back. rcode is one of NOERROR,
+ * NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP, TIMEOUT, ERROR; NOERROR
+ * with no records means "no data". source is "dns" or "hosts" (the hosts
+ * file answered). reason is the resolver's message, NULL on NOERROR. */
+struct store_dns_answer {
+	const char *name;
+	const char *type; /* "SRV", "A", "AAAA" */
+	const char *rcode;
+	const char *source;
+	const char *reason;
+	size_t count;
+	const struct store_dns_record *records; /* in answer order */
+};
+
+/* Stores one answer (once per scan per question, by the caller's cache). */
+int store_dns_answer_add(struct store *st, int64_t scan_id,
+			 const struct store_dns_answer *a, int64_t *answer_id);
+
+/* Links a target to an answer its discovery used (many targets can share
+ * one answer). Stored once per (target, answer). */
+int store_target_dns_link(struct store *st, int64_t target_id,
+			  int64_t answer_id);
 
 /* Commits the pending batch now. */
 int store_flush(struct store *st);
@@ -159,7 +208,10 @@ struct store_probe_row {
 	char *address;
 	int port;
 	char *sni;
-	char *via;
+	char *via;      /* the host: DIR host or SRV target */
+	char *srv_name; /* NULL for DIR */
+	int srv_priority; /* -1 for DIR */
+	int srv_weight;
 	char *started; /* ISO 8601 UTC */
 	double connect_ms;
 	double handshake_ms;
@@ -173,6 +225,24 @@ struct store_probe_row {
 	struct store_cert_row *chain; /* position order, leaf first */
 };
 
+struct store_dns_record_row {
+	int priority, weight, port; /* -1 when unused */
+	char *target;
+	char *address;
+	long ttl; /* -1 when unknown */
+};
+
+struct store_dns_answer_row {
+	int64_t id;
+	char *name;
+	char *type;
+	char *rcode;
+	char *source;
+	char *reason;
+	size_t count;
+	struct store_dns_record_row *records; /* answer order */
+};
+
 struct store_target_row {
 	int64_t id;
 	long line;
@@ -181,8 +251,12 @@ struct store_target_row {
 	int port;
 	char *error_kind; /* from store_target_set_error() */
 	char *error_reason;
+	size_t dns_count;
+	struct store_dns_answer_row *dns; /* linked answers, in the order stored */
 	size_t probe_count;
-	struct store_probe_row *probes; /* ordered by address, then port */
+	/* Ordered by SRV priority, then weight (descending), then host, then
+	 * address, then port; DIR probes by host, address, port. */
+	struct store_probe_row *probes;
 };
 
 struct store_input_error_row {

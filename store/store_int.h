@@ -33,6 +33,9 @@ enum store_stmt_id {
 	STMT_CERT_ADD,
 	STMT_CHAIN_LINK_ADD,
 	STMT_TARGET_PROBE_ADD,
+	STMT_DNS_ANSWER_ADD,
+	STMT_DNS_RECORD_ADD,
+	STMT_TARGET_DNS_ADD,
 	STMT_COUNT
 };
 
@@ -97,6 +100,25 @@ int store_batch_wrote(struct store *st);
 
 /* The SQL of each writer statement. Static strings. */
 const char *store_stmt_sql(enum store_stmt_id id);
+
+/* Binds a borrowed string (SQLITE_STATIC); NULL binds SQL NULL. */
+int store_bind_text(sqlite3_stmt *s, int i, const char *v);
+
+/* Binds NULL for a negative number: "unknown" or "unused" is SQL NULL,
+ * never a sentinel. */
+int store_bind_nonneg(sqlite3_stmt *s, int i, int64_t v);
+
+/* The binds of one statement, OR-ed together: 0 when all succeeded, else
+ * -1 with "what: <sqlite error>" in st->errmsg. */
+int store_bind_check(struct store *st, int binds, const char *what);
+
+/* A savepoint makes a write of several rows all or nothing without ending
+ * the batch. The caller has opened the batch; on failure after the
+ * savepoint it calls store_savepoint_undo(), which reports nothing (the
+ * caller's message says what failed first). */
+int store_savepoint_begin(struct store *st, const char *what);
+int store_savepoint_release(struct store *st, const char *what);
+void store_savepoint_undo(struct store *st);
 
 /* ---- certdecode.c ---------------------------------------------------- */
 

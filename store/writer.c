@@ -17,9 +17,9 @@
 static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
 	[STMT_COMMIT] = "COMMIT",
-	[STMT_SAVEPOINT] = "SAVEPOINT probe_add",
-	[STMT_RELEASE] = "RELEASE probe_add",
-	[STMT_ROLLBACK_TO] = "ROLLBACK TO probe_add",
+	[STMT_SAVEPOINT] = "SAVEPOINT one_write",
+	[STMT_RELEASE] = "RELEASE one_write",
+	[STMT_ROLLBACK_TO] = "ROLLBACK TO one_write",
 	[STMT_SCAN_BEGIN] =
 		"INSERT INTO scan(started, status, input, options, version)"
 		" VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'running',"
@@ -56,11 +56,24 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_CHAIN_LINK_ADD] =
 		"INSERT INTO chain_link(probe_id, position, certificate_id)"
 		" VALUES (?1, ?2, ?3)",
-	/* A target reaching the same probe twice (two SRV names on one
-	 * address) keeps its first "via". */
+	/* A target reaching the same probe twice (two SRV records naming
+	 * one address) keeps its first route. */
 	[STMT_TARGET_PROBE_ADD] =
-		"INSERT INTO target_probe(target_id, probe_id, via)"
-		" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+		"INSERT INTO target_probe(target_id, probe_id, via, srv_name,"
+		" srv_priority, srv_weight)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+	[STMT_DNS_ANSWER_ADD] =
+		"INSERT INTO dns_answer(scan_id, name, type, rcode, source, reason)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[STMT_DNS_RECORD_ADD] =
+		"INSERT INTO dns_record(answer_id, position, priority, weight,"
+		" port, target, address, ttl)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	/* ON CONFLICT rather than OR IGNORE: only the duplicate link is
+	 * skipped; a NOT NULL or foreign-key failure is still an error. */
+	[STMT_TARGET_DNS_ADD] =
+		"INSERT INTO target_dns(target_id, answer_id) VALUES (?1, ?2)"
+		" ON CONFLICT DO NOTHING",
 };
 
 const char *store_stmt_sql(enum store_stmt_id id)
@@ -70,7 +83,7 @@ const char *store_stmt_sql(enum store_stmt_id id)
 
 /* Binds were OR-ed together by the callers: SQLITE_OK is 0, so a non-zero
  * result means one of them failed, and sqlite3_errmsg() says which. */
-static int bind_check(struct store *st, int binds, const char *what)
+int store_bind_check(struct store *st, int binds, const char *what)
 {
 	if (binds == SQLITE_OK)
 		return 0;
@@ -78,17 +91,21 @@ static int bind_check(struct store *st, int binds, const char *what)
 	return -1;
 }
 
-/* NULL binds SQL NULL. */
-static int bind_text(sqlite3_stmt *s, int i, const char *v)
+int store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	return sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+int store_bind_nonneg(sqlite3_stmt *s, int i, int64_t v)
+{
+	return v < 0 ? sqlite3_bind_null(s, i) : sqlite3_bind_int64(s, i, v);
 }
 
 /* For values where "" can only mean "none" (an SNI, a failure kind, a
  * field certdecode left empty). */
 static int bind_text_or_empty_null(sqlite3_stmt *s, int i, const char *v)
 {
-	return bind_text(s, i, v != NULL && v[0] != '\0' ? v : NULL);
+	return store_bind_text(s, i, v != NULL && v[0] != '\0' ? v : NULL);
 }
 
 /* Negative timings and codes mean "did not happen": NULL, so that SQL
@@ -131,10 +148,10 @@ int store_scan_begin(struct store *st, const struct store_scan_info *info,
 	if (store_batch_begin(st) != 0)
 		goto out;
 	s = store_stmt(st, STMT_SCAN_BEGIN);
-	binds = bind_text(s, 1, info->input) |
-		bind_text(s, 2, info->options) |
-		bind_text(s, 3, info->version);
-	if (bind_check(st, binds, "cannot record the scan") != 0 ||
+	binds = store_bind_text(s, 1, info->input) |
+		store_bind_text(s, 2, info->options) |
+		store_bind_text(s, 3, info->version);
+	if (store_bind_check(st, binds, "cannot record the scan") != 0 ||
 	    store_step_done(st, s, "cannot record the scan") != 0)
 		goto out;
 	*scan_id = sqlite3_last_insert_rowid(st->db);
@@ -168,8 +185,8 @@ int store_scan_finish(struct store *st, int64_t scan_id, const char *status)
 	if (store_batch_begin(st) != 0)
 		goto out;
 	s = store_stmt(st, STMT_SCAN_FINISH);
-	binds = sqlite3_bind_int64(s, 1, scan_id) | bind_text(s, 2, status);
-	if (bind_check(st, binds, "cannot finish the scan") != 0 ||
+	binds = sqlite3_bind_int64(s, 1, scan_id) | store_bind_text(s, 2, status);
+	if (store_bind_check(st, binds, "cannot finish the scan") != 0 ||
 	    store_step_done(st, s, "cannot finish the scan") != 0)
 		goto out;
 	if (sqlite3_changes(st->db) == 0) {
@@ -198,10 +215,10 @@ int store_target_add(struct store *st, int64_t scan_id,
 	s = store_stmt(st, STMT_TARGET_ADD);
 	binds = sqlite3_bind_int64(s, 1, scan_id) |
 		sqlite3_bind_int64(s, 2, t->line) |
-		bind_text(s, 3, t->domain) |
-		bind_text(s, 4, t->type) |
+		store_bind_text(s, 3, t->domain) |
+		store_bind_text(s, 4, t->type) |
 		sqlite3_bind_int(s, 5, t->port);
-	if (bind_check(st, binds, "cannot record the target") != 0 ||
+	if (store_bind_check(st, binds, "cannot record the target") != 0 ||
 	    store_step_done(st, s, "cannot record the target") != 0)
 		goto out;
 	*target_id = sqlite3_last_insert_rowid(st->db);
@@ -222,8 +239,8 @@ int store_target_set_error(struct store *st, int64_t target_id,
 	s = store_stmt(st, STMT_TARGET_SET_ERROR);
 	binds = sqlite3_bind_int64(s, 1, target_id) |
 		bind_text_or_empty_null(s, 2, kind) |
-		bind_text(s, 3, reason);
-	if (bind_check(st, binds, "cannot record the target's error") != 0 ||
+		store_bind_text(s, 3, reason);
+	if (store_bind_check(st, binds, "cannot record the target's error") != 0 ||
 	    store_step_done(st, s, "cannot record the target's error") != 0)
 		goto out;
 	if (sqlite3_changes(st->db) == 0) {
@@ -251,9 +268,9 @@ int store_input_error_add(struct store *st, int64_t scan_id, long line,
 	s = store_stmt(st, STMT_INPUT_ERROR_ADD);
 	binds = sqlite3_bind_int64(s, 1, scan_id) |
 		sqlite3_bind_int64(s, 2, line) |
-		bind_text(s, 3, reason) |
-		bind_text(s, 4, raw);
-	if (bind_check(st, binds, "cannot record the input error") != 0 ||
+		store_bind_text(s, 3, reason) |
+		store_bind_text(s, 4, raw);
+	if (store_bind_check(st, binds, "cannot record the input error") != 0 ||
 	    store_step_done(st, s, "cannot record the input error") != 0)
 		goto out;
 	rc = store_batch_wrote(st);
@@ -261,25 +278,68 @@ out:
 	return rc;
 }
 
-int store_target_probe_link(struct store *st, int64_t target_id,
-			    int64_t probe_id, const char *via)
+/* A route without an SRV name is DIR: its priority and weight are NULL
+ * whatever the numbers say, so that "srv_name IS NULL" and "srv_priority IS
+ * NULL" cannot disagree. An SRV route's -1 (unknown) is NULL too. */
+static int bind_route(sqlite3_stmt *s, const struct store_route *r)
 {
+	int is_srv = r->srv_name != NULL && r->srv_name[0] != '\0';
+
+	return store_bind_text(s, 3, r->host) |
+	       store_bind_text(s, 4, is_srv ? r->srv_name : NULL) |
+	       store_bind_nonneg(s, 5, is_srv ? r->srv_priority : -1) |
+	       store_bind_nonneg(s, 6, is_srv ? r->srv_weight : -1);
+}
+
+int store_target_probe_link(struct store *st, int64_t target_id,
+			    int64_t probe_id, const struct store_route *route)
+{
+	const char *what = "cannot link the target to the probe";
 	sqlite3_stmt *s;
 	int binds;
 	int rc = -1;
 
+	if (route == NULL) {
+		store_set_error(st, "store_target_probe_link: no route");
+		goto out;
+	}
 	if (store_batch_begin(st) != 0)
 		goto out;
 	s = store_stmt(st, STMT_TARGET_PROBE_ADD);
 	binds = sqlite3_bind_int64(s, 1, target_id) |
 		sqlite3_bind_int64(s, 2, probe_id) |
-		bind_text(s, 3, via);
-	if (bind_check(st, binds, "cannot link the target to the probe") != 0 ||
-	    store_step_done(st, s, "cannot link the target to the probe") != 0)
+		bind_route(s, route);
+	if (store_bind_check(st, binds, what) != 0 ||
+	    store_step_done(st, s, what) != 0)
 		goto out;
 	rc = store_batch_wrote(st);
 out:
 	return rc;
+}
+
+/* ---- Savepoints ------------------------------------------------------ */
+
+int store_savepoint_begin(struct store *st, const char *what)
+{
+	return store_step_done(st, store_stmt(st, STMT_SAVEPOINT), what);
+}
+
+int store_savepoint_release(struct store *st, const char *what)
+{
+	return store_step_done(st, store_stmt(st, STMT_RELEASE), what);
+}
+
+/* Errors are not reported: if SQLite already rolled back the whole batch
+ * there is no savepoint left to undo. */
+void store_savepoint_undo(struct store *st)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_ROLLBACK_TO);
+
+	sqlite3_step(s);
+	sqlite3_reset(s);
+	s = store_stmt(st, STMT_RELEASE);
+	sqlite3_step(s);
+	sqlite3_reset(s);
 }
 
 /* ---- Probes ---------------------------------------------------------- */
@@ -287,7 +347,7 @@ out:
 /* The same three parameters for the lookup and the insert. */
 static int bind_endpoint(sqlite3_stmt *s, const struct store_probe *p)
 {
-	return bind_text(s, 1, p->address) |
+	return store_bind_text(s, 1, p->address) |
 	       sqlite3_bind_int(s, 2, p->port) |
 	       bind_text_or_empty_null(s, 3, p->sni);
 }
@@ -298,14 +358,14 @@ static int endpoint_id_for(struct store *st, const struct store_probe *p,
 	sqlite3_stmt *s = store_stmt(st, STMT_ENDPOINT_FIND);
 	int found;
 
-	if (bind_check(st, bind_endpoint(s, p),
+	if (store_bind_check(st, bind_endpoint(s, p),
 		       "cannot look up the endpoint") != 0)
 		return -1;
 	found = lookup_id(st, s, "cannot look up the endpoint", id);
 	if (found != 0)
 		return found < 0 ? -1 : 0;
 	s = store_stmt(st, STMT_ENDPOINT_ADD);
-	if (bind_check(st, bind_endpoint(s, p),
+	if (store_bind_check(st, bind_endpoint(s, p),
 		       "cannot record the endpoint") != 0 ||
 	    store_step_done(st, s, "cannot record the endpoint") != 0)
 		return -1;
@@ -324,12 +384,12 @@ static int bind_positive(sqlite3_stmt *s, int i, int64_t v)
 static int bind_cert(sqlite3_stmt *s, const struct store_der *d,
 		     const struct cert_facts *f)
 {
-	return bind_text(s, 1, f->sha256) |
-	       bind_text(s, 2, f->sha1) |
+	return store_bind_text(s, 1, f->sha256) |
+	       store_bind_text(s, 2, f->sha1) |
 	       sqlite3_bind_blob64(s, 3, d->der, d->len, SQLITE_STATIC) |
-	       bind_text(s, 4, f->subject) |
-	       bind_text(s, 5, f->issuer) |
-	       bind_text(s, 6, f->serial) |
+	       store_bind_text(s, 4, f->subject) |
+	       store_bind_text(s, 5, f->issuer) |
+	       store_bind_text(s, 6, f->serial) |
 	       bind_text_or_empty_null(s, 7, f->not_before) |
 	       bind_text_or_empty_null(s, 8, f->not_after) |
 	       bind_text_or_empty_null(s, 9, f->sig_alg) |
@@ -355,7 +415,7 @@ static int cert_id_for(struct store *st, const struct store_der *d,
 		goto out;
 	}
 	s = store_stmt(st, STMT_CERT_FIND);
-	if (bind_check(st, bind_text(s, 1, f.sha256),
+	if (store_bind_check(st, store_bind_text(s, 1, f.sha256),
 		       "cannot look up the certificate") != 0)
 		goto out;
 	found = lookup_id(st, s, "cannot look up the certificate", id);
@@ -365,7 +425,7 @@ static int cert_id_for(struct store *st, const struct store_der *d,
 	}
 	cert_facts_decode(d->der, d->len, &f);
 	s = store_stmt(st, STMT_CERT_ADD);
-	if (bind_check(st, bind_cert(s, d, &f),
+	if (store_bind_check(st, bind_cert(s, d, &f),
 		       "cannot record the certificate") != 0 ||
 	    store_step_done(st, s, "cannot record the certificate") != 0)
 		goto out;
@@ -387,17 +447,17 @@ static int insert_probe(struct store *st, int64_t scan_id, int64_t endpoint_id,
 	/* -1 (not verified) is NULL; X509_V_OK (0) is a real value. */
 	binds = sqlite3_bind_int64(s, 1, scan_id) |
 		sqlite3_bind_int64(s, 2, endpoint_id) |
-		bind_text(s, 3, have_started ? started : NULL) |
+		store_bind_text(s, 3, have_started ? started : NULL) |
 		bind_nonneg_double(s, 4, p->connect_ms) |
 		bind_nonneg_double(s, 5, p->handshake_ms) |
 		bind_text_or_empty_null(s, 6, p->error_kind) |
-		bind_text(s, 7, p->error_reason) |
-		bind_text(s, 8, p->tls_version) |
-		bind_text(s, 9, p->cipher) |
+		store_bind_text(s, 7, p->error_reason) |
+		store_bind_text(s, 8, p->tls_version) |
+		store_bind_text(s, 9, p->cipher) |
 		(p->verify_code < 0 ? sqlite3_bind_null(s, 10)
 				    : sqlite3_bind_int64(s, 10, p->verify_code)) |
-		bind_text(s, 11, p->verify_reason);
-	if (bind_check(st, binds, "cannot record the probe") != 0 ||
+		store_bind_text(s, 11, p->verify_reason);
+	if (store_bind_check(st, binds, "cannot record the probe") != 0 ||
 	    store_step_done(st, s, "cannot record the probe") != 0)
 		return -1;
 	*probe_id = sqlite3_last_insert_rowid(st->db);
@@ -419,7 +479,7 @@ static int insert_chain(struct store *st, int64_t probe_id,
 		binds = sqlite3_bind_int64(s, 1, probe_id) |
 			sqlite3_bind_int64(s, 2, (int64_t)i) |
 			sqlite3_bind_int64(s, 3, cert_id);
-		if (bind_check(st, binds, "cannot record the chain") != 0 ||
+		if (store_bind_check(st, binds, "cannot record the chain") != 0 ||
 		    store_step_done(st, s, "cannot record the chain") != 0)
 			return -1;
 	}
@@ -450,20 +510,6 @@ static int check_probe(struct store *st, const struct store_probe *p)
 	return 0;
 }
 
-/* Undoes a half-written probe. Its errors are not reported: the caller's
- * message says what failed first, and if SQLite already rolled back the
- * whole batch there is no savepoint left to undo. */
-static void rollback_probe(struct store *st)
-{
-	sqlite3_stmt *s = store_stmt(st, STMT_ROLLBACK_TO);
-
-	sqlite3_step(s);
-	sqlite3_reset(s);
-	s = store_stmt(st, STMT_RELEASE);
-	sqlite3_step(s);
-	sqlite3_reset(s);
-}
-
 int store_probe_add(struct store *st, int64_t scan_id,
 		    const struct store_probe *p, int64_t *probe_id)
 {
@@ -476,16 +522,13 @@ int store_probe_add(struct store *st, int64_t scan_id,
 		goto out;
 	/* A probe is several rows; a savepoint makes it all or nothing
 	 * without ending the batch. */
-	if (store_step_done(st, store_stmt(st, STMT_SAVEPOINT),
-			    "cannot start the probe") != 0)
+	if (store_savepoint_begin(st, "cannot start the probe") != 0)
 		goto out;
 	in_savepoint = 1;
 	if (endpoint_id_for(st, p, &endpoint_id) != 0 ||
 	    insert_probe(st, scan_id, endpoint_id, p, &id) != 0 ||
-	    insert_chain(st, id, p) != 0)
-		goto out;
-	if (store_step_done(st, store_stmt(st, STMT_RELEASE),
-			    "cannot finish the probe") != 0)
+	    insert_chain(st, id, p) != 0 ||
+	    store_savepoint_release(st, "cannot finish the probe") != 0)
 		goto out;
 	in_savepoint = 0;
 	if (probe_id != NULL)
@@ -493,6 +536,6 @@ int store_probe_add(struct store *st, int64_t scan_id,
 	rc = store_batch_wrote(st);
 out:
 	if (in_savepoint)
-		rollback_probe(st);
+		store_savepoint_undo(st);
 	return rc;
 }

@@ -9,6 +9,8 @@
  *   reset    reads the first bytes, then resets the connection
  *   close    closes right after accepting
  *   refused  prints a port that nothing listens on
+ *   udpsilent  a UDP socket that reads everything and never answers (a
+ *            resolver that is down without saying so)
  * It exits on SIGTERM or SIGINT, or after --lifetime seconds (default 120),
  * so that a test that dies never leaves it behind for long.
  */
@@ -128,6 +130,37 @@ static int listen_on(uv_loop_t *loop, struct listener *l, int do_listen)
 	return bound_port(&l->tcp);
 }
 
+static void on_udp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	static char sink[2048];
+
+	(void)h;
+	(void)suggested;
+	*buf = uv_buf_init(sink, sizeof(sink));
+}
+
+static void on_udp_read(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
+			const struct sockaddr *addr, unsigned flags)
+{
+	(void)h; (void)nread; (void)buf; (void)addr; (void)flags;
+}
+
+/* A silent resolver: bound, reading, never answering. */
+static int udp_silent(uv_loop_t *loop, uv_udp_t *udp)
+{
+	struct sockaddr_in sa;
+	struct sockaddr_storage ss;
+	int len = sizeof(ss);
+
+	uv_ip4_addr("127.0.0.1", 0, &sa);
+	uv_udp_init(loop, udp);
+	if (uv_udp_bind(udp, (const struct sockaddr *)&sa, 0) != 0 ||
+	    uv_udp_recv_start(udp, on_udp_alloc, on_udp_read) != 0 ||
+	    uv_udp_getsockname(udp, (struct sockaddr *)&ss, &len) != 0)
+		return -1;
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
 static void on_stop(uv_signal_t *h, int signum)
 {
 	(void)signum;
@@ -143,6 +176,7 @@ int main(int argc, char **argv)
 {
 	static struct listener listeners[FIXTURE_MAX_MODES];
 	static const char *names[] = { "silent", "plain", "reset", "close" };
+	static uv_udp_t udps[FIXTURE_MAX_MODES];
 	uv_loop_t *loop = uv_default_loop();
 	uv_signal_t sigterm, sigint;
 	uv_timer_t lifetime;
@@ -154,6 +188,16 @@ int main(int argc, char **argv)
 
 		if (strcmp(argv[i], "--lifetime") == 0 && i + 1 < argc) {
 			seconds = strtol(argv[++i], NULL, 10);
+			continue;
+		}
+		if (strcmp(argv[i], "udpsilent") == 0) {
+			port = udp_silent(loop, &udps[n]);
+			if (port < 0) {
+				fprintf(stderr, "fixture_server: cannot bind UDP\n");
+				return 1;
+			}
+			printf("udpsilent %d\n", port);
+			n++;
 			continue;
 		}
 		if (strcmp(argv[i], "refused") == 0) {

@@ -121,18 +121,23 @@ make_self_signed() {
 }
 
 # start_tls VAR ADDR CERT KEY [CHAIN] [extra s_server args]: starts
-# openssl s_server on ADDR (127.0.0.1 or [::1]) at a free port and sets
-# VAR to the port.
+# openssl s_server on ADDR (127.0.0.1, [::1], or with a port: 127.0.0.3:4433)
+# and sets VAR to its port (a free one when ADDR has none).
 start_tls() {
 	local var=$1 addr=$2 cert=$3 key=$4 chain=${5:-}
 	shift 4; [ $# -gt 0 ] && shift
-	local log="$T/s_server.$RANDOM.$RANDOM.log"
-	local args=(-accept "$addr:0" -cert "$cert" -key "$key" -www)
+	local log="$T/s_server.$RANDOM.$RANDOM.log" port=""
+	case "$addr" in
+	*]:*|[0-9]*.*:*) port=${addr##*:} ;;
+	*) addr="$addr:0" ;;
+	esac
+	local args=(-accept "$addr" -cert "$cert" -key "$key" -www)
 	[ -n "$chain" ] && args+=(-cert_chain "$chain")
 	openssl s_server "${args[@]}" "$@" </dev/null >"$log" 2>&1 &
 	PIDS+=($!)
-	wait_line "$log" '^ACCEPT ' || return 1
-	printf -v "$var" '%s' "$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$log" | head -n1)"
+	wait_line "$log" '^ACCEPT' || return 1
+	[ -n "$port" ] || port=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$log" | head -n1)
+	printf -v "$var" '%s' "$port"
 }
 
 # start_fixture MODE...: starts the fixture server; sets FIX_<MODE> ports.
@@ -151,4 +156,27 @@ start_fixture() {
 sha1_upper() {
 	openssl x509 -in "$1" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g' |
 		tr 'a-f' 'A-F'
+}
+
+# start_dnsmasq CONF: a real DNS server on 127.0.0.1 at a free port,
+# authoritative for .test, serving the records in CONF (dnsmasq syntax:
+# srv-host=, host-record=). Sets DNS to "127.0.0.1:PORT".
+start_dnsmasq() {
+	local conf=$1 log port try
+	for try in 1 2 3 4 5; do
+		port=$((20000 + RANDOM % 30000))
+		log="$T/dnsmasq.$port.log"
+		dnsmasq -k --conf-file=/dev/null --port="$port" \
+			--listen-address=127.0.0.1 --bind-interfaces --no-resolv \
+			--no-hosts --local=/test/ --local-ttl=300 --log-facility=- \
+			--pid-file= --user=root --conf-file="$conf" >"$log" 2>&1 &
+		PIDS+=($!)
+		if wait_line "$log" 'started, version|failed|cannot|Address already' &&
+			grep -q 'started, version' "$log" && ! grep -q 'failed\|cannot' "$log"; then
+			DNS="127.0.0.1:$port"
+			return 0
+		fi
+	done
+	echo "cannot start dnsmasq" >&2
+	return 1
 }

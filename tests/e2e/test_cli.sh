@@ -3,6 +3,11 @@
 # name the file, data on stdout.
 . "$E2E_DIR/lib.sh"
 
+# These scans read no target that needs DNS; a loopback resolver is named
+# anyway, so that nothing could ever leave the machine.
+start_fixture udpsilent || exit 1
+NODNS="--dns-server 127.0.0.1:$FIX_UDPSILENT"
+
 "$FEDCERT" --version >"$T/out" 2>&1
 assert_eq "--version exit" 0 $?
 assert_contains "--version text" "$T/out" "fedcert "
@@ -17,34 +22,34 @@ assert_contains "help scan" "$T/out" "--concurrency"
 
 "$FEDCERT" >/dev/null 2>&1; assert_eq "no command" 2 $?
 "$FEDCERT" frobnicate >/dev/null 2>&1; assert_eq "unknown command" 2 $?
-"$FEDCERT" scan --db "$T/a.db" >/dev/null 2>&1; assert_eq "scan without a file" 2 $?
-"$FEDCERT" scan "$T/none.csv" >/dev/null 2>&1; assert_eq "scan without --db" 2 $?
-"$FEDCERT" scan "$T/none.csv" --db "$T/a.db" --timeout 0 2>"$T/err"
+"$FEDCERT" scan $NODNS --db "$T/a.db" >/dev/null 2>&1; assert_eq "scan without a file" 2 $?
+"$FEDCERT" scan $NODNS "$T/none.csv" >/dev/null 2>&1; assert_eq "scan without --db" 2 $?
+"$FEDCERT" scan $NODNS "$T/none.csv" --db "$T/a.db" --timeout 0 2>"$T/err"
 assert_eq "timeout out of range" 2 $?
 assert_contains "timeout message" "$T/err" "--timeout must be"
-"$FEDCERT" scan "$T/none.csv" --db "$T/a.db" --concurrency abc 2>"$T/err"
+"$FEDCERT" scan $NODNS "$T/none.csv" --db "$T/a.db" --concurrency abc 2>"$T/err"
 assert_eq "concurrency not a number" 2 $?
 "$FEDCERT" report --db "$T/a.db" --format xml 2>"$T/err"
 assert_eq "bad format" 2 $?
 
-"$FEDCERT" scan "$T/none.csv" --db "$T/a.db" 2>"$T/err"
+"$FEDCERT" scan $NODNS "$T/none.csv" --db "$T/a.db" 2>"$T/err"
 assert_eq "missing targets file" 1 $?
 assert_contains "missing file named" "$T/err" "none.csv"
 
 printf 'Name,Kind\nexample.com,FED\n' >"$T/nohdr.csv"
-"$FEDCERT" scan "$T/nohdr.csv" --db "$T/a.db" 2>"$T/err"
+"$FEDCERT" scan $NODNS "$T/nohdr.csv" --db "$T/a.db" 2>"$T/err"
 assert_eq "no header" 1 $?
 assert_contains "no header named" "$T/err" "nohdr.csv"
 
 # A file that is not a database is refused, and named.
 echo "not a database, just text that is long enough to be read" >"$T/text.db"
 printf 'Domain,Type,Port\n' >"$T/empty.csv"
-"$FEDCERT" scan "$T/empty.csv" --db "$T/text.db" 2>"$T/err"
+"$FEDCERT" scan $NODNS "$T/empty.csv" --db "$T/text.db" 2>"$T/err"
 assert_eq "not a database" 1 $?
 assert_contains "database named" "$T/err" "text.db"
 
 # Header only: a scan with nothing in it is still a scan.
-"$FEDCERT" scan "$T/empty.csv" --db "$T/b.db" --quiet 2>"$T/err"
+"$FEDCERT" scan $NODNS "$T/empty.csv" --db "$T/b.db" --quiet 2>"$T/err"
 assert_eq "header only" 0 $?
 assert_eq "header-only scan is done" done "$(q "$T/b.db" "select status from scan")"
 "$FEDCERT" report --db "$T/b.db" >"$T/out"

@@ -17,6 +17,10 @@ start_tls SELF 127.0.0.1 "$T/ca/self.pem" "$T/ca/self.key" || exit 1
 start_tls REQ 127.0.0.1 "$T/ca/leaf.pem" "$T/ca/leaf.key" "$T/ca/inter.pem" \
 	-tls1_2 -Verify 1 -CAfile "$T/ca/root.pem" || exit 1
 start_fixture silent plain refused reset || exit 1
+# No name here needs DNS ("localhost" is in the hosts file), but a resolver
+# on loopback is named all the same: nothing may leave the machine.
+: >"$T/dns.conf"
+start_dnsmasq "$T/dns.conf" || exit 1
 
 # Line numbers matter: the bad rows are asserted by line.
 printf '\xef\xbb\xbfDomain,Type,Port,\r\n' >"$T/partners.csv"
@@ -39,7 +43,7 @@ CSV
 
 DB="$T/audit.db"
 "$FEDCERT" scan "$T/partners.csv" --db "$DB" --ca-file "$T/ca/root.pem" \
-	--timeout 2 --concurrency 4 2>"$T/scan.err"
+	--dns-server "$DNS" --timeout 2 --concurrency 4 2>"$T/scan.err"
 assert_eq "scan exit code" 0 $?
 assert_contains "bad type on stderr" "$T/scan.err" "partners.csv:12: unknown type \"FEDX\""
 assert_contains "bad port on stderr" "$T/scan.err" "partners.csv:13: bad port \"99999\""
@@ -89,7 +93,7 @@ assert_eq "linked to both rows" 2 "$(q "$DB" "select count(*) from target_probe 
 leaf_sha1=$(sha1_upper "$T/ca/leaf.pem")
 assert_eq "the leaf is one certificate row" 1 "$(q "$DB" "select count(*) from certificate where upper(sha1) = '$leaf_sha1'")"
 assert_eq "leaf subject" "CN=sip.example.test" "$(q "$DB" "select subject from certificate where upper(sha1) = '$leaf_sha1'")"
-assert_eq "FED target waits for DNS" "srv_unsupported|SRV lookup not available yet" "$(q "$DB" "select error_kind || '|' || error_reason from target where type = 'FED'")"
+assert_eq "FED target without SRV" "dns_nxdomain" "$(q "$DB" "select error_kind from target where type = 'FED'")"
 
 # The text report.
 "$FEDCERT" report --db "$DB" >"$T/report.txt" 2>"$T/report.err"
@@ -110,7 +114,6 @@ assert_contains "ISO 8601 expiry" "$R" "Not After: $not_after"
 assert_contains "timeout shown" "$R" "Error: timeout"
 assert_contains "refused shown" "$R" "Error: refused"
 assert_contains "not TLS shown" "$R" "Error: not_tls"
-assert_contains "SRV not yet" "$R" "SRV lookup not available yet"
 assert_contains "input error in report" "$R" "partners.csv:12: unknown type \"FEDX\""
 
 # The CSV report, read back by SQLite's own CSV importer.

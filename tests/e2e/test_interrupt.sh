@@ -8,6 +8,8 @@ make_ca "$T/ca"
 make_leaf "$T/ca" leaf sip.example.test "DNS:sip.example.test"
 start_tls GOOD 127.0.0.1 "$T/ca/leaf.pem" "$T/ca/leaf.key" "$T/ca/inter.pem" || exit 1
 start_fixture silent || exit 1
+: >"$T/dns.conf"
+start_dnsmasq "$T/dns.conf" || exit 1
 
 cat >"$T/partners.csv" <<CSV
 Domain,Type,Port
@@ -17,7 +19,7 @@ CSV
 DB="$T/audit.db"
 start=$(date +%s)
 "$FEDCERT" scan "$T/partners.csv" --db "$DB" --ca-file "$T/ca/root.pem" \
-	--timeout 60 2>"$T/scan.err" &
+	--dns-server "$DNS" --timeout 60 2>"$T/scan.err" &
 pid=$!
 
 # Wait (bounded) until the good probe is committed; the silent one is then

@@ -1,603 +1,15 @@
-/* test_report.c: the renderers on crafted in-memory rows (no database),
- * and report_run() through a real database.
- *
- * Output is captured with open_memstream(); CSV output is parsed back with
- * libcsv so that quoting is checked by a real parser, not by eye.
+/* test_report.c: report_run() through a real database: the store reads,
+ * the renderers write (the renderers alone are in test_report_text.c and
+ * test_report_csv.c).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include <unistd.h>
 
-#include <cmocka.h>
-#include <csv.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
-#include "report/render.h"
 #include "report/report.h"
-#include "store/store.h"
-
-/* ---- Capture --------------------------------------------------------- */
-
-struct capture {
-	FILE *f;
-	char *buf; /* owned; freed by capture_free() */
-	size_t len;
-};
-
-static void capture_open(struct capture *c)
-{
-	c->buf = NULL;
-	c->len = 0;
-	c->f = open_memstream(&c->buf, &c->len);
-	assert_non_null(c->f);
-}
-
-/* Closes the stream; c->buf then holds the NUL-terminated output. */
-static const char *capture_close(struct capture *c)
-{
-	assert_int_equal(fclose(c->f), 0);
-	c->f = NULL;
-	return c->buf;
-}
-
-static void capture_free(struct capture *c)
-{
-	free(c->buf);
-	c->buf = NULL;
-}
-
-/* ---- Crafted rows ---------------------------------------------------- */
-
-static struct store_cert_row cert_leaf(void)
-{
-	struct store_cert_row c = {
-		.id = 1,
-		.sha256 = "9f86d081884c7d659a2feaa0c55ad015"
-			  "a3bf4f1b2b0b822cd15d6c15b0f00a08",
-		.sha1 = "3f2a9d1e5b7c4a8f0e6d2c1b9a8f7e6d5c4b3a29",
-		.subject = "CN=sip.example.com,O=Example",
-		.issuer = "CN=Example Intermediate",
-		.serial = "0A1B2C",
-		.not_before = "2026-01-01T00:00:00Z",
-		.not_after = "2027-01-01T00:00:00Z",
-		.sig_alg = "sha256WithRSAEncryption",
-		.key_type = "RSA",
-		.key_bits = 2048,
-		.x509_version = 3,
-	};
-	return c;
-}
-
-/* chain must have room for two certificates. */
-static struct store_probe_row probe_ok(struct store_cert_row *chain)
-{
-	struct store_probe_row p = {
-		.id = 1,
-		.address = "127.0.0.1",
-		.port = 5061,
-		.sni = "sip.example.com",
-		.via = "sip.example.com",
-		.started = "2026-11-25T09:43:01Z",
-		.connect_ms = 0.4,
-		.handshake_ms = 3.2,
-		.tls_version = "TLSv1.3",
-		.cipher = "TLS_AES_256_GCM_SHA384",
-		.verify_code = 0,
-		.verify_reason = "ok",
-		.chain_len = 2,
-		.chain = chain,
-	};
-	chain[0] = cert_leaf();
-	chain[1] = cert_leaf();
-	chain[1].subject = "CN=Example Intermediate";
-	return p;
-}
-
-static struct store_probe_row probe_refused(void)
-{
-	struct store_probe_row p = {
-		.id = 2,
-		.address = "192.0.2.7",
-		.port = 5061,
-		.sni = "sip.example.com",
-		.via = "sip.example.com",
-		.connect_ms = -1,
-		.handshake_ms = -1,
-		.error_kind = "refused",
-		.error_reason = "Connection refused",
-		.verify_code = -1,
-	};
-	return p;
-}
-
-static struct store_target_row target_dir(struct store_probe_row *probes,
-					  size_t n)
-{
-	struct store_target_row t = {
-		.id = 1,
-		.line = 2,
-		.domain = "sip.example.com",
-		.type = "DIR",
-		.port = 5061,
-		.probe_count = n,
-		.probes = probes,
-	};
-	return t;
-}
-
-static const char *render_target_text(struct capture *c,
-				      const struct store_target_row *t)
-{
-	capture_open(c);
-	render_text_target(c->f, t);
-	return capture_close(c);
-}
-
-/* ---- Text ------------------------------------------------------------ */
-
-static void test_text_success_block(void **state)
-{
-	struct store_cert_row chain[2];
-	struct store_probe_row p = probe_ok(chain);
-	struct store_target_row t = target_dir(&p, 1);
-	struct capture c;
-	(void)state;
-
-	assert_string_equal(render_target_text(&c, &t),
-		"\nChecking FQDN: sip.example.com:5061 (DIR, line 2)\n"
-		"\nChecking IP Address: 127.0.0.1:5061\n"
-		"SNI: sip.example.com\n"
-		"Connect: 0.4 ms, Handshake: 3.2 ms\n"
-		"TLS Version: TLSv1.3\n"
-		"Cipher: TLS_AES_256_GCM_SHA384\n"
-		"Chain Verification: OK\n"
-		"Chain Length: 2\n"
-		"Subject: CN=sip.example.com,O=Example\n"
-		"Issuer: CN=Example Intermediate\n"
-		"Not Before: 2026-01-01T00:00:00Z\n"
-		"Not After: 2027-01-01T00:00:00Z\n"
-		"Serial Number: 0A1B2C\n"
-		"Signature Algorithm: sha256RSA\n"
-		"Thumbprint: 3F2A9D1E5B7C4A8F0E6D2C1B9A8F7E6D5C4B3A29\n"
-		"Version: V3\n"
-		"Public Key: RSA 2048 bits\n");
-	capture_free(&c);
-}
-
-static void test_text_ipv6_and_verify_failure(void **state)
-{
-	struct store_cert_row chain[2];
-	struct store_probe_row p = probe_ok(chain);
-	struct store_target_row t = target_dir(&p, 1);
-	struct capture c;
-	const char *s;
-	(void)state;
-
-	p.address = "2001:db8::1";
-	p.sni = NULL;
-	p.verify_code = 20;
-	p.verify_reason = "unable to get local issuer certificate";
-	t.type = "FED";
-	s = render_target_text(&c, &t);
-	assert_non_null(strstr(s, "Checking FQDN: sip.example.com (FED, "
-				  "line 2)\n"));
-	assert_non_null(strstr(s, "\nChecking IP Address: [2001:db8::1]:5061\n"
-				  "SNI: (none)\n"));
-	assert_non_null(strstr(s, "\nChain Verification: Failed: unable to get "
-				  "local issuer certificate (20)\n"));
-	capture_free(&c);
-}
-
-static void test_text_failed_probe(void **state)
-{
-	struct store_probe_row p = probe_refused();
-	struct store_target_row t = target_dir(&p, 1);
-	struct capture c;
-	(void)state;
-
-	assert_string_equal(render_target_text(&c, &t),
-		"\nChecking FQDN: sip.example.com:5061 (DIR, line 2)\n"
-		"\nChecking IP Address: 192.0.2.7:5061\n"
-		"SNI: sip.example.com\n"
-		"Error: refused (Connection refused)\n");
-	capture_free(&c);
-}
-
-static void test_text_failed_probe_with_chain(void **state)
-{
-	struct store_cert_row chain[2];
-	struct store_probe_row p = probe_ok(chain);
-	struct store_target_row t = target_dir(&p, 1);
-	struct capture c;
-	const char *s;
-	(void)state;
-
-	p.error_kind = "tls_alert";
-	p.error_reason = "sslv3 alert handshake failure";
-	s = render_target_text(&c, &t);
-	assert_non_null(strstr(s, "SNI: sip.example.com\nError: tls_alert "
-				  "(sslv3 alert handshake failure)\n"
-				  "Connect: 0.4 ms"));
-	assert_non_null(strstr(s, "\nSubject: CN=sip.example.com,O=Example\n"));
-	assert_non_null(strstr(s, "\nThumbprint: 3F2A9D1E5B7C4A8F0E6D2C1B9A8F"
-				  "7E6D5C4B3A29\n"));
-	capture_free(&c);
-}
-
-static void test_text_target_error(void **state)
-{
-	struct store_target_row t = target_dir(NULL, 0);
-	struct capture c;
-	(void)state;
-
-	t.domain = "example.org";
-	t.type = "FED";
-	t.line = 5;
-	t.error_kind = "srv_unsupported";
-	t.error_reason = "SRV lookup not available yet";
-	assert_string_equal(render_target_text(&c, &t),
-			    "\nChecking FQDN: example.org (FED, line 5)\n"
-			    "Error: SRV lookup not available yet\n");
-	capture_free(&c);
-
-	t.error_reason = NULL;
-	assert_string_equal(render_target_text(&c, &t),
-			    "\nChecking FQDN: example.org (FED, line 5)\n"
-			    "Error: (srv_unsupported)\n");
-	capture_free(&c);
-}
-
-static void test_text_input_error_and_summary(void **state)
-{
-	struct store_input_error_row e = {
-		.line = 17, .reason = "unknown type \"FEDX\"", .raw = "x,FEDX"
-	};
-	struct render_totals tot = { 0 };
-	struct store_probe_row probes[2] = { probe_refused(), probe_refused() };
-	struct store_target_row t = target_dir(probes, 2);
-	struct capture c;
-	(void)state;
-
-	probes[1].error_kind = NULL;
-	render_totals_add_target(&tot, &t);
-	tot.input_errors = 1;
-	capture_open(&c);
-	render_text_input_error_heading(c.f);
-	render_text_input_error(c.f, "partners.csv", &e);
-	render_text_summary(c.f, &tot);
-	assert_string_equal(capture_close(&c),
-		"\nInput errors:\n"
-		"partners.csv:17: unknown type \"FEDX\"\n"
-		"\n1 targets, 2 endpoints probed, 1 failed, 1 input errors\n");
-	capture_free(&c);
-}
-
-static void test_text_scan_header(void **state)
-{
-	struct store_scan_row scan = {
-		.id = 3, .started = "2026-11-25T09:43:00Z",
-		.finished = "2026-11-25T09:44:10Z", .status = "done",
-		.input = "partners.csv",
-	};
-	struct capture c;
-	(void)state;
-
-	capture_open(&c);
-	render_text_scan(c.f, &scan);
-	assert_string_equal(capture_close(&c),
-		"fedcert report: scan 3 of partners.csv, started "
-		"2026-11-25T09:43:00Z, finished 2026-11-25T09:44:10Z (done)\n");
-	capture_free(&c);
-}
-
-static void test_text_escapes_control_bytes(void **state)
-{
-	struct store_cert_row chain[2];
-	struct store_probe_row p = probe_ok(chain);
-	struct store_target_row t = target_dir(&p, 1);
-	struct capture c;
-	const char *s;
-	size_t i;
-	(void)state;
-
-	chain[0].subject = "CN=\x1b[31mred\x1b]0;owned\a\nO=x\x7f";
-	p.cipher = "\xc2\x9b" "2J"; /* C1 CSI, valid UTF-8 */
-	s = render_target_text(&c, &t);
-	assert_non_null(strstr(s, "\nSubject: CN=\\x1B[31mred\\x1B]0;owned"
-				  "\\x07\\x0AO=x\\x7F\n"));
-	assert_non_null(strstr(s, "\nCipher: \\xC2\\x9B2J\n"));
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char b = (unsigned char)s[i];
-		assert_true(b == '\n' || (b >= 0x20 && b != 0x7F && b < 0x80));
-	}
-	capture_free(&c);
-}
-
-static void test_text_invalid_utf8(void **state)
-{
-	struct store_cert_row chain[2];
-	struct store_probe_row p = probe_ok(chain);
-	struct store_target_row t = target_dir(&p, 1);
-	struct capture c;
-	(void)state;
-
-	/* kept: é, €, U+1F600; escaped: stray 0xFF, truncated C3, overlong
-	 * C0 AF, surrogate ED A0 80, F5 (beyond U+10FFFF), final lone E2 82 */
-	chain[0].subject = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xff"
-			   "\xc3(\xc0\xaf\xed\xa0\x80\xf5\x80\xe2\x82";
-	assert_non_null(strstr(render_target_text(&c, &t),
-		"\nSubject: caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \\xFF"
-		"\\xC3(\\xC0\\xAF\\xED\\xA0\\x80\\xF5\\x80\\xE2\\x82\n"));
-	capture_free(&c);
-}
-
-/* ---- CSV ------------------------------------------------------------- */
-
-#define PARSED_ROWS 8
-#define PARSED_COLS 32
-
-struct parsed {
-	char *cell[PARSED_ROWS][PARSED_COLS]; /* owned; parsed_free() */
-	size_t ncols[PARSED_ROWS];
-	size_t nrows;
-	size_t col;
-};
-
-static void parsed_on_field(void *s, size_t len, void *data)
-{
-	struct parsed *p = data;
-	char *cell;
-
-	assert_true(p->nrows < PARSED_ROWS && p->col < PARSED_COLS);
-	cell = malloc(len + 1);
-	assert_non_null(cell);
-	memcpy(cell, s ? s : "", len);
-	cell[len] = '\0';
-	p->cell[p->nrows][p->col++] = cell;
-}
-
-static void parsed_on_row(int c, void *data)
-{
-	struct parsed *p = data;
-
-	assert_int_equal(c, '\r'); /* rows end in CRLF, the CR first */
-	p->ncols[p->nrows++] = p->col;
-	p->col = 0;
-}
-
-static void parsed_free(struct parsed *p)
-{
-	size_t r, i;
-
-	for (r = 0; r < p->nrows; r++)
-		for (i = 0; i < p->ncols[r]; i++)
-			free(p->cell[r][i]);
-}
-
-/* Parses text strictly; every row must have every column. */
-static void parse_csv(const char *text, struct parsed *p)
-{
-	struct csv_parser parser;
-	size_t len = strlen(text), r;
-
-	memset(p, 0, sizeof *p);
-	assert_int_equal(csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI), 0);
-	assert_int_equal(csv_parse(&parser, text, len, parsed_on_field,
-				   parsed_on_row, p), len);
-	assert_int_equal(csv_fini(&parser, parsed_on_field, parsed_on_row, p),
-			 0);
-	csv_free(&parser);
-	assert_int_equal(p->col, 0); /* the last row ended with CRLF */
-	for (r = 0; r < p->nrows; r++)
-		assert_int_equal(p->ncols[r], 28);
-}
-
-/* The column's index, found by name in the parsed header row. */
-static size_t csv_col(const struct parsed *p, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < p->ncols[0]; i++)
-		if (strcmp(p->cell[0][i], name) == 0)
-			return i;
-	fail_msg("no column %s", name);
-	return 0;
-}
-
-static void render_csv(const struct store_target_row *t, struct parsed *p)
-{
-	struct capture c;
-
-	capture_open(&c);
-	render_csv_header(c.f);
-	assert_int_equal(render_csv_target_checked(c.f, t), 0);
-	parse_csv(capture_close(&c), p);
-	capture_free(&c);
-}
-
-#define CELL(p, row, name) ((p)->cell[(row)][csv_col((p), (name))])
-
-static void test_csv_header(void **state)
-{
-	struct capture c;
-	struct parsed p;
-	size_t i;
-	(void)state;
-
-	capture_open(&c);
-	render_csv_header(c.f);
-	capture_close(&c);
-	assert_string_equal(c.buf, "\"line\",\"domain\",\"type\",\"port\","
-			    "\"address\",\"endpoint_port\",\"sni\",\"via\","
-			    "\"status\",\"error_kind\",\"error_reason\","
-			    "\"tls_version\",\"cipher\",\"verify_code\","
-			    "\"verify_result\",\"connect_ms\",\"handshake_ms\","
-			    "\"chain_length\",\"subject\",\"issuer\","
-			    "\"not_before\",\"not_after\",\"serial\","
-			    "\"signature_algorithm\",\"thumbprint\","
-			    "\"sha256\",\"key_type\",\"key_bits\"\r\n");
-	parse_csv(c.buf, &p);
-	assert_int_equal(p.nrows, 1);
-	for (i = 0; i < 28; i++)
-		assert_int_equal(csv_col(&p, p.cell[0][i]), i);
-	parsed_free(&p);
-	capture_free(&c);
-}
-
-static void test_csv_probe_rows(void **state)
-{
-	struct store_cert_row chain[2];
-	struct store_probe_row probes[2] = { probe_ok(chain), probe_refused() };
-	struct store_target_row t = target_dir(probes, 2);
-	struct parsed p;
-	(void)state;
-
-	probes[0].address = "::1";
-	probes[0].handshake_ms = 12.345;
-	render_csv(&t, &p);
-	assert_int_equal(p.nrows, 3);
-	assert_string_equal(CELL(&p, 1, "line"), "2");
-	assert_string_equal(CELL(&p, 1, "address"), "::1");
-	assert_string_equal(CELL(&p, 1, "status"), "ok");
-	assert_string_equal(CELL(&p, 1, "verify_code"), "0");
-	assert_string_equal(CELL(&p, 1, "verify_result"), "OK");
-	assert_string_equal(CELL(&p, 1, "connect_ms"), "0.4");
-	assert_string_equal(CELL(&p, 1, "handshake_ms"), "12.3");
-	assert_string_equal(CELL(&p, 1, "chain_length"), "2");
-	assert_string_equal(CELL(&p, 1, "signature_algorithm"), "sha256RSA");
-	assert_string_equal(CELL(&p, 1, "thumbprint"),
-			    "3F2A9D1E5B7C4A8F0E6D2C1B9A8F7E6D5C4B3A29");
-	assert_string_equal(CELL(&p, 1, "sha256"), chain[0].sha256);
-	assert_string_equal(CELL(&p, 1, "key_bits"), "2048");
-	assert_string_equal(CELL(&p, 2, "status"), "error");
-	assert_string_equal(CELL(&p, 2, "error_kind"), "refused");
-	assert_string_equal(CELL(&p, 2, "error_reason"), "Connection refused");
-	assert_string_equal(CELL(&p, 2, "verify_code"), "");
-	assert_string_equal(CELL(&p, 2, "connect_ms"), "");
-	assert_string_equal(CELL(&p, 2, "subject"), "");
-	parsed_free(&p);
-}
-
-static void test_csv_target_without_probes(void **state)
-{
-	struct store_target_row t = target_dir(NULL, 0);
-	struct parsed p;
-	size_t i;
-	(void)state;
-
-	t.type = "FED";
-	t.error_kind = "dns_nxdomain";
-	t.error_reason = "example.org: does not exist";
-	render_csv(&t, &p);
-	assert_int_equal(p.nrows, 2);
-	assert_string_equal(CELL(&p, 1, "domain"), "sip.example.com");
-	assert_string_equal(CELL(&p, 1, "type"), "FED");
-	assert_string_equal(CELL(&p, 1, "status"), "error");
-	assert_string_equal(CELL(&p, 1, "error_kind"), "dns_nxdomain");
-	assert_string_equal(CELL(&p, 1, "error_reason"),
-			    "example.org: does not exist");
-	for (i = csv_col(&p, "address"); i < 28; i++)
-		if (i < csv_col(&p, "status") ||
-		    i > csv_col(&p, "error_reason"))
-			assert_string_equal(p.cell[1][i], "");
-	parsed_free(&p);
-}
-
-static void test_csv_quoting_round_trip(void **state)
-{
-	struct store_cert_row chain[2];
-	struct store_probe_row pr = probe_ok(chain);
-	struct store_target_row t = target_dir(&pr, 1);
-	struct parsed p;
-	(void)state;
-
-	chain[0].subject = "CN=a\\,b,O=\"Quoted, Inc.\"";
-	chain[0].issuer = "CN=multi\nline\r\nissuer";
-	pr.error_reason = "  spaces kept  ";
-	render_csv(&t, &p);
-	assert_int_equal(p.nrows, 2);
-	assert_string_equal(CELL(&p, 1, "subject"), chain[0].subject);
-	assert_string_equal(CELL(&p, 1, "issuer"), chain[0].issuer);
-	assert_string_equal(CELL(&p, 1, "error_reason"), "  spaces kept  ");
-	parsed_free(&p);
-}
-
-static void test_csv_formula_neutralised(void **state)
-{
-	struct store_cert_row chain[2];
-	struct store_probe_row pr = probe_ok(chain);
-	struct store_target_row t = target_dir(&pr, 1);
-	struct parsed p;
-	(void)state;
-
-	chain[0].subject = "=HYPERLINK(\"http://x\")";
-	chain[0].issuer = "+1+1";
-	chain[0].serial = "-2";
-	pr.sni = "@SUM(A1)";
-	pr.cipher = "\tx";
-	pr.tls_version = "\rx";
-	t.domain = "a=b"; /* '=' not in front: left alone */
-	render_csv(&t, &p);
-	assert_string_equal(CELL(&p, 1, "subject"), "'=HYPERLINK(\"http://x\")");
-	assert_string_equal(CELL(&p, 1, "issuer"), "'+1+1");
-	assert_string_equal(CELL(&p, 1, "serial"), "'-2");
-	assert_string_equal(CELL(&p, 1, "sni"), "'@SUM(A1)");
-	assert_string_equal(CELL(&p, 1, "cipher"), "'\tx");
-	assert_string_equal(CELL(&p, 1, "tls_version"), "'\rx");
-	assert_string_equal(CELL(&p, 1, "domain"), "a=b");
-	parsed_free(&p);
-}
-
-static void test_csv_escapes_control_and_invalid_utf8(void **state)
-{
-	struct store_cert_row chain[2];
-	struct store_probe_row pr = probe_ok(chain);
-	struct store_target_row t = target_dir(&pr, 1);
-	struct parsed p;
-	(void)state;
-
-	chain[0].subject = "CN=\x1b[2Jx\x01\x7f caf\xc3\xa9 \xff";
-	chain[0].issuer = "\x1b=1"; /* escaped lead: no apostrophe needed */
-	render_csv(&t, &p);
-	assert_string_equal(CELL(&p, 1, "subject"),
-			    "CN=\\x1B[2Jx\\x01\\x7F caf\xc3\xa9 \\xFF");
-	assert_string_equal(CELL(&p, 1, "issuer"), "\\x1B=1");
-	parsed_free(&p);
-}
-
-static void test_sigalg_windows(void **state)
-{
-	static const char *const table[][2] = {
-		{ "sha1WithRSAEncryption", "sha1RSA" },
-		{ "sha256WithRSAEncryption", "sha256RSA" },
-		{ "sha384WithRSAEncryption", "sha384RSA" },
-		{ "sha512WithRSAEncryption", "sha512RSA" },
-		{ "md5WithRSAEncryption", "md5RSA" },
-		{ "ecdsa-with-SHA1", "sha1ECDSA" },
-		{ "ecdsa-with-SHA256", "sha256ECDSA" },
-		{ "ecdsa-with-SHA384", "sha384ECDSA" },
-		{ "ecdsa-with-SHA512", "sha512ECDSA" },
-		{ "RSASSA-PSS", "RSASSA-PSS" },
-		{ "ED25519", "Ed25519" },
-		{ "ED448", "ED448" },
-		{ "dsa_with_SHA256", "dsa_with_SHA256" },
-	};
-	size_t i;
-	(void)state;
-
-	for (i = 0; i < sizeof table / sizeof table[0]; i++)
-		assert_string_equal(render_sigalg_windows(table[i][0]),
-				    table[i][1]);
-	assert_string_equal(render_sigalg_windows(NULL), "unknown");
-}
+#include "test_report.h"
 
 /* ---- report_run() through a real database ----------------------------- */
 
@@ -693,6 +105,7 @@ static void run_db_fill(struct store *st, int64_t *scan_id,
 		.connect_ms = -1, .handshake_ms = -1, .error_kind = "refused",
 		.error_reason = "Connection refused", .verify_code = -1,
 	};
+	struct store_route route = { NULL, "sip.example.com", -1, -1 };
 	int64_t tid, pid;
 	unsigned char *buf;
 	int len;
@@ -704,9 +117,9 @@ static void run_db_fill(struct store *st, int64_t *scan_id,
 	assert_int_equal(store_scan_begin(st, &info, scan_id), 0);
 	assert_int_equal(store_target_add(st, *scan_id, &dir, &tid), 0);
 	assert_int_equal(store_probe_add(st, *scan_id, &ok, &pid), 0);
-	assert_int_equal(store_target_probe_link(st, tid, pid, "x"), 0);
+	assert_int_equal(store_target_probe_link(st, tid, pid, &route), 0);
 	assert_int_equal(store_probe_add(st, *scan_id, &refused, &pid), 0);
-	assert_int_equal(store_target_probe_link(st, tid, pid, "x"), 0);
+	assert_int_equal(store_target_probe_link(st, tid, pid, &route), 0);
 	assert_int_equal(store_target_add(st, *scan_id, &fed, &tid), 0);
 	assert_int_equal(store_target_set_error(st, tid, "srv_unsupported",
 						"SRV lookup not available yet"),
@@ -772,11 +185,12 @@ static void test_run_text_and_csv(void **state)
 	assert_non_null(strstr(s, "\nSignature Algorithm: sha256ECDSA\n"));
 	assert_non_null(strstr(s, "\nSerial Number: 0A1B2C\n"));
 	assert_non_null(strstr(s, "\nError: refused (Connection refused)\n"));
-	assert_non_null(strstr(s, "\n\nChecking FQDN: example.org (FED, line 5)"
+	assert_non_null(strstr(s, "\n\nTarget: example.org (FED, line 5)"
 				  "\nError: SRV lookup not available yet\n"));
 	assert_non_null(strstr(s, "\n\nInput errors:\npartners.csv:17: unknown "
 				  "type \"FEDX\"\n\n2 targets, 2 endpoints "
-				  "probed, 1 failed, 1 input errors\n"));
+				  "probed, 1 failed, 0 DNS lookups failed, "
+				  "1 input errors\n"));
 	capture_free(&c);
 
 	opts.format = REPORT_CSV;
@@ -795,8 +209,143 @@ static void test_run_text_and_csv(void **state)
 			    "self-signed certificate");
 	assert_string_equal(CELL(&p, 3 - ok, "status"), "error");
 	assert_string_equal(CELL(&p, 3 - ok, "error_kind"), "refused");
+	assert_string_equal(CELL(&p, ok, "via"), "sip.example.com");
+	assert_string_equal(CELL(&p, ok, "srv_name"), "");
+	assert_string_equal(CELL(&p, ok, "srv_priority"), "");
 	assert_string_equal(CELL(&p, 3, "line"), "5");
 	assert_string_equal(CELL(&p, 3, "error_kind"), "srv_unsupported");
+	parsed_free(&p);
+	capture_free(&c);
+	run_db_close(&db);
+}
+
+/* A FED target through the store: its DNS answers as stored, its pool in
+ * the store's order (priority, weight descending, host, address), whatever
+ * order the scanner wrote them in. */
+static void run_db_fill_srv(struct store *st, int64_t *scan_id)
+{
+	static const struct store_dns_record srv[3] = {
+		{ 10, 0, 5061, "sip2.example.com", NULL, -1 },
+		{ 0, 100, 5061, "sip.example.com", NULL, -1 },
+		{ 20, 0, 5061, "sip3.example.com", NULL, -1 },
+	};
+	static const struct store_dns_record a[2] = {
+		{ -1, -1, -1, NULL, "127.0.0.3", 300 },
+		{ -1, -1, -1, NULL, "127.0.0.2", 300 },
+	};
+	static const struct store_dns_record a2[1] = {
+		{ -1, -1, -1, NULL, "127.0.0.4", 60 },
+	};
+	const struct store_dns_answer answers[4] = {
+		{ SRV_NAME, "SRV", "NOERROR", "dns", NULL, 3, srv },
+		{ "sip.example.com", "A", "NOERROR", "dns", NULL, 2, a },
+		{ "sip2.example.com", "A", "NOERROR", "dns", NULL, 1, a2 },
+		{ "sip3.example.com", "A", "NXDOMAIN", "dns",
+		  "Domain name not found", 0, NULL },
+	};
+	/* address, SRV target, priority, weight: in writing order */
+	static const struct {
+		const char *address, *host;
+		int priority, weight;
+	} pool[3] = {
+		{ "127.0.0.4", "sip2.example.com", 10, 0 },
+		{ "127.0.0.3", "sip.example.com", 0, 100 },
+		{ "127.0.0.2", "sip.example.com", 0, 100 },
+	};
+	struct store_scan_info info = { "partners.csv", "-", "test" };
+	struct store_target fed = { 3, "example.com", "FED", 5061 };
+	struct store_probe p = {
+		.port = 5061, .connect_ms = -1, .handshake_ms = -1,
+		.error_kind = "refused", .error_reason = "Connection refused",
+		.verify_code = -1,
+	};
+	struct store_route route = { SRV_NAME, NULL, -1, -1 };
+	int64_t tid, aid, pid;
+	size_t i;
+
+	assert_int_equal(store_scan_begin(st, &info, scan_id), 0);
+	assert_int_equal(store_target_add(st, *scan_id, &fed, &tid), 0);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(store_dns_answer_add(st, *scan_id,
+						      &answers[i], &aid), 0);
+		assert_int_equal(store_target_dns_link(st, tid, aid), 0);
+	}
+	for (i = 0; i < 3; i++) {
+		p.address = pool[i].address;
+		p.sni = pool[i].host;
+		route.host = pool[i].host;
+		route.srv_priority = pool[i].priority;
+		route.srv_weight = pool[i].weight;
+		assert_int_equal(store_probe_add(st, *scan_id, &p, &pid), 0);
+		assert_int_equal(store_target_probe_link(st, tid, pid, &route),
+				 0);
+	}
+	assert_int_equal(store_scan_finish(st, *scan_id, "done"), 0);
+}
+
+static void test_run_srv_pool(void **state)
+{
+	static const char *const order[] = {
+		"\n\nChecking FQDN: sip.example.com:5061 (SRV priority 0, "
+		"weight 100)\n",
+		"\n\nChecking IP Address: 127.0.0.2:5061\n"
+		"SNI: sip.example.com\n",
+		"\n\nChecking IP Address: 127.0.0.3:5061\n"
+		"SNI: sip.example.com\n",
+		"\n\nChecking FQDN: sip2.example.com:5061 (SRV priority 10, "
+		"weight 0)\n",
+		"\n\nChecking IP Address: 127.0.0.4:5061\n"
+		"SNI: sip2.example.com\n",
+		"\n\n1 targets, 3 endpoints probed, 3 failed, 1 DNS lookups "
+		"failed, 0 input errors\n",
+	};
+	struct report_options opts = { REPORT_TEXT, 0 };
+	struct run_db db;
+	struct capture c;
+	struct parsed p;
+	char err[256] = "";
+	const char *s, *at;
+	int64_t scan_id;
+	size_t i;
+	(void)state;
+
+	run_db_open(&db);
+	run_db_fill_srv(db.st, &scan_id);
+	capture_open(&c);
+	assert_int_equal(report_run(db.st, &opts, c.f, err, sizeof err), 0);
+	s = capture_close(&c);
+	assert_non_null(strstr(s, " (done)\n"
+		"\nTarget: example.com (FED, line 3)\n"
+		"DNS: " SRV_NAME " SRV NOERROR\n"
+		"  priority 10 weight 0 port 5061 sip2.example.com\n"
+		"  priority 0 weight 100 port 5061 sip.example.com\n"
+		"  priority 20 weight 0 port 5061 sip3.example.com\n"
+		"DNS: sip.example.com A NOERROR 127.0.0.3, 127.0.0.2 "
+		"(ttl 300)\n"
+		"DNS: sip2.example.com A NOERROR 127.0.0.4 (ttl 60)\n"
+		"DNS: sip3.example.com A NXDOMAIN (Domain name not found)\n"
+		"\nChecking FQDN: "));
+	for (i = 0, at = s; i < sizeof order / sizeof order[0]; i++) {
+		at = strstr(at, order[i]);
+		assert_non_null(at);
+	}
+	capture_free(&c);
+
+	opts.format = REPORT_CSV;
+	capture_open(&c);
+	assert_int_equal(report_run(db.st, &opts, c.f, err, sizeof err), 0);
+	parse_csv(capture_close(&c), &p);
+	assert_int_equal(p.nrows, 4);
+	assert_string_equal(CELL(&p, 1, "address"), "127.0.0.2");
+	assert_string_equal(CELL(&p, 3, "address"), "127.0.0.4");
+	for (i = 1; i <= 3; i++)
+		assert_string_equal(CELL(&p, i, "srv_name"), SRV_NAME);
+	assert_string_equal(CELL(&p, 2, "srv_target"), "sip.example.com");
+	assert_string_equal(CELL(&p, 2, "srv_priority"), "0");
+	assert_string_equal(CELL(&p, 2, "srv_weight"), "100");
+	assert_string_equal(CELL(&p, 3, "srv_target"), "sip2.example.com");
+	assert_string_equal(CELL(&p, 3, "srv_priority"), "10");
+	assert_string_equal(CELL(&p, 3, "srv_weight"), "0");
 	parsed_free(&p);
 	capture_free(&c);
 	run_db_close(&db);
@@ -825,28 +374,12 @@ static void test_run_write_error(void **state)
 	fclose(full);
 	run_db_close(&db);
 }
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text_success_block),
-		cmocka_unit_test(test_text_ipv6_and_verify_failure),
-		cmocka_unit_test(test_text_failed_probe),
-		cmocka_unit_test(test_text_failed_probe_with_chain),
-		cmocka_unit_test(test_text_target_error),
-		cmocka_unit_test(test_text_input_error_and_summary),
-		cmocka_unit_test(test_text_scan_header),
-		cmocka_unit_test(test_text_escapes_control_bytes),
-		cmocka_unit_test(test_text_invalid_utf8),
-		cmocka_unit_test(test_csv_header),
-		cmocka_unit_test(test_csv_probe_rows),
-		cmocka_unit_test(test_csv_target_without_probes),
-		cmocka_unit_test(test_csv_quoting_round_trip),
-		cmocka_unit_test(test_csv_formula_neutralised),
-		cmocka_unit_test(test_csv_escapes_control_and_invalid_utf8),
-		cmocka_unit_test(test_sigalg_windows),
 		cmocka_unit_test(test_run_no_scan),
 		cmocka_unit_test(test_run_text_and_csv),
+		cmocka_unit_test(test_run_srv_pool),
 		cmocka_unit_test(test_run_write_error),
 	};
 

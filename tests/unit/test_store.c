@@ -215,6 +215,9 @@ static void chain_free(struct chain *c)
 	OPENSSL_free(c->der[1]);
 }
 
+/* A DIR route through host: no SRV name, priority or weight. */
+#define DIR_ROUTE(host) (&(const struct store_route){ NULL, (host), -1, -1 })
+
 static const struct store_scan_info scan_info = {
 	"targets.csv", "--timeout 10", FEDCERT_VERSION
 };
@@ -287,6 +290,7 @@ static void walk_scan(struct store *st, int64_t scan, struct walk *w)
 static const char *const tables[] = {
 	"scan", "target", "input_error", "endpoint", "probe",
 	"target_probe", "certificate", "chain_link",
+	"dns_answer", "dns_record", "target_dns",
 };
 
 static void assert_schema_current(const char *path)
@@ -305,7 +309,8 @@ static void assert_schema_current(const char *path)
 	assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master"
 		" WHERE type = 'index' AND name IN ('target_by_scan',"
 		" 'probe_by_scan', 'target_probe_by_probe',"
-		" 'chain_link_by_certificate', 'endpoint_key')"), 5);
+		" 'chain_link_by_certificate', 'endpoint_key',"
+		" 'dns_answer_by_scan', 'target_dns_by_answer')"), 7);
 	/* WAL is a property of the file: a new connection sees it. */
 	assert_int_equal(query_int(path, "SELECT journal_mode = 'wal'"
 				   " FROM pragma_journal_mode"), 1);
@@ -396,6 +401,266 @@ static void test_bad_files_refused(void **state)
 	assert_non_null(strstr(err, "cannot open"));
 }
 
+/* ---- Migration from version 1 ------------------------------------------ */
+
+/* The version-1 schema as store/schema.c's migration_1 creates it: a copy,
+ * so that this test keeps describing the files fedcert 0.1.0 wrote even if
+ * someone edits the released step (which test_migrate_v1_same_schema would
+ * then catch). */
+static const char v1_ddl[] =
+	"CREATE TABLE scan ("
+	" id INTEGER PRIMARY KEY,"
+	" started TEXT NOT NULL,"
+	" finished TEXT,"
+	" status TEXT NOT NULL,"
+	" input TEXT,"
+	" options TEXT,"
+	" version TEXT);"
+
+	"CREATE TABLE target ("
+	" id INTEGER PRIMARY KEY,"
+	" scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE CASCADE,"
+	" line INTEGER NOT NULL,"
+	" domain TEXT NOT NULL,"
+	" type TEXT NOT NULL,"
+	" port INTEGER NOT NULL,"
+	" error_kind TEXT,"
+	" error_reason TEXT);"
+	"CREATE INDEX target_by_scan ON target(scan_id, line);"
+
+	"CREATE TABLE input_error ("
+	" id INTEGER PRIMARY KEY,"
+	" scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE CASCADE,"
+	" line INTEGER NOT NULL,"
+	" reason TEXT NOT NULL,"
+	" raw TEXT);"
+	"CREATE INDEX input_error_by_scan ON input_error(scan_id, line);"
+
+	/* SQL's UNIQUE treats every NULL as distinct, so UNIQUE(address,
+	 * port, sni) would let "no SNI" endpoints repeat; the expression
+	 * index folds NULL to '' for uniqueness while the column keeps NULL
+	 * (SNI cannot be empty on the wire, RFC 6066 3). */
+	"CREATE TABLE endpoint ("
+	" id INTEGER PRIMARY KEY,"
+	" address TEXT NOT NULL,"
+	" port INTEGER NOT NULL,"
+	" sni TEXT);"
+	"CREATE UNIQUE INDEX endpoint_key"
+	" ON endpoint(address, port, ifnull(sni, ''));"
+
+	"CREATE TABLE probe ("
+	" id INTEGER PRIMARY KEY,"
+	" scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE CASCADE,"
+	" endpoint_id INTEGER NOT NULL REFERENCES endpoint(id),"
+	" started TEXT,"
+	" connect_ms REAL,"
+	" handshake_ms REAL,"
+	" error_kind TEXT,"
+	" error_reason TEXT,"
+	" tls_version TEXT,"
+	" cipher TEXT,"
+	" verify_code INTEGER,"
+	" verify_reason TEXT);"
+	"CREATE INDEX probe_by_scan ON probe(scan_id);"
+	"CREATE INDEX probe_by_endpoint ON probe(endpoint_id);"
+
+	"CREATE TABLE target_probe ("
+	" target_id INTEGER NOT NULL REFERENCES target(id) ON DELETE CASCADE,"
+	" probe_id INTEGER NOT NULL REFERENCES probe(id) ON DELETE CASCADE,"
+	" via TEXT,"
+	" PRIMARY KEY (target_id, probe_id)) WITHOUT ROWID;"
+	"CREATE INDEX target_probe_by_probe ON target_probe(probe_id);"
+
+	"CREATE TABLE certificate ("
+	" id INTEGER PRIMARY KEY,"
+	" sha256 TEXT NOT NULL UNIQUE,"
+	" sha1 TEXT NOT NULL,"
+	" der BLOB NOT NULL,"
+	" subject TEXT,"
+	" issuer TEXT,"
+	" serial TEXT,"
+	" not_before TEXT,"
+	" not_after TEXT,"
+	" sig_alg TEXT,"
+	" key_type TEXT,"
+	" key_bits INTEGER,"
+	" x509_version INTEGER);"
+
+	"CREATE TABLE chain_link ("
+	" probe_id INTEGER NOT NULL REFERENCES probe(id) ON DELETE CASCADE,"
+	" position INTEGER NOT NULL,"
+	" certificate_id INTEGER NOT NULL REFERENCES certificate(id),"
+	" PRIMARY KEY (probe_id, position)) WITHOUT ROWID;"
+	"CREATE INDEX chain_link_by_certificate ON chain_link(certificate_id);";
+
+/* What a version-1 scan left behind: a probed DIR target, a target whose
+ * lookup failed, and a bad CSV row. */
+static const char v1_rows[] =
+	"INSERT INTO scan VALUES (1, '2025-11-25T09:43:00Z',"
+	" '2025-11-25T09:44:00Z', 'done', 'targets.csv', '', '0.1.0');"
+	"INSERT INTO target VALUES (1, 1, 3, 'sip.example.com', 'DIR', 5061,"
+	" NULL, NULL);"
+	"INSERT INTO target VALUES (2, 1, 4, 'nx.example', 'FED', 5061,"
+	" 'srv_unsupported', 'SRV lookup is not implemented');"
+	"INSERT INTO input_error VALUES (1, 1, 5, 'unknown type \"X\"', 'a,X,');"
+	"INSERT INTO endpoint VALUES (1, '192.0.2.10', 5061, 'sip.example.com');"
+	"INSERT INTO probe VALUES (1, 1, 1, '2025-11-25T09:43:00.123Z', 1.5,"
+	" 12.25, NULL, NULL, 'TLSv1.3', 'TLS_AES_256_GCM_SHA384', 0, 'ok');"
+	"INSERT INTO target_probe VALUES (1, 1, 'sip.example.com');"
+	"INSERT INTO certificate VALUES (1, '00aa', '00bb', x'3003020100',"
+	" 'CN=sip.example.com', 'CN=Example Root', '0A', '2025-01-01T00:00:00Z',"
+	" '2027-01-01T00:00:00Z', 'sha256WithRSAEncryption', 'RSA', 2048, 3);"
+	"INSERT INTO chain_link VALUES (1, 0, 1);"
+	"PRAGMA user_version = 1;";
+
+static void make_v1(const char *path, const char *extra)
+{
+	char sql[sizeof(v1_ddl) + sizeof(v1_rows) + 200];
+
+	snprintf(sql, sizeof(sql), "%s%s%s", v1_ddl, v1_rows, extra);
+	exec_sql(path, sql);
+	assert_int_equal(query_int(path, "PRAGMA user_version"), 1);
+}
+
+static int check_migrated(const struct store_target_row *t, struct walk *w)
+{
+	const struct store_probe_row *p;
+
+	(void)w;
+	assert_int_equal(t->dns_count, 0);
+	if (t->line == 4) {
+		assert_string_equal(t->domain, "nx.example");
+		assert_string_equal(t->error_kind, "srv_unsupported");
+		assert_int_equal(t->probe_count, 0);
+		return 0;
+	}
+	assert_int_equal(t->line, 3);
+	assert_int_equal(t->probe_count, 1);
+	p = &t->probes[0];
+	assert_string_equal(p->address, "192.0.2.10");
+	assert_string_equal(p->via, "sip.example.com");
+	assert_null(p->srv_name);
+	assert_int_equal(p->srv_priority, -1);
+	assert_int_equal(p->srv_weight, -1);
+	assert_string_equal(p->started, "2025-11-25T09:43:00.123Z");
+	assert_string_equal(p->tls_version, "TLSv1.3");
+	assert_int_equal(p->chain_len, 1);
+	assert_string_equal(p->chain[0].sha256, "00aa");
+	assert_string_equal(p->chain[0].subject, "CN=sip.example.com");
+	assert_int_equal(p->chain[0].der_len, 5);
+	return 0;
+}
+
+static void test_migrate_v1(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct store_dns_answer nx = {
+		"_sipfederationtls._tcp.nx.example", "SRV", "NXDOMAIN", "dns",
+		"Domain name not found", 0, NULL,
+	};
+	struct store *st;
+	struct walk w = { 0 };
+	int64_t answer = 0;
+
+	make_v1(fx->path, "");
+	st = open_ok(fx->path);
+	store_close(st);
+	assert_int_equal(store_schema_version(), 2);
+	assert_schema_current(fx->path);
+
+	/* Every version-1 row is still there, and the new columns are NULL:
+	 * version 1 only ever linked DIR routes. */
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM scan"
+		" WHERE status = 'done' AND version = '0.1.0'"), 1);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM target"), 2);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM input_error"
+		" WHERE line = 5 AND raw = 'a,X,'"), 1);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM target_probe"
+		" WHERE via = 'sip.example.com' AND srv_name IS NULL"
+		" AND srv_priority IS NULL AND srv_weight IS NULL"), 1);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM chain_link"), 1);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM certificate"
+		" WHERE der = x'3003020100' AND key_bits = 2048"), 1);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM dns_answer"), 0);
+
+	/* Read back through the reader, and written to as version 2. */
+	st = open_ok(fx->path);
+	w.check = check_migrated;
+	walk_scan(st, 1, &w);
+	assert_int_equal(w.targets, 2);
+	assert_int_equal(store_dns_answer_add(st, 1, &nx, &answer), 0);
+	assert_int_equal(store_target_dns_link(st, 2, answer), 0);
+	store_close(st);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM target_dns"
+		" WHERE target_id = 2"), 1);
+	assert_int_equal(query_int(fx->path, "PRAGMA user_version"), 2);
+}
+
+/* The whole schema, as text, from sqlite_master. */
+static char *schema_text(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	char *text;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(sql, ';')"
+		" FROM (SELECT sql FROM sqlite_master ORDER BY name)", -1, &s,
+		NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	text = strdup((const char *)sqlite3_column_text(s, 0));
+	assert_non_null(text);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return text;
+}
+
+static void test_migrate_v1_same_schema(void **state)
+{
+	struct fixture *fx = *state;
+	char fresh[160];
+	char *migrated_sql, *fresh_sql;
+	struct store *st;
+
+	/* A migrated file and a new one must not differ: the report cannot
+	 * tell them apart, so their schemas must not be told apart either.
+	 * This also checks v1_ddl above against schema.c's step 1. */
+	make_v1(fx->path, "");
+	store_close(open_ok(fx->path));
+	snprintf(fresh, sizeof(fresh), "%s/fresh.db", fx->dir);
+	st = open_ok(fresh);
+	store_close(st);
+	migrated_sql = schema_text(fx->path);
+	fresh_sql = schema_text(fresh);
+	assert_string_equal(migrated_sql, fresh_sql);
+	assert_non_null(strstr(fresh_sql, "srv_weight"));
+	free(migrated_sql);
+	free(fresh_sql);
+}
+
+static void test_migrate_failure_keeps_v1(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st = NULL;
+	char err[512] = "";
+
+	/* A table in the way makes step 2 fail half-way, after it created
+	 * dns_answer and dns_record: nothing of the step may stay, and the
+	 * file stays a usable version 1. */
+	make_v1(fx->path, "CREATE TABLE target_dns (x);");
+	assert_int_equal(store_open(fx->path, &st, err, sizeof(err)), -1);
+	assert_null(st);
+	assert_non_null(strstr(err, "migration to schema version 2 failed"));
+	assert_int_equal(query_int(fx->path, "PRAGMA user_version"), 1);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM sqlite_master"
+		" WHERE name IN ('dns_answer', 'dns_record',"
+		" 'dns_answer_by_scan')"), 0);
+	assert_int_equal(query_int(fx->path, "SELECT count(*)"
+		" FROM pragma_table_info('target_probe')"), 3);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM target_probe"), 1);
+}
+
 /* ---- Round trips ------------------------------------------------------- */
 
 static void assert_cert_row(const struct store_cert_row *c,
@@ -428,6 +693,11 @@ static int check_roundtrip(const struct store_target_row *t, struct walk *w)
 	assert_int_equal(p->port, 5061);
 	assert_string_equal(p->sni, "sip.example.com");
 	assert_string_equal(p->via, "sip.example.com");
+	assert_null(p->srv_name); /* a DIR route */
+	assert_int_equal(p->srv_priority, -1);
+	assert_int_equal(p->srv_weight, -1);
+	assert_int_equal(t->dns_count, 0);
+	assert_null(t->dns);
 	assert_string_equal(p->started, "2025-11-25T09:43:00.123Z");
 	assert_true(p->connect_ms == 1.5 && p->handshake_ms == 12.25);
 	assert_null(p->error_kind);
@@ -480,7 +750,7 @@ static void test_probe_chain_roundtrip(void **state)
 	target = add_target(st, scan, 7, "sip.example.com");
 	p = probe_ok("192.0.2.10", 5061, "sip.example.com", &c);
 	assert_int_equal(store_target_probe_link(st, target, add_probe(st, scan, &p),
-						 "sip.example.com"), 0);
+						 DIR_ROUTE("sip.example.com")), 0);
 
 	assert_int_equal(store_scan_get(st, scan, &row), 0);
 	assert_string_equal(row.status, "running");
@@ -539,14 +809,14 @@ static void test_dedup(void **state)
 	 * no-SNI endpoint is where a plain UNIQUE would fail to dedup. */
 	p = probe_ok("2001:db8::1", 5061, NULL, &c);
 	assert_int_equal(store_target_probe_link(st, target,
-		add_probe(st, scan, &p), "a"), 0);
+		add_probe(st, scan, &p), DIR_ROUTE("a")), 0);
 	assert_int_equal(store_target_probe_link(st, target,
-		add_probe(st, scan, &p), "b"), 0);
+		add_probe(st, scan, &p), DIR_ROUTE("b")), 0);
 	p = probe_ok("2001:db8::1", 5061, "sip.example.com", &c);
 	assert_int_equal(store_target_probe_link(st, target,
-		add_probe(st, scan, &p), "c"), 0);
+		add_probe(st, scan, &p), DIR_ROUTE("c")), 0);
 	assert_int_equal(store_target_probe_link(st, target,
-		add_probe(st, scan, &p), "d"), 0);
+		add_probe(st, scan, &p), DIR_ROUTE("d")), 0);
 	assert_int_equal(store_flush(st), 0);
 
 	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM certificate"), 2);
@@ -616,7 +886,7 @@ static void test_errors_roundtrip(void **state)
 	assert_int_equal(store_target_set_error(st, nx + 100, "x", "y"), -1);
 	assert_non_null(strstr(store_errmsg(st), "no target"));
 	assert_int_equal(store_target_probe_link(st, refused,
-						 add_probe(st, scan, &p), NULL), 0);
+						 add_probe(st, scan, &p), DIR_ROUTE(NULL)), 0);
 	store_close(st);
 
 	st = open_ok(fx->path);
@@ -722,7 +992,7 @@ static void test_undecodable_der(void **state)
 	p.chain = d;
 	p.chain_len = 2;
 	assert_int_equal(store_target_probe_link(st, add_target(st, scan, 1, "x"),
-						 add_probe(st, scan, &p), "x"), 0);
+						 add_probe(st, scan, &p), DIR_ROUTE("x")), 0);
 	w.check = check_undecodable;
 	w.data = d;
 	walk_scan(st, scan, &w);
@@ -806,7 +1076,8 @@ static void test_batching(void **state)
 	assert_int_equal(query_int(fx->path, count), 2 * FC_BATCH_MAX);
 	target = add_target(st, scan, 1, "pool.example.com");
 	for (i = 0; i < n; i++)
-		assert_int_equal(store_target_probe_link(st, target, ids[i], "pool"), 0);
+		assert_int_equal(store_target_probe_link(st, target, ids[i],
+							 DIR_ROUTE("pool")), 0);
 	store_close(st);
 
 	st = open_ok(fx->path);
@@ -851,7 +1122,7 @@ static void test_contract_edges(void **state)
 	/* Foreign keys are enforced, and a probe that fails half-way leaves
 	 * no row behind (its endpoint was written before the probe failed),
 	 * while the rest of the batch survives. */
-	assert_int_equal(store_target_probe_link(st, 999, 999, "x"), -1);
+	assert_int_equal(store_target_probe_link(st, 999, 999, DIR_ROUTE("x")), -1);
 	assert_non_null(strstr(store_errmsg(st), "FOREIGN KEY"));
 	assert_int_equal(store_probe_add(st, scan + 100, &p, &probe), -1);
 	assert_non_null(strstr(store_errmsg(st), "cannot record the probe"));
@@ -875,6 +1146,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reopen_is_noop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_files_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1_same_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_failure_keeps_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_chain_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_roundtrip, setup, teardown),

@@ -1,0 +1,516 @@
+/* discover.c: from a target to its endpoints, through DNS.
+ *
+ * FED, SIP and SIPINT targets ask for an SRV record; each SRV target (and
+ * each DIR host name) is asked for A and AAAA; every address is probed with
+ * the host name as SNI. Each question is asked once per scan: a hosted pool
+ * that thousands of domains point at is resolved once. Every answer is
+ * stored as a fact and linked to the targets that used it; the report
+ * judges.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "scan_int.h"
+
+static const char *const srv_prefix[] = {
+	[TARGET_FED] = "_sipfederationtls._tcp.",
+	[TARGET_SIP] = "_sip._tls.",
+	[TARGET_SIPINT] = "_sipinternaltls._tcp.",
+};
+
+/* One answer's outcome, named as the store records it. */
+struct dns_outcome {
+	const char *rcode;
+	const char *kind; /* the target-level failure kind it implies */
+	const char *reason;
+};
+
+static struct dns_outcome dns_outcome_of(int status)
+{
+	struct dns_outcome o = { "ERROR", "dns_error", ares_strerror(status) };
+
+	switch (status) {
+	case ARES_SUCCESS:
+	case ARES_ENODATA:
+		o.rcode = "NOERROR"; o.kind = NULL; o.reason = NULL; break;
+	case ARES_ENOTFOUND: o.rcode = "NXDOMAIN"; o.kind = "dns_nxdomain"; break;
+	case ARES_ESERVFAIL: o.rcode = "SERVFAIL"; o.kind = "dns_servfail"; break;
+	case ARES_EREFUSED: o.rcode = "REFUSED"; o.kind = "dns_refused"; break;
+	case ARES_EFORMERR: o.rcode = "FORMERR"; break;
+	case ARES_ENOTIMP: o.rcode = "NOTIMP"; break;
+	case ARES_ETIMEOUT: o.rcode = "TIMEOUT"; o.kind = "dns_timeout"; break;
+	}
+	return o;
+}
+
+/* A query's callback after an interrupt or at teardown: nothing to do. */
+static int dns_is_abandoned(struct scan *s, int status)
+{
+	if (status == ARES_EDESTRUCTION)
+		return 1;
+	s->resolving--;
+	return status == ARES_ECANCELLED || s->failed || s->interrupted;
+}
+
+static int64_t discover_store_answer(struct scan *s,
+				    const struct store_dns_answer *a)
+{
+	int64_t id = 0;
+
+	if (store_dns_answer_add(s->st, s->scan_id, a, &id) != 0)
+		scan_fail(s, "%s", store_errmsg(s->st));
+	return id;
+}
+
+static void discover_link_answer(struct scan *s, int64_t target_id,
+				 int64_t answer_id)
+{
+	if (answer_id > 0 &&
+	    store_target_dns_link(s->st, target_id, answer_id) != 0)
+		scan_fail(s, "%s", store_errmsg(s->st));
+}
+
+static void discover_target_error(struct scan *s, int64_t target_id,
+				  const char *kind, const char *reason)
+{
+	if (store_target_set_error(s->st, target_id, kind, reason) != 0)
+		scan_fail(s, "%s", store_errmsg(s->st));
+}
+
+static int grow(void **array, size_t *cap, size_t count, size_t size)
+{
+	void *p;
+	size_t n;
+
+	if (count < *cap)
+		return 0;
+	n = *cap ? *cap * 2 : 2;
+	p = realloc(*array, n * size);
+	if (p == NULL)
+		return -1;
+	*array = p;
+	*cap = n;
+	return 0;
+}
+
+/* ---- Hosts: A and AAAA ---------------------------------------------- */
+
+void discover_free_host(void *v)
+{
+	struct host_lookup *h = v;
+
+	free(h->name);
+	free(h->addrs);
+	free(h->waiters);
+	free(h);
+}
+
+static void host_add_address(struct host_lookup *h, int family,
+			     const void *src)
+{
+	char buf[INET6_ADDRSTRLEN];
+	size_t i;
+
+	if (h->naddrs >= h->scan->opts->max_addresses ||
+	    inet_ntop(family, src, buf, sizeof(buf)) == NULL)
+		return;
+	for (i = 0; i < h->naddrs; i++)
+		if (strcmp(h->addrs[i], buf) == 0)
+			return;
+	memcpy(h->addrs[h->naddrs++], buf, sizeof(buf));
+}
+
+/* Hands one waiting target the host's outcome. */
+static void host_apply(struct scan *s, const struct host_lookup *h,
+		       const struct host_waiter *w)
+{
+	struct store_route route = { w->srv_name, h->name, w->srv_priority,
+				     w->srv_weight };
+	size_t i, n = h->naddrs;
+
+	for (i = 0; i < h->nanswers; i++)
+		discover_link_answer(s, w->target_id, h->answer_ids[i]);
+	/* A DIR host that did not resolve leaves its target with no probe:
+	 * say why on the target. An SRV target without an address is visible
+	 * in the stored answers, beside the SRV targets that did resolve. */
+	if (n == 0 && w->srv_name == NULL)
+		discover_target_error(s, w->target_id, h->fail_kind, h->fail_reason);
+	if (s->opts->no_pool && n > 1)
+		n = 1;
+	for (i = 0; i < n; i++)
+		scan_want_endpoint(s, w->target_id, h->addrs[i], w->port, h->name,
+				   &route);
+}
+
+static void host_done(struct scan *s, struct host_lookup *h)
+{
+	size_t i;
+
+	if (h->naddrs == 0 && h->fail_kind == NULL) {
+		h->fail_kind = "dns_noaddress";
+		snprintf(h->fail_reason, sizeof(h->fail_reason),
+			 "%s has no %s address", h->name,
+			 s->opts->ipv4_only ? "IPv4" :
+			 s->opts->ipv6_only ? "IPv6" : "IPv4 or IPv6");
+	}
+	for (i = 0; i < h->nwaiters && !s->failed; i++)
+		host_apply(s, h, &h->waiters[i]);
+	free(h->waiters);
+	h->waiters = NULL;
+	h->nwaiters = h->capwaiters = 0;
+}
+
+/* Stores one A or AAAA answer and keeps its addresses. */
+static void host_take_answer(struct host_lookup *h, int type, int status,
+			     const unsigned char *abuf, int alen)
+{
+	struct scan *s = h->scan;
+	struct store_dns_record recs[FC_DNS_RECORDS_MAX];
+	struct ares_addrttl v4[FC_DNS_RECORDS_MAX];
+	struct ares_addr6ttl v6[FC_DNS_RECORDS_MAX];
+	char text[FC_DNS_RECORDS_MAX][INET6_ADDRSTRLEN];
+	struct dns_outcome o = dns_outcome_of(status);
+	struct store_dns_answer a = { h->name, type == T_A ? "A" : "AAAA",
+				      o.rcode, "dns", o.reason, 0, recs };
+	int i, n = FC_DNS_RECORDS_MAX;
+
+	if (status == ARES_SUCCESS) {
+		int rc = type == T_A ?
+			ares_parse_a_reply(abuf, alen, NULL, v4, &n) :
+			ares_parse_aaaa_reply(abuf, alen, NULL, v6, &n);
+
+		if (rc != ARES_SUCCESS && rc != ARES_ENODATA) {
+			o = dns_outcome_of(rc);
+			a.rcode = "ERROR";
+			a.reason = ares_strerror(rc);
+			n = 0;
+		} else if (rc == ARES_ENODATA) {
+			n = 0;
+		}
+	} else {
+		n = 0;
+	}
+	for (i = 0; i < n; i++) {
+		const void *src = type == T_A ? (const void *)&v4[i].ipaddr :
+						(const void *)&v6[i].ip6addr;
+
+		inet_ntop(type == T_A ? AF_INET : AF_INET6, src, text[i],
+			  sizeof(text[i]));
+		recs[i] = (struct store_dns_record){ -1, -1, -1, NULL, text[i],
+			type == T_A ? v4[i].ttl : v6[i].ttl };
+		host_add_address(h, type == T_A ? AF_INET : AF_INET6, src);
+	}
+	a.count = (size_t)n;
+	h->answer_ids[h->nanswers++] = discover_store_answer(s, &a);
+	/* NXDOMAIN says most; otherwise the first failure. */
+	if (o.kind && (h->fail_kind == NULL || strcmp(o.kind, "dns_nxdomain") == 0)) {
+		h->fail_kind = o.kind;
+		snprintf(h->fail_reason, sizeof(h->fail_reason), "%s %s: %s",
+			 h->name, a.type, o.reason ? o.reason : o.rcode);
+	}
+}
+
+static void host_on_answer(void *arg, int status, int timeouts,
+			   unsigned char *abuf, int alen)
+{
+	struct host_query *q = arg;
+	struct host_lookup *h = q->host;
+	struct scan *s = h->scan;
+
+	(void)timeouts;
+	if (dns_is_abandoned(s, status))
+		return;
+	host_take_answer(h, q->type, status, abuf, alen);
+	if (--h->pending == 0)
+		host_done(s, h);
+	scan_pump(s);
+}
+
+/* The hosts file answers first, as the system resolver would ("localhost"
+ * never leaves the machine). 1 when it knew the name. */
+static int host_from_file(struct scan *s, struct host_lookup *h)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	size_t f;
+	int found = 0;
+
+	for (f = 0; f < 2; f++) {
+		struct hostent *he = NULL;
+		struct store_dns_record recs[FC_DNS_RECORDS_MAX];
+		char text[FC_DNS_RECORDS_MAX][INET6_ADDRSTRLEN];
+		struct store_dns_answer a = { h->name, f ? "AAAA" : "A", "NOERROR",
+					      "hosts", NULL, 0, recs };
+		int i;
+
+		if ((f == 0 && s->opts->ipv6_only) || (f == 1 && s->opts->ipv4_only))
+			continue;
+		if (ares_gethostbyname_file(s->dns.channel, h->name, families[f],
+					    &he) != ARES_SUCCESS)
+			continue;
+		for (i = 0; he->h_addr_list[i] && i < FC_DNS_RECORDS_MAX; i++) {
+			inet_ntop(families[f], he->h_addr_list[i], text[i], sizeof(text[i]));
+			recs[i] = (struct store_dns_record){ -1, -1, -1, NULL, text[i], -1 };
+			host_add_address(h, families[f], he->h_addr_list[i]);
+		}
+		a.count = (size_t)i;
+		h->answer_ids[h->nanswers++] = discover_store_answer(s, &a);
+		ares_free_hostent(he);
+		found = 1;
+	}
+	return found;
+}
+
+static struct host_lookup *host_start(struct scan *s, const char *name)
+{
+	struct host_lookup *h = calloc(1, sizeof(*h));
+
+	if (h == NULL)
+		return NULL;
+	h->scan = s;
+	h->name = strdup(name);
+	h->addrs = calloc(s->opts->max_addresses, sizeof(*h->addrs));
+	if (h->name == NULL || h->addrs == NULL ||
+	    map_put(&s->hosts, name, h) != 0) {
+		discover_free_host(h);
+		return NULL;
+	}
+	if (host_from_file(s, h))
+		return h;
+	h->queries[0] = (struct host_query){ h, T_A };
+	h->queries[1] = (struct host_query){ h, T_AAAA };
+	h->pending = s->opts->ipv4_only || s->opts->ipv6_only ? 1 : 2;
+	s->resolving += (unsigned)h->pending;
+	/* Answers may come back in any order; each callback knows its
+	 * question. Addresses are kept A first only when A answers first,
+	 * which is why the report orders probes itself. */
+	if (!s->opts->ipv6_only)
+		dns_query(&s->dns, name, T_A, host_on_answer, &h->queries[0]);
+	if (!s->opts->ipv4_only)
+		dns_query(&s->dns, name, T_AAAA, host_on_answer, &h->queries[1]);
+	return h;
+}
+
+void discover_host(struct scan *s, int64_t target_id, const char *name,
+		   int port, const struct store_route *route)
+{
+	struct host_lookup *h = map_get(&s->hosts, name);
+	struct host_waiter w = { target_id, port, route ? route->srv_name : NULL,
+				 route ? route->srv_priority : -1,
+				 route ? route->srv_weight : -1 };
+
+	if (h == NULL && (h = host_start(s, name)) == NULL) {
+		scan_fail(s, "out of memory");
+		return;
+	}
+	if (h->pending == 0) {
+		host_apply(s, h, &w);
+		return;
+	}
+	if (grow((void **)&h->waiters, &h->capwaiters, h->nwaiters,
+		 sizeof(*h->waiters)) != 0) {
+		scan_fail(s, "out of memory");
+		return;
+	}
+	h->waiters[h->nwaiters++] = w;
+}
+
+/* ---- SRV ------------------------------------------------------------ */
+
+void discover_free_srv(void *v)
+{
+	struct srv_lookup *l = v;
+	size_t i;
+
+	for (i = 0; i < l->ntargets; i++)
+		free(l->targets[i].target);
+	free(l->targets);
+	free(l->waiters);
+	free(l->name);
+	free(l);
+}
+
+/* RFC 2782: lower priority first; within a priority, heavier first (a
+ * deterministic stand-in for the weighted draw, so that reports compare
+ * night to night); then by name. */
+static int srv_target_cmp(const void *a, const void *b)
+{
+	const struct srv_target *x = a, *y = b;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	return strcmp(x->target, y->target);
+}
+
+/* Keeps the records worth following: valid names, not ".", at most
+ * --max-srv-targets of them after ordering. */
+static void srv_keep_targets(struct srv_lookup *l,
+			     const struct ares_srv_reply *reply)
+{
+	const struct ares_srv_reply *r;
+	struct srv_target *t;
+	size_t n = 0, dots = 0, total = 0;
+	char *c;
+
+	for (r = reply; r; r = r->next)
+		n++;
+	l->targets = calloc(n ? n : 1, sizeof(*l->targets));
+	if (l->targets == NULL)
+		return;
+	for (r = reply; r; r = r->next) {
+		total++;
+		if (strcmp(r->host, "") == 0 || strcmp(r->host, ".") == 0) {
+			dots++;
+			continue;
+		}
+		if (!names_is_valid_host(r->host))
+			continue;
+		t = &l->targets[l->ntargets];
+		*t = (struct srv_target){ r->priority, r->weight, r->port,
+					  strdup(r->host) };
+		if (t->target == NULL)
+			continue;
+		/* Names are case-insensitive: one spelling per host, so that
+		 * the host is resolved and probed once. */
+		for (c = t->target; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		l->ntargets++;
+	}
+	qsort(l->targets, l->ntargets, sizeof(*l->targets), srv_target_cmp);
+	if (l->ntargets > l->scan->opts->max_srv_targets)
+		l->ntargets = l->scan->opts->max_srv_targets;
+	if (total == 0) {
+		l->error_kind = "srv_missing";
+		snprintf(l->error_reason, sizeof(l->error_reason),
+			 "no SRV record for %s", l->name);
+	} else if (dots > 0 && l->ntargets == 0) {
+		l->error_kind = "srv_not_available";
+		snprintf(l->error_reason, sizeof(l->error_reason),
+			 "%s: service decidedly not available (SRV target \".\")",
+			 l->name);
+	} else if (l->ntargets == 0) {
+		l->error_kind = "srv_invalid";
+		snprintf(l->error_reason, sizeof(l->error_reason),
+			 "%s: no SRV target is a valid host name", l->name);
+	}
+}
+
+/* Stores the SRV answer as it came, every record in answer order. */
+static void srv_store_answer(struct srv_lookup *l, const char *rcode,
+			     const char *reason,
+			     const struct ares_srv_reply *reply)
+{
+	struct store_dns_record recs[FC_DNS_RECORDS_MAX];
+	struct store_dns_answer a = { l->name, "SRV", rcode, "dns", reason, 0,
+				      recs };
+	const struct ares_srv_reply *r;
+
+	for (r = reply; r && a.count < FC_DNS_RECORDS_MAX; r = r->next)
+		recs[a.count++] = (struct store_dns_record){
+			r->priority, r->weight, r->port,
+			r->host[0] ? r->host : ".", NULL, -1 };
+	l->answer_id = discover_store_answer(l->scan, &a);
+}
+
+static void srv_apply(struct scan *s, const struct srv_lookup *l,
+		      int64_t target_id)
+{
+	size_t i;
+
+	discover_link_answer(s, target_id, l->answer_id);
+	if (l->error_kind) {
+		discover_target_error(s, target_id, l->error_kind, l->error_reason);
+		return;
+	}
+	for (i = 0; i < l->ntargets && !s->failed; i++) {
+		const struct srv_target *t = &l->targets[i];
+		struct store_route route = { l->name, t->target, t->priority,
+					     t->weight };
+
+		discover_host(s, target_id, t->target, t->port, &route);
+	}
+}
+
+static void srv_on_answer(void *arg, int status, int timeouts,
+			  unsigned char *abuf, int alen)
+{
+	struct srv_lookup *l = arg;
+	struct scan *s = l->scan;
+	struct ares_srv_reply *reply = NULL;
+	struct dns_outcome o = dns_outcome_of(status);
+	size_t i;
+
+	(void)timeouts;
+	if (dns_is_abandoned(s, status))
+		return;
+	l->done = 1;
+	if (status == ARES_SUCCESS) {
+		int rc = ares_parse_srv_reply(abuf, alen, &reply);
+
+		if (rc != ARES_SUCCESS && rc != ARES_ENODATA) {
+			o.rcode = "ERROR";
+			o.kind = "dns_error";
+			o.reason = ares_strerror(rc);
+		}
+	}
+	srv_store_answer(l, o.rcode, o.reason, reply);
+	if (o.kind) {
+		l->error_kind = o.kind;
+		snprintf(l->error_reason, sizeof(l->error_reason), "%s SRV: %s",
+			 l->name, o.reason);
+	} else {
+		srv_keep_targets(l, reply);
+	}
+	ares_free_data(reply);
+	for (i = 0; i < l->nwaiters && !s->failed; i++)
+		srv_apply(s, l, l->waiters[i]);
+	free(l->waiters);
+	l->waiters = NULL;
+	l->nwaiters = l->capwaiters = 0;
+	scan_pump(s);
+}
+
+void discover_srv(struct scan *s, int64_t target_id, enum target_type type,
+		  const char *domain)
+{
+	char name[FC_DNS_NAME_MAX + 32];
+	struct srv_lookup *l;
+
+	snprintf(name, sizeof(name), "%s%s", srv_prefix[type], domain);
+	if (strlen(name) > FC_DNS_NAME_MAX) {
+		discover_target_error(s, target_id, "invalid_name",
+				      "the SRV name would be longer than 253 bytes");
+		return;
+	}
+	l = map_get(&s->srvs, name);
+	if (l == NULL) {
+		l = calloc(1, sizeof(*l));
+		if (l == NULL || (l->name = strdup(name)) == NULL ||
+		    map_put(&s->srvs, name, l) != 0) {
+			if (l)
+				free(l->name);
+			free(l);
+			scan_fail(s, "out of memory");
+			return;
+		}
+		l->scan = s;
+		s->resolving++;
+		dns_query(&s->dns, name, T_SRV, srv_on_answer, l);
+	}
+	if (l->done) {
+		srv_apply(s, l, target_id);
+		return;
+	}
+	if (grow((void **)&l->waiters, &l->capwaiters, l->nwaiters,
+		 sizeof(*l->waiters)) != 0) {
+		scan_fail(s, "out of memory");
+		return;
+	}
+	l->waiters[l->nwaiters++] = target_id;
+}
