@@ -34,7 +34,7 @@ static const char sql_probes[] =
 	" WHERE tp.target_id = ?1"
 	" ORDER BY tp.srv_name IS NULL, tp.srv_priority IS NULL,"
 	" tp.srv_priority, tp.srv_weight DESC,"
-	" e.address, e.port, e.sni, p.id";
+	" tp.via, e.address, e.port, e.sni, p.id";
 
 static const char sql_dns[] =
 	"SELECT a.id, a.name, a.type, a.rcode, a.source, a.reason"

@@ -462,8 +462,9 @@ struct want_probe {
 };
 
 /* What store.h promises: priority ascending, weight descending, host,
- * address, port; the DIR route (a fallback, say) after every SRV one. The
- * probes are added in another order (see test_probe_order). */
+ * address, port. Where store.h is silent: an SRV route of unknown priority
+ * after the known ones, and a DIR route (a fallback, say) after every SRV
+ * one. The probes are added in another order (see test_probe_order). */
 static const struct want_probe srv_order[] = {
 	{ SRV_NAME, 10, 60, "a.example.com", "192.0.2.9", 5061 },
 	{ SRV_NAME, 10, 60, "c.example.com", "192.0.2.0", 5061 },
@@ -471,6 +472,7 @@ static const struct want_probe srv_order[] = {
 	{ SRV_NAME, 10, 60, "c.example.com", "192.0.2.3", 5061 },
 	{ SRV_NAME, 10, 5, "b.example.com", "192.0.2.2", 5061 },
 	{ SRV_NAME, 20, 60, "a.example.com", "192.0.2.1", 5061 },
+	{ SRV_NAME, -1, -1, "sip.example.com", "192.0.2.7", 5061 },
 	{ NULL, -1, -1, "example.com", "192.0.2.8", 5061 },
 };
 #define SRV_ORDER_COUNT (sizeof(srv_order) / sizeof(srv_order[0]))
@@ -524,7 +526,7 @@ static void link_want(struct store *st, int64_t scan, int64_t target,
 
 static void test_probe_order(void **state)
 {
-	static const int srv_added[] = { 5, 6, 4, 2, 3, 0, 1 };
+	static const int srv_added[] = { 7, 5, 6, 4, 2, 3, 0, 1 };
 	static const int dir_added[] = { 2, 1, 0 };
 	struct fixture *fx = *state;
 	struct store *st = open_ok(fx->path);
@@ -548,6 +550,8 @@ static void test_probe_order(void **state)
 	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM target_probe"
 		" WHERE srv_name IS NULL AND srv_priority IS NULL"
 		" AND srv_weight IS NULL"), 1 + DIR_ORDER_COUNT);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM target_probe"
+		" WHERE srv_name IS NOT NULL AND srv_priority IS NULL"), 1);
 	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM target_probe"
 		" WHERE srv_priority = 10 AND srv_weight = 60"), 4);
 }
