@@ -30,16 +30,18 @@ static int is_one_of(const char *v, const char *const *set)
 	return 0;
 }
 
-/* What a record of this type cannot be without. */
+/* The scanner's own bound, and what a record of this type cannot be
+ * without. */
 static int check_records(struct store *st, const struct store_dns_answer *a)
 {
 	int is_srv = strcmp(a->type, "SRV") == 0;
 	const struct store_dns_record *r;
 	size_t i;
 
-	if (a->count > 0 && a->records == NULL) {
-		store_set_error(st, "store_dns_answer_add: %zu records and no"
-				" array", a->count);
+	if (a->count > FC_DNS_RECORDS_MAX ||
+	    (a->count > 0 && a->records == NULL)) {
+		store_set_error(st, "store_dns_answer_add: bad records (%zu,"
+				" at most %d)", a->count, FC_DNS_RECORDS_MAX);
 		return -1;
 	}
 	for (i = 0; i < a->count; i++) {

@@ -380,11 +380,21 @@ static void test_answer_refused(void **state)
 	bad = answers[0];
 	bad.records = NULL;
 	assert_int_equal(store_dns_answer_add(st, scan, &bad, &id), -1);
+	bad.records = srv_records; /* not read: the count is refused first */
+	bad.count = FC_DNS_RECORDS_MAX + 1;
+	assert_int_equal(store_dns_answer_add(st, scan, &bad, &id), -1);
+	assert_non_null(strstr(store_errmsg(st), "bad records"));
 	no_target.target = NULL;
 	bad.records = &no_target;
 	bad.count = 1;
 	assert_int_equal(store_dns_answer_add(st, scan, &bad, &id), -1);
 	assert_non_null(strstr(store_errmsg(st), "has no target"));
+	bad = answers[1];
+	bad.records = &srv_records[0]; /* an A record with no address */
+	bad.count = 1;
+	assert_int_equal(store_dns_answer_add(st, scan, &bad, &id), -1);
+	assert_non_null(strstr(store_errmsg(st), "A record 0 of sip1.example.com"
+			       " has no address"));
 	assert_int_equal(store_dns_answer_add(st, scan, NULL, &id), -1);
 
 	/* A record that fails half-way (the trigger is the seam: SQLite's
