@@ -383,8 +383,8 @@ static void srv_keep_targets(struct srv_lookup *l,
 		l->ntargets++;
 	}
 	qsort(l->targets, l->ntargets, sizeof(*l->targets), srv_target_cmp);
-	if (l->ntargets > l->scan->opts->max_srv_targets)
-		l->ntargets = l->scan->opts->max_srv_targets;
+	while (l->ntargets > l->scan->opts->max_srv_targets)
+		free(l->targets[--l->ntargets].target);
 	if (total == 0) {
 		l->error_kind = "srv_missing";
 		snprintf(l->error_reason, sizeof(l->error_reason),
