@@ -1,7 +1,10 @@
 /* main.c: fedcert's command line. Parses arguments and calls the stages;
- * nothing else lives here.
+ * nothing else lives here. The options that several commands share (the
+ * scan's, the report's) are parsed by one function each, so that `check`
+ * means the same by --timeout as `scan` and by --chain as `report`.
  *
- * Exit codes: 0 success, 1 a failed run, 2 a usage error.
+ * Exit codes: 0 success, 1 a failed run, 2 a usage error, 3 a finding at or
+ * above --fail-on.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,61 +17,60 @@
 #include "report/report.h"
 #include "scanner/scanner.h"
 #include "store/store.h"
+#include "usage.h"
 
 #define EXIT_USAGE 2
+#define EXIT_FLAGGED 3
+#define OPT_HANDLED 0
+#define OPT_UNKNOWN 1
+#define OPT_BAD 2
+#define ONLY_MAX 64
 
-static const char scan_usage[] =
-	"usage: fedcert scan TARGETS.csv --db FILE [options]\n"
-	"\n"
-	"Probes every target of TARGETS.csv (rows Domain,Type,Port) and records\n"
-	"the certificates, chains and failures in the database.\n"
-	"\n"
-	"  --db FILE            the SQLite database (created if missing)\n"
-	"  --ca-file FILE       trusted roots (PEM) to verify chains against\n"
-	"  --ca-path DIR        a hashed directory of trusted roots\n"
-	"                       (default for both: the system trust store)\n"
-	"  --timeout SECONDS    connect timeout, and separately handshake\n"
-	"                       timeout (default 10, 1..3600)\n"
-	"  --concurrency N      endpoints in flight at most (default 256,\n"
-	"                       1..100000)\n"
-	"  --dns-server ADDR[:PORT]\n"
-	"                       a resolver to ask (repeatable, at most 8; IPv6\n"
-	"                       in brackets: [::1]:53); default: the system's\n"
-	"  --dns-timeout SECONDS  per DNS try (default 3, 0.1..60)\n"
-	"  --dns-tries N        DNS tries per query (default 2, 1..10)\n"
-	"  --max-srv-targets N  SRV targets followed per name (default 32,\n"
-	"                       1..256)\n"
-	"  --max-addresses N    addresses probed per host (default 32, 1..256)\n"
-	"  --no-pool            probe only the first address of each host\n"
-	"  --ipv4-only          ask only for A records\n"
-	"  --ipv6-only          ask only for AAAA records\n"
-	"  --quiet              no summary on stderr\n"
-	"  --help               this text\n";
+/* Long options without a short form. */
+enum {
+	O_DB = 256, O_CA_FILE, O_CA_PATH, O_TIMEOUT, O_CONCURRENCY, O_QUIET,
+	O_HELP, O_DNS_SERVER, O_DNS_TIMEOUT, O_DNS_TRIES, O_MAX_SRV, O_MAX_ADDR,
+	O_NO_POOL, O_IPV4, O_IPV6, O_FORMAT, O_SCAN, O_PER_ENDPOINT,
+	O_ADVANCED, O_CHAIN, O_MIN_SEVERITY, O_ONLY, O_FAIL_ON, O_WARN_DAYS,
+	O_FED, O_SIP, O_SIPINT
+};
 
-static const char report_usage[] =
-	"usage: fedcert report --db FILE [options]\n"
-	"\n"
-	"Writes the report of a scan (by default the newest).\n"
-	"\n"
-	"  --db FILE            the SQLite database\n"
-	"  --format FORMAT      text (default) or csv\n"
-	"  -o, --output FILE    write to FILE instead of standard output\n"
-	"  --scan ID            the scan to report (default: the newest)\n"
-	"  --help               this text\n";
+#define SCAN_LONGOPTS                                                        \
+	{ "ca-file", required_argument, NULL, O_CA_FILE },                   \
+	{ "ca-path", required_argument, NULL, O_CA_PATH },                   \
+	{ "timeout", required_argument, NULL, O_TIMEOUT },                   \
+	{ "concurrency", required_argument, NULL, O_CONCURRENCY },           \
+	{ "dns-server", required_argument, NULL, O_DNS_SERVER },             \
+	{ "dns-timeout", required_argument, NULL, O_DNS_TIMEOUT },           \
+	{ "dns-tries", required_argument, NULL, O_DNS_TRIES },               \
+	{ "max-srv-targets", required_argument, NULL, O_MAX_SRV },           \
+	{ "max-addresses", required_argument, NULL, O_MAX_ADDR },            \
+	{ "no-pool", no_argument, NULL, O_NO_POOL },                         \
+	{ "ipv4-only", no_argument, NULL, O_IPV4 },                          \
+	{ "ipv6-only", no_argument, NULL, O_IPV6 }
 
-static const char main_usage[] =
-	"usage: fedcert COMMAND [options]\n"
-	"\n"
-	"Audits the TLS certificates of SIP federation endpoints.\n"
-	"\n"
-	"Commands:\n"
-	"  scan TARGETS.csv --db FILE   probe targets, store what they present\n"
-	"  report --db FILE             the text or CSV report of a scan\n"
-	"  help [COMMAND]               this text, or a command's options\n"
-	"\n"
-	"  --version                    the version\n"
-	"\n"
-	"Run 'fedcert COMMAND --help' for a command's options.\n";
+#define REPORT_LONGOPTS                                                      \
+	{ "format", required_argument, NULL, O_FORMAT },                     \
+	{ "advanced", no_argument, NULL, O_ADVANCED },                       \
+	{ "chain", no_argument, NULL, O_CHAIN },                             \
+	{ "min-severity", required_argument, NULL, O_MIN_SEVERITY },         \
+	{ "only", required_argument, NULL, O_ONLY },                         \
+	{ "fail-on", required_argument, NULL, O_FAIL_ON },                   \
+	{ "warn-days", required_argument, NULL, O_WARN_DAYS }
+
+/* What one command line says; main's own state, not the stages'. */
+struct cli {
+	const char *cmd;
+	const char *db;
+	const char *output;
+	int quiet;
+	struct scan_options scan;
+	const char *servers[FC_DNS_SERVERS_MAX];
+	struct report_options report;
+	const char *only[ONLY_MAX];
+	int one_kind; /* check: O_FED, O_SIP or O_SIPINT; 0: HOST[:PORT] */
+	const char *one_domain;
+};
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -79,7 +81,14 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* A whole decimal number in [min, max], or -1 with *ok = 0. */
+/* usage_error() for an option parser, which returns OPT_BAD. */
+static int option_error(const struct cli *c, const char *fmt, const char *arg)
+{
+	usage_error(c->cmd, fmt, arg);
+	return OPT_BAD;
+}
+
+/* A whole decimal number in [min, max]; *ok says whether it was. */
 static long parse_number(const char *s, long min, long max, int *ok)
 {
 	char *end;
@@ -106,199 +115,386 @@ static unsigned parse_seconds_ms(const char *s, long min_ms, long max_ms,
 	return *ok ? (unsigned)(v * 1000 + 0.5) : 0;
 }
 
+static void cli_defaults(struct cli *c, const char *cmd)
+{
+	memset(c, 0, sizeof(*c));
+	c->cmd = cmd;
+	c->scan.timeout_s = FC_TIMEOUT_DEFAULT_S;
+	c->scan.concurrency = FC_CONCURRENCY_DEFAULT;
+	c->scan.dns_servers = c->servers;
+	c->scan.dns_timeout_ms = FC_DNS_TIMEOUT_DEFAULT_MS;
+	c->scan.dns_tries = FC_DNS_TRIES_DEFAULT;
+	c->scan.max_srv_targets = FC_SRV_TARGETS_DEFAULT;
+	c->scan.max_addresses = FC_ADDRS_DEFAULT;
+	c->report.format = REPORT_TEXT;
+	c->report.min_severity = -1;
+	c->report.fail_on = -1;
+	c->report.warn_days = 30;
+	c->report.only = c->only;
+}
+
+/* A range-checked number option: *dst on success, a usage error naming the
+ * option otherwise. */
+#define NUMBER_OPT(dst, name, lo, hi)                                        \
+	do {                                                                 \
+		long v_ = parse_number(optarg, lo, hi, &ok);                 \
+		if (!ok)                                                     \
+			return option_error(c, "--" name " must be a whole number from " #lo " to " #hi ", not \"%s\"", optarg); \
+		dst = (unsigned)v_;                                          \
+	} while (0)
+
+/* The options of a scan (scan and check). */
+static int cli_scan_option(struct cli *c, int opt)
+{
+	struct scan_options *s = &c->scan;
+	int ok;
+
+	switch (opt) {
+	case O_CA_FILE: s->ca_file = optarg; break;
+	case O_CA_PATH: s->ca_path = optarg; break;
+	case O_TIMEOUT: NUMBER_OPT(s->timeout_s, "timeout", 1, 3600); break;
+	case O_CONCURRENCY: NUMBER_OPT(s->concurrency, "concurrency", 1, 100000); break;
+	case O_DNS_TRIES: NUMBER_OPT(s->dns_tries, "dns-tries", 1, 10); break;
+	case O_MAX_SRV: NUMBER_OPT(s->max_srv_targets, "max-srv-targets", 1, 256); break;
+	case O_MAX_ADDR: NUMBER_OPT(s->max_addresses, "max-addresses", 1, 256); break;
+	case O_NO_POOL: s->no_pool = 1; break;
+	case O_IPV4: s->ipv4_only = 1; break;
+	case O_IPV6: s->ipv6_only = 1; break;
+	case O_DNS_TIMEOUT:
+		s->dns_timeout_ms = parse_seconds_ms(optarg, 100, FC_DNS_TIMEOUT_MAX_MS, &ok);
+		if (!ok)
+			return option_error(c, "--dns-timeout must be a number of seconds from 0.1 to 60, not \"%s\"", optarg);
+		break;
+	case O_DNS_SERVER:
+		if (!scan_dns_server_is_valid(optarg))
+			return option_error(c, "--dns-server takes an IP address and an optional port (127.0.0.1:5353, [::1]:53), not \"%s\"", optarg);
+		if (s->ndns_servers == FC_DNS_SERVERS_MAX)
+			return option_error(c, "at most 8 --dns-server, not more (\"%s\")", optarg);
+		c->servers[s->ndns_servers++] = optarg;
+		break;
+	default: return OPT_UNKNOWN;
+	}
+	return OPT_HANDLED;
+}
+
+static int cli_severity(struct cli *c, const char *name, int *dst)
+{
+	if (strcmp(optarg, "none") == 0 && strcmp(name, "fail-on") == 0)
+		*dst = -1;
+	else if (strcmp(optarg, "info") == 0)
+		*dst = 0;
+	else if (strcmp(optarg, "warning") == 0)
+		*dst = 1;
+	else if (strcmp(optarg, "error") == 0)
+		*dst = 2;
+	else if (strcmp(name, "fail-on") == 0)
+		return option_error(c, "--fail-on must be info, warning, error or none, not \"%s\"", optarg);
+	else
+		return option_error(c, "--min-severity must be info, warning or error, not \"%s\"", optarg);
+	return OPT_HANDLED;
+}
+
+/* --only takes one id or several separated by commas, and may repeat. */
+static int cli_only(struct cli *c, char *list)
+{
+	char *save = NULL, *id;
+
+	for (id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
+		if (!report_is_finding_id(id))
+			return option_error(c, "no such finding \"%s\" (see 'fedcert findings')", id);
+		if (c->report.nonly == ONLY_MAX)
+			return option_error(c, "%s", "too many --only");
+		c->only[c->report.nonly++] = id;
+	}
+	return OPT_HANDLED;
+}
+
+/* The options of a report (report and check). */
+static int cli_report_option(struct cli *c, int opt)
+{
+	struct report_options *r = &c->report;
+	int ok;
+
+	switch (opt) {
+	case O_FORMAT:
+		if (strcmp(optarg, "text") == 0)
+			r->format = REPORT_TEXT;
+		else if (strcmp(optarg, "csv") == 0)
+			r->format = REPORT_CSV;
+		else if (strcmp(optarg, "json") == 0)
+			r->format = REPORT_JSON;
+		else
+			return option_error(c, "--format must be text, csv or json, not \"%s\"", optarg);
+		break;
+	case O_ADVANCED: r->advanced = 1; break;
+	case O_CHAIN: r->chain = 1; break;
+	case O_PER_ENDPOINT: r->per_endpoint = 1; break;
+	case O_MIN_SEVERITY: return cli_severity(c, "min-severity", &r->min_severity);
+	case O_FAIL_ON: return cli_severity(c, "fail-on", &r->fail_on);
+	case O_ONLY: return cli_only(c, optarg);
+	case O_WARN_DAYS: NUMBER_OPT(r->warn_days, "warn-days", 1, 3650); break;
+	case O_SCAN:
+		r->scan_id = parse_number(optarg, 1, LONG_MAX, &ok);
+		if (!ok)
+			return option_error(c, "--scan must be a scan number, not \"%s\"", optarg);
+		break;
+	default: return OPT_UNKNOWN;
+	}
+	return OPT_HANDLED;
+}
+
+/* Parses argv with longopts, handing each option to the groups in turn.
+ * Returns -1 when parsed, else the exit code (0 after --help). */
+static int cli_parse(struct cli *c, int argc, char **argv,
+		     const struct option *longopts, const char *help,
+		     int scan_group, int report_group)
+{
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+		if (opt == O_HELP) {
+			fputs(help, stdout);
+			return 0;
+		}
+		if (opt == O_DB) { c->db = optarg; continue; }
+		if (opt == O_QUIET) { c->quiet = 1; continue; }
+		if (opt == 'o') { c->output = optarg; continue; }
+		if (opt == O_FED || opt == O_SIP || opt == O_SIPINT) {
+			if (c->one_kind)
+				return usage_error(c->cmd, "%s", "one of --fed, --sip, --sipint, once");
+			c->one_kind = opt;
+			c->one_domain = optarg;
+			continue;
+		}
+		rc = scan_group ? cli_scan_option(c, opt) : OPT_UNKNOWN;
+		if (rc == OPT_UNKNOWN && report_group)
+			rc = cli_report_option(c, opt);
+		if (rc == OPT_BAD)
+			return EXIT_USAGE;
+		if (rc == OPT_UNKNOWN)
+			return usage_error(c->cmd, "%s", "bad option");
+	}
+	if (c->scan.ipv4_only && c->scan.ipv6_only)
+		return usage_error(c->cmd, "%s", "--ipv4-only and --ipv6-only exclude each other");
+	return -1;
+}
+
+/* The scan's closing line, or why it did not close well. 0 or 1. */
+static int cli_run_scan(struct cli *c, struct store *st)
+{
+	struct scan_summary sum;
+	char err[1024];
+
+	if (scan_run(&c->scan, st, &sum, err, sizeof(err)) != 0) {
+		fprintf(stderr, "fedcert %s: %s\n", c->cmd, err);
+		return 1;
+	}
+	if (sum.interrupted) {
+		fprintf(stderr, "fedcert %s: scan %lld interrupted; what was stored is kept\n",
+			c->cmd, (long long)sum.scan_id);
+		return 1;
+	}
+	c->report.scan_id = sum.scan_id;
+	if (!c->quiet)
+		fprintf(stderr, "fedcert %s: scan %lld of %s: %ld targets, %ld endpoints probed, %ld failed, %ld input errors\n",
+			c->cmd, (long long)sum.scan_id, c->scan.input, sum.targets,
+			sum.probes, sum.probe_failures, sum.input_errors);
+	return sum.input_errors > 0 && c->scan.one_host ? EXIT_USAGE : 0;
+}
+
+/* Writes the report to -o FILE or standard output. 0, 1 or 3. */
+static int cli_run_report(struct cli *c, struct store *st)
+{
+	FILE *out = stdout;
+	char err[1024];
+	int flagged = 0, rc = 1;
+
+	if (c->output && (out = fopen(c->output, "w")) == NULL) {
+		fprintf(stderr, "fedcert %s: %s: %s\n", c->cmd, c->output, strerror(errno));
+		return 1;
+	}
+	if (report_run(st, &c->report, out, &flagged, err, sizeof(err)) != 0) {
+		fprintf(stderr, "fedcert %s: %s\n", c->cmd, err);
+		goto out;
+	}
+	if (fflush(out) != 0 || ferror(out)) {
+		fprintf(stderr, "fedcert %s: %s: %s\n", c->cmd,
+			c->output ? c->output : "standard output", strerror(errno));
+		goto out;
+	}
+	rc = flagged ? EXIT_FLAGGED : 0;
+out:
+	if (out != stdout && fclose(out) != 0 && rc != 1) {
+		fprintf(stderr, "fedcert %s: %s: %s\n", c->cmd, c->output, strerror(errno));
+		rc = 1;
+	}
+	return rc;
+}
+
+static int cli_open_store(struct cli *c, const char *path, struct store **st)
+{
+	char err[1024];
+
+	if (store_open(path, st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "fedcert %s: %s\n", c->cmd, err);
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "ca-file", required_argument, NULL, 'c' },
-		{ "ca-path", required_argument, NULL, 'C' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "concurrency", required_argument, NULL, 'n' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "dns-server", required_argument, NULL, 'S' },
-		{ "dns-timeout", required_argument, NULL, 'T' },
-		{ "dns-tries", required_argument, NULL, 'R' },
-		{ "max-srv-targets", required_argument, NULL, 'M' },
-		{ "max-addresses", required_argument, NULL, 'A' },
-		{ "no-pool", no_argument, NULL, 'P' },
-		{ "ipv4-only", no_argument, NULL, '4' },
-		{ "ipv6-only", no_argument, NULL, '6' },
+		SCAN_LONGOPTS,
+		{ "db", required_argument, NULL, O_DB },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *servers[FC_DNS_SERVERS_MAX];
-	struct scan_options opts = { 0 };
-	struct scan_summary sum;
+	struct cli c;
 	struct store *st = NULL;
-	const char *db = NULL;
-	char err[1024];
-	int c, ok, rc;
+	int rc;
 
-	opts.timeout_s = FC_TIMEOUT_DEFAULT_S;
-	opts.concurrency = FC_CONCURRENCY_DEFAULT;
-	opts.dns_servers = servers;
-	opts.dns_timeout_ms = FC_DNS_TIMEOUT_DEFAULT_MS;
-	opts.dns_tries = FC_DNS_TRIES_DEFAULT;
-	opts.max_srv_targets = FC_SRV_TARGETS_DEFAULT;
-	opts.max_addresses = FC_ADDRS_DEFAULT;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'S':
-			if (!scan_dns_server_is_valid(optarg))
-				return usage_error("scan", "--dns-server takes an IP address and an optional port (127.0.0.1:5353, [::1]:53), not \"%s\"", optarg);
-			if (opts.ndns_servers == FC_DNS_SERVERS_MAX)
-				return usage_error("scan", "at most 8 --dns-server, not more (\"%s\")", optarg);
-			servers[opts.ndns_servers++] = optarg;
-			break;
-		case 'T':
-			opts.dns_timeout_ms = parse_seconds_ms(optarg, 100, FC_DNS_TIMEOUT_MAX_MS, &ok);
-			if (!ok)
-				return usage_error("scan", "--dns-timeout must be a number of seconds from 0.1 to 60, not \"%s\"", optarg);
-			break;
-		case 'R':
-			opts.dns_tries = (unsigned)parse_number(optarg, 1, FC_DNS_TRIES_MAX, &ok);
-			if (!ok)
-				return usage_error("scan", "--dns-tries must be a whole number from 1 to 10, not \"%s\"", optarg);
-			break;
-		case 'M':
-			opts.max_srv_targets = (unsigned)parse_number(optarg, 1, FC_DNS_RECORDS_MAX, &ok);
-			if (!ok)
-				return usage_error("scan", "--max-srv-targets must be a whole number from 1 to 256, not \"%s\"", optarg);
-			break;
-		case 'A':
-			opts.max_addresses = (unsigned)parse_number(optarg, 1, FC_DNS_RECORDS_MAX, &ok);
-			if (!ok)
-				return usage_error("scan", "--max-addresses must be a whole number from 1 to 256, not \"%s\"", optarg);
-			break;
-		case 'P': opts.no_pool = 1; break;
-		case '4': opts.ipv4_only = 1; break;
-		case '6': opts.ipv6_only = 1; break;
-		case 'd': db = optarg; break;
-		case 'c': opts.ca_file = optarg; break;
-		case 'C': opts.ca_path = optarg; break;
-		case 't':
-			opts.timeout_s = (unsigned)parse_number(optarg, 1, FC_TIMEOUT_MAX_S, &ok);
-			if (!ok)
-				return usage_error("scan", "--timeout must be a whole number of seconds from 1 to 3600, not \"%s\"", optarg);
-			break;
-		case 'n':
-			opts.concurrency = (unsigned)parse_number(optarg, 1, FC_CONCURRENCY_MAX, &ok);
-			if (!ok)
-				return usage_error("scan", "--concurrency must be a whole number from 1 to 100000, not \"%s\"", optarg);
-			break;
-		case 'q': opts.quiet = 1; break;
-		case 'h': fputs(scan_usage, stdout); return 0;
-		default: return usage_error("scan", "%s", "bad option");
-		}
-	}
+	cli_defaults(&c, "scan");
+	rc = cli_parse(&c, argc, argv, longopts, usage_scan, 1, 0);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc - 1)
 		return usage_error("scan", "%s", optind >= argc ?
 				   "a targets file is required" :
 				   "exactly one targets file, please");
-	if (db == NULL)
+	if (c.db == NULL)
 		return usage_error("scan", "%s", "--db FILE is required");
-	if (opts.ipv4_only && opts.ipv6_only)
-		return usage_error("scan", "%s", "--ipv4-only and --ipv6-only exclude each other");
-	opts.input = argv[optind];
-	if (store_open(db, &st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "fedcert scan: %s\n", err);
+	c.scan.input = argv[optind];
+	c.scan.quiet = c.quiet;
+	if (cli_open_store(&c, c.db, &st) != 0)
 		return 1;
-	}
-	rc = scan_run(&opts, st, &sum, err, sizeof(err));
-	if (rc != 0)
-		fprintf(stderr, "fedcert scan: %s\n", err);
-	else if (sum.interrupted)
-		fprintf(stderr, "fedcert scan: scan %lld interrupted; what was stored is kept\n",
-			(long long)sum.scan_id);
-	else if (!opts.quiet)
-		fprintf(stderr, "fedcert scan: scan %lld of %s: %ld targets, %ld endpoints probed, %ld failed, %ld input errors\n",
-			(long long)sum.scan_id, opts.input, sum.targets,
-			sum.probes, sum.probe_failures, sum.input_errors);
+	rc = cli_run_scan(&c, st);
 	store_close(st);
-	return rc == 0 && !sum.interrupted ? 0 : 1;
+	return rc;
 }
 
 static int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "format", required_argument, NULL, 'f' },
+		REPORT_LONGOPTS,
+		{ "db", required_argument, NULL, O_DB },
 		{ "output", required_argument, NULL, 'o' },
-		{ "scan", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "scan", required_argument, NULL, O_SCAN },
+		{ "per-endpoint", no_argument, NULL, O_PER_ENDPOINT },
+		{ "ca-file", required_argument, NULL, O_CA_FILE },
+		{ "ca-path", required_argument, NULL, O_CA_PATH },
+		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct report_options opts = { REPORT_TEXT, 0 };
+	struct cli c;
 	struct store *st = NULL;
-	const char *db = NULL, *output = NULL;
-	FILE *out = stdout;
-	char err[1024];
-	int c, ok, rc = 1;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'o': output = optarg; break;
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				opts.format = REPORT_TEXT;
-			else if (strcmp(optarg, "csv") == 0)
-				opts.format = REPORT_CSV;
-			else
-				return usage_error("report", "--format must be text or csv, not \"%s\"", optarg);
-			break;
-		case 's':
-			opts.scan_id = parse_number(optarg, 1, LONG_MAX, &ok);
-			if (!ok)
-				return usage_error("report", "--scan must be a scan number, not \"%s\"", optarg);
-			break;
-		case 'h': fputs(report_usage, stdout); return 0;
-		default: return usage_error("report", "%s", "bad option");
-		}
-	}
+	cli_defaults(&c, "report");
+	/* --ca-file here is the trust store the report judges chains against
+	 * again; the scan group parses it into scan options, copied below. */
+	rc = cli_parse(&c, argc, argv, longopts, usage_report, 1, 1);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc)
 		return usage_error("report", "unexpected argument \"%s\"", argv[optind]);
-	if (db == NULL)
+	if (c.db == NULL)
 		return usage_error("report", "%s", "--db FILE is required");
-	if (store_open(db, &st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "fedcert report: %s\n", err);
+	if (c.report.per_endpoint && c.report.format != REPORT_CSV)
+		return usage_error("report", "%s", "--per-endpoint goes with --format csv");
+	c.report.ca_file = c.scan.ca_file;
+	c.report.ca_path = c.scan.ca_path;
+	if (cli_open_store(&c, c.db, &st) != 0)
 		return 1;
-	}
-	if (output && (out = fopen(output, "w")) == NULL) {
-		fprintf(stderr, "fedcert report: %s: %s\n", output, strerror(errno));
-		goto out;
-	}
-	if (report_run(st, &opts, out, err, sizeof(err)) != 0) {
-		fprintf(stderr, "fedcert report: %s\n", err);
-		goto out;
-	}
-	if (fflush(out) != 0 || ferror(out)) {
-		fprintf(stderr, "fedcert report: %s: %s\n",
-			output ? output : "standard output", strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (out != stdout && out != NULL && fclose(out) != 0 && rc == 0) {
-		fprintf(stderr, "fedcert report: %s: %s\n", output, strerror(errno));
-		rc = 1;
-	}
+	rc = cli_run_report(&c, st);
 	store_close(st);
 	return rc;
 }
 
-static int cmd_help(int argc, char **argv)
+/* HOST, HOST:PORT, [V6]:PORT or a bare IPv6 address: host and port (NULL
+ * for the default) in place. */
+static void cli_split_host_port(char *arg, const char **host, const char **port)
 {
-	if (argc < 2) {
-		fputs(main_usage, stdout);
+	char *colon = strrchr(arg, ':');
+
+	*host = arg;
+	*port = NULL;
+	if (arg[0] == '[' && colon && colon[-1] == ']') {
+		*colon = '\0';
+		*port = colon + 1;
+	} else if (colon && strchr(arg, ':') == colon) {
+		*colon = '\0';
+		*port = colon + 1;
+	}
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		SCAN_LONGOPTS,
+		REPORT_LONGOPTS,
+		{ "db", required_argument, NULL, O_DB },
+		{ "fed", required_argument, NULL, O_FED },
+		{ "sip", required_argument, NULL, O_SIP },
+		{ "sipint", required_argument, NULL, O_SIPINT },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "help", no_argument, NULL, O_HELP },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const kinds[] = { "FED", "SIP", "SIPINT" };
+	struct cli c;
+	struct store *st = NULL;
+	int rc;
+
+	cli_defaults(&c, "check");
+	rc = cli_parse(&c, argc, argv, longopts, usage_check, 1, 1);
+	if (rc >= 0)
+		return rc;
+	if (c.one_kind) {
+		if (optind != argc)
+			return usage_error("check", "unexpected argument \"%s\"", argv[optind]);
+		c.scan.one_type = kinds[c.one_kind - O_FED];
+		c.scan.one_host = c.one_domain;
+	} else {
+		if (optind != argc - 1)
+			return usage_error("check", "%s", "give one HOST[:PORT], or --fed/--sip/--sipint DOMAIN");
+		c.scan.one_type = "DIR";
+		cli_split_host_port(argv[optind], &c.scan.one_host, &c.scan.one_port);
+	}
+	c.scan.input = "fedcert check";
+	c.scan.quiet = 1;
+	c.quiet = 1;
+	/* The quick look keeps nothing unless asked to. */
+	if (cli_open_store(&c, c.db ? c.db : ":memory:", &st) != 0)
+		return 1;
+	rc = cli_run_scan(&c, st);
+	if (rc == 0)
+		rc = cli_run_report(&c, st);
+	store_close(st);
+	return rc;
+}
+
+static int cmd_findings(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		fputs(usage_findings, stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "scan") == 0)
-		fputs(scan_usage, stdout);
-	else if (strcmp(argv[1], "report") == 0)
-		fputs(report_usage, stdout);
-	else
+	if (argc > 1)
+		return usage_error("findings", "unexpected argument \"%s\"", argv[1]);
+	report_list_findings(stdout);
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const char *text = usage_for(argc < 2 ? NULL : argv[1]);
+
+	if (text == NULL)
 		return usage_error(NULL, "no such command \"%s\"", argv[1]);
+	fputs(text, stdout);
 	return 0;
 }
 
@@ -307,7 +503,7 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	if (cmd == NULL) {
-		fputs(main_usage, stderr);
+		fputs(usage_main, stderr);
 		return EXIT_USAGE;
 	}
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
@@ -321,5 +517,9 @@ int main(int argc, char **argv)
 		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(cmd, "report") == 0)
 		return cmd_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "findings") == 0)
+		return cmd_findings(argc - 1, argv + 1);
 	return usage_error(NULL, "no such command \"%s\"", cmd);
 }

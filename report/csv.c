@@ -1,15 +1,38 @@
 /* csv.c: the CSV report, RFC 4180, "\r\n" line ends, a header row first.
  *
- * One row per probe of a target; a target without probes gets one row with
- * status "error", the target's error_kind and error_reason, and the probe
- * and certificate columns empty. Every field is quoted by libcsv's
- * csv_fwrite() (which always quotes) after esc_csv_cell() has escaped
- * control bytes and invalid UTF-8 and disarmed formulas (a leading
- * apostrophe before '=', '+', '-', '@', TAB, CR). Numbers are written the
- * same way, so that one path writes every cell. Missing values (SQL NULL,
- * negative timings, verify_code -1) are empty cells.
+ * Two layouts. By default one row per target, the spreadsheet an auditor
+ * filters and sorts; with --per-endpoint one row per probe of a target (a
+ * target without probes gets one row with status "error", the target's
+ * error_kind and error_reason, and the probe and certificate columns
+ * empty). Every field is quoted by libcsv's csv_fwrite() (which always
+ * quotes) after esc_csv_cell() has escaped control bytes and invalid UTF-8
+ * and disarmed formulas (a leading apostrophe before '=', '+', '-', '@',
+ * TAB, CR). Numbers are written the same way, so that one path writes
+ * every cell. Missing values (SQL NULL, negative timings, verify_code -1)
+ * are empty cells. Both column lists are contracts (README copies them):
+ * later versions add columns at the end only.
  *
- * Columns, in order (a contract: README copies this list):
+ * Per target:
+ *   domain               target domain (or address literal)
+ *   type                 FED, SIP, SIPINT or DIR
+ *   port                 target port as given
+ *   line                 input line of the target
+ *   status               PASS, WARN or FAIL: of every finding (an error
+ *                        fails, a warning warns), whatever is shown
+ *   worst_severity       the worst severity among the findings shown
+ *                        (info, warning, error); empty when none is shown
+ *   finding_ids          the ids of the findings shown, each once, in
+ *                        report order, space-separated
+ *   earliest_expiry      the earliest not_after among the leaves presented
+ *   leaf_subject         the leaves' subjects, each distinct one once,
+ *                        joined with " | " (a pool whose members differ)
+ *   issuer               the leaves' issuers, likewise
+ *   thumbprints          the leaves' SHA-1 thumbprints (40 uppercase hex),
+ *                        each once, space-separated
+ *   endpoints_tested     probes of the target
+ *   endpoints_failed     those that ended with an error kind
+ *
+ * Per endpoint (--per-endpoint):
  *   line                 input line of the target
  *   domain               target domain (or address literal)
  *   type                 FED, SIP, SIPINT or DIR
@@ -42,28 +65,50 @@
  *   srv_target           SRV target (host) of the route; empty for DIR
  *   srv_priority         that SRV record's priority; empty for DIR
  *   srv_weight           that SRV record's weight; empty for DIR
+ *   result               PASS, WARN or FAIL of every finding about this
+ *                        endpoint; on the row of a target without probes,
+ *                        the target's status
+ *   worst_severity       the worst severity among this endpoint's findings
+ *                        shown; empty when none is shown
+ *   finding_ids          the ids of this endpoint's findings shown, each
+ *                        once, space-separated
+ *   target_finding_ids   the ids of the target's own findings shown (not
+ *                        about one endpoint: pool_partial_failure,
+ *                        srv_missing, ...), the same on each of its rows
  *
- * The srv_* columns are empty too on the row of a target without probes.
+ * The srv_* columns are empty too on the row of a target without probes;
+ * that row's worst_severity and finding_ids are of the target's own
+ * findings.
  */
 #include "report/render.h"
 
 #include <assert.h>
 #include <csv.h>
-#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/escape.h"
 
-static const char *const csv_columns[] = {
+static const char *const csv_probe_columns[] = {
 	"line", "domain", "type", "port", "address", "endpoint_port", "sni",
 	"via", "status", "error_kind", "error_reason", "tls_version", "cipher",
 	"verify_code", "verify_result", "connect_ms", "handshake_ms",
 	"chain_length", "subject", "issuer", "not_before", "not_after",
 	"serial", "signature_algorithm", "thumbprint", "sha256", "key_type",
 	"key_bits", "srv_name", "srv_target", "srv_priority", "srv_weight",
+	"result", "worst_severity", "finding_ids", "target_finding_ids",
 };
 
-#define CSV_NCOLUMNS (sizeof csv_columns / sizeof csv_columns[0])
+static const char *const csv_target_columns[] = {
+	"domain", "type", "port", "line", "status", "worst_severity",
+	"finding_ids", "earliest_expiry", "leaf_subject", "issuer",
+	"thumbprints", "endpoints_tested", "endpoints_failed",
+};
+
+#define CSV_NPROBE_COLUMNS                                                   \
+	(sizeof csv_probe_columns / sizeof csv_probe_columns[0])
+#define CSV_NTARGET_COLUMNS                                                  \
+	(sizeof csv_target_columns / sizeof csv_target_columns[0])
 #define CSV_EMPTY NULL
 
 /* Column groups that a row can leave empty together. */
@@ -75,14 +120,22 @@ static const char *const csv_columns[] = {
 /* Room for any number this file formats (a 64-bit integer, a timing). */
 #define CSV_NUM_MAX 32
 
-/* One row being written. buf is reused by every cell and owned here
- * (freed by the caller with esc_buf_free()). */
+/* One row being written. buf and list are reused by every cell and owned
+ * here (freed with csv_row_free()). */
 struct csv_row {
 	FILE *out;
-	struct esc_buf buf;
+	struct esc_buf buf;  /* the cell, escaped */
+	struct esc_buf list; /* a joined value being built */
 	size_t col;
-	int failed; /* a cell could not be built: out of memory */
+	size_t ncols; /* what a row of this layout holds */
+	int failed;   /* a cell could not be built: out of memory */
 };
+
+static void csv_row_free(struct csv_row *r)
+{
+	esc_buf_free(&r->buf);
+	esc_buf_free(&r->list);
+}
 
 /* The one place a cell is written. */
 static void csv_cell(struct csv_row *r, const char *s)
@@ -98,7 +151,7 @@ static void csv_cell(struct csv_row *r, const char *s)
 
 static void csv_end_row(struct csv_row *r)
 {
-	assert(r->col == CSV_NCOLUMNS);
+	assert(r->col == r->ncols);
 	fputs("\r\n", r->out);
 	r->col = 0;
 }
@@ -128,19 +181,114 @@ static void csv_ms(struct csv_row *r, double ms)
 	csv_cell(r, num);
 }
 
-void render_csv_header(FILE *out)
+/* A number that is -1 when unused: empty then. */
+static void csv_optional(struct csv_row *r, long long v)
 {
-	size_t i;
+	if (v >= 0)
+		csv_long(r, v);
+	else
+		csv_cell(r, CSV_EMPTY);
+}
+
+void render_csv_header(FILE *out, int per_endpoint)
+{
+	const char *const *cols = per_endpoint ? csv_probe_columns
+					       : csv_target_columns;
+	size_t i, n = per_endpoint ? CSV_NPROBE_COLUMNS : CSV_NTARGET_COLUMNS;
 
 	/* Plain names: the apostrophe rule cannot touch them, and libcsv
 	 * quotes them like every other field. */
-	for (i = 0; i < CSV_NCOLUMNS; i++) {
+	for (i = 0; i < n; i++) {
 		if (i > 0)
 			fputc(',', out);
-		csv_fwrite(out, csv_columns[i], strlen(csv_columns[i]));
+		csv_fwrite(out, cols[i], strlen(cols[i]));
 	}
 	fputs("\r\n", out);
 }
+
+/* ---- Joined values ------------------------------------------------------ */
+
+/* Appends sep (unless the list is empty) and s to r->list, which stays a
+ * NUL-terminated string. */
+static void csv_list_add(struct csv_row *r, const char *sep, const char *s)
+{
+	struct esc_buf *b = &r->list;
+	size_t nsep, ns = strlen(s), need;
+	char *p;
+
+	if (b->len == 0)
+		sep = "";
+	nsep = strlen(sep);
+	need = b->len + nsep + ns + 1;
+	if (need > b->cap) {
+		p = realloc(b->data, need * 2);
+		if (p == NULL) {
+			r->failed = 1;
+			return;
+		}
+		b->data = p;
+		b->cap = need * 2;
+	}
+	memcpy(b->data + b->len, sep, nsep);
+	memcpy(b->data + b->len + nsep, s, ns + 1);
+	b->len += nsep + ns;
+}
+
+static void csv_list_start(struct csv_row *r)
+{
+	r->list.len = 0;
+	csv_list_add(r, "", "");
+}
+
+/* The list as a cell: empty when building it ran out of memory. */
+static void csv_list_cell(struct csv_row *r)
+{
+	csv_cell(r, r->list.data != NULL && r->list.len > 0 ? r->list.data
+							    : CSV_EMPTY);
+}
+
+/* Whether a shown finding before the i-th, about the same probe (when
+ * same_probe), has the i-th's id: each id is listed once. */
+static int csv_id_seen(const struct render_target *rt, size_t i,
+		       int same_probe)
+{
+	const struct finding *f = rt->shown[i];
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (rt->shown[j]->def == f->def &&
+		    (!same_probe || rt->shown[j]->probe == f->probe))
+			return 1;
+	return 0;
+}
+
+/* The ids of the shown findings about probe (every shown one when all),
+ * each once, space-separated, as one cell. */
+static void csv_ids_cell(struct csv_row *r, const struct render_target *rt,
+			 const struct store_probe_row *probe, int all)
+{
+	const struct finding *f;
+	size_t i;
+
+	csv_list_start(r);
+	for (i = 0; i < rt->nshown; i++) {
+		f = rt->shown[i];
+		if ((!all && f->probe != probe) || f->def == NULL ||
+		    csv_id_seen(rt, i, !all))
+			continue;
+		csv_list_add(r, " ", f->def->id);
+	}
+	csv_list_cell(r);
+}
+
+/* A severity's name, empty for -1 (nothing shown). */
+static void csv_severity_cell(struct csv_row *r, int severity)
+{
+	csv_cell(r, severity >= 0 ? finding_severity_name(severity)
+				  : CSV_EMPTY);
+}
+
+/* ---- Per endpoint ------------------------------------------------------- */
 
 static void csv_target_cells(struct csv_row *r,
 			     const struct store_target_row *t)
@@ -165,9 +313,7 @@ static void csv_cert_cells(struct csv_row *r, const struct store_cert_row *c)
 			csv_cell(r, CSV_EMPTY);
 		return;
 	}
-	for (i = 0; i + 1 < sizeof thumb && c->sha1[i] != '\0'; i++)
-		thumb[i] = (char)toupper((unsigned char)c->sha1[i]);
-	thumb[i] = '\0';
+	render_thumbprint(c, thumb);
 	csv_cell(r, c->subject);
 	csv_cell(r, c->issuer);
 	csv_cell(r, c->not_before);
@@ -207,15 +353,6 @@ static void csv_probe_cells(struct csv_row *r, const struct store_probe_row *p)
 	csv_long(r, (long long)p->chain_len);
 }
 
-/* A number that is -1 when unused: empty then. */
-static void csv_optional(struct csv_row *r, long long v)
-{
-	if (v >= 0)
-		csv_long(r, v);
-	else
-		csv_cell(r, CSV_EMPTY);
-}
-
 /* srv_name .. srv_weight; empty for a DIR route (no SRV name) or when p
  * is NULL. */
 static void csv_route_cells(struct csv_row *r, const struct store_probe_row *p)
@@ -251,32 +388,155 @@ static void csv_target_error_cells(struct csv_row *r,
 		csv_cell(r, CSV_EMPTY);
 }
 
-int render_csv_target_checked(FILE *out, const struct store_target_row *t)
+/* result .. target_finding_ids of p's row (p NULL: the row of a target
+ * without probes, which stands for the target). */
+static void csv_finding_cells(struct csv_row *r,
+			      const struct render_target *rt,
+			      const struct store_probe_row *p)
 {
-	struct csv_row r = { .out = out };
+	enum render_status s = p != NULL ? render_status_of(rt->all, p)
+					 : rt->status;
+
+	csv_cell(r, render_status_name(s));
+	csv_severity_cell(r, render_worst_shown_of(rt, p));
+	csv_ids_cell(r, rt, p, 0);
+	csv_ids_cell(r, rt, NULL, 0);
+}
+
+static void csv_probe_rows(struct csv_row *r, const struct render_target *rt)
+{
+	const struct store_target_row *t = rt->row;
 	const struct store_probe_row *p;
 	size_t i;
 
 	if (t->probe_count == 0) {
-		csv_target_cells(&r, t);
-		csv_target_error_cells(&r, t);
-		csv_cert_cells(&r, NULL);
-		csv_route_cells(&r, NULL);
-		csv_end_row(&r);
+		csv_target_cells(r, t);
+		csv_target_error_cells(r, t);
+		csv_cert_cells(r, NULL);
+		csv_route_cells(r, NULL);
+		csv_finding_cells(r, rt, NULL);
+		csv_end_row(r);
 	}
 	for (i = 0; i < t->probe_count; i++) {
 		p = &t->probes[i];
-		csv_target_cells(&r, t);
-		csv_probe_cells(&r, p);
-		csv_cert_cells(&r, p->chain_len > 0 ? &p->chain[0] : NULL);
-		csv_route_cells(&r, p);
-		csv_end_row(&r);
+		csv_target_cells(r, t);
+		csv_probe_cells(r, p);
+		csv_cert_cells(r, p->chain_len > 0 ? &p->chain[0] : NULL);
+		csv_route_cells(r, p);
+		csv_finding_cells(r, rt, p);
+		csv_end_row(r);
 	}
-	esc_buf_free(&r.buf);
-	return r.failed ? -1 : 0;
 }
 
-void render_csv_target(FILE *out, const struct store_target_row *t)
+/* ---- Per target --------------------------------------------------------- */
+
+/* The leaf's value that a per-target cell collects, or NULL. */
+enum csv_leaf_field {
+	CSV_LEAF_SUBJECT,
+	CSV_LEAF_ISSUER,
+	CSV_LEAF_THUMBPRINT
+};
+
+static const char *csv_leaf_value(const struct store_probe_row *p,
+				  enum csv_leaf_field field)
 {
-	(void)render_csv_target_checked(out, t);
+	const struct store_cert_row *c = p->chain_len > 0 ? &p->chain[0] : NULL;
+
+	if (c == NULL)
+		return NULL;
+	switch (field) {
+	case CSV_LEAF_SUBJECT:
+		return c->subject;
+	case CSV_LEAF_ISSUER:
+		return c->issuer;
+	default:
+		return c->sha1[0] != '\0' ? c->sha1 : NULL;
+	}
+}
+
+/* Each distinct value of field among t's leaves, in probe order, joined
+ * with sep, as one cell. Quadratic in a target's probes, which the
+ * scanner caps. */
+static void csv_leaves_cell(struct csv_row *r, const struct store_target_row *t,
+			    enum csv_leaf_field field, const char *sep)
+{
+	char thumb[sizeof t->probes->chain->sha1];
+	const char *v, *w;
+	size_t i, j;
+	int seen;
+
+	csv_list_start(r);
+	for (i = 0; i < t->probe_count; i++) {
+		v = csv_leaf_value(&t->probes[i], field);
+		for (j = 0, seen = 0; v != NULL && j < i && !seen; j++) {
+			w = csv_leaf_value(&t->probes[j], field);
+			seen = w != NULL && strcmp(v, w) == 0;
+		}
+		if (v == NULL || seen)
+			continue;
+		if (field == CSV_LEAF_THUMBPRINT) {
+			render_thumbprint(&t->probes[i].chain[0], thumb);
+			v = thumb;
+		}
+		csv_list_add(r, sep, v);
+	}
+	csv_list_cell(r);
+}
+
+/* The earliest not_after among t's leaves: ISO 8601 UTC in one format
+ * sorts as text. */
+static const char *csv_earliest_expiry(const struct store_target_row *t)
+{
+	const char *best = NULL, *v;
+	size_t i;
+
+	for (i = 0; i < t->probe_count; i++) {
+		if (t->probes[i].chain_len == 0)
+			continue;
+		v = t->probes[i].chain[0].not_after;
+		if (v != NULL && (best == NULL || strcmp(v, best) < 0))
+			best = v;
+	}
+	return best;
+}
+
+static void csv_target_row(struct csv_row *r, const struct render_target *rt)
+{
+	const struct store_target_row *t = rt->row;
+	size_t i, failed = 0;
+
+	for (i = 0; i < t->probe_count; i++)
+		if (t->probes[i].error_kind != NULL)
+			failed++;
+	csv_cell(r, t->domain);
+	csv_cell(r, t->type);
+	if (t->port > 0)
+		csv_long(r, t->port);
+	else
+		csv_cell(r, CSV_EMPTY);
+	csv_long(r, t->line);
+	csv_cell(r, render_status_name(rt->status));
+	csv_severity_cell(r, render_worst_shown(rt));
+	csv_ids_cell(r, rt, NULL, 1);
+	csv_cell(r, csv_earliest_expiry(t));
+	csv_leaves_cell(r, t, CSV_LEAF_SUBJECT, " | ");
+	csv_leaves_cell(r, t, CSV_LEAF_ISSUER, " | ");
+	csv_leaves_cell(r, t, CSV_LEAF_THUMBPRINT, " ");
+	csv_long(r, (long long)t->probe_count);
+	csv_long(r, (long long)failed);
+	csv_end_row(r);
+}
+
+int render_csv_target(FILE *out, int per_endpoint,
+		      const struct render_target *rt)
+{
+	struct csv_row r = { .out = out };
+
+	r.ncols = per_endpoint ? CSV_NPROBE_COLUMNS : CSV_NTARGET_COLUMNS;
+	if (per_endpoint)
+		csv_probe_rows(&r, rt);
+	else
+		csv_target_row(&r, rt);
+	csv_row_free(&r);
+	return r.failed ? -1 : 0;
 }

@@ -90,14 +90,17 @@ static void esc_bytes(char *dst, const unsigned char *s, size_t n)
 
 void esc_text(FILE *out, const char *s)
 {
+	if (s != NULL)
+		esc_text_n(out, s, strlen(s));
+}
+
+void esc_text_n(FILE *out, const char *s, size_t n)
+{
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n, run = 0, len;
+	size_t run = 0, len;
 	char tmp[ESC_WIDTH * 4];
 	int escape;
 
-	if (s == NULL)
-		return;
-	n = strlen(s);
 	/* Safe bytes are written in runs; only escaped units are formatted. */
 	while (run < n) {
 		len = esc_unit(p + run, n - run, ESC_TEXT, &escape);
@@ -113,6 +116,58 @@ void esc_text(FILE *out, const char *s)
 		run = 0;
 	}
 	fwrite(p, 1, run, out);
+}
+
+/* How a JSON string carries the unit at s (n > 0 bytes left): returns its
+ * length and sets *cp to the code point to write as \uXXXX, or to -1 when
+ * the unit is written as it is ('"' and '\\' get their own escapes, and
+ * are told apart by the caller). A control is escaped by the terminal rule
+ * of esc_unit(): C0, DEL, C1; a stray byte becomes U+FFFD. */
+static size_t esc_json_unit(const unsigned char *s, size_t n, int *cp)
+{
+	size_t len = utf8_len(s, n);
+
+	*cp = -1;
+	if (len == 0) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	if (len == 1 && (s[0] < 0x20 || s[0] == 0x7F))
+		*cp = s[0];
+	else if (len == 2 && s[0] == 0xC2 && s[1] <= 0x9F)
+		*cp = s[1];
+	return len;
+}
+
+void esc_json(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, run = 0, len;
+	int cp;
+
+	if (s == NULL) {
+		fputs("null", out);
+		return;
+	}
+	n = strlen(s);
+	fputc('"', out);
+	while (run < n) {
+		len = esc_json_unit(p + run, n - run, &cp);
+		if (cp < 0 && p[run] != '"' && p[run] != '\\') {
+			run += len;
+			continue;
+		}
+		fwrite(p, 1, run, out);
+		if (cp >= 0)
+			fprintf(out, "\\u%04x", (unsigned)cp);
+		else
+			fprintf(out, "\\%c", p[run]);
+		p += run + len;
+		n -= run + len;
+		run = 0;
+	}
+	fwrite(p, 1, run, out);
+	fputc('"', out);
 }
 
 void esc_buf_free(struct esc_buf *b)

@@ -22,6 +22,17 @@
  * errors are left on out's error indicator. */
 void esc_text(FILE *out, const char *s);
 
+/* As esc_text(), for n bytes that may hold NUL (escaped as \x00): what
+ * OpenSSL prints into a memory BIO is not a C string. */
+void esc_text_n(FILE *out, const char *s, size_t n);
+
+/* Writes s as one JSON string, quotes included (RFC 8259): '"' and '\\'
+ * backslash-escaped; C0 controls, DEL and the C1 controls as \u00XX (valid
+ * JSON either way, but a file that is cat'ed must not drive the terminal);
+ * each byte that is not part of valid UTF-8 as \ufffd, so that the output
+ * is always valid JSON. Valid UTF-8 is kept. NULL writes null. */
+void esc_json(FILE *out, const char *s);
+
 /* A growable byte buffer; data is owned by the buffer and freed with
  * esc_buf_free(). Zero-initialise before first use. */
 struct esc_buf {

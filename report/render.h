@@ -1,19 +1,70 @@
 /* render.h: the renderers, private to report/ (and its unit tests).
  *
- * Renderers take rows already read from the store and write them; they
- * never query the database. Every string that came from a certificate or a
- * peer is untrusted and is escaped here, at the one place it is written.
+ * Renderers take rows already read from the store, with the findings
+ * report.c judged for them, and write them; they never query the database
+ * and never judge. Every string that came from a certificate or a peer is
+ * untrusted and is escaped here, at the one place it is written.
  */
 #ifndef FEDCERT_REPORT_RENDER_H
 #define FEDCERT_REPORT_RENDER_H
 
+#include <stdint.h>
 #include <stdio.h>
 
+#include <openssl/x509_vfy.h>
+
+#include "report/findings.h"
 #include "store/store.h"
 
-/* Text. */
+/* ---- What every renderer gets ----------------------------------------- */
+
+/* A target's (or one endpoint's) verdict: FAIL when any finding is an
+ * error, WARN when any is a warning, else PASS. */
+enum render_status {
+	RENDER_PASS,
+	RENDER_WARN,
+	RENDER_FAIL
+};
+
+/* "PASS", "WARN", "FAIL". */
+const char *render_status_name(enum render_status s);
+
+/* The status of the findings in l that concern probe; probe NULL: of all
+ * of l (a target's status). Filters play no part: the status reflects
+ * every finding, --min-severity and --only only shape the list shown. */
+enum render_status render_status_of(const struct finding_list *l,
+				    const struct store_probe_row *probe);
+
+/* One target as report.c hands it over. Everything is borrowed for the
+ * duration of the call. shown points into all->items, in all's order. */
+struct render_target {
+	const struct store_target_row *row;
+	const struct finding_list *all; /* every finding judged */
+	const struct finding *const *shown; /* those the filters let through */
+	size_t nshown;
+	enum render_status status; /* render_status_of(all, NULL) */
+};
+
+/* ---- Text -------------------------------------------------------------- */
+
+/* The text report's optional views. */
+struct render_text_options {
+	int advanced; /* every extension of each leaf, decoded */
+	int chain;    /* each chain item, and where to get the root */
+	/* The trust store the chain view checks the top item against
+	 * (report --ca-file / --ca-path); NULL: none given. Borrowed. */
+	X509_STORE *trust;
+};
+
 void render_text_scan(FILE *out, const struct store_scan_row *scan);
-void render_text_target(FILE *out, const struct store_target_row *t);
+
+/* The target's blocks: after each endpoint block a "Comments:" section
+ * with that endpoint's shown findings ("  [error] id: message"), after the
+ * last block one with the target's own, then "Result: FAIL (2 errors,
+ * 1 warning) — domain". A section with nothing to show is left out. */
+void render_text_target(FILE *out, const struct render_text_options *o,
+			const struct render_target *rt);
+
 void render_text_input_error(FILE *out, const char *input,
 			     const struct store_input_error_row *e);
 
@@ -25,32 +76,74 @@ void render_text_input_error_heading(FILE *out);
  * failed counts those that ended with an error kind. dns_failed counts DNS
  * lines shown with an rcode other than NOERROR, likewise once per target
  * that used the answer; "no data" and a "." SRV target are answers, not
- * failures. */
+ * failures. status counts targets by their status. */
 struct render_totals {
 	size_t targets;
 	size_t probes;
 	size_t failed;
 	size_t dns_failed;
 	size_t input_errors;
+	size_t status[RENDER_FAIL + 1]; /* indexed by enum render_status */
 };
 
-/* Adds t's probes to the totals. */
+/* Adds rt's target to the totals. */
 void render_totals_add_target(struct render_totals *tot,
-			      const struct store_target_row *t);
+			      const struct render_target *rt);
 
 /* "N targets, M endpoints probed, F failed, D DNS lookups failed,
- * E input errors". */
+ * E input errors; targets: P PASS, W WARN, X FAIL". */
 void render_text_summary(FILE *out, const struct render_totals *tot);
 
-/* CSV: one row per probe; a target without probes gets one row with the
- * probe columns empty. */
-void render_csv_header(FILE *out);
-void render_csv_target(FILE *out, const struct store_target_row *t);
+/* The text report's shared writers (text.c), for advanced.c. */
 
-/* As render_csv_target(), and says whether the rows are whole: 0, or -1
- * when memory for a cell ran out (the row is then written with that cell
- * empty). Write errors are left on out's error indicator either way. */
-int render_csv_target_checked(FILE *out, const struct store_target_row *t);
+/* Writes an untrusted value escaped, or "-" for NULL. */
+void render_text_value(FILE *out, const char *s);
+
+/* The uppercase SHA-1 thumbprint of c, as Windows shows it; "" when the
+ * row has none. */
+void render_thumbprint(const struct store_cert_row *c, char out[41]);
+
+/* --advanced: every extension of the leaf, decoded from its DER, under an
+ * "Extensions:" heading. */
+void render_text_extensions(FILE *out, const struct store_cert_row *leaf);
+
+/* --chain: each certificate p presented, whether it verified, and where
+ * to get the root. trust may be NULL. */
+void render_text_chain(FILE *out, const struct store_probe_row *p,
+		       X509_STORE *trust);
+
+/* A well-known public root: its subject CN, its CA, and the CA's public
+ * repository page (where to download it). */
+struct render_root {
+	const char *cn;
+	const char *ca;
+	const char *url;
+};
+
+/* The entry for a root's subject CN (exact match), or NULL. The URL is
+ * ours, from a fixed table: never taken from a certificate. */
+const struct render_root *render_root_lookup(const char *cn);
+
+/* ---- CSV --------------------------------------------------------------- */
+
+/* The header row: per target (per_endpoint 0) or per probe. */
+void render_csv_header(FILE *out, int per_endpoint);
+
+/* One row for rt's target (per_endpoint 0), or one row per probe (a
+ * target without probes gets one row with the probe columns empty).
+ * Returns 0, or -1 when memory for a cell ran out (the row is then written
+ * with that cell empty). Write errors are left on out's error indicator. */
+int render_csv_target(FILE *out, int per_endpoint,
+		      const struct render_target *rt);
+
+/* ---- JSON Lines --------------------------------------------------------- */
+
+/* One line: the JSON object of rt's target (README lists its keys).
+ * Write errors are left on out's error indicator. */
+void render_json_target(FILE *out, int64_t scan_id,
+			const struct render_target *rt);
+
+/* ---- Shared -------------------------------------------------------------- */
 
 /* The error shown for a target that has neither probes nor a recorded
  * error (a scan interrupted before reaching it). */
@@ -59,5 +152,12 @@ int render_csv_target_checked(FILE *out, const struct store_target_row *t);
 /* Windows' name for a signature algorithm ("sha256RSA", "sha384ECDSA");
  * the OpenSSL long name itself when there is no Windows name. */
 const char *render_sigalg_windows(const char *openssl_name);
+
+/* The worst severity among rt's shown findings, or -1 when none is shown. */
+int render_worst_shown(const struct render_target *rt);
+
+/* The same among those that concern probe (NULL: the target's own). */
+int render_worst_shown_of(const struct render_target *rt,
+			  const struct store_probe_row *probe);
 
 #endif

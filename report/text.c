@@ -9,6 +9,14 @@
  * a target's discovery used come right under its first line ("DNS: ..."),
  * failed ones too, so a missing pool member is visible with its reason.
  *
+ * After each endpoint block a "Comments:" section lists the findings shown
+ * for that endpoint, "  [severity] id: message"; after the target's last
+ * block one lists the target's own, and a "Result:" line gives the
+ * target's status with its counts of errors and warnings (of every
+ * finding: the filters shape the lists, not the verdict). --advanced adds
+ * the leaf's extensions and --chain each chain item (advanced.c), between
+ * the leaf's lines and the comments.
+ *
  * Every block starts with a blank line, which puts exactly one blank line
  * between blocks. Each untrusted string (DNS names and resolver messages
  * included) goes through esc_text() in text_value(), the one place a value
@@ -62,6 +70,11 @@ static void text_value(FILE *out, const char *s)
 		fputs(TEXT_MISSING, out);
 	else
 		esc_text(out, s);
+}
+
+void render_text_value(FILE *out, const char *s)
+{
+	text_value(out, s);
 }
 
 static void text_line(FILE *out, const char *label, const char *s)
@@ -260,15 +273,21 @@ static void text_verify(FILE *out, const struct store_probe_row *p)
 	fputc('\n', out);
 }
 
+void render_thumbprint(const struct store_cert_row *c, char out[41])
+{
+	size_t i;
+
+	for (i = 0; i < 40 && c->sha1[i] != '\0'; i++)
+		out[i] = (char)toupper((unsigned char)c->sha1[i]);
+	out[i] = '\0';
+}
+
 /* The leaf's facts. The thumbprint is Windows' SHA-1, in its uppercase. */
 static void text_cert(FILE *out, const struct store_cert_row *c)
 {
 	char thumb[sizeof c->sha1];
-	size_t i;
 
-	for (i = 0; i + 1 < sizeof thumb && c->sha1[i] != '\0'; i++)
-		thumb[i] = (char)toupper((unsigned char)c->sha1[i]);
-	thumb[i] = '\0';
+	render_thumbprint(c, thumb);
 	text_line(out, "Subject", c->subject);
 	text_line(out, "Issuer", c->issuer);
 	text_line(out, "Not Before", c->not_before);
@@ -313,10 +332,35 @@ static void text_probe_head(FILE *out, const struct store_probe_row *p)
 	fputc('\n', out);
 }
 
+/* "  [error] name_mismatch: message" for each shown finding about probe
+ * (NULL: the target's own), under "Comments:"; nothing when none. lead is
+ * written before the heading (a blank line for the target's section). */
+static void text_comments(FILE *out, const struct render_target *rt,
+			  const struct store_probe_row *probe, const char *lead)
+{
+	const struct finding *f;
+	int any = 0;
+	size_t i;
+
+	for (i = 0; i < rt->nshown; i++) {
+		f = rt->shown[i];
+		if (f->probe != probe)
+			continue;
+		if (!any++)
+			fprintf(out, "%sComments:\n", lead);
+		fprintf(out, "  [%s] ", finding_severity_name(f->severity));
+		text_value(out, f->def != NULL ? f->def->id : NULL);
+		fputs(": ", out);
+		text_value(out, f->message);
+		fputc('\n', out);
+	}
+}
+
 /* A failed probe shows only what it still got: the connect time once the
  * connection was made, and the chain when one was captured before the
  * failure (an alert after the Certificate message). */
-static void text_probe(FILE *out, const struct store_probe_row *p)
+static void text_probe_facts(FILE *out, const struct render_text_options *o,
+			     const struct store_probe_row *p)
 {
 	int failed = p->error_kind != NULL;
 
@@ -334,8 +378,21 @@ static void text_probe(FILE *out, const struct store_probe_row *p)
 	text_line(out, "Cipher", p->cipher);
 	text_verify(out, p);
 	fprintf(out, "Chain Length: %zu\n", p->chain_len);
-	if (p->chain_len > 0)
-		text_cert(out, &p->chain[0]);
+	if (p->chain_len == 0)
+		return;
+	text_cert(out, &p->chain[0]);
+	if (o->advanced)
+		render_text_extensions(out, &p->chain[0]);
+	if (o->chain)
+		render_text_chain(out, p, o->trust);
+}
+
+static void text_probe(FILE *out, const struct render_text_options *o,
+		       const struct render_target *rt,
+		       const struct store_probe_row *p)
+{
+	text_probe_facts(out, o, p);
+	text_comments(out, rt, p, "");
 }
 
 /* Whether p reached its endpoint the way q did: same host, same port. */
@@ -367,8 +424,10 @@ static void text_route_head(FILE *out, const struct store_probe_row *p)
  * same priority and weight; the look-back handles that. It is quadratic
  * in a target's probes, which the scanner caps (SRV targets per name times
  * addresses per host, fedcert_limits.h). */
-static void text_srv_probes(FILE *out, const struct store_target_row *t)
+static void text_srv_probes(FILE *out, const struct render_text_options *o,
+			    const struct render_target *rt)
 {
+	const struct store_target_row *t = rt->row;
 	size_t i, j;
 	int seen;
 
@@ -381,12 +440,41 @@ static void text_srv_probes(FILE *out, const struct store_target_row *t)
 		text_route_head(out, &t->probes[i]);
 		for (j = i; j < t->probe_count; j++)
 			if (text_same_route(&t->probes[i], &t->probes[j]))
-				text_probe(out, &t->probes[j]);
+				text_probe(out, o, rt, &t->probes[j]);
 	}
 }
 
-void render_text_target(FILE *out, const struct store_target_row *t)
+/* "1 error", "2 warnings". */
+static void text_count(FILE *out, size_t n, const char *what)
 {
+	fprintf(out, "%zu %s%s", n, what, n == 1 ? "" : "s");
+}
+
+/* "Result: FAIL (2 errors, 1 warning) — contoso.test": the status and
+ * counts of every finding, shown or not. */
+static void text_result(FILE *out, const struct render_target *rt)
+{
+	size_t i, errors = 0, warnings = 0;
+
+	for (i = 0; i < rt->all->count; i++) {
+		if (rt->all->items[i].severity == SEVERITY_ERROR)
+			errors++;
+		else if (rt->all->items[i].severity == SEVERITY_WARNING)
+			warnings++;
+	}
+	fprintf(out, "Result: %s (", render_status_name(rt->status));
+	text_count(out, errors, "error");
+	fputs(", ", out);
+	text_count(out, warnings, "warning");
+	fputs(") \xE2\x80\x94 ", out); /* U+2014, an em dash */
+	text_value(out, rt->row->domain);
+	fputc('\n', out);
+}
+
+void render_text_target(FILE *out, const struct render_text_options *o,
+			const struct render_target *rt)
+{
+	const struct store_target_row *t = rt->row;
 	size_t i;
 
 	text_target_head(out, t);
@@ -398,11 +486,16 @@ void render_text_target(FILE *out, const struct store_target_row *t)
 	    t->error_reason != NULL)
 		text_target_error(out, t);
 	if (!text_is_dir(t)) {
-		text_srv_probes(out, t);
-		return;
+		text_srv_probes(out, o, rt);
+	} else {
+		for (i = 0; i < t->probe_count; i++)
+			text_probe(out, o, rt, &t->probes[i]);
 	}
-	for (i = 0; i < t->probe_count; i++)
-		text_probe(out, &t->probes[i]);
+	text_comments(out, rt, NULL, "\n");
+	/* Right under the target's comments, or a block of its own. */
+	if (render_worst_shown_of(rt, NULL) < 0)
+		fputc('\n', out);
+	text_result(out, rt);
 }
 
 void render_text_input_error_heading(FILE *out)
@@ -420,11 +513,13 @@ void render_text_input_error(FILE *out, const char *input,
 }
 
 void render_totals_add_target(struct render_totals *tot,
-			      const struct store_target_row *t)
+			      const struct render_target *rt)
 {
+	const struct store_target_row *t = rt->row;
 	size_t i;
 
 	tot->targets++;
+	tot->status[rt->status]++;
 	tot->probes += t->probe_count;
 	for (i = 0; i < t->probe_count; i++)
 		if (t->probes[i].error_kind != NULL)
@@ -438,7 +533,9 @@ void render_text_summary(FILE *out, const struct render_totals *tot)
 {
 	fprintf(out,
 		"\n%zu targets, %zu endpoints probed, %zu failed, "
-		"%zu DNS lookups failed, %zu input errors\n",
+		"%zu DNS lookups failed, %zu input errors; "
+		"targets: %zu PASS, %zu WARN, %zu FAIL\n",
 		tot->targets, tot->probes, tot->failed, tot->dns_failed,
-		tot->input_errors);
+		tot->input_errors, tot->status[RENDER_PASS],
+		tot->status[RENDER_WARN], tot->status[RENDER_FAIL]);
 }

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <csv.h>
+
 #include "scan_int.h"
 
 void scan_fail(struct scan *s, const char *fmt, ...)
@@ -381,6 +383,43 @@ static int scan_loop_init(struct scan *s)
 	return 0;
 }
 
+/* The one row of fedcert check, as a CSV file in memory, so that it is
+ * read and validated by the very code that reads a file. */
+static char *scan_one_row_csv(const struct scan_options *o)
+{
+	const char *fields[3] = { o->one_host, o->one_type,
+				  o->one_port ? o->one_port : "" };
+	size_t i, len = sizeof("Domain,Type,Port\n") + 8;
+	char *buf, *p;
+
+	for (i = 0; i < 3; i++)
+		len += 2 * strlen(fields[i]) + 3;
+	buf = malloc(len);
+	if (buf == NULL)
+		return NULL;
+	p = buf + sprintf(buf, "Domain,Type,Port\n");
+	for (i = 0; i < 3; i++) {
+		p += csv_write(p, len - (size_t)(p - buf), fields[i], strlen(fields[i]));
+		*p++ = i < 2 ? ',' : '\n';
+	}
+	*p = '\0';
+	return buf;
+}
+
+static struct targets_reader *scan_open_targets(struct scan *s, char *err,
+						size_t errlen)
+{
+	if (s->opts->one_host == NULL)
+		return targets_open(s->opts->input, err, errlen);
+	s->one_csv = scan_one_row_csv(s->opts);
+	if (s->one_csv == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	return targets_open_stream(fmemopen(s->one_csv, strlen(s->one_csv), "r"),
+				   s->opts->input, err, errlen);
+}
+
 int scan_run(const struct scan_options *opts, struct store *st,
 	     struct scan_summary *summary, char *err, size_t errlen)
 {
@@ -400,7 +439,7 @@ int scan_run(const struct scan_options *opts, struct store *st,
 	map_init(&s->endpoints);
 	map_init(&s->hosts);
 	map_init(&s->srvs);
-	s->reader = targets_open(opts->input, err, errlen);
+	s->reader = scan_open_targets(s, err, errlen);
 	if (s->reader == NULL)
 		goto out;
 	s->ctx = scan_tls_context(opts, err, errlen);
@@ -447,6 +486,7 @@ out:
 		map_destroy(&s->srvs, discover_free_srv);
 		SSL_CTX_free(s->ctx);
 		targets_close(s->reader);
+		free(s->one_csv);
 		free(s);
 	}
 	return rc;

@@ -112,6 +112,7 @@ struct scan {
 	struct store *st;
 	int64_t scan_id;
 	struct targets_reader *reader;
+	char *one_csv; /* owned: fedcert check's one row, read by reader */
 	SSL_CTX *ctx;
 
 	uv_timer_t flush_timer;

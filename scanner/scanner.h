@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct store;
 
@@ -47,6 +48,12 @@ struct targets_reader *targets_open(const char *path, char *err,
 /* Reads the next row: 1 when *row holds a row (valid or bad), 0 at the end
  * of the file, -1 on a read error (message in err). Memory stays bounded
  * whatever the file's size. */
+/* As targets_open(), from fp (which the reader takes and closes, also on
+ * failure; NULL is an error with errno's message); path names it in
+ * messages. */
+struct targets_reader *targets_open_stream(FILE *fp, const char *path,
+					   char *err, size_t errlen);
+
 int targets_next(struct targets_reader *r, struct target_row *row, char *err,
 		 size_t errlen);
 
@@ -55,7 +62,10 @@ void targets_close(struct targets_reader *r);
 /* ---- Scan ------------------------------------------------------------- */
 
 struct scan_options {
-	const char *input;      /* targets CSV */
+	const char *input;      /* targets CSV, or a label for one_* */
+	/* fedcert check: one target instead of a file, validated exactly as a
+	 * row of it would be ("FED", "sip.example.com", "5061" or NULL). */
+	const char *one_type, *one_host, *one_port;
 	const char *ca_file;    /* NULL: system default trust store */
 	const char *ca_path;
 	unsigned timeout_s;     /* connect, and separately handshake */

@@ -544,8 +544,8 @@ static int targets_is_header(const struct targets_reader *r)
 
 /* ---- Public ----------------------------------------------------------- */
 
-struct targets_reader *targets_open(const char *path, char *err,
-				    size_t errlen)
+struct targets_reader *targets_open_stream(FILE *fp, const char *path,
+					   char *err, size_t errlen)
 {
 	struct targets_reader *r = NULL, *ret = NULL;
 	int rc;
@@ -553,9 +553,11 @@ struct targets_reader *targets_open(const char *path, char *err,
 	r = calloc(1, sizeof(*r));
 	if (r == NULL || (r->path = strdup(path)) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		if (fp)
+			fclose(fp);
 		goto out;
 	}
-	r->fp = fopen(path, "rb");
+	r->fp = fp;
 	if (r->fp == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
@@ -585,6 +587,12 @@ struct targets_reader *targets_open(const char *path, char *err,
 out:
 	targets_close(r);
 	return ret;
+}
+
+struct targets_reader *targets_open(const char *path, char *err,
+				    size_t errlen)
+{
+	return targets_open_stream(fopen(path, "rb"), path, err, errlen);
 }
 
 int targets_next(struct targets_reader *r, struct target_row *row, char *err,

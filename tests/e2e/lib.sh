@@ -180,3 +180,59 @@ start_dnsmasq() {
 	echo "cannot start dnsmasq" >&2
 	return 1
 }
+
+# days_from N: an `openssl ca` date N days from now (N may be negative).
+days_from() {
+	date -u -d "$1 days" +%Y%m%d%H%M%SZ
+}
+
+# issue CADIR NAME CN KEY MD START END EXTENSIONS...: a leaf signed by
+# CADIR's intermediate with exactly the defects asked for, through
+# `openssl ca` (OpenSSL 3.0's x509 command cannot backdate). KEY is ec,
+# rsa1024 or rsa2048; MD sha256 or sha1; START and END from days_from;
+# each EXTENSIONS argument is one line of the [leaf] section.
+issue() {
+	local d=$1 name=$2 cn=$3 key=$4 md=$5 start=$6 end=$7
+	shift 7
+	local keyopt=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
+	case "$key" in
+	rsa1024) keyopt=(-newkey rsa:1024) ;;
+	rsa2048) keyopt=(-newkey rsa:2048) ;;
+	esac
+	if [ ! -f "$d/ca.cnf" ]; then
+		mkdir -p "$d/newcerts"
+		: >"$d/index.txt"
+		echo 1000 >"$d/serial"
+		cat >"$d/ca.cnf" <<CNF
+[ca]
+default_ca = ca_default
+[ca_default]
+dir = $d
+database = $d/index.txt
+new_certs_dir = $d/newcerts
+serial = $d/serial
+default_md = sha256
+policy = policy_any
+unique_subject = no
+email_in_dn = no
+[policy_any]
+commonName = supplied
+CNF
+	fi
+	printf '[leaf]\n' >"$d/$name.ext"
+	printf '%s\n' "$@" >>"$d/$name.ext"
+	openssl req -new "${keyopt[@]}" -nodes -keyout "$d/$name.key" \
+		-out "$d/$name.csr" -subj "/CN=$cn" 2>/dev/null
+	openssl ca -batch -notext -config "$d/ca.cnf" -cert "$d/inter.pem" \
+		-keyfile "$d/inter.key" -in "$d/$name.csr" -out "$d/$name.pem" \
+		-md "$md" -startdate "$start" -enddate "$end" \
+		-extfile "$d/$name.ext" -extensions leaf 2>"$d/$name.err" ||
+		{ cat "$d/$name.err" >&2; return 1; }
+}
+
+# A leaf a federation Edge should have: both EKUs, CRL and OCSP.
+GOOD_EXT=("basicConstraints = critical, CA:false"
+	"keyUsage = critical, digitalSignature, keyEncipherment"
+	"extendedKeyUsage = serverAuth, clientAuth"
+	"crlDistributionPoints = URI:http://crl.fedcert.test/inter.crl"
+	"authorityInfoAccess = OCSP;URI:http://ocsp.fedcert.test,caIssuers;URI:http://pki.fedcert.test/inter.crt")

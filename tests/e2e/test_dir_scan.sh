@@ -117,7 +117,7 @@ assert_contains "not TLS shown" "$R" "Error: not_tls"
 assert_contains "input error in report" "$R" "partners.csv:12: unknown type \"FEDX\""
 
 # The CSV report, read back by SQLite's own CSV importer.
-"$FEDCERT" report --db "$DB" --format csv -o "$T/audit.csv"
+"$FEDCERT" report --db "$DB" --format csv --per-endpoint -o "$T/audit.csv"
 assert_eq "csv exit code" 0 $?
 C="$T/audit.db.csv.db"
 sqlite3 "$C" ".import --csv '$T/audit.csv' r"

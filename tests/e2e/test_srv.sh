@@ -104,7 +104,7 @@ done
 assert_contains "DNS path shown" "$T/report.txt" "_sipfederationtls._tcp.a.test"
 assert_contains "NXDOMAIN shown" "$T/report.txt" "NXDOMAIN"
 
-"$FEDCERT" report --db "$DB" --format csv -o "$T/audit.csv"
+"$FEDCERT" report --db "$DB" --format csv --per-endpoint -o "$T/audit.csv"
 C="$T/csv.db"
 sqlite3 "$C" ".import --csv '$T/audit.csv' r"
 assert_eq "CSV SRV columns" "_sipfederationtls._tcp.a.test|sip.pool.test|127.0.0.3" \

@@ -1,150 +1,29 @@
 /* test_report.c: report_run() through a real database: the store reads,
- * the renderers write (the renderers alone are in test_report_text.c and
- * test_report_csv.c).
+ * the findings engine judges, the renderers write, in each format (the
+ * renderers alone are in test_report_text.c, test_report_views.c,
+ * test_report_csv.c and test_report_json.c; the filters, --fail-on and
+ * the trust store in test_report_filters.c).
  */
-#include <unistd.h>
-
-#include <openssl/evp.h>
-#include <openssl/sha.h>
-#include <openssl/x509.h>
-
-#include "report/report.h"
-#include "test_report.h"
-
-/* ---- report_run() through a real database ----------------------------- */
-
-/* A self-signed P-256 certificate for sip.example.com, as DER. The caller
- * frees *der with OPENSSL_free(). */
-static void make_cert(unsigned char **der, int *len)
-{
-	EVP_PKEY *key = EVP_EC_gen("P-256");
-	X509 *x = X509_new();
-	X509_NAME *name;
-
-	assert_non_null(key);
-	assert_non_null(x);
-	assert_int_equal(X509_set_version(x, 2), 1);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), 0x0A1B2C);
-	X509_gmtime_adj(X509_getm_notBefore(x), 0);
-	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
-	name = X509_get_subject_name(x);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-				   (const unsigned char *)"sip.example.com",
-				   -1, -1, 0);
-	X509_set_issuer_name(x, name);
-	X509_set_pubkey(x, key);
-	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
-	*der = NULL;
-	*len = i2d_X509(x, der);
-	assert_true(*len > 0);
-	X509_free(x);
-	EVP_PKEY_free(key);
-}
-
-/* "Thumbprint: " and the uppercase SHA-1 of der, as Windows shows it. */
-static void thumb_line(const unsigned char *der, int len,
-		       char out[12 + 2 * SHA_DIGEST_LENGTH + 1])
-{
-	unsigned char md[SHA_DIGEST_LENGTH];
-	size_t i;
-
-	assert_non_null(SHA1(der, (size_t)len, md));
-	strcpy(out, "Thumbprint: ");
-	for (i = 0; i < sizeof md; i++)
-		sprintf(out + 12 + 2 * i, "%02X", md[i]);
-}
-
-struct run_db {
-	char dir[64];
-	char path[96];
-	struct store *st;
-};
-
-static void run_db_open(struct run_db *db)
-{
-	char err[256];
-
-	strcpy(db->dir, "/tmp/fedcert_test_report_XXXXXX");
-	assert_non_null(mkdtemp(db->dir));
-	snprintf(db->path, sizeof db->path, "%s/t.db", db->dir);
-	assert_int_equal(store_open(db->path, &db->st, err, sizeof err), 0);
-}
-
-static void run_db_close(struct run_db *db)
-{
-	static const char *const suffix[] = { "", "-wal", "-shm" };
-	char file[128];
-	size_t i;
-
-	store_close(db->st);
-	for (i = 0; i < 3; i++) {
-		snprintf(file, sizeof file, "%s%s", db->path, suffix[i]);
-		remove(file);
-	}
-	assert_int_equal(rmdir(db->dir), 0);
-}
-
-/* One DIR target with a good and a refused probe, one FED target that
- * reached nothing, one bad input line. */
-static void run_db_fill(struct store *st, int64_t *scan_id,
-			char thumb[12 + 2 * SHA_DIGEST_LENGTH + 1])
-{
-	struct store_scan_info info = { "partners.csv", "-", "test" };
-	struct store_target dir = { 2, "sip.example.com", "DIR", 5061 };
-	struct store_target fed = { 5, "example.org", "FED", 5061 };
-	struct store_der der;
-	struct store_probe ok = {
-		.address = "::1", .port = 5061, .sni = "sip.example.com",
-		.connect_ms = 0.4, .handshake_ms = 3.2,
-		.tls_version = "TLSv1.3", .cipher = "TLS_AES_256_GCM_SHA384",
-		.verify_code = 18, .verify_reason = "self-signed certificate",
-		.chain_len = 1, .chain = &der,
-	};
-	struct store_probe refused = {
-		.address = "127.0.0.2", .port = 5061, .sni = "sip.example.com",
-		.connect_ms = -1, .handshake_ms = -1, .error_kind = "refused",
-		.error_reason = "Connection refused", .verify_code = -1,
-	};
-	struct store_route route = { NULL, "sip.example.com", -1, -1 };
-	int64_t tid, pid;
-	unsigned char *buf;
-	int len;
-
-	make_cert(&buf, &len);
-	thumb_line(buf, len, thumb);
-	der.der = buf;
-	der.len = (size_t)len;
-	assert_int_equal(store_scan_begin(st, &info, scan_id), 0);
-	assert_int_equal(store_target_add(st, *scan_id, &dir, &tid), 0);
-	assert_int_equal(store_probe_add(st, *scan_id, &ok, &pid), 0);
-	assert_int_equal(store_target_probe_link(st, tid, pid, &route), 0);
-	assert_int_equal(store_probe_add(st, *scan_id, &refused, &pid), 0);
-	assert_int_equal(store_target_probe_link(st, tid, pid, &route), 0);
-	assert_int_equal(store_target_add(st, *scan_id, &fed, &tid), 0);
-	assert_int_equal(store_target_set_error(st, tid, "srv_unsupported",
-						"SRV lookup not available yet"),
-			 0);
-	assert_int_equal(store_input_error_add(st, *scan_id, 17,
-					       "unknown type \"FEDX\"",
-					       "x,FEDX"), 0);
-	assert_int_equal(store_scan_finish(st, *scan_id, "done"), 0);
-	OPENSSL_free(buf);
-}
+#include "test_json.h"
+#include "test_report_db.h"
 
 static void test_run_no_scan(void **state)
 {
-	struct report_options opts = { REPORT_TEXT, 0 };
+	struct report_options opts = run_options(REPORT_TEXT);
 	struct run_db db;
 	struct capture c;
 	char err[256] = "";
+	int flagged = -1;
 	(void)state;
 
 	run_db_open(&db);
 	capture_open(&c);
-	assert_int_equal(report_run(db.st, &opts, c.f, err, sizeof err), -1);
+	assert_int_equal(report_run(db.st, &opts, c.f, &flagged, err,
+				    sizeof err), -1);
 	assert_string_equal(err, "no scan in the database");
 	opts.scan_id = 99;
-	assert_int_equal(report_run(db.st, &opts, c.f, err, sizeof err), -1);
+	assert_int_equal(report_run(db.st, &opts, c.f, &flagged, err,
+				    sizeof err), -1);
 	assert_non_null(strstr(err, "99"));
 	assert_string_equal(capture_close(&c), "");
 	capture_free(&c);
@@ -152,26 +31,24 @@ static void test_run_no_scan(void **state)
 }
 
 #define RUN_HEAD "fedcert report: scan 1 of partners.csv, started 20"
+#define EM_DASH "\xE2\x80\x94"
 
-static void test_run_text_and_csv(void **state)
+static void test_run_text(void **state)
 {
-	struct report_options opts = { REPORT_TEXT, 0 };
+	struct report_options opts = run_options(REPORT_TEXT);
 	struct run_db db;
 	struct capture c;
-	struct parsed p;
-	char err[256] = "";
 	/* "Thumbprint: " and the SHA-1 in uppercase hex */
 	char thumb[12 + 2 * SHA_DIGEST_LENGTH + 1];
 	const char *s;
 	int64_t scan_id;
-	int ok;
+	int flagged;
 	(void)state;
 
 	run_db_open(&db);
 	run_db_fill(db.st, &scan_id, thumb);
-	capture_open(&c);
-	assert_int_equal(report_run(db.st, &opts, c.f, err, sizeof err), 0);
-	s = capture_close(&c);
+	s = run_report(&db, &opts, &c, &flagged);
+	assert_int_equal(flagged, 0); /* fail_on -1: never */
 	assert_true(strncmp(s, RUN_HEAD, strlen(RUN_HEAD)) == 0);
 	assert_non_null(strstr(s, " (done)\n\nChecking FQDN: sip.example.com"
 				  ":5061 (DIR, line 2)\n\nChecking IP Address:"
@@ -184,20 +61,65 @@ static void test_run_text_and_csv(void **state)
 				  "Subject: CN=sip.example.com\n"));
 	assert_non_null(strstr(s, "\nSignature Algorithm: sha256ECDSA\n"));
 	assert_non_null(strstr(s, "\nSerial Number: 0A1B2C\n"));
-	assert_non_null(strstr(s, "\nError: refused (Connection refused)\n"));
+	/* Each endpoint's comments under its block, the target's after. */
+	assert_non_null(strstr(s, "\nError: refused (Connection refused)\n"
+				  "Comments:\n  [error] connect_failed: "));
+	assert_non_null(strstr(s, "\nPublic Key: EC 256 bits\nComments:\n"));
+	assert_non_null(strstr(s, "\n  [error] self_signed: "));
+	assert_non_null(strstr(s, "\n  [warning] expires_soon: "));
+	assert_non_null(strstr(s, "\n\nComments:\n  [error] "
+				  "pool_partial_failure: "));
+	assert_non_null(strstr(s, "\nResult: FAIL (3 errors, 1 warning) "
+				  EM_DASH " sip.example.com\n"));
 	assert_non_null(strstr(s, "\n\nTarget: example.org (FED, line 5)"
-				  "\nError: SRV lookup not available yet\n"));
+				  "\nError: example.org: no such domain\n"
+				  "\nComments:\n  [error] srv_missing: "));
+	assert_non_null(strstr(s, "\nResult: FAIL (1 error, 0 warnings) "
+				  EM_DASH " example.org\n"));
 	assert_non_null(strstr(s, "\n\nInput errors:\npartners.csv:17: unknown "
 				  "type \"FEDX\"\n\n2 targets, 2 endpoints "
 				  "probed, 1 failed, 0 DNS lookups failed, "
-				  "1 input errors\n"));
+				  "1 input errors; targets: 0 PASS, 0 WARN, "
+				  "2 FAIL\n"));
+	capture_free(&c);
+	run_db_close(&db);
+}
+
+static void test_run_csv(void **state)
+{
+	struct report_options opts = run_options(REPORT_CSV);
+	struct run_db db;
+	struct capture c;
+	struct parsed p;
+	char thumb[12 + 2 * SHA_DIGEST_LENGTH + 1];
+	int64_t scan_id;
+	int ok, flagged;
+	(void)state;
+
+	run_db_open(&db);
+	run_db_fill(db.st, &scan_id, thumb);
+	/* By default one row per target. */
+	parse_csv_n(run_report(&db, &opts, &c, &flagged), &p,
+		    TEST_CSV_TARGET_NCOLUMNS);
+	assert_int_equal(p.nrows, 3);
+	assert_string_equal(CELL(&p, 1, "domain"), "sip.example.com");
+	assert_string_equal(CELL(&p, 1, "status"), "FAIL");
+	assert_string_equal(CELL(&p, 1, "worst_severity"), "error");
+	assert_non_null(strstr(CELL(&p, 1, "finding_ids"), "connect_failed"));
+	assert_non_null(strstr(CELL(&p, 1, "finding_ids"), "self_signed"));
+	assert_string_equal(CELL(&p, 1, "thumbprints"), thumb + 12);
+	assert_string_equal(CELL(&p, 1, "leaf_subject"), "CN=sip.example.com");
+	assert_string_equal(CELL(&p, 1, "endpoints_tested"), "2");
+	assert_string_equal(CELL(&p, 1, "endpoints_failed"), "1");
+	assert_string_equal(CELL(&p, 2, "domain"), "example.org");
+	assert_string_equal(CELL(&p, 2, "finding_ids"), "srv_missing");
+	parsed_free(&p);
 	capture_free(&c);
 
-	opts.format = REPORT_CSV;
+	/* --per-endpoint: the layout of before, and the findings' columns. */
+	opts.per_endpoint = 1;
 	opts.scan_id = scan_id;
-	capture_open(&c);
-	assert_int_equal(report_run(db.st, &opts, c.f, err, sizeof err), 0);
-	parse_csv(capture_close(&c), &p);
+	parse_csv(run_report(&db, &opts, &c, &flagged), &p);
 	assert_int_equal(p.nrows, 4);
 	/* The store orders a target's probes; find the IPv6 one. */
 	ok = strcmp(CELL(&p, 1, "address"), "::1") == 0 ? 1 : 2;
@@ -209,12 +131,79 @@ static void test_run_text_and_csv(void **state)
 			    "self-signed certificate");
 	assert_string_equal(CELL(&p, 3 - ok, "status"), "error");
 	assert_string_equal(CELL(&p, 3 - ok, "error_kind"), "refused");
+	assert_string_equal(CELL(&p, 3 - ok, "result"), "FAIL");
+	assert_string_equal(CELL(&p, 3 - ok, "finding_ids"), "connect_failed");
+	assert_string_equal(CELL(&p, ok, "target_finding_ids"),
+			    "pool_partial_failure");
 	assert_string_equal(CELL(&p, ok, "via"), "sip.example.com");
 	assert_string_equal(CELL(&p, ok, "srv_name"), "");
 	assert_string_equal(CELL(&p, ok, "srv_priority"), "");
 	assert_string_equal(CELL(&p, 3, "line"), "5");
-	assert_string_equal(CELL(&p, 3, "error_kind"), "srv_unsupported");
+	assert_string_equal(CELL(&p, 3, "error_kind"), "dns_nxdomain");
+	assert_string_equal(CELL(&p, 3, "result"), "FAIL");
 	parsed_free(&p);
+	capture_free(&c);
+	run_db_close(&db);
+}
+
+/* The index of the finding id in a JSON line, or -1. */
+static int json_finding_index(const char *line, const char *id)
+{
+	char path[32], want[64], *got;
+	int i, found = -1;
+
+	snprintf(want, sizeof want, "\"%s\"", id);
+	for (i = 0; found < 0; i++) {
+		snprintf(path, sizeof path, "findings.%d.id", i);
+		got = json_at(line, path);
+		if (got == NULL)
+			break;
+		if (strcmp(got, want) == 0)
+			found = i;
+		free(got);
+	}
+	return found;
+}
+
+static void test_run_json(void **state)
+{
+	struct report_options opts = run_options(REPORT_JSON);
+	struct run_db db;
+	struct capture c;
+	char thumb[12 + 2 * SHA_DIGEST_LENGTH + 1], path[64];
+	const char *s, *second;
+	int64_t scan_id;
+	int i, flagged;
+	(void)state;
+
+	run_db_open(&db);
+	run_db_fill(db.st, &scan_id, thumb);
+	s = run_report(&db, &opts, &c, &flagged);
+	/* Every line a target: no heading, no input errors, no summary. */
+	assert_int_equal(assert_json_lines(s), 2);
+	second = strchr(s, '\n') + 1;
+	assert_json_eq(s, "scan", "1");
+	assert_json_eq(s, "domain", "\"sip.example.com\"");
+	assert_json_eq(s, "status", "\"FAIL\"");
+	i = json_finding_index(s, "connect_failed");
+	assert_true(i >= 0);
+	snprintf(path, sizeof path, "findings.%d.endpoint", i);
+	assert_json_eq(s, path, "\"127.0.0.2:5061\"");
+	i = json_finding_index(s, "self_signed");
+	assert_true(i >= 0);
+	snprintf(path, sizeof path, "findings.%d.endpoint", i);
+	assert_json_eq(s, path, "\"[::1]:5061\"");
+	i = json_finding_index(s, "pool_partial_failure");
+	assert_true(i >= 0);
+	snprintf(path, sizeof path, "findings.%d.endpoint", i);
+	assert_json_eq(s, path, "null");
+	assert_json_eq(second, "domain", "\"example.org\"");
+	assert_json_eq(second, "error",
+		       "{\"kind\":\"dns_nxdomain\",\"reason\":\"example.org: "
+		       "no such domain\"}");
+	assert_json_eq(second, "findings.0.id", "\"srv_missing\"");
+	assert_json_eq(second, "findings.0.endpoint", "null");
+	assert_null(strstr(s, "FEDX"));
 	capture_free(&c);
 	run_db_close(&db);
 }
@@ -297,23 +286,21 @@ static void test_run_srv_pool(void **state)
 		"\n\nChecking IP Address: 127.0.0.4:5061\n"
 		"SNI: sip2.example.com\n",
 		"\n\n1 targets, 3 endpoints probed, 3 failed, 1 DNS lookups "
-		"failed, 0 input errors\n",
+		"failed, 0 input errors; targets: 0 PASS, 0 WARN, 1 FAIL\n",
 	};
-	struct report_options opts = { REPORT_TEXT, 0 };
+	struct report_options opts = run_options(REPORT_TEXT);
 	struct run_db db;
 	struct capture c;
 	struct parsed p;
-	char err[256] = "";
 	const char *s, *at;
 	int64_t scan_id;
+	int flagged;
 	size_t i;
 	(void)state;
 
 	run_db_open(&db);
 	run_db_fill_srv(db.st, &scan_id);
-	capture_open(&c);
-	assert_int_equal(report_run(db.st, &opts, c.f, err, sizeof err), 0);
-	s = capture_close(&c);
+	s = run_report(&db, &opts, &c, &flagged);
 	assert_non_null(strstr(s, " (done)\n"
 		"\nTarget: example.com (FED, line 3)\n"
 		"DNS: " SRV_NAME " SRV NOERROR\n"
@@ -332,9 +319,8 @@ static void test_run_srv_pool(void **state)
 	capture_free(&c);
 
 	opts.format = REPORT_CSV;
-	capture_open(&c);
-	assert_int_equal(report_run(db.st, &opts, c.f, err, sizeof err), 0);
-	parse_csv(capture_close(&c), &p);
+	opts.per_endpoint = 1;
+	parse_csv(run_report(&db, &opts, &c, &flagged), &p);
 	assert_int_equal(p.nrows, 4);
 	assert_string_equal(CELL(&p, 1, "address"), "127.0.0.2");
 	assert_string_equal(CELL(&p, 3, "address"), "127.0.0.4");
@@ -354,9 +340,10 @@ static void test_run_srv_pool(void **state)
 /* A full disk (or a closed pipe) is an error, not a silent short report. */
 static void test_run_write_error(void **state)
 {
-	struct report_options opts = { REPORT_CSV, 0 };
+	struct report_options opts = run_options(REPORT_CSV);
 	struct run_db db;
 	char err[256] = "", thumb[12 + 2 * SHA_DIGEST_LENGTH + 1];
+	int flagged = -1;
 	int64_t scan_id;
 	FILE *full;
 	(void)state;
@@ -369,16 +356,20 @@ static void test_run_write_error(void **state)
 	setvbuf(full, NULL, _IONBF, 0);
 	run_db_open(&db);
 	run_db_fill(db.st, &scan_id, thumb);
-	assert_int_equal(report_run(db.st, &opts, full, err, sizeof err), -1);
+	assert_int_equal(report_run(db.st, &opts, full, &flagged, err,
+				    sizeof err), -1);
 	assert_string_equal(err, "writing the report: No space left on device");
 	fclose(full);
 	run_db_close(&db);
 }
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_no_scan),
-		cmocka_unit_test(test_run_text_and_csv),
+		cmocka_unit_test(test_run_text),
+		cmocka_unit_test(test_run_csv),
+		cmocka_unit_test(test_run_json),
 		cmocka_unit_test(test_run_srv_pool),
 		cmocka_unit_test(test_run_write_error),
 	};

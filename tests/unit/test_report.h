@@ -1,11 +1,13 @@
-/* test_report.h: what the report tests share (test_report.c,
- * test_report_text.c, test_report_csv.c): output capture, crafted rows and
- * a strict libcsv reader. Each test program is its own executable, so the
+/* test_report.h: what the report tests share (test_report*.c): output
+ * capture, crafted rows, hand-made findings, generated certificates and a
+ * strict libcsv reader (the JSON checker is test_json.h, the database
+ * test_report_db.h). Each test program is its own executable, so the
  * helpers are static inline: one copy per program, no warning where one is
  * unused.
  *
  * Output is captured with open_memstream(); CSV output is parsed back with
- * libcsv so that quoting is checked by a real parser, not by eye.
+ * libcsv and JSON checked by a recursive-descent reader, so that quoting
+ * and encoding are checked by a real parser, not by eye.
  */
 #ifndef FEDCERT_TEST_REPORT_H
 #define FEDCERT_TEST_REPORT_H
@@ -20,12 +22,15 @@
 
 #include <cmocka.h>
 #include <csv.h>
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
 
 #include "report/render.h"
 #include "store/store.h"
 
-/* The CSV report's columns (csv.c's list). */
-#define TEST_CSV_NCOLUMNS 32
+/* The CSV report's columns (csv.c's lists): per endpoint, per target. */
+#define TEST_CSV_NCOLUMNS 36
+#define TEST_CSV_TARGET_NCOLUMNS 13
 
 /* ---- Capture --------------------------------------------------------- */
 
@@ -240,6 +245,212 @@ static inline void srv_fixture_init(struct srv_fixture *f)
 	f->target = t;
 }
 
+/* ---- Findings crafted by hand ------------------------------------------ */
+
+/* Registry entries for the renderer tests, independent of the real
+ * registry (findings.c): the renderers show whatever def they are given. */
+static inline const struct finding_def *test_def(const char *id)
+{
+	static const struct finding_def defs[] = {
+		{ "name_match", SEVERITY_INFO, 0, "why" },
+		{ "name_mismatch", SEVERITY_ERROR, 0, "why" },
+		{ "expires_soon", SEVERITY_WARNING, 0, "why" },
+		{ "connect_failed", SEVERITY_ERROR, 0, "why" },
+		{ "no_ocsp", SEVERITY_INFO, 0, "why" },
+		{ "pool_partial_failure", SEVERITY_ERROR, 1, "why" },
+		{ "pool_inconsistent", SEVERITY_WARNING, 1, "why" },
+		{ "srv_missing", SEVERITY_ERROR, 1, "why" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof defs / sizeof defs[0]; i++)
+		if (strcmp(defs[i].id, id) == 0)
+			return &defs[i];
+	fail_msg("no test finding %s", id);
+	return NULL;
+}
+
+#define TEST_FINDINGS_MAX 16
+
+/* A target with hand-made findings, all shown unless a test says
+ * otherwise. The messages are literals: the list is never freed with
+ * finding_list_free(). */
+struct test_findings {
+	struct finding items[TEST_FINDINGS_MAX];
+	struct finding_list list;
+	const struct finding *shown[TEST_FINDINGS_MAX];
+	struct render_target rt;
+};
+
+static inline void tf_init(struct test_findings *tf,
+			   const struct store_target_row *t)
+{
+	memset(tf, 0, sizeof *tf);
+	tf->list.items = tf->items;
+	tf->list.cap = TEST_FINDINGS_MAX;
+	tf->rt.row = t;
+	tf->rt.all = &tf->list;
+	tf->rt.shown = tf->shown;
+	tf->rt.status = RENDER_PASS;
+}
+
+/* Adds a finding (probe NULL: the target's own), shown, and updates the
+ * target's status. */
+static inline void tf_add(struct test_findings *tf, const char *id,
+			  enum finding_severity severity, const char *message,
+			  const struct store_probe_row *probe)
+{
+	struct finding *f;
+
+	assert_true(tf->list.count < TEST_FINDINGS_MAX);
+	f = &tf->items[tf->list.count++];
+	f->def = test_def(id);
+	f->severity = severity;
+	f->message = (char *)message;
+	f->probe = probe;
+	tf->shown[tf->rt.nshown++] = f;
+	tf->rt.status = render_status_of(&tf->list, NULL);
+}
+
+/* Hides the n-th finding (as a filter would), keeping the order. */
+static inline void tf_hide(struct test_findings *tf, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < tf->rt.nshown; i++)
+		if (tf->shown[i] != &tf->items[n])
+			tf->shown[k++] = tf->shown[i];
+	tf->rt.nshown = k;
+}
+
+/* No views, no trust store. */
+static inline const struct render_text_options *text_plain(void)
+{
+	static const struct render_text_options o = { 0, 0, NULL };
+
+	return &o;
+}
+
+/* tf's target rendered as text, without --advanced or --chain. */
+static inline const char *render_findings_text(struct capture *c,
+					       const struct test_findings *tf)
+{
+	capture_open(c);
+	render_text_target(c->f, text_plain(), &tf->rt);
+	return capture_close(c);
+}
+
+/* probe_ok()'s block after its SNI line. */
+#define OK_BLOCK_TAIL                                                   \
+	"Connect: 0.4 ms, Handshake: 3.2 ms\n"                          \
+	"TLS Version: TLSv1.3\n"                                        \
+	"Cipher: TLS_AES_256_GCM_SHA384\n"                              \
+	"Chain Verification: OK\n"                                      \
+	"Chain Length: 2\n"                                             \
+	"Subject: CN=sip.example.com,O=Example\n"                       \
+	"Issuer: CN=Example Intermediate\n"                             \
+	"Not Before: 2026-01-01T00:00:00Z\n"                            \
+	"Not After: 2027-01-01T00:00:00Z\n"                             \
+	"Serial Number: 0A1B2C\n"                                       \
+	"Signature Algorithm: sha256RSA\n"                              \
+	"Thumbprint: 3F2A9D1E5B7C4A8F0E6D2C1B9A8F7E6D5C4B3A29\n"        \
+	"Version: V3\n"                                                 \
+	"Public Key: RSA 2048 bits\n"
+
+/* The Result line of a target without errors or warnings. */
+#define RESULT_PASS(domain)                                             \
+	"\nResult: PASS (0 errors, 0 warnings) \xE2\x80\x94 " domain "\n"
+
+/* ---- Generated certificates ---------------------------------------------- */
+
+/* A certificate and its key. Freed with pki_free(). */
+struct pki {
+	EVP_PKEY *key;
+	X509 *x;
+	unsigned char *der; /* i2d_X509(x), OPENSSL_free() */
+	int der_len;
+};
+
+static inline void pki_free(struct pki *k)
+{
+	OPENSSL_free(k->der);
+	X509_free(k->x);
+	EVP_PKEY_free(k->key);
+}
+
+/* Adds each "name", "value" pair of exts (NULL-terminated) to x, issued by
+ * issuer (x itself when self-signed). */
+static inline void pki_add_exts(X509 *x, X509 *issuer,
+				const char *const *exts)
+{
+	CONF *conf = NCONF_new(NULL); /* empty: certificatePolicies wants one */
+	X509_EXTENSION *ext;
+	X509V3_CTX ctx;
+
+	assert_non_null(conf);
+	X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
+	X509V3_set_nconf(&ctx, conf);
+	for (; exts != NULL && exts[0] != NULL; exts += 2) {
+		ext = X509V3_EXT_nconf(conf, &ctx, exts[0], exts[1]);
+		if (ext == NULL)
+			fail_msg("extension %s = %s", exts[0], exts[1]);
+		assert_int_equal(X509_add_ext(x, ext, -1), 1);
+		X509_EXTENSION_free(ext);
+	}
+	NCONF_free(conf);
+}
+
+/* A P-256 certificate for cn, valid from now for 90 days, issued by
+ * issuer (NULL: self-signed). */
+static inline void pki_make(struct pki *k, const char *cn,
+			    const struct pki *issuer, const char *const *exts)
+{
+	static long serial = 0x1000;
+	X509_NAME *name;
+
+	k->key = EVP_EC_gen("P-256");
+	k->x = X509_new();
+	assert_non_null(k->key);
+	assert_non_null(k->x);
+	assert_int_equal(X509_set_version(k->x, 2), 1);
+	ASN1_INTEGER_set(X509_get_serialNumber(k->x), serial++);
+	X509_gmtime_adj(X509_getm_notBefore(k->x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(k->x), 90L * 86400);
+	name = X509_get_subject_name(k->x);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+				   (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(k->x, issuer != NULL
+					   ? X509_get_subject_name(issuer->x)
+					   : name);
+	X509_set_pubkey(k->x, k->key);
+	pki_add_exts(k->x, issuer != NULL ? issuer->x : k->x, exts);
+	assert_true(X509_sign(k->x, issuer != NULL ? issuer->key : k->key,
+			      EVP_sha256()) > 0);
+	k->der = NULL;
+	k->der_len = i2d_X509(k->x, &k->der);
+	assert_true(k->der_len > 0);
+}
+
+/* A crafted row for k: the usual columns, k's DER and SHA-1. */
+static inline struct store_cert_row pki_row(const struct pki *k,
+					    const char *subject,
+					    const char *issuer)
+{
+	struct store_cert_row c = cert_leaf();
+	unsigned char md[20];
+	unsigned n = 0;
+	size_t i;
+
+	assert_int_equal(X509_digest(k->x, EVP_sha1(), md, &n), 1);
+	for (i = 0; i < n; i++)
+		snprintf(c.sha1 + 2 * i, 3, "%02x", md[i]);
+	c.subject = (char *)subject;
+	c.issuer = (char *)issuer;
+	c.der = k->der;
+	c.der_len = (size_t)k->der_len;
+	return c;
+}
+
 /* ---- CSV read back ---------------------------------------------------- */
 
 #define PARSED_ROWS 8
@@ -283,8 +494,9 @@ static inline void parsed_free(struct parsed *p)
 			free(p->cell[r][i]);
 }
 
-/* Parses text strictly; every row must have every column. */
-static inline void parse_csv(const char *text, struct parsed *p)
+/* Parses text strictly; every row must have ncols columns. */
+static inline void parse_csv_n(const char *text, struct parsed *p,
+			       size_t ncols)
 {
 	struct csv_parser parser;
 	size_t len = strlen(text), r;
@@ -298,7 +510,13 @@ static inline void parse_csv(const char *text, struct parsed *p)
 	csv_free(&parser);
 	assert_int_equal(p->col, 0); /* the last row ended with CRLF */
 	for (r = 0; r < p->nrows; r++)
-		assert_int_equal(p->ncols[r], TEST_CSV_NCOLUMNS);
+		assert_int_equal(p->ncols[r], ncols);
+}
+
+/* The per-endpoint layout. */
+static inline void parse_csv(const char *text, struct parsed *p)
+{
+	parse_csv_n(text, p, TEST_CSV_NCOLUMNS);
 }
 
 /* The column's index, found by name in the parsed header row. */

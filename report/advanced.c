@@ -1,0 +1,528 @@
+/* advanced.c: the text report's --advanced and --chain views, decoded from
+ * the DER the store keeps (the decoded columns hold only what every report
+ * needs).
+ *
+ * --advanced: "Extensions:", then each extension of the leaf in the
+ * certificate's order, "  Name (critical):" and its value indented under
+ * it. The Enhanced Key Usage is written as Windows names it with the OID
+ * beside ("Server Authentication (1.3.6.1.5.5.7.3.1)"), since the name is
+ * what administrators search for and the OID what a CA's policy lists; the
+ * SAN, the AIA and the CRL distribution points one name per line, each
+ * name escaped whole (a newline inside a name cannot fake another line);
+ * the others as OpenSSL lays them out (unknown ones as a hex dump), each of
+ * its lines escaped.
+ *
+ * --chain: "Chain:", each item as presented ("  [0] Subject: ..."), with
+ * whether it verified: an item below the top must be issued by the next
+ * one and its signature check with that one's key; the top one is
+ * self-signed, or issued by a root of the trust store given to the report.
+ * Then where to get the root: the top item's AIA caIssuers URLs and, for a
+ * well-known public root (roots.c), its CA's repository page.
+ *
+ * Everything OpenSSL prints here came from a certificate: it is written
+ * through esc_text_n(), line by line.
+ */
+#include "report/render.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/x509v3.h>
+
+#include "report/escape.h"
+
+#define ADV_INDENT "    "   /* an extension's value */
+#define CHAIN_INDENT "      " /* a chain item's facts, under "  [0] " */
+#define ADV_OID_MAX 128   /* a longer OID is shown truncated */
+
+/* The certificate of row c, or NULL when it has no DER or OpenSSL cannot
+ * decode it. The caller frees it with X509_free(). */
+static X509 *adv_decode(const struct store_cert_row *c)
+{
+	const unsigned char *p = c->der;
+
+	if (p == NULL || c->der_len == 0 || c->der_len > LONG_MAX)
+		return NULL;
+	return d2i_X509(NULL, &p, (long)c->der_len);
+}
+
+/* Writes what b holds, one indented, escaped line per line. */
+static void adv_bio_lines(FILE *out, BIO *b, const char *indent)
+{
+	char *data = NULL;
+	long n = BIO_get_mem_data(b, &data);
+	const char *p = data, *end = data + (n > 0 ? n : 0), *nl;
+
+	while (p != NULL && p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (nl > p) {
+			fputs(indent, out);
+			esc_text_n(out, p, (size_t)(nl - p));
+			fputc('\n', out);
+		}
+		p = nl + 1;
+	}
+}
+
+/* Windows' names of the usages a SIP administrator meets. */
+static const struct {
+	const char *oid;
+	const char *name;
+} adv_eku_names[] = {
+	{ "1.3.6.1.5.5.7.3.1", "Server Authentication" },
+	{ "1.3.6.1.5.5.7.3.2", "Client Authentication" },
+	{ "1.3.6.1.5.5.7.3.3", "Code Signing" },
+	{ "1.3.6.1.5.5.7.3.4", "Secure Email" },
+	{ "1.3.6.1.5.5.7.3.5", "IP security end system" },
+	{ "1.3.6.1.5.5.7.3.6", "IP security tunnel termination" },
+	{ "1.3.6.1.5.5.7.3.7", "IP security user" },
+	{ "1.3.6.1.5.5.7.3.8", "Time Stamping" },
+	{ "1.3.6.1.5.5.7.3.9", "OCSP Signing" },
+	{ "1.3.6.1.4.1.311.10.3.3", "Microsoft Server Gated Crypto" },
+	{ "1.3.6.1.4.1.311.20.2.2", "Smart Card Logon" },
+	{ "2.16.840.1.113730.4.1", "Netscape Server Gated Crypto" },
+	{ "1.3.6.1.5.2.3.5", "KDC Authentication" },
+	{ "2.5.29.37.0", "Any Purpose" },
+};
+
+static const char *adv_eku_name(const ASN1_OBJECT *o, const char *oid)
+{
+	size_t i;
+	int nid;
+
+	for (i = 0; i < sizeof adv_eku_names / sizeof adv_eku_names[0]; i++)
+		if (strcmp(oid, adv_eku_names[i].oid) == 0)
+			return adv_eku_names[i].name;
+	nid = OBJ_obj2nid(o);
+	return nid != NID_undef ? OBJ_nid2ln(nid) : "Unknown Key Usage";
+}
+
+/* "    Server Authentication (1.3.6.1.5.5.7.3.1)", one per usage. */
+static int adv_eku(FILE *out, X509_EXTENSION *ext)
+{
+	EXTENDED_KEY_USAGE *eku = X509V3_EXT_d2i(ext);
+	char oid[ADV_OID_MAX];
+	ASN1_OBJECT *o;
+	int i;
+
+	if (eku == NULL)
+		return -1;
+	for (i = 0; i < sk_ASN1_OBJECT_num(eku); i++) {
+		o = sk_ASN1_OBJECT_value(eku, i);
+		OBJ_obj2txt(oid, sizeof oid, o, 1);
+		fputs(ADV_INDENT, out);
+		esc_text(out, adv_eku_name(o, oid));
+		fputs(" (", out);
+		esc_text(out, oid);
+		fputs(")\n", out);
+	}
+	EXTENDED_KEY_USAGE_free(eku);
+	return 0;
+}
+
+/* One general name on one line ("DNS:sip.example.com", "URI:http://..."),
+ * after prefix. Printed alone and escaped whole, so that a newline inside
+ * a name cannot start a line that looks like another name. */
+static void adv_name_line(FILE *out, const char *prefix, GENERAL_NAME *gn)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *data = NULL;
+	long n;
+
+	fputs(ADV_INDENT, out);
+	fputs(prefix, out);
+	if (b == NULL || GENERAL_NAME_print(b, gn) != 1) {
+		fputs("(could not be printed)\n", out);
+		BIO_free(b);
+		return;
+	}
+	n = BIO_get_mem_data(b, &data);
+	esc_text_n(out, data, n > 0 ? (size_t)n : 0);
+	fputc('\n', out);
+	BIO_free(b);
+}
+
+/* The SAN, one name per line. */
+static int adv_san(FILE *out, X509_EXTENSION *ext)
+{
+	GENERAL_NAMES *gens = X509V3_EXT_d2i(ext);
+	int i;
+
+	if (gens == NULL)
+		return -1;
+	for (i = 0; i < sk_GENERAL_NAME_num(gens); i++)
+		adv_name_line(out, "", sk_GENERAL_NAME_value(gens, i));
+	GENERAL_NAMES_free(gens);
+	return 0;
+}
+
+/* "OCSP - URI:...", "CA Issuers - URI:...", one access per line. */
+static int adv_aia(FILE *out, X509_EXTENSION *ext)
+{
+	AUTHORITY_INFO_ACCESS *aia = X509V3_EXT_d2i(ext);
+	ACCESS_DESCRIPTION *ad;
+	char oid[ADV_OID_MAX], method[ADV_OID_MAX + 4];
+	const char *name;
+	int i, nid;
+
+	if (aia == NULL)
+		return -1;
+	for (i = 0; i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
+		ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+		nid = OBJ_obj2nid(ad->method);
+		name = nid == NID_ad_OCSP	? "OCSP"
+		       : nid == NID_ad_ca_issuers ? "CA Issuers"
+						  : NULL;
+		if (name == NULL) { /* digits and dots only */
+			OBJ_obj2txt(oid, sizeof oid, ad->method, 1);
+			name = oid;
+		}
+		snprintf(method, sizeof method, "%s - ", name);
+		adv_name_line(out, method, ad->location);
+	}
+	AUTHORITY_INFO_ACCESS_free(aia);
+	return 0;
+}
+
+/* Each distribution point's full names, one per line; OpenSSL's layout
+ * for the rare points named relative to the issuer, or with reasons. */
+static int adv_crldp(FILE *out, X509_EXTENSION *ext, BIO *b)
+{
+	CRL_DIST_POINTS *dps = X509V3_EXT_d2i(ext);
+	GENERAL_NAMES *names;
+	DIST_POINT *dp;
+	int i, j, plain = 1;
+
+	if (dps == NULL)
+		return -1;
+	for (i = 0; i < sk_DIST_POINT_num(dps); i++) {
+		dp = sk_DIST_POINT_value(dps, i);
+		plain = plain && dp->distpoint != NULL &&
+			dp->distpoint->type == 0 && dp->reasons == NULL &&
+			dp->CRLissuer == NULL;
+	}
+	for (i = 0; plain && i < sk_DIST_POINT_num(dps); i++) {
+		names = sk_DIST_POINT_value(dps, i)->distpoint->name.fullname;
+		for (j = 0; j < sk_GENERAL_NAME_num(names); j++)
+			adv_name_line(out, "", sk_GENERAL_NAME_value(names, j));
+	}
+	CRL_DIST_POINTS_free(dps);
+	if (plain)
+		return 0;
+	if (X509V3_EXT_print(b, ext, X509V3_EXT_DUMP_UNKNOWN, 0) != 1)
+		return -1;
+	adv_bio_lines(out, b, ADV_INDENT);
+	return 0;
+}
+
+/* The names Windows' certificate dialog uses; OpenSSL's long name (or the
+ * OID) for the others. */
+static const struct {
+	int nid;
+	const char *name;
+} adv_ext_names[] = {
+	{ NID_certificate_policies, "Certificate Policies" },
+	{ NID_key_usage, "Key Usage" },
+	{ NID_ext_key_usage, "Enhanced Key Usage" },
+	{ NID_subject_key_identifier, "Subject Key Identifier" },
+	{ NID_authority_key_identifier, "Authority Key Identifier" },
+	{ NID_crl_distribution_points, "CRL Distribution Points" },
+	{ NID_info_access, "Authority Information Access" },
+	{ NID_subject_alt_name, "Subject Alternative Name" },
+	{ NID_issuer_alt_name, "Issuer Alternative Name" },
+	{ NID_basic_constraints, "Basic Constraints" },
+	{ NID_name_constraints, "Name Constraints" },
+	{ NID_ct_precert_scts, "SCT List" },
+};
+
+/* "  Key Usage (critical):" */
+static void adv_ext_head(FILE *out, X509_EXTENSION *ext)
+{
+	ASN1_OBJECT *o = X509_EXTENSION_get_object(ext);
+	int nid = OBJ_obj2nid(o);
+	char name[ADV_OID_MAX];
+	size_t i;
+
+	OBJ_obj2txt(name, sizeof name, o, 0);
+	for (i = 0; i < sizeof adv_ext_names / sizeof adv_ext_names[0]; i++)
+		if (nid == adv_ext_names[i].nid)
+			snprintf(name, sizeof name, "%s",
+				 adv_ext_names[i].name);
+	fputs("  ", out);
+	esc_text(out, name);
+	fputs(X509_EXTENSION_get_critical(ext) ? " (critical):\n" : ":\n",
+	      out);
+}
+
+static void adv_extension(FILE *out, X509_EXTENSION *ext)
+{
+	int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
+	BIO *b = BIO_new(BIO_s_mem());
+	int rc;
+
+	adv_ext_head(out, ext);
+	if (b == NULL) {
+		fputs(ADV_INDENT "(out of memory)\n", out);
+		return;
+	}
+	if (nid == NID_ext_key_usage) {
+		rc = adv_eku(out, ext);
+	} else if (nid == NID_subject_alt_name) {
+		rc = adv_san(out, ext);
+	} else if (nid == NID_info_access) {
+		rc = adv_aia(out, ext);
+	} else if (nid == NID_crl_distribution_points) {
+		rc = adv_crldp(out, ext, b);
+	} else {
+		rc = X509V3_EXT_print(b, ext, X509V3_EXT_DUMP_UNKNOWN, 0) == 1
+			     ? 0 : -1;
+		if (rc == 0)
+			adv_bio_lines(out, b, ADV_INDENT);
+	}
+	if (rc < 0)
+		fputs(ADV_INDENT "(could not be decoded)\n", out);
+	BIO_free(b);
+}
+
+void render_text_extensions(FILE *out, const struct store_cert_row *leaf)
+{
+	X509 *x = adv_decode(leaf);
+	int i, n;
+
+	fputs("Extensions:", out);
+	if (x == NULL) {
+		fputs(" (the certificate could not be decoded)\n", out);
+		return;
+	}
+	n = X509_get_ext_count(x);
+	fputs(n == 0 ? " (none)\n" : "\n", out);
+	for (i = 0; i < n; i++)
+		adv_extension(out, X509_get_ext(x, i));
+	X509_free(x);
+}
+
+/* ---- --chain ------------------------------------------------------------ */
+
+/* "yes (...)", or why not, for the item x below the top: is the next item
+ * its issuer, and does x's signature check with its key? */
+static void chain_verify_link(FILE *out, X509 *x, X509 *next, size_t i)
+{
+	EVP_PKEY *key = next != NULL ? X509_get0_pubkey(next) : NULL;
+	int rc;
+
+	if (next == NULL || key == NULL) {
+		fprintf(out, "not checked ([%zu] could not be decoded)\n",
+			i + 1);
+		return;
+	}
+	rc = X509_check_issued(next, x);
+	if (rc != X509_V_OK) {
+		fprintf(out, "NO ([%zu] is not its issuer: %s)\n", i + 1,
+			X509_verify_cert_error_string(rc));
+		return;
+	}
+	if (X509_verify(x, key) == 1)
+		fprintf(out, "yes (signed by [%zu])\n", i + 1);
+	else
+		fprintf(out, "NO (its signature does not check with [%zu]'s "
+			     "key)\n", i + 1);
+}
+
+/* The root in trust that issued x: 1 and *root (freed by the caller), 0
+ * when there is none, -1 when out of memory. */
+static int chain_trusted_issuer(X509_STORE *trust, X509 *x, X509 **root)
+{
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	int rc = -1;
+
+	*root = NULL;
+	if (ctx == NULL || X509_STORE_CTX_init(ctx, trust, x, NULL) != 1)
+		goto out;
+	rc = X509_STORE_CTX_get1_issuer(root, ctx, x) == 1 ? 1 : 0;
+out:
+	X509_STORE_CTX_free(ctx);
+	return rc;
+}
+
+/* A self-signed top item: a root, which the trust store holds or not. */
+static void chain_verify_root(FILE *out, X509 *x, X509_STORE *trust)
+{
+	X509 *root = NULL;
+	int found;
+
+	if (trust == NULL) {
+		fputs("self-signed (a root: trusted only where it is in the "
+		      "trust store)\n", out);
+		return;
+	}
+	found = chain_trusted_issuer(trust, x, &root);
+	fputs(found > 0 && X509_cmp(root, x) == 0
+		      ? "self-signed, a root of the trust store\n"
+		      : "NO (self-signed, not in the trust store)\n",
+	      out);
+	X509_free(root);
+}
+
+/* The top item: self-signed, issued by a root of the trust store, or not
+ * checked (no trust store, and its issuer not presented). */
+static void chain_verify_top(FILE *out, X509 *x, X509_STORE *trust)
+{
+	X509 *root = NULL;
+	int found;
+
+	if (X509_self_signed(x, 1) == 1) {
+		chain_verify_root(out, x, trust);
+		return;
+	}
+	if (trust == NULL) {
+		fputs("not checked (its issuer was not presented; give "
+		      "--ca-file or --ca-path to check it against a trust "
+		      "store)\n", out);
+		return;
+	}
+	found = chain_trusted_issuer(trust, x, &root);
+	if (found < 0)
+		fputs("not checked (out of memory)\n", out);
+	else if (found == 0)
+		fputs("NO (its issuer is not in the trust store)\n", out);
+	else if (X509_verify(x, X509_get0_pubkey(root)) == 1)
+		fputs("yes (issued by a root of the trust store)\n", out);
+	else
+		fputs("NO (its signature does not check with the trust "
+		      "store's root of that name)\n", out);
+	X509_free(root);
+}
+
+static void chain_verify(FILE *out, const struct store_probe_row *p, size_t i,
+			 X509_STORE *trust)
+{
+	X509 *x = adv_decode(&p->chain[i]), *next = NULL;
+
+	fputs(CHAIN_INDENT "Verified: ", out);
+	if (x == NULL) {
+		fputs("not checked (the certificate could not be decoded)\n",
+		      out);
+		return;
+	}
+	if (i + 1 < p->chain_len) {
+		next = adv_decode(&p->chain[i + 1]);
+		chain_verify_link(out, x, next, i);
+	} else {
+		chain_verify_top(out, x, trust);
+	}
+	X509_free(next);
+	X509_free(x);
+}
+
+static void chain_line(FILE *out, const char *label, const char *value)
+{
+	fprintf(out, CHAIN_INDENT "%s: ", label);
+	render_text_value(out, value);
+	fputc('\n', out);
+}
+
+static void chain_item(FILE *out, const struct store_probe_row *p, size_t i,
+		       X509_STORE *trust)
+{
+	const struct store_cert_row *c = &p->chain[i];
+	char thumb[sizeof c->sha1];
+
+	render_thumbprint(c, thumb);
+	fprintf(out, "  [%zu] Subject: ", i);
+	render_text_value(out, c->subject);
+	fputc('\n', out);
+	chain_line(out, "Issuer", c->issuer);
+	chain_line(out, "Not Before", c->not_before);
+	chain_line(out, "Not After", c->not_after);
+	chain_line(out, "Serial Number", c->serial);
+	chain_line(out, "Signature Algorithm",
+		   render_sigalg_windows(c->sig_alg));
+	chain_line(out, "Thumbprint", thumb[0] != '\0' ? thumb : NULL);
+	chain_verify(out, p, i, trust);
+}
+
+/* "  AIA caIssuers of [n]: URL", one per caIssuers URI of x. */
+static int chain_ca_issuers(FILE *out, X509 *x, size_t top)
+{
+	AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(x, NID_info_access,
+						      NULL, NULL);
+	ACCESS_DESCRIPTION *ad;
+	int i, n = 0;
+
+	for (i = 0; aia != NULL && i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
+		ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+		if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers ||
+		    ad->location->type != GEN_URI)
+			continue;
+		fprintf(out, "  AIA caIssuers of [%zu]: ", top);
+		esc_text_n(out,
+			   (const char *)ASN1_STRING_get0_data(
+				   ad->location->d.uniformResourceIdentifier),
+			   (size_t)ASN1_STRING_length(
+				   ad->location->d.uniformResourceIdentifier));
+		fputc('\n', out);
+		n++;
+	}
+	AUTHORITY_INFO_ACCESS_free(aia);
+	return n;
+}
+
+/* The first CN of x's issuer as UTF-8 (freed with OPENSSL_free()), or
+ * NULL. */
+static unsigned char *chain_issuer_cn(X509 *x)
+{
+	const X509_NAME *name = X509_get_issuer_name(x);
+	int at = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+	const ASN1_STRING *data;
+	unsigned char *cn = NULL;
+
+	if (at < 0)
+		return NULL;
+	data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, at));
+	if (ASN1_STRING_to_UTF8(&cn, data) < 0)
+		return NULL;
+	return cn;
+}
+
+/* "Root: ..." (the top item's issuer), its AIA caIssuers URLs, and the
+ * repository of a well-known public root. */
+static void chain_root_hint(FILE *out, const struct store_probe_row *p)
+{
+	size_t top = p->chain_len - 1;
+	X509 *x = adv_decode(&p->chain[top]);
+	const struct render_root *root;
+	unsigned char *cn;
+
+	fputs("Root: ", out);
+	render_text_value(out, p->chain[top].issuer);
+	fputc('\n', out);
+	if (x == NULL)
+		return;
+	if (chain_ca_issuers(out, x, top) == 0)
+		fprintf(out, "  AIA caIssuers of [%zu]: (none)\n", top);
+	cn = chain_issuer_cn(x);
+	root = cn != NULL ? render_root_lookup((const char *)cn) : NULL;
+	if (root != NULL)
+		fprintf(out, "  Download from %s: %s\n", root->ca, root->url);
+	else
+		fputs("  Download: (not a well-known public root: ask the "
+		      "partner or its CA)\n", out);
+	OPENSSL_free(cn);
+	X509_free(x);
+}
+
+void render_text_chain(FILE *out, const struct store_probe_row *p,
+		       X509_STORE *trust)
+{
+	size_t i;
+
+	if (p->chain_len == 0)
+		return;
+	fputs("Chain:\n", out);
+	for (i = 0; i < p->chain_len; i++)
+		chain_item(out, p, i, trust);
+	chain_root_hint(out, p);
+}

@@ -1,0 +1,318 @@
+/* checks_cert.c: the per-endpoint checks that read the connection and the
+ * leaf: reaching the endpoint, its name, the dates, the EKUs, the protocol,
+ * revocation pointers and the lifetime. The chain's own checks are in
+ * checks_chain.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/findings_int.h"
+#include "report/names.h"
+#include "report/x509.h"
+
+#define DAY_SECONDS 86400
+
+/* A label for certificate i: "the leaf (CN=...)". */
+#define LABEL_MAX 512
+
+static int kind_is(const char *kind, const char *name)
+{
+	return kind != NULL && strcmp(kind, name) == 0;
+}
+
+/* ---- connect_failed, handshake_failed --------------------------------- */
+
+/* A probe that never connected (connect_ms < 0: refused, unreachable, a
+ * connect timeout) failed to connect; any error after the connection
+ * (timeout during the handshake, reset, closed, alert, not TLS, a TLS
+ * error; even fedcert's own local_error) is a failed handshake. */
+int check_connection(struct probe_judge *j)
+{
+	const struct store_probe_row *p = j->probe;
+	const char *kind = p->error_kind;
+	const char *reason = p->error_reason ? p->error_reason : "no reason given";
+	int bracket = p->address != NULL && strchr(p->address, ':') != NULL;
+
+	if (kind == NULL)
+		return 0;
+	if (p->connect_ms < 0 || kind_is(kind, "refused") ||
+	    kind_is(kind, "unreachable") || kind_is(kind, "connect_error"))
+		return finding_add(j->out, "connect_failed", SEVERITY_ERROR, p,
+				   "could not connect to %s%s%s:%d: %s (%s)",
+				   bracket ? "[" : "", p->address,
+				   bracket ? "]" : "", p->port, kind, reason);
+	return finding_add(j->out, "handshake_failed", SEVERITY_ERROR, p,
+			   "the TLS handshake with %s%s%s:%d failed: %s (%s)",
+			   bracket ? "[" : "", p->address, bracket ? "]" : "",
+			   p->port, kind, reason);
+}
+
+/* ---- name_match, name_mismatch, wildcard_name -------------------------- */
+
+static int names_mismatch(struct probe_judge *j, const struct cert_strings *dns,
+			  const struct cert_strings *ips, const char *cn)
+{
+	struct msg m = { 0 };
+
+	if (dns->count > 0) {
+		msg_add(&m, "%s is not in the SAN list (DNS names: ", j->probe->sni);
+		msg_add_list(&m, dns->items, dns->count);
+		msg_add(&m, ")");
+	} else {
+		msg_add(&m, "%s does not match the Common Name %s%s%s and the "
+			    "certificate has no SAN DNS name",
+			j->probe->sni, cn ? "\"" : "", cn ? cn : "(none)",
+			cn ? "\"" : "");
+	}
+	if (ips->count > 0) {
+		msg_add(&m, "; SAN IP addresses never match a name: ");
+		msg_add_list(&m, ips->items, ips->count);
+	}
+	return finding_add_msg(j->out, "name_mismatch", SEVERITY_ERROR,
+			       j->probe, &m);
+}
+
+/* Matches against the SAN dNSNames: an exact match anywhere wins over a
+ * wildcard, which is reported only when nothing names the host itself. */
+static int names_in_san(struct probe_judge *j, const struct cert_strings *dns,
+			const struct cert_strings *ips)
+{
+	const char *sni = j->probe->sni, *wildcard = NULL;
+	size_t i;
+
+	for (i = 0; i < dns->count; i++) {
+		enum name_match r = name_match_dns(dns->items[i], sni);
+
+		if (r == NAME_MATCH_EXACT)
+			return finding_add(j->out, "name_match", SEVERITY_INFO,
+					   j->probe, "FQDN is in SAN list (%s)",
+					   sni);
+		if (r == NAME_MATCH_WILDCARD && wildcard == NULL)
+			wildcard = dns->items[i];
+	}
+	if (wildcard != NULL)
+		return finding_add(j->out, "wildcard_name", SEVERITY_WARNING,
+				   j->probe,
+				   "%s is matched only by the wildcard %s in "
+				   "the SAN list", sni, wildcard);
+	return names_mismatch(j, dns, ips, NULL);
+}
+
+/* RFC 6125 6.4.4: the CN counts only when there is no SAN dNSName. */
+static int names_in_cn(struct probe_judge *j, const struct cert_strings *dns,
+		       const struct cert_strings *ips, const char *cn)
+{
+	const char *sni = j->probe->sni;
+
+	switch (name_match_dns(cn, sni)) {
+	case NAME_MATCH_EXACT:
+		return finding_add(j->out, "name_match", SEVERITY_INFO, j->probe,
+				   "Common Name match found (%s); the "
+				   "certificate has no SAN DNS name", cn);
+	case NAME_MATCH_WILDCARD:
+		return finding_add(j->out, "wildcard_name", SEVERITY_WARNING,
+				   j->probe,
+				   "%s is matched only by the wildcard Common "
+				   "Name %s; the certificate has no SAN DNS name",
+				   sni, cn);
+	default:
+		return names_mismatch(j, dns, ips, cn);
+	}
+}
+
+/* Without SNI (a DIR target given as an address) no name was asked for,
+ * so there is nothing to match. */
+int check_names(struct probe_judge *j)
+{
+	struct cert_strings dns = { 0 }, ips = { 0 };
+	char *cn = NULL;
+	int rc = -1;
+
+	if (j->probe->sni == NULL || j->certs[0] == NULL)
+		return 0;
+	if (cert_san_dns(j->certs[0], &dns) != 0 ||
+	    cert_san_ip(j->certs[0], &ips) != 0)
+		goto out;
+	if (dns.count > 0) {
+		rc = names_in_san(j, &dns, &ips);
+	} else {
+		cn = cert_common_name(j->certs[0]);
+		rc = names_in_cn(j, &dns, &ips, cn);
+	}
+out:
+	free(cn);
+	cert_strings_free(&dns);
+	cert_strings_free(&ips);
+	return rc;
+}
+
+/* ---- expired, not_yet_valid, expires_soon ------------------------------ */
+
+static const char *days(long long n)
+{
+	return n == 1 ? "day" : "days";
+}
+
+static int validity_one(struct probe_judge *j, size_t i)
+{
+	char label[LABEL_MAX], nb[CERT_TIME_LEN], na[CERT_TIME_LEN];
+	time_t not_before, not_after;
+	long long n;
+
+	if (cert_validity(j->certs[i], &not_before, &not_after) != 0)
+		return 0;
+	cert_time_text(not_before, nb);
+	cert_time_text(not_after, na);
+	judge_cert_label(j, i, label, sizeof label);
+	if (j->now > not_after) {
+		j->said_expired = 1;
+		n = (long long)((j->now - not_after) / DAY_SECONDS);
+		return finding_add(j->out, "expired", SEVERITY_ERROR, j->probe,
+				   "%s expired on %s (%lld %s ago)", label, na,
+				   n, days(n));
+	}
+	if (j->now < not_before) {
+		j->said_not_yet = 1;
+		n = (long long)((not_before - j->now) / DAY_SECONDS);
+		return finding_add(j->out, "not_yet_valid", SEVERITY_ERROR,
+				   j->probe, "%s is not valid before %s (%lld "
+				   "%s from now)", label, nb, n, days(n));
+	}
+	n = (long long)((not_after - j->now) / DAY_SECONDS);
+	if (not_after - j->now < (time_t)j->warn_days * DAY_SECONDS)
+		return finding_add(j->out, "expires_soon", SEVERITY_WARNING,
+				   j->probe, "%s expires on %s (%lld %s left)",
+				   label, na, n, days(n));
+	return 0;
+}
+
+/* Every presented certificate but a root the server sent: an expired
+ * intermediate breaks the chain as surely as an expired leaf, while the
+ * copy of a root that counts is the one in the partner's trust store. */
+int check_validity(struct probe_judge *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->ncerts; i++) {
+		if (j->certs[i] == NULL ||
+		    (i > 0 && j->self_signed[i]))
+			continue;
+		if (validity_one(j, i) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- no_server_auth_eku, no_client_auth_eku ---------------------------- */
+
+/* A leaf without the EKU extension may be used for any purpose (RFC 5280
+ * 4.2.1.12): nothing to say. anyExtendedKeyUsage does not stand in for
+ * serverAuth or clientAuth: OpenSSL's purpose check refuses it, as a
+ * strict partner would. */
+int check_eku(struct probe_judge *j)
+{
+	struct cert_eku eku;
+	struct msg m = { 0 };
+	int rc = 0;
+
+	if (j->certs[0] == NULL)
+		return 0;
+	if (cert_eku_get(j->certs[0], &eku) != 0)
+		return -1;
+	if (eku.present && !eku.server_auth) {
+		j->said_server_eku = 1;
+		msg_add(&m, "the leaf's Enhanced Key Usage lacks Server "
+			    "Authentication (1.3.6.1.5.5.7.3.1); it lists: ");
+		msg_add_list(&m, eku.names.items, eku.names.count);
+		rc = finding_add_msg(j->out, "no_server_auth_eku",
+				     SEVERITY_ERROR, j->probe, &m);
+	}
+	if (rc == 0 && eku.present && !eku.client_auth) {
+		int fed = j->target->type && strcmp(j->target->type, "FED") == 0;
+
+		msg_add(&m, "the leaf's Enhanced Key Usage lacks Client "
+			    "Authentication (1.3.6.1.5.5.7.3.2), which mutual "
+			    "TLS federation needs; it lists: ");
+		msg_add_list(&m, eku.names.items, eku.names.count);
+		rc = finding_add_msg(j->out, "no_client_auth_eku",
+				     fed ? SEVERITY_ERROR : SEVERITY_WARNING,
+				     j->probe, &m);
+	}
+	cert_eku_free(&eku);
+	return rc;
+}
+
+/* ---- legacy_tls -------------------------------------------------------- */
+
+/* The scanner offers up to TLS 1.3, so a server that settles on 1.0 or
+ * 1.1 does not offer 1.2 at all. */
+int check_tls(struct probe_judge *j)
+{
+	const char *v = j->probe->tls_version;
+
+	if (!kind_is(v, "TLSv1") && !kind_is(v, "TLSv1.1") &&
+	    !kind_is(v, "SSLv3"))
+		return 0;
+	return finding_add(j->out, "legacy_tls", SEVERITY_WARNING, j->probe,
+			   "the server negotiated %s (cipher %s): it does not "
+			   "offer TLS 1.2 or later",
+			   v, j->probe->cipher ? j->probe->cipher : "unknown");
+}
+
+/* ---- no_crl_distribution_point, no_ocsp -------------------------------- */
+
+/* Only for a leaf a CA issued: a self-signed leaf has nobody to revoke it
+ * (self_signed says what matters). A CRL Distribution Point counts when it
+ * gives a URL (a name relative to the issuer is not something a partner
+ * can fetch). */
+int check_revocation(struct probe_judge *j)
+{
+	struct cert_strings crl = { 0 }, ocsp = { 0 };
+	char label[LABEL_MAX];
+	int rc = -1;
+
+	if (j->certs[0] == NULL || j->self_signed[0])
+		return 0;
+	if (cert_crl_urls(j->certs[0], &crl) != 0 ||
+	    cert_ocsp_urls(j->certs[0], &ocsp) != 0)
+		goto out;
+	judge_cert_label(j, 0, label, sizeof label);
+	rc = 0;
+	if (crl.count == 0)
+		rc = finding_add(j->out, "no_crl_distribution_point",
+				 SEVERITY_WARNING, j->probe,
+				 "%s has no CRL Distribution Point URL", label);
+	if (rc == 0 && ocsp.count == 0)
+		rc = finding_add(j->out, "no_ocsp", SEVERITY_INFO, j->probe,
+				 "%s has no OCSP URL in its Authority "
+				 "Information Access", label);
+out:
+	cert_strings_free(&crl);
+	cert_strings_free(&ocsp);
+	return rc;
+}
+
+/* ---- long_validity ----------------------------------------------------- */
+
+/* "Publicly trusted" is approximated by "verified against the trust store
+ * in use" (the scanner's, or the report's --ca-file): with a private CA
+ * in that store the finding is only informational, which it is. */
+int check_lifetime(struct probe_judge *j)
+{
+	char label[LABEL_MAX], nb[CERT_TIME_LEN], na[CERT_TIME_LEN];
+	time_t not_before, not_after;
+
+	if (j->certs[0] == NULL || !j->verified ||
+	    cert_validity(j->certs[0], &not_before, &not_after) != 0 ||
+	    not_after - not_before <= (time_t)FINDING_MAX_VALIDITY_DAYS * DAY_SECONDS)
+		return 0;
+	judge_cert_label(j, 0, label, sizeof label);
+	cert_time_text(not_before, nb);
+	cert_time_text(not_after, na);
+	return finding_add(j->out, "long_validity", SEVERITY_INFO, j->probe,
+			   "%s is valid for %lld days (%s to %s), more than %d",
+			   label,
+			   (long long)((not_after - not_before) / DAY_SECONDS),
+			   nb, na, FINDING_MAX_VALIDITY_DAYS);
+}

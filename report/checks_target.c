@@ -1,0 +1,430 @@
+/* checks_target.c: the findings about a target as a whole, from its DNS
+ * answers (srv_missing, srv_not_available, dns_error, host_unresolved,
+ * srv_target_outside_domain) and across its probes (pool_inconsistent,
+ * pool_partial_failure).
+ *
+ * The DNS answers are the evidence; the target's error_kind is read only
+ * when the answer it summarises is not there (a database written before
+ * answers were stored, a lookup the scanner refused to make), so that one
+ * fact is never said twice.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "report/findings_int.h"
+#include "report/names.h"
+
+static int is(const char *s, const char *want)
+{
+	return s != NULL && strcmp(s, want) == 0;
+}
+
+/* An rcode that says the lookup failed, as opposed to an answer (NOERROR,
+ * with or without data) or a definite "no such name" (NXDOMAIN). */
+static int rcode_failed(const char *rcode)
+{
+	return rcode != NULL && !is(rcode, "NOERROR") && !is(rcode, "NXDOMAIN");
+}
+
+static const char *reason_or(const char *reason, const char *fallback)
+{
+	return reason != NULL ? reason : fallback;
+}
+
+static const struct store_dns_answer_row *
+srv_answer(const struct store_target_row *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->dns_count; i++)
+		if (is(t->dns[i].type, "SRV"))
+			return &t->dns[i];
+	return NULL;
+}
+
+static int is_dot(const char *target)
+{
+	return target == NULL || target[0] == '\0' || is(target, ".");
+}
+
+/* ---- srv_missing, srv_not_available, dns_error (SRV) ------------------- */
+
+static int srv_from_answer(const struct store_target_row *t,
+			   const struct store_dns_answer_row *a,
+			   struct finding_list *out)
+{
+	size_t i, real = 0;
+
+	if (is(a->rcode, "NXDOMAIN"))
+		return finding_add(out, "srv_missing", SEVERITY_ERROR, NULL,
+				   "%s SRV: NXDOMAIN (the name does not exist)",
+				   a->name);
+	if (rcode_failed(a->rcode))
+		return finding_add(out, "dns_error", SEVERITY_ERROR, NULL,
+				   "%s SRV: %s (%s)", a->name, a->rcode,
+				   reason_or(a->reason, "no reason given"));
+	if (a->count == 0)
+		return finding_add(out, "srv_missing", SEVERITY_ERROR, NULL,
+				   "no SRV record for %s (NOERROR, no data)",
+				   a->name);
+	for (i = 0; i < a->count; i++)
+		if (!is_dot(a->records[i].target))
+			real++;
+	if (real == 0)
+		return finding_add(out, "srv_not_available", SEVERITY_WARNING,
+				   NULL, "%s SRV target is \".\": the service "
+				   "is decidedly not available", a->name);
+	if (is(t->error_kind, "srv_invalid"))
+		return finding_add(out, "srv_missing", SEVERITY_ERROR, NULL,
+				   "no usable SRV record: %s",
+				   reason_or(t->error_reason, a->name));
+	return 0;
+}
+
+/* Without the SRV answer: what the target's error_kind says. */
+static int srv_from_kind(const struct store_target_row *t,
+			 struct finding_list *out)
+{
+	const char *k = t->error_kind;
+	const char *why = reason_or(t->error_reason, k);
+
+	if (k == NULL)
+		return 0;
+	if (is(k, "srv_missing") || is(k, "srv_invalid") ||
+	    is(k, "invalid_name") || is(k, "dns_nxdomain"))
+		return finding_add(out, "srv_missing", SEVERITY_ERROR, NULL,
+				   "%s", why);
+	if (is(k, "srv_not_available"))
+		return finding_add(out, "srv_not_available", SEVERITY_WARNING,
+				   NULL, "%s", why);
+	if (strncmp(k, "dns_", 4) == 0)
+		return finding_add(out, "dns_error", SEVERITY_ERROR, NULL,
+				   "%s: %s", k, why);
+	return 0;
+}
+
+/* ---- dns_error, host_unresolved (A/AAAA) ------------------------------- */
+
+static int host_seen_before(const struct store_target_row *t, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if ((is(t->dns[k].type, "A") || is(t->dns[k].type, "AAAA")) &&
+		    name_equal(t->dns[k].name, t->dns[i].name))
+			return 1;
+	return 0;
+}
+
+/* One host: its A and AAAA answers (from index first on). A host with an
+ * address from either family is fine. Without one: dns_error when a
+ * lookup failed (the cause), else host_unresolved (NXDOMAIN or no data:
+ * the name really has no address); never both. */
+static int host_judge(const struct store_target_row *t, size_t first,
+		      struct finding_list *out)
+{
+	const char *name = t->dns[first].name;
+	struct msg m = { 0 };
+	size_t i;
+	int failed = 0, n = 0;
+
+	msg_add(&m, "%s has no address: ", name);
+	for (i = first; i < t->dns_count; i++) {
+		const struct store_dns_answer_row *a = &t->dns[i];
+
+		if ((!is(a->type, "A") && !is(a->type, "AAAA")) ||
+		    !name_equal(a->name, name))
+			continue;
+		if (a->count > 0 && !rcode_failed(a->rcode)) {
+			msg_free(&m);
+			return 0;
+		}
+		failed |= rcode_failed(a->rcode);
+		msg_add(&m, "%s%s %s", n++ ? ", " : "", a->type, a->rcode);
+		if (rcode_failed(a->rcode))
+			msg_add(&m, " (%s)", reason_or(a->reason, "no reason given"));
+		else if (is(a->rcode, "NOERROR"))
+			msg_add(&m, " (no data)");
+	}
+	return finding_add_msg(out, failed ? "dns_error" : "host_unresolved",
+			       SEVERITY_ERROR, NULL, &m);
+}
+
+static int hosts_from_answers(const struct store_target_row *t,
+			      struct finding_list *out)
+{
+	size_t i;
+
+	for (i = 0; i < t->dns_count; i++) {
+		if ((!is(t->dns[i].type, "A") && !is(t->dns[i].type, "AAAA")) ||
+		    t->dns[i].name == NULL || host_seen_before(t, i))
+			continue;
+		if (host_judge(t, i, out) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int has_type(const struct store_target_row *t, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < t->dns_count; i++)
+		if (is(t->dns[i].type, type))
+			return 1;
+	return 0;
+}
+
+/* A DIR host whose answers are not there: its error_kind. */
+static int host_from_kind(const struct store_target_row *t,
+			  struct finding_list *out)
+{
+	const char *k = t->error_kind;
+	const char *why = reason_or(t->error_reason, k);
+
+	if (k == NULL)
+		return 0;
+	if (is(k, "dns_nxdomain") || is(k, "dns_noaddress"))
+		return finding_add(out, "host_unresolved", SEVERITY_ERROR, NULL,
+				   "%s has no address: %s", t->domain, why);
+	if (strncmp(k, "dns_", 4) == 0)
+		return finding_add(out, "dns_error", SEVERITY_ERROR, NULL,
+				   "%s: %s: %s", t->domain, k, why);
+	return 0;
+}
+
+static int check_dns(const struct store_target_row *t, struct finding_list *out)
+{
+	const struct store_dns_answer_row *srv = srv_answer(t);
+	int dir = is(t->type, "DIR");
+
+	if (!dir && (srv != NULL ? srv_from_answer(t, srv, out)
+				 : srv_from_kind(t, out)) != 0)
+		return -1;
+	if (hosts_from_answers(t, out) != 0)
+		return -1;
+	if (dir && !has_type(t, "A") && !has_type(t, "AAAA"))
+		return host_from_kind(t, out);
+	return 0;
+}
+
+/* ---- srv_target_outside_domain ----------------------------------------- */
+
+/* FED only: Lync / Skype for Business discovery (the "allow discovery of
+ * federation partners" setting) trusts an SRV target within the SIP domain;
+ * SIP and SIPINT lookups are a client's or an internal server's, which
+ * take the target as it is. */
+static int check_outside(const struct store_target_row *t,
+			 struct finding_list *out)
+{
+	const struct store_dns_answer_row *srv = srv_answer(t);
+	size_t i, k;
+
+	if (!is(t->type, "FED") || srv == NULL || rcode_failed(srv->rcode))
+		return 0;
+	for (i = 0; i < srv->count; i++) {
+		const char *target = srv->records[i].target;
+
+		if (is_dot(target) || name_is_within(target, t->domain))
+			continue;
+		for (k = 0; k < i; k++)
+			if (name_equal(srv->records[k].target, target))
+				break;
+		if (k < i)
+			continue;
+		if (finding_add(out, "srv_target_outside_domain",
+				SEVERITY_WARNING, NULL,
+				"SRV target %s is not within %s", target,
+				t->domain) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- pool_inconsistent, pool_partial_failure --------------------------- */
+
+/* A pool is the probes of one host (via) on one port: the addresses a DNS
+ * load-balanced name gave. Members are found by sorting (a target can
+ * have --max-srv-targets x --max-addresses probes: no quadratic scan over
+ * all of them); each pool lists its members in probe order. */
+struct member {
+	const struct store_probe_row *p;
+	size_t index; /* in t->probes */
+};
+
+static int member_cmp(const void *va, const void *vb)
+{
+	const struct member *a = va, *b = vb;
+	int c = strcasecmp(a->p->via, b->p->via);
+
+	if (c == 0)
+		c = (a->p->port > b->p->port) - (a->p->port < b->p->port);
+	if (c == 0)
+		c = (a->index > b->index) - (a->index < b->index);
+	return c;
+}
+
+/* Runs of one pool are ordered by their first member's index. */
+struct run {
+	size_t start, n;
+	size_t first; /* probe index of the first member */
+};
+
+static int run_cmp(const void *va, const void *vb)
+{
+	const struct run *a = va, *b = vb;
+
+	return (a->first > b->first) - (a->first < b->first);
+}
+
+static const char *leaf_sha256(const struct store_probe_row *p)
+{
+	return p->chain_len > 0 ? p->chain[0].sha256 : NULL;
+}
+
+static int same_leaf(const struct store_probe_row *a,
+		     const struct store_probe_row *b)
+{
+	return leaf_sha256(a) != NULL && leaf_sha256(b) != NULL &&
+	       strcmp(leaf_sha256(a), leaf_sha256(b)) == 0;
+}
+
+static void thumb_upper(const char *sha1, char out[41])
+{
+	size_t i;
+
+	for (i = 0; i < 40 && sha1[i]; i++)
+		out[i] = (char)toupper((unsigned char)sha1[i]);
+	out[i] = '\0';
+}
+
+/* Appends "AB12... on 192.0.2.10, 192.0.2.11; CD34... on 192.0.2.12",
+ * the members grouped by leaf, in the order the leaves first appear; the
+ * number of different leaves. */
+static size_t list_leaves(const struct member *m, size_t n, struct msg *out)
+{
+	size_t i, k, distinct = 0;
+	char thumb[41];
+
+	for (i = 0; i < n; i++) {
+		if (leaf_sha256(m[i].p) == NULL)
+			continue;
+		for (k = 0; k < i && !same_leaf(m[k].p, m[i].p); k++)
+			;
+		if (k < i)
+			continue; /* listed with its first holder */
+		thumb_upper(m[i].p->chain[0].sha1, thumb);
+		msg_add(out, "%s%s on %s", distinct++ ? "; " : "", thumb,
+			m[i].p->address);
+		for (k = i + 1; k < n; k++)
+			if (same_leaf(m[k].p, m[i].p))
+				msg_add(out, ", %s", m[k].p->address);
+	}
+	return distinct;
+}
+
+static int pool_inconsistent(const struct member *m, size_t n,
+			     struct finding_list *out)
+{
+	struct msg list = { 0 }, full = { 0 };
+	size_t distinct = list_leaves(m, n, &list);
+	char *text;
+
+	if (distinct < 2) {
+		msg_free(&list);
+		return 0;
+	}
+	text = msg_take(&list);
+	msg_add(&full, "%s:%d pool members present %zu different leaf "
+		       "certificates: %s", m[0].p->via, m[0].p->port, distinct,
+		text ? text : "");
+	free(text);
+	return finding_add_msg(out, "pool_inconsistent", SEVERITY_WARNING,
+			       NULL, &full);
+}
+
+static int pool_partial(const struct member *m, size_t n,
+			struct finding_list *out)
+{
+	struct msg list = { 0 }, full = { 0 };
+	size_t i, failed = 0;
+	char *text;
+
+	for (i = 0; i < n; i++)
+		if (m[i].p->error_kind != NULL)
+			msg_add(&list, "%s%s (%s)", failed++ ? ", " : "",
+				m[i].p->address, m[i].p->error_kind);
+	if (failed == 0 || failed == n) {
+		msg_free(&list);
+		return 0;
+	}
+	text = msg_take(&list);
+	msg_add(&full, "%s:%d: %zu of %zu pool members fail: %s",
+		m[0].p->via, m[0].p->port, failed, n, text ? text : "");
+	free(text);
+	return finding_add_msg(out, "pool_partial_failure", SEVERITY_ERROR,
+			       NULL, &full);
+}
+
+/* The pools of m (sorted), as runs in probe order; *nruns of them. */
+static struct run *pool_runs(const struct member *m, size_t n, size_t *nruns)
+{
+	struct run *runs = malloc((n ? n : 1) * sizeof *runs);
+	size_t i;
+
+	*nruns = 0;
+	for (i = 0; runs != NULL && i < n; i++) {
+		if (i > 0 && strcasecmp(m[i].p->via, m[i - 1].p->via) == 0 &&
+		    m[i].p->port == m[i - 1].p->port) {
+			runs[*nruns - 1].n++;
+			continue;
+		}
+		runs[(*nruns)++] = (struct run){ i, 1, m[i].index };
+	}
+	if (runs != NULL)
+		qsort(runs, *nruns, sizeof *runs, run_cmp);
+	return runs;
+}
+
+static int check_pools(const struct store_target_row *t,
+		       struct finding_list *out)
+{
+	struct member *m = malloc((t->probe_count ? t->probe_count : 1) *
+				  sizeof *m);
+	struct run *runs = NULL;
+	size_t i, n = 0, nruns = 0;
+	int rc = -1;
+
+	if (m == NULL)
+		goto out;
+	for (i = 0; i < t->probe_count; i++)
+		if (t->probes[i].via != NULL)
+			m[n++] = (struct member){ &t->probes[i], i };
+	qsort(m, n, sizeof *m, member_cmp);
+	runs = pool_runs(m, n, &nruns);
+	if (runs == NULL)
+		goto out;
+	rc = 0;
+	for (i = 0; i < nruns && rc == 0; i++)
+		if (runs[i].n > 1 &&
+		    (pool_inconsistent(m + runs[i].start, runs[i].n, out) != 0 ||
+		     pool_partial(m + runs[i].start, runs[i].n, out) != 0))
+			rc = -1;
+out:
+	free(runs);
+	free(m);
+	return rc;
+}
+
+/* ---- The target -------------------------------------------------------- */
+
+int check_target(const struct store_target_row *t, struct finding_list *out)
+{
+	if (check_dns(t, out) != 0 || check_outside(t, out) != 0 ||
+	    check_pools(t, out) != 0)
+		return -1;
+	return 0;
+}

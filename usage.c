@@ -1,0 +1,124 @@
+/* usage.c: what `fedcert help` and each command's --help print. README's
+ * "Usage" says the same at more length; keep them in step. */
+#include <stddef.h>
+#include <string.h>
+
+#include "usage.h"
+
+#define SCAN_OPTIONS \
+	"  --ca-file FILE       trusted roots (PEM) to verify chains against\n" \
+	"  --ca-path DIR        a hashed directory of trusted roots\n" \
+	"                       (default for both: the system trust store)\n" \
+	"  --timeout SECONDS    connect timeout, and separately handshake\n" \
+	"                       timeout (default 10, 1..3600)\n" \
+	"  --concurrency N      endpoints in flight at most (default 256,\n" \
+	"                       1..100000)\n" \
+	"  --dns-server ADDR[:PORT]\n" \
+	"                       a resolver to ask (repeatable, at most 8; IPv6\n" \
+	"                       in brackets: [::1]:53); default: the system's\n" \
+	"  --dns-timeout SECONDS  per DNS try (default 3, 0.1..60)\n" \
+	"  --dns-tries N        DNS tries per query (default 2, 1..10)\n" \
+	"  --max-srv-targets N  SRV targets followed per name (default 32,\n" \
+	"                       1..256)\n" \
+	"  --max-addresses N    addresses probed per host (default 32, 1..256)\n" \
+	"  --no-pool            probe only the first address of each host\n" \
+	"  --ipv4-only          ask only for A records\n" \
+	"  --ipv6-only          ask only for AAAA records\n"
+
+#define REPORT_OPTIONS \
+	"  --format FORMAT      text (default), csv (one row per target) or\n" \
+	"                       json (JSON Lines, one object per target)\n" \
+	"  --advanced           text: every extension of each leaf, decoded\n" \
+	"  --chain              text: each chain item, and where to get the root\n" \
+	"  --min-severity SEV   show findings of SEV or worse (info, warning,\n" \
+	"                       error)\n" \
+	"  --only ID[,ID...]    show only these findings (repeatable)\n" \
+	"  --fail-on SEV        exit 3 when a finding shown is SEV or worse\n" \
+	"                       (info, warning, error; default none)\n" \
+	"  --warn-days N        expires_soon below N days left (default 30)\n"
+
+const char usage_main[] =
+	"usage: fedcert COMMAND [options]\n"
+	"\n"
+	"Audits the TLS certificates of SIP federation endpoints.\n"
+	"\n"
+	"Commands:\n"
+	"  scan TARGETS.csv --db FILE   probe targets, store what they present\n"
+	"  report --db FILE             the text, CSV or JSON report of a scan\n"
+	"  check HOST[:PORT]            check one server now and print the report\n"
+	"  check --fed DOMAIN           ... or one SIP domain (--sip, --sipint)\n"
+	"  findings                     every finding, and why it matters\n"
+	"  help [COMMAND]               this text, or a command's options\n"
+	"\n"
+	"  --version                    the version\n"
+	"\n"
+	"Exit codes: 0 success, 1 a failed run, 2 a usage error, 3 a finding at\n"
+	"or above --fail-on.\n"
+	"Run 'fedcert COMMAND --help' for a command's options.\n";
+
+const char usage_scan[] =
+	"usage: fedcert scan TARGETS.csv --db FILE [options]\n"
+	"\n"
+	"Probes every target of TARGETS.csv (rows Domain,Type,Port) and records\n"
+	"the DNS answers, certificates, chains and failures in the database.\n"
+	"\n"
+	"  --db FILE            the SQLite database (created if missing)\n"
+	SCAN_OPTIONS
+	"  --quiet              no summary on stderr\n"
+	"  --help               this text\n";
+
+const char usage_report[] =
+	"usage: fedcert report --db FILE [options]\n"
+	"\n"
+	"Writes the report of a scan (by default the newest), with the findings\n"
+	"judged from what the scan stored.\n"
+	"\n"
+	"  --db FILE            the SQLite database\n"
+	REPORT_OPTIONS
+	"  --per-endpoint       with --format csv: one row per probe\n"
+	"  -o, --output FILE    write to FILE instead of standard output\n"
+	"  --scan ID            the scan to report (default: the newest)\n"
+	"  --ca-file FILE       judge chains again against these roots (PEM)\n"
+	"  --ca-path DIR        ... or this hashed directory (default: the\n"
+	"                       verification the scan recorded)\n"
+	"  --help               this text\n";
+
+const char usage_check[] =
+	"usage: fedcert check HOST[:PORT] [options]\n"
+	"       fedcert check --fed|--sip|--sipint DOMAIN [options]\n"
+	"\n"
+	"Checks one server, or every server of one SIP domain, now, and prints\n"
+	"the report with its comments. Nothing is kept unless --db is given.\n"
+	"\n"
+	"  --fed DOMAIN         SRV _sipfederationtls._tcp.DOMAIN\n"
+	"  --sip DOMAIN         SRV _sip._tls.DOMAIN\n"
+	"  --sipint DOMAIN      SRV _sipinternaltls._tcp.DOMAIN\n"
+	"  --db FILE            keep the results in this database\n"
+	SCAN_OPTIONS
+	REPORT_OPTIONS
+	"  --help               this text\n";
+
+const char usage_findings[] =
+	"usage: fedcert findings\n"
+	"\n"
+	"Lists every finding the report can make: its id (used in JSON, CSV and\n"
+	"--only), its severity, and why it matters.\n";
+
+const char *usage_for(const char *command)
+{
+	static const struct {
+		const char *name;
+		const char *text;
+	} all[] = {
+		{ "scan", usage_scan }, { "report", usage_report },
+		{ "check", usage_check }, { "findings", usage_findings },
+	};
+	size_t i;
+
+	if (command == NULL)
+		return usage_main;
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(all[i].name, command) == 0)
+			return all[i].text;
+	return NULL;
+}
