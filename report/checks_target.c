@@ -421,10 +421,26 @@ out:
 
 /* ---- The target -------------------------------------------------------- */
 
+/* A target that produced no probe and no other finding was never really
+ * looked at: saying nothing would make it PASS. */
+static int check_not_probed(const struct store_target_row *t, size_t before,
+			    struct finding_list *out)
+{
+	if (t->probe_count > 0 || out->count > before)
+		return 0;
+	return finding_add(out, "not_probed", SEVERITY_WARNING, NULL,
+			   "%s was not probed%s%s%s",
+			   t->domain, t->error_kind ? " (" : "",
+			   t->error_kind ? t->error_kind : "",
+			   t->error_kind ? ")" : "");
+}
+
 int check_target(const struct store_target_row *t, struct finding_list *out)
 {
+	size_t before = out->count;
+
 	if (check_dns(t, out) != 0 || check_outside(t, out) != 0 ||
-	    check_pools(t, out) != 0)
+	    check_pools(t, out) != 0 || check_not_probed(t, before, out) != 0)
 		return -1;
 	return 0;
 }

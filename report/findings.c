@@ -86,6 +86,9 @@ static const struct finding_def registry[] = {
 	  "The members of one DNS load-balanced pool present different certificates (one node not renewed, a different chain), so whether a partner connects depends on which node it reaches." },
 	{ "pool_partial_failure", E, 1,
 	  "Some members of one pool fail while others answer, so partners' connections fail intermittently, depending on the address they pick." },
+	/* Per target: what the scan did not get to. */
+	{ "not_probed", W, 1,
+	  "The target was read but nothing about it was learned (the scan was interrupted before it, or this version could not look it up): it has not been checked, whatever its status says otherwise." },
 };
 
 #undef E

@@ -40,5 +40,9 @@ assert_eq "both targets recorded" 2 "$(q "$DB" "select count(*) from target")"
 "$FEDCERT" report --db "$DB" >"$T/report.txt"
 assert_eq "an interrupted scan is still reported" 0 $?
 assert_contains "report says interrupted" "$T/report.txt" "interrupted"
+# The target that was in flight was never judged: it must not pass.
+"$FEDCERT" report --db "$DB" --format json >"$T/report.jsonl"
+assert_eq "the abandoned target is not_probed, not PASS" "WARN not_probed" \
+	"$(jq -r 'select(.line == 3) | .status + " " + (.findings | map(.id) | join(","))' "$T/report.jsonl")"
 
 finish

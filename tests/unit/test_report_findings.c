@@ -42,6 +42,7 @@ static const struct {
 	{ "srv_target_outside_domain", SEVERITY_WARNING, 1 },
 	{ "pool_inconsistent", SEVERITY_WARNING, 1 },
 	{ "pool_partial_failure", SEVERITY_ERROR, 1 },
+	{ "not_probed", SEVERITY_WARNING, 1 },
 };
 
 #define NEXPECTED (sizeof expected / sizeof expected[0])

@@ -147,7 +147,8 @@ static void test_host_unresolved(void **state)
 	/* Not: both hosts have an address of one family. */
 	a[4] = answer("sip2.contoso.com", "AAAA", "NOERROR", &v4, 1);
 	judge_dns("FED", a, 5, NULL, &l);
-	assert_int_equal(l.count, 0);
+	/* Nothing else to say of a target that has no probe: not_probed. */
+	tf_assert_ids(&l, "not_probed");
 	finding_list_free(&l);
 }
 
@@ -172,7 +173,8 @@ static void test_dns_error_host(void **state)
 	/* Not: the other family answered. */
 	a[2] = answer("sip.contoso.com", "AAAA", "NOERROR", &v6, 1);
 	judge_dns("FED", a, 3, NULL, &l);
-	assert_int_equal(l.count, 0);
+	/* Nothing else to say of a target that has no probe: not_probed. */
+	tf_assert_ids(&l, "not_probed");
 	finding_list_free(&l);
 }
 
@@ -197,7 +199,8 @@ static void test_dir_host(void **state)
 	finding_list_free(&l);
 	/* Not: a DIR literal, which has no DNS at all. */
 	judge_dns("DIR", NULL, 0, NULL, &l);
-	assert_int_equal(l.count, 0);
+	/* Nothing else to say of a target that has no probe: not_probed. */
+	tf_assert_ids(&l, "not_probed");
 	finding_list_free(&l);
 }
 
@@ -222,7 +225,8 @@ static void test_srv_target_outside_domain(void **state)
 	finding_list_free(&l);
 	/* Not for SIP or SIPINT lookups. */
 	judge_dns("SIP", &a, 1, NULL, &l);
-	assert_int_equal(l.count, 0);
+	/* Nothing else to say of a target that has no probe: not_probed. */
+	tf_assert_ids(&l, "not_probed");
 	finding_list_free(&l);
 }
 
@@ -407,6 +411,32 @@ static void test_pool_order(void **state)
 
 /* Per endpoint in probe order, each in registry order; then the target's,
  * in registry order, whatever order the checks ran in. */
+/* ---- not_probed ------------------------------------------------------ */
+
+static void test_not_probed(void **state)
+{
+	struct store_dns_record_row dot = srv_rec(".");
+	struct store_dns_answer_row a = answer(SRV, "SRV", "NOERROR", &dot, 1);
+	struct finding_list l;
+
+	(void)state;
+	/* Nothing learned at all (an interrupted scan): not_probed. */
+	judge_dns("FED", NULL, 0, NULL, &l);
+	tf_assert_ids(&l, "not_probed");
+	assert_int_equal(l.items[0].severity, SEVERITY_WARNING);
+	assert_null(l.items[0].probe);
+	finding_list_free(&l);
+	/* An unknown kind from an older scan: not_probed, naming it. */
+	judge_dns("FED", NULL, 0, "srv_unsupported", &l);
+	tf_assert_ids(&l, "not_probed");
+	tf_says(&l, "not_probed", "srv_unsupported", NULL);
+	finding_list_free(&l);
+	/* A target that says why it has no probe is not "not probed". */
+	judge_dns("FED", &a, 1, "srv_not_available", &l);
+	tf_assert_ids(&l, "srv_not_available");
+	finding_list_free(&l);
+}
+
 static void test_order(void **state)
 {
 	struct tf_pki *k = *state;
@@ -482,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_pool_inconsistent),
 		cmocka_unit_test(test_pool_partial_failure),
 		cmocka_unit_test(test_pool_order),
+		cmocka_unit_test(test_not_probed),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_append),
 	};
