@@ -296,9 +296,10 @@ static int cli_run_scan(struct cli *c, struct store *st)
 	}
 	c->report.scan_id = sum.scan_id;
 	if (!c->quiet)
-		fprintf(stderr, "fedcert %s: scan %lld of %s: %ld targets, %ld endpoints probed, %ld failed, %ld input errors\n",
+		fprintf(stderr, "fedcert %s: scan %lld of %s: %ld targets, %ld endpoints probed, %ld failed, %ld input errors, peak %u in flight, %.1f s\n",
 			c->cmd, (long long)sum.scan_id, c->scan.input, sum.targets,
-			sum.probes, sum.probe_failures, sum.input_errors);
+			sum.probes, sum.probe_failures, sum.input_errors,
+			sum.peak_inflight, sum.elapsed_s);
 	return sum.input_errors > 0 && c->scan.one_host ? EXIT_USAGE : 0;
 }
 

@@ -36,6 +36,15 @@
 #define FC_SRV_TARGETS_DEFAULT 32   /* SRV targets probed per name */
 #define FC_ADDRS_DEFAULT 32         /* addresses probed per host */
 #define FC_DNS_RECORDS_MAX 256      /* records parsed from one answer; flags cap below it */
+/* DNS queries in flight before more rows are read: a burst of answers
+ * larger than the socket's receive buffer is dropped by the kernel and
+ * becomes a timeout. */
+#define FC_DNS_INFLIGHT_MAX 256
+#define FC_DNS_RCVBUF (1 << 20)     /* asked of c-ares' UDP sockets; the
+				       kernel may grant less */
+
+/* Progress on a terminal. */
+#define FC_PROGRESS_INTERVAL_MS 1000
 
 /* Store. */
 #define FC_BATCH_MAX 500            /* writes per transaction */

@@ -215,9 +215,11 @@ int dns_init(struct dns *d, uv_loop_t *loop, const struct scan_options *o,
 	ao.timeout = (int)o->dns_timeout_ms;
 	ao.tries = (int)o->dns_tries;
 	ao.flags = ARES_FLAG_NOSEARCH;
+	ao.socket_receive_buffer_size = FC_DNS_RCVBUF;
 	rc = ares_init_options(&d->channel, &ao,
 			       ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS |
-				       ARES_OPT_TRIES | ARES_OPT_FLAGS);
+				       ARES_OPT_TRIES | ARES_OPT_FLAGS |
+				       ARES_OPT_SOCK_RCVBUF);
 	if (rc != ARES_SUCCESS) {
 		snprintf(err, errlen, "cannot start the DNS resolver: %s",
 			 ares_strerror(rc));

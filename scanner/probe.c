@@ -5,10 +5,12 @@
  * the result once; the handles are then closed and the probe frees itself
  * in the last close callback.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 
 #include <openssl/err.h>
@@ -279,6 +281,19 @@ static void probe_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	*buf = uv_buf_init(p->rbuf, sizeof(p->rbuf));
 }
 
+/* The socket's pending error (SO_ERROR), 0 when none or unknown. */
+static int probe_socket_error(struct probe *p)
+{
+	uv_os_fd_t fd;
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (uv_fileno((uv_handle_t *)&p->tcp, &fd) != 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+		return 0;
+	return err;
+}
+
 static void probe_on_read(uv_stream_t *stream, ssize_t nread,
 			  const uv_buf_t *buf)
 {
@@ -287,7 +302,11 @@ static void probe_on_read(uv_stream_t *stream, ssize_t nread,
 	if (p->state == PROBE_DONE || nread == 0)
 		return;
 	if (nread == UV_EOF) {
-		if (p->bytes_in == 0)
+		/* Data and a reset can arrive together; libuv then reports the
+		 * end of the data, and the socket keeps the reset. */
+		if (probe_socket_error(p) == ECONNRESET)
+			probe_finish(p, "reset", "read: connection reset by peer");
+		else if (p->bytes_in == 0)
 			probe_finish(p, "closed", "the peer closed the connection without answering");
 		else
 			probe_finish(p, "closed", "the peer closed the connection during the handshake");
@@ -405,6 +424,8 @@ int probe_start(struct scan *s, struct endpoint *ep)
 		s->probes->prev = p;
 	s->probes = p;
 	s->inflight++;
+	if (s->inflight > s->summary->peak_inflight)
+		s->summary->peak_inflight = s->inflight;
 	uv_timer_start(&p->timer, probe_on_timeout,
 		       (uint64_t)s->opts->timeout_s * 1000, 0);
 	rc = probe_sockaddr(ep, &sa);

@@ -196,7 +196,8 @@ static void scan_handle_row(struct scan *s, const struct target_row *row)
 
 static int scan_has_room(const struct scan *s)
 {
-	return s->inflight + s->queued + s->resolving < s->opts->concurrency;
+	return s->inflight + s->queued + s->resolving < s->opts->concurrency &&
+	       s->resolving < FC_DNS_INFLIGHT_MAX;
 }
 
 static void scan_start_queued(struct scan *s)
@@ -262,6 +263,8 @@ static void scan_close_handles(struct scan *s)
 	dns_close(&s->dns);
 	uv_close((uv_handle_t *)&s->flush_timer, scan_on_close);
 	uv_close((uv_handle_t *)&s->end_timer, scan_on_close);
+	progress_stop(s);
+	uv_close((uv_handle_t *)&s->progress_timer, scan_on_close);
 	uv_close((uv_handle_t *)&s->pump_idle, scan_on_close);
 	uv_close((uv_handle_t *)&s->sigint, scan_on_close);
 	uv_close((uv_handle_t *)&s->sigterm, scan_on_close);
@@ -369,6 +372,8 @@ static int scan_loop_init(struct scan *s)
 		return -1;
 	uv_timer_init(&s->loop, &s->flush_timer);
 	uv_timer_init(&s->loop, &s->end_timer);
+	uv_timer_init(&s->loop, &s->progress_timer);
+	s->started_ns = uv_hrtime();
 	uv_idle_init(&s->loop, &s->pump_idle);
 	uv_signal_init(&s->loop, &s->sigint);
 	uv_signal_init(&s->loop, &s->sigterm);
@@ -461,6 +466,7 @@ int scan_run(const struct scan_options *opts, struct store *st,
 		goto out;
 	}
 	summary->scan_id = s->scan_id;
+	progress_start(s);
 	scan_pump(s);
 	uv_run(&s->loop, UV_RUN_DEFAULT);
 	if (store_scan_finish(st, s->scan_id,

@@ -117,6 +117,10 @@ struct scan {
 
 	uv_timer_t flush_timer;
 	uv_timer_t end_timer; /* closes the handles from the top of the loop */
+	uv_timer_t progress_timer; /* progress.c */
+	uint64_t started_ns;
+	long rows_total; /* rows in the targets file, for the ETA; -1 unknown */
+	int progress_shown;
 	uv_idle_t pump_idle; /* active while rows remain and there is room */
 	uv_signal_t sigint, sigterm;
 
@@ -156,6 +160,10 @@ void scan_probe_done(struct scan *s, struct endpoint *ep,
 		     const struct store_probe *result);
 void scan_pump(struct scan *s);
 void scan_fail(struct scan *s, const char *fmt, ...);
+
+/* progress.c: the progress line on a terminal, and the elapsed time. */
+void progress_start(struct scan *s);
+void progress_stop(struct scan *s);
 
 /* discover.c: from a target to its endpoints, through DNS. */
 void discover_srv(struct scan *s, int64_t target_id, enum target_type type,

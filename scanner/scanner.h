@@ -94,6 +94,8 @@ struct scan_summary {
 	long probes;         /* handshakes attempted (unique endpoints) */
 	long probe_failures; /* probes that ended with an error kind */
 	int interrupted;     /* SIGINT or SIGTERM stopped it; what was stored stays */
+	unsigned peak_inflight; /* endpoints in flight at once, at most */
+	double elapsed_s;    /* wall time of the loop */
 };
 
 /* Runs one whole scan into st: records the scan, every row, every probe,

@@ -7,6 +7,8 @@
  *   silent   accepts and never says anything
  *   plain    answers whatever it reads with an HTTP error, then closes
  *   reset    reads the first bytes, then resets the connection
+ *   halfreset  answers the first bytes with the start of a TLS record,
+ *            then resets: the data and the reset arrive together
  *   close    closes right after accepting
  *   refused  prints a port that nothing listens on
  *   udpsilent  a UDP socket that reads everything and never answers (a
@@ -22,7 +24,7 @@
 
 #define FIXTURE_MAX_MODES 16
 
-enum mode { MODE_SILENT, MODE_PLAIN, MODE_RESET, MODE_CLOSE };
+enum mode { MODE_SILENT, MODE_PLAIN, MODE_RESET, MODE_CLOSE, MODE_HALFRESET };
 
 struct listener {
 	uv_tcp_t tcp;
@@ -34,6 +36,9 @@ struct conn {
 	enum mode mode;
 	char buf[4096];
 };
+
+/* The header of a TLS handshake record that never comes. */
+static const char tls_record_start[] = { 0x16, 0x03, 0x03, 0x00, 0x40 };
 
 static const char http_answer[] =
 	"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
@@ -53,8 +58,13 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 
 static void on_written(uv_write_t *req, int status)
 {
+	struct conn *c = req->handle->data;
+
 	(void)status;
-	uv_close((uv_handle_t *)req->handle, on_conn_close);
+	if (c->mode == MODE_HALFRESET)
+		uv_tcp_close_reset(&c->tcp, on_conn_close);
+	else
+		uv_close((uv_handle_t *)req->handle, on_conn_close);
 	free(req);
 }
 
@@ -77,7 +87,10 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		return;
 	}
 	req = malloc(sizeof(*req));
-	b = uv_buf_init((char *)http_answer, sizeof(http_answer) - 1);
+	if (c->mode == MODE_HALFRESET)
+		b = uv_buf_init((char *)tls_record_start, sizeof(tls_record_start));
+	else
+		b = uv_buf_init((char *)http_answer, sizeof(http_answer) - 1);
 	if (req == NULL || uv_write(req, s, &b, 1, on_written) != 0) {
 		free(req);
 		uv_close((uv_handle_t *)s, on_conn_close);
@@ -175,7 +188,8 @@ static void on_lifetime(uv_timer_t *t)
 int main(int argc, char **argv)
 {
 	static struct listener listeners[FIXTURE_MAX_MODES];
-	static const char *names[] = { "silent", "plain", "reset", "close" };
+	static const char *names[] = { "silent", "plain", "reset", "close",
+				       "halfreset" };
 	static uv_udp_t udps[FIXTURE_MAX_MODES];
 	uv_loop_t *loop = uv_default_loop();
 	uv_signal_t sigterm, sigint;
@@ -208,10 +222,10 @@ int main(int argc, char **argv)
 			n++;
 			continue;
 		}
-		for (m = 0; m < 4; m++)
+		for (m = 0; m < 5; m++)
 			if (strcmp(argv[i], names[m]) == 0)
 				break;
-		if (m == 4) {
+		if (m == 5) {
 			fprintf(stderr, "fixture_server: unknown mode \"%s\"\n", argv[i]);
 			return 2;
 		}

@@ -16,7 +16,7 @@ start_tls SELF 127.0.0.1 "$T/ca/self.pem" "$T/ca/self.key" || exit 1
 # empty Certificate message, once its own chain is already sent.
 start_tls REQ 127.0.0.1 "$T/ca/leaf.pem" "$T/ca/leaf.key" "$T/ca/inter.pem" \
 	-tls1_2 -Verify 1 -CAfile "$T/ca/root.pem" || exit 1
-start_fixture silent plain refused reset || exit 1
+start_fixture silent plain refused reset halfreset || exit 1
 # No name here needs DNS ("localhost" is in the hosts file), but a resolver
 # on loopback is named all the same: nothing may leave the machine.
 : >"$T/dns.conf"
@@ -39,6 +39,7 @@ bad.example,FEDX,5061,
 127.0.0.1,DIR,99999,
 "127.0.0.1",DIR,$GOOD
 127.0.0.1,DIR,$REQ
+127.0.0.1,DIR,$FIX_HALFRESET
 CSV
 
 DB="$T/audit.db"
@@ -50,7 +51,7 @@ assert_contains "bad port on stderr" "$T/scan.err" "partners.csv:13: bad port \"
 
 assert_eq "scan status" done "$(q "$DB" "select status from scan")"
 assert_eq "scan has an end" 1 "$(q "$DB" "select count(*) from scan where finished is not null")"
-assert_eq "targets" 11 "$(q "$DB" "select count(*) from target")"
+assert_eq "targets" 12 "$(q "$DB" "select count(*) from target")"
 assert_eq "input errors" "12|13" "$(q "$DB" "select group_concat(line, '|') from (select line from input_error order by line)")"
 
 # probe_of PORT [SNI]: the columns of the probe of 127.0.0.1:PORT.
@@ -70,6 +71,7 @@ assert_eq "silent peer" "timeout" "$(probe_of "$FIX_SILENT" | cut -d'|' -f1)"
 assert_eq "plain peer" "not_tls" "$(probe_of "$FIX_PLAIN" | cut -d'|' -f1)"
 assert_eq "refused port" "refused" "$(probe_of "$FIX_REFUSED" | cut -d'|' -f1)"
 assert_eq "reset peer" "reset" "$(probe_of "$FIX_RESET" | cut -d'|' -f1)"
+assert_eq "a reset right after some data is still a reset" "reset" "$(probe_of "$FIX_HALFRESET" | cut -d'|' -f1)"
 req=$(q "$DB" "select p.error_kind || '|' || p.error_reason || '|' || (select count(*) from chain_link c where c.probe_id = p.id)
 	from probe p join endpoint e on e.id = p.endpoint_id where e.port = $REQ")
 case "$req" in
