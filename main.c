@@ -32,7 +32,7 @@ enum {
 	O_HELP, O_DNS_SERVER, O_DNS_TIMEOUT, O_DNS_TRIES, O_MAX_SRV, O_MAX_ADDR,
 	O_NO_POOL, O_IPV4, O_IPV6, O_FORMAT, O_SCAN, O_PER_ENDPOINT,
 	O_ADVANCED, O_CHAIN, O_MIN_SEVERITY, O_ONLY, O_FAIL_ON, O_WARN_DAYS,
-	O_FED, O_SIP, O_SIPINT
+	O_FED, O_SIP, O_SIPINT, O_RESUME
 };
 
 #define SCAN_LONGOPTS                                                        \
@@ -158,6 +158,14 @@ static int cli_scan_option(struct cli *c, int opt)
 	case O_MAX_SRV: NUMBER_OPT(s->max_srv_targets, "max-srv-targets", 1, 256); break;
 	case O_MAX_ADDR: NUMBER_OPT(s->max_addresses, "max-addresses", 1, 256); break;
 	case O_NO_POOL: s->no_pool = 1; break;
+	case O_RESUME:
+		s->resume = 1;
+		if (optarg) {
+			s->resume_scan = parse_number(optarg, 1, LONG_MAX, &ok);
+			if (!ok)
+				return option_error(c, "--resume takes a scan number, not \"%s\"", optarg);
+		}
+		break;
 	case O_IPV4: s->ipv4_only = 1; break;
 	case O_IPV6: s->ipv6_only = 1; break;
 	case O_DNS_TIMEOUT:
@@ -279,6 +287,17 @@ static int cli_parse(struct cli *c, int argc, char **argv,
 	return -1;
 }
 
+/* ", N rows already done" for a resumed scan, else "". */
+static const char *resumed_text(const struct scan_summary *sum)
+{
+	static char buf[64];
+
+	if (sum->resumed_rows == 0)
+		return "";
+	snprintf(buf, sizeof(buf), ", %ld rows already done", sum->resumed_rows);
+	return buf;
+}
+
 /* The scan's closing line, or why it did not close well. 0 or 1. */
 static int cli_run_scan(struct cli *c, struct store *st)
 {
@@ -296,10 +315,11 @@ static int cli_run_scan(struct cli *c, struct store *st)
 	}
 	c->report.scan_id = sum.scan_id;
 	if (!c->quiet)
-		fprintf(stderr, "fedcert %s: scan %lld of %s: %ld targets, %ld endpoints probed, %ld failed, %ld input errors, peak %u in flight, %.1f s\n",
-			c->cmd, (long long)sum.scan_id, c->scan.input, sum.targets,
+		fprintf(stderr, "fedcert %s: scan %lld%s: %ld targets, %ld endpoints probed, %ld failed, %ld input errors%s, peak %u in flight, %.1f s\n",
+			c->cmd, (long long)sum.scan_id,
+			c->scan.resume ? " resumed" : "", sum.targets,
 			sum.probes, sum.probe_failures, sum.input_errors,
-			sum.peak_inflight, sum.elapsed_s);
+			resumed_text(&sum), sum.peak_inflight, sum.elapsed_s);
 	return sum.input_errors > 0 && c->scan.one_host ? EXIT_USAGE : 0;
 }
 
@@ -343,11 +363,34 @@ static int cli_open_store(struct cli *c, const char *path, struct store **st)
 	return 0;
 }
 
+/* scan's words: TARGETS.csv, and with --resume an optional scan number
+ * ("--resume 7" as well as "--resume=7"); the file may then be left out. */
+static int cli_scan_words(struct cli *c, int argc, char **argv)
+{
+	int i, ok;
+
+	for (i = optind; i < argc; i++) {
+		long id = c->scan.resume && c->scan.resume_scan == 0 ?
+			  parse_number(argv[i], 1, LONG_MAX, &ok) : (ok = 0);
+
+		if (ok)
+			c->scan.resume_scan = id;
+		else if (c->scan.input == NULL)
+			c->scan.input = argv[i];
+		else
+			return usage_error("scan", "%s", "exactly one targets file, please");
+	}
+	if (c->scan.input == NULL && !c->scan.resume)
+		return usage_error("scan", "%s", "a targets file is required");
+	return -1;
+}
+
 static int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		SCAN_LONGOPTS,
 		{ "db", required_argument, NULL, O_DB },
+		{ "resume", optional_argument, NULL, O_RESUME },
 		{ "quiet", no_argument, NULL, O_QUIET },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
@@ -360,13 +403,10 @@ static int cmd_scan(int argc, char **argv)
 	rc = cli_parse(&c, argc, argv, longopts, usage_scan, 1, 0);
 	if (rc >= 0)
 		return rc;
-	if (optind != argc - 1)
-		return usage_error("scan", "%s", optind >= argc ?
-				   "a targets file is required" :
-				   "exactly one targets file, please");
+	if ((rc = cli_scan_words(&c, argc, argv)) >= 0)
+		return rc;
 	if (c.db == NULL)
 		return usage_error("scan", "%s", "--db FILE is required");
-	c.scan.input = argv[optind];
 	c.scan.quiet = c.quiet;
 	if (cli_open_store(&c, c.db, &st) != 0)
 		return 1;

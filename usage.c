@@ -58,11 +58,15 @@ const char usage_main[] =
 
 const char usage_scan[] =
 	"usage: fedcert scan TARGETS.csv --db FILE [options]\n"
+	"       fedcert scan [TARGETS.csv] --db FILE --resume [SCAN]\n"
 	"\n"
 	"Probes every target of TARGETS.csv (rows Domain,Type,Port) and records\n"
 	"the DNS answers, certificates, chains and failures in the database.\n"
 	"\n"
 	"  --db FILE            the SQLite database (created if missing)\n"
+	"  --resume [SCAN]      continue an unfinished scan (default: the newest)\n"
+	"                       where it stopped: rows it stored are not read\n"
+	"                       again, endpoints it probed not probed again\n"
 	SCAN_OPTIONS
 	"  --quiet              no summary on stderr\n"
 	"  --help               this text\n";

@@ -134,16 +134,16 @@ static void host_apply(struct scan *s, const struct host_lookup *h,
 	size_t i, n = h->naddrs;
 
 	for (i = 0; i < h->nanswers; i++)
-		discover_link_answer(s, w->target_id, h->answer_ids[i]);
+		discover_link_answer(s, w->target->id, h->answer_ids[i]);
 	/* A DIR host that did not resolve leaves its target with no probe:
 	 * say why on the target. An SRV target without an address is visible
 	 * in the stored answers, beside the SRV targets that did resolve. */
 	if (n == 0 && w->srv_name == NULL)
-		discover_target_error(s, w->target_id, h->fail_kind, h->fail_reason);
+		discover_target_error(s, w->target->id, h->fail_kind, h->fail_reason);
 	if (s->opts->no_pool && n > 1)
 		n = 1;
 	for (i = 0; i < n; i++)
-		scan_want_endpoint(s, w->target_id, h->addrs[i], w->port, h->name,
+		scan_want_endpoint(s, w->target, h->addrs[i], w->port, h->name,
 				   &route);
 }
 
@@ -158,8 +158,10 @@ static void host_done(struct scan *s, struct host_lookup *h)
 			 s->opts->ipv4_only ? "IPv4" :
 			 s->opts->ipv6_only ? "IPv6" : "IPv4 or IPv6");
 	}
-	for (i = 0; i < h->nwaiters && !s->failed; i++)
+	for (i = 0; i < h->nwaiters && !s->failed; i++) {
 		host_apply(s, h, &h->waiters[i]);
+		target_release(s, h->waiters[i].target);
+	}
 	free(h->waiters);
 	h->waiters = NULL;
 	h->nwaiters = h->capwaiters = 0;
@@ -295,11 +297,11 @@ static struct host_lookup *host_start(struct scan *s, const char *name)
 	return h;
 }
 
-void discover_host(struct scan *s, int64_t target_id, const char *name,
+void discover_host(struct scan *s, struct target *t, const char *name,
 		   int port, const struct store_route *route)
 {
 	struct host_lookup *h = map_get(&s->hosts, name);
-	struct host_waiter w = { target_id, port, route ? route->srv_name : NULL,
+	struct host_waiter w = { t, port, route ? route->srv_name : NULL,
 				 route ? route->srv_priority : -1,
 				 route ? route->srv_weight : -1 };
 
@@ -317,6 +319,7 @@ void discover_host(struct scan *s, int64_t target_id, const char *name,
 		return;
 	}
 	h->waiters[h->nwaiters++] = w;
+	target_hold(t);
 }
 
 /* ---- SRV ------------------------------------------------------------ */
@@ -419,13 +422,14 @@ static void srv_store_answer(struct srv_lookup *l, const char *rcode,
 }
 
 static void srv_apply(struct scan *s, const struct srv_lookup *l,
-		      int64_t target_id)
+		      struct target *target)
 {
 	size_t i;
 
-	discover_link_answer(s, target_id, l->answer_id);
+	discover_link_answer(s, target->id, l->answer_id);
 	if (l->error_kind) {
-		discover_target_error(s, target_id, l->error_kind, l->error_reason);
+		discover_target_error(s, target->id, l->error_kind,
+				      l->error_reason);
 		return;
 	}
 	for (i = 0; i < l->ntargets && !s->failed; i++) {
@@ -433,7 +437,7 @@ static void srv_apply(struct scan *s, const struct srv_lookup *l,
 		struct store_route route = { l->name, t->target, t->priority,
 					     t->weight };
 
-		discover_host(s, target_id, t->target, t->port, &route);
+		discover_host(s, target, t->target, t->port, &route);
 	}
 }
 
@@ -468,15 +472,17 @@ static void srv_on_answer(void *arg, int status, int timeouts,
 		srv_keep_targets(l, reply);
 	}
 	ares_free_data(reply);
-	for (i = 0; i < l->nwaiters && !s->failed; i++)
+	for (i = 0; i < l->nwaiters && !s->failed; i++) {
 		srv_apply(s, l, l->waiters[i]);
+		target_release(s, l->waiters[i]);
+	}
 	free(l->waiters);
 	l->waiters = NULL;
 	l->nwaiters = l->capwaiters = 0;
 	scan_pump(s);
 }
 
-void discover_srv(struct scan *s, int64_t target_id, enum target_type type,
+void discover_srv(struct scan *s, struct target *t, enum target_type type,
 		  const char *domain)
 {
 	char name[FC_DNS_NAME_MAX + 32];
@@ -484,7 +490,7 @@ void discover_srv(struct scan *s, int64_t target_id, enum target_type type,
 
 	snprintf(name, sizeof(name), "%s%s", srv_prefix[type], domain);
 	if (strlen(name) > FC_DNS_NAME_MAX) {
-		discover_target_error(s, target_id, "invalid_name",
+		discover_target_error(s, t->id, "invalid_name",
 				      "the SRV name would be longer than 253 bytes");
 		return;
 	}
@@ -504,7 +510,7 @@ void discover_srv(struct scan *s, int64_t target_id, enum target_type type,
 		dns_query(&s->dns, name, T_SRV, srv_on_answer, l);
 	}
 	if (l->done) {
-		srv_apply(s, l, target_id);
+		srv_apply(s, l, t);
 		return;
 	}
 	if (grow((void **)&l->waiters, &l->capwaiters, l->nwaiters,
@@ -512,5 +518,6 @@ void discover_srv(struct scan *s, int64_t target_id, enum target_type type,
 		scan_fail(s, "out of memory");
 		return;
 	}
-	l->waiters[l->nwaiters++] = target_id;
+	l->waiters[l->nwaiters++] = t;
+	target_hold(t);
 }

@@ -69,7 +69,7 @@ void progress_start(struct scan *s)
 	s->started_ns = uv_hrtime();
 	if (s->opts->quiet || !isatty(STDERR_FILENO))
 		return;
-	s->rows_total = s->opts->one_host ? 1 : progress_count_rows(s->opts->input);
+	s->rows_total = s->opts->one_host ? 1 : progress_count_rows(s->input);
 	uv_timer_start(&s->progress_timer, progress_on_timer,
 		       FC_PROGRESS_INTERVAL_MS, FC_PROGRESS_INTERVAL_MS);
 }

@@ -32,6 +32,50 @@ static int scan_is_stopping(const struct scan *s)
 	return s->failed || s->interrupted;
 }
 
+/* ---- Targets in flight ------------------------------------------------- */
+
+static struct target *target_new(struct scan *s, int64_t id)
+{
+	struct target *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->id = id;
+	t->holds = 1; /* the row's own, released once it is dispatched */
+	t->next = s->targets;
+	if (s->targets)
+		s->targets->prev = t;
+	s->targets = t;
+	return t;
+}
+
+static void target_unlink_free(struct scan *s, struct target *t)
+{
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		s->targets = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	free(t);
+}
+
+void target_hold(struct target *t)
+{
+	t->holds++;
+}
+
+void target_release(struct scan *s, struct target *t)
+{
+	if (--t->holds > 0)
+		return;
+	if (!s->failed && store_target_complete(s->st, t->id) != 0)
+		scan_fail(s, "%s", store_errmsg(s->st));
+	target_unlink_free(s, t);
+}
+
+/* ---- Endpoints --------------------------------------------------------- */
+
 static void endpoint_free_waiters(struct endpoint *ep)
 {
 	size_t i;
@@ -49,13 +93,15 @@ static void endpoint_free(void *v)
 {
 	struct endpoint *ep = v;
 
+	if (ep == NULL)
+		return;
 	endpoint_free_waiters(ep);
 	free(ep->address);
 	free(ep->sni);
 	free(ep);
 }
 
-static int endpoint_add_waiter(struct endpoint *ep, int64_t target_id,
+static int endpoint_add_waiter(struct endpoint *ep, struct target *t,
 			       const struct store_route *route)
 {
 	struct waiter *w;
@@ -70,7 +116,7 @@ static int endpoint_add_waiter(struct endpoint *ep, int64_t target_id,
 		ep->capwaiters = cap;
 	}
 	w = &ep->waiters[ep->nwaiters];
-	w->target_id = target_id;
+	w->target = t;
 	w->srv_priority = route->srv_priority;
 	w->srv_weight = route->srv_weight;
 	w->host = strdup(route->host);
@@ -81,6 +127,7 @@ static int endpoint_add_waiter(struct endpoint *ep, int64_t target_id,
 		return -1;
 	}
 	ep->nwaiters++;
+	target_hold(t);
 	return 0;
 }
 
@@ -110,7 +157,7 @@ static struct endpoint *endpoint_new(struct scan *s, const char *key,
 	return ep;
 }
 
-void scan_want_endpoint(struct scan *s, int64_t target_id, const char *address,
+void scan_want_endpoint(struct scan *s, struct target *t, const char *address,
 			int port, const char *sni,
 			const struct store_route *route)
 {
@@ -124,11 +171,11 @@ void scan_want_endpoint(struct scan *s, int64_t target_id, const char *address,
 		return;
 	}
 	if (ep->state == ENDPOINT_STORED) {
-		if (store_target_probe_link(s->st, target_id, ep->probe_id, route) != 0)
+		if (store_target_probe_link(s->st, t->id, ep->probe_id, route) != 0)
 			scan_fail(s, "%s", store_errmsg(s->st));
 		return;
 	}
-	if (endpoint_add_waiter(ep, target_id, route) != 0)
+	if (endpoint_add_waiter(ep, t, route) != 0)
 		scan_fail(s, "out of memory");
 }
 
@@ -150,48 +197,76 @@ void scan_probe_done(struct scan *s, struct endpoint *ep,
 		struct store_route route = { w->srv_name, w->host,
 					     w->srv_priority, w->srv_weight };
 
-		if (store_target_probe_link(s->st, w->target_id, ep->probe_id,
-					    &route) != 0) {
+		if (!s->failed &&
+		    store_target_probe_link(s->st, w->target->id, ep->probe_id,
+					    &route) != 0)
 			scan_fail(s, "%s", store_errmsg(s->st));
-			break;
-		}
+		target_release(s, w->target);
 	}
 	endpoint_free_waiters(ep);
 }
 
+/* A resumed scan skips the rows the scan it continues accounted for. */
+static int scan_is_done_line(const struct scan *s, long line)
+{
+	size_t lo = 0, hi = s->ndone_lines;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->done_lines[mid] == line)
+			return 1;
+		if (s->done_lines[mid] < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static void scan_bad_row(struct scan *s, const struct target_row *row)
+{
+	s->summary->input_errors++;
+	fprintf(stderr, "%s:%ld: %s\n", s->input, row->line, row->reason);
+	if (store_input_error_add(s->st, s->scan_id, row->line, row->reason,
+				  row->raw) != 0)
+		scan_fail(s, "%s", store_errmsg(s->st));
+}
+
 static void scan_handle_row(struct scan *s, const struct target_row *row)
 {
-	struct store_target t;
-	int64_t target_id;
+	struct store_target st_row = { row->line, row->domain,
+				       target_type_name(row->type), row->port };
+	struct target *t;
+	int64_t id;
 
-	if (row->is_error) {
-		s->summary->input_errors++;
-		fprintf(stderr, "%s:%ld: %s\n", s->opts->input, row->line,
-			row->reason);
-		if (store_input_error_add(s->st, s->scan_id, row->line,
-					  row->reason, row->raw) != 0)
-			scan_fail(s, "%s", store_errmsg(s->st));
+	if (s->ndone_lines && scan_is_done_line(s, row->line)) {
+		s->summary->resumed_rows++;
 		return;
 	}
-	t.line = row->line;
-	t.domain = row->domain;
-	t.type = target_type_name(row->type);
-	t.port = row->port;
-	if (store_target_add(s->st, s->scan_id, &t, &target_id) != 0) {
+	if (row->is_error) {
+		scan_bad_row(s, row);
+		return;
+	}
+	if (store_target_add(s->st, s->scan_id, &st_row, &id) != 0) {
 		scan_fail(s, "%s", store_errmsg(s->st));
+		return;
+	}
+	if ((t = target_new(s, id)) == NULL) {
+		scan_fail(s, "out of memory");
 		return;
 	}
 	s->summary->targets++;
 	if (row->type != TARGET_DIR) {
-		discover_srv(s, target_id, row->type, row->domain);
+		discover_srv(s, t, row->type, row->domain);
 	} else if (row->is_literal) {
 		struct store_route route = { NULL, row->domain, -1, -1 };
 
-		scan_want_endpoint(s, target_id, row->domain, row->port, NULL,
-				   &route);
+		scan_want_endpoint(s, t, row->domain, row->port, NULL, &route);
 	} else {
-		discover_host(s, target_id, row->domain, row->port, NULL);
+		discover_host(s, t, row->domain, row->port, NULL);
 	}
+	target_release(s, t);
 }
 
 static int scan_has_room(const struct scan *s)
@@ -415,56 +490,140 @@ static struct targets_reader *scan_open_targets(struct scan *s, char *err,
 						size_t errlen)
 {
 	if (s->opts->one_host == NULL)
-		return targets_open(s->opts->input, err, errlen);
+		return targets_open(s->input, err, errlen);
 	s->one_csv = scan_one_row_csv(s->opts);
 	if (s->one_csv == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	return targets_open_stream(fmemopen(s->one_csv, strlen(s->one_csv), "r"),
-				   s->opts->input, err, errlen);
+				   s->input, err, errlen);
+}
+
+static int scan_keep_line(long line, void *arg)
+{
+	struct scan *s = arg;
+
+	if (s->ndone_lines == s->capdone_lines) {
+		size_t cap = s->capdone_lines ? s->capdone_lines * 2 : 1024;
+		long *p = realloc(s->done_lines, cap * sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		s->done_lines = p;
+		s->capdone_lines = cap;
+	}
+	s->done_lines[s->ndone_lines++] = line;
+	return 0;
+}
+
+/* An endpoint the resumed scan already probed: stored, linked at once. */
+static int scan_keep_probe(const char *address, int port, const char *sni,
+			   int64_t probe_id, void *arg)
+{
+	struct scan *s = arg;
+	char key[INET6_ADDRSTRLEN + FC_DNS_NAME_MAX + 16];
+	struct endpoint *ep = calloc(1, sizeof(*ep));
+
+	snprintf(key, sizeof(key), "%s|%d|%s", address, port, sni ? sni : "");
+	if (ep == NULL || (ep->address = strdup(address)) == NULL ||
+	    (sni && (ep->sni = strdup(sni)) == NULL) ||
+	    map_put(&s->endpoints, key, ep) != 0) {
+		endpoint_free(ep);
+		return -1;
+	}
+	ep->port = port;
+	ep->state = ENDPOINT_STORED;
+	ep->probe_id = probe_id;
+	return 0;
+}
+
+/* Reopens the scan to resume and loads what it already did. */
+static int scan_resume(struct scan *s, char *err, size_t errlen)
+{
+	if (store_scan_reopen(s->st, s->opts->resume_scan, &s->scan_id,
+			      &s->resumed_input) != 0) {
+		snprintf(err, errlen, "%s", store_errmsg(s->st));
+		return -1;
+	}
+	if (s->input == NULL)
+		s->input = s->resumed_input;
+	if (store_each_done_line(s->st, s->scan_id, scan_keep_line, s) != 0 ||
+	    store_each_scan_probe(s->st, s->scan_id, scan_keep_probe, s) != 0) {
+		snprintf(err, errlen, "cannot load scan %lld to resume: %s",
+			 (long long)s->scan_id, store_errmsg(s->st));
+		return -1;
+	}
+	return 0;
+}
+
+/* The scan's row in the database: a new one, or the one resumed. */
+static int scan_record(struct scan *s, char *err, size_t errlen)
+{
+	struct store_scan_info info;
+	char options[512];
+
+	if (s->opts->resume)
+		return scan_resume(s, err, errlen);
+	scan_options_text(s->opts, options, sizeof(options));
+	info.input = s->input;
+	info.options = options;
+	info.version = FEDCERT_VERSION;
+	if (store_scan_begin(s->st, &info, &s->scan_id) != 0) {
+		snprintf(err, errlen, "%s", store_errmsg(s->st));
+		return -1;
+	}
+	return 0;
+}
+
+static void scan_free(struct scan *s)
+{
+	map_destroy(&s->endpoints, endpoint_free);
+	map_destroy(&s->hosts, discover_free_host);
+	map_destroy(&s->srvs, discover_free_srv);
+	/* Targets still held were cut short (an interrupt, a failure): they
+	 * stay incomplete in the database, for a resume. */
+	while (s->targets)
+		target_unlink_free(s, s->targets);
+	SSL_CTX_free(s->ctx);
+	targets_close(s->reader);
+	free(s->one_csv);
+	free(s->resumed_input);
+	free(s->done_lines);
+	free(s);
 }
 
 int scan_run(const struct scan_options *opts, struct store *st,
 	     struct scan_summary *summary, char *err, size_t errlen)
 {
 	struct scan *s = calloc(1, sizeof(*s));
-	struct store_scan_info info;
-	char options[512];
 	int loop_ready = 0, rc = -1;
 
 	memset(summary, 0, sizeof(*summary));
 	if (s == NULL) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return -1;
 	}
 	s->opts = opts;
 	s->st = st;
 	s->summary = summary;
+	s->input = opts->input;
 	map_init(&s->endpoints);
 	map_init(&s->hosts);
 	map_init(&s->srvs);
-	s->reader = scan_open_targets(s, err, errlen);
-	if (s->reader == NULL)
-		goto out;
-	s->ctx = scan_tls_context(opts, err, errlen);
-	if (s->ctx == NULL)
+	/* The trust store and the file first: a bad one changes nothing. */
+	if ((s->ctx = scan_tls_context(opts, err, errlen)) == NULL ||
+	    (opts->resume && scan_record(s, err, errlen) != 0) ||
+	    (s->reader = scan_open_targets(s, err, errlen)) == NULL)
 		goto out;
 	if (scan_loop_init(s) != 0) {
 		snprintf(err, errlen, "cannot start the event loop");
 		goto out;
 	}
 	loop_ready = 1;
-	if (dns_init(&s->dns, &s->loop, opts, err, errlen) != 0)
+	if (dns_init(&s->dns, &s->loop, opts, err, errlen) != 0 ||
+	    (!opts->resume && scan_record(s, err, errlen) != 0))
 		goto out;
-	scan_options_text(opts, options, sizeof(options));
-	info.input = opts->input;
-	info.options = options;
-	info.version = FEDCERT_VERSION;
-	if (store_scan_begin(st, &info, &s->scan_id) != 0) {
-		snprintf(err, errlen, "%s", store_errmsg(st));
-		goto out;
-	}
 	summary->scan_id = s->scan_id;
 	progress_start(s);
 	scan_pump(s);
@@ -480,20 +639,12 @@ int scan_run(const struct scan_options *opts, struct store *st,
 	else
 		rc = 0;
 out:
-	if (s && loop_ready) {
+	if (loop_ready) {
 		if (!s->closing)
 			scan_close_handles(s);
 		uv_run(&s->loop, UV_RUN_DEFAULT);
 		uv_loop_close(&s->loop);
 	}
-	if (s) {
-		map_destroy(&s->endpoints, endpoint_free);
-		map_destroy(&s->hosts, discover_free_host);
-		map_destroy(&s->srvs, discover_free_srv);
-		SSL_CTX_free(s->ctx);
-		targets_close(s->reader);
-		free(s->one_csv);
-		free(s);
-	}
+	scan_free(s);
 	return rc;
 }

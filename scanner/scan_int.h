@@ -27,10 +27,20 @@
  * whose work is already done cannot starve the probes in flight. */
 #define SCAN_ROWS_PER_TURN 256
 
+/* A target whose work is under way. Each lookup or probe it waits for
+ * holds it; when the last hold is released, everything it led to is
+ * stored, and it is marked complete (so that a resumed scan keeps it) and
+ * freed. Owned by the scan's list of live targets. */
+struct target {
+	int64_t id;
+	int holds;
+	struct target *prev, *next;
+};
+
 /* A target waiting for an endpoint's probe to be stored, and the route by
- * which it reached the endpoint. */
+ * which it reached the endpoint. Holds the target. */
 struct waiter {
-	int64_t target_id;
+	struct target *target;
 	char *host;     /* owned */
 	char *srv_name; /* owned; NULL for DIR */
 	int srv_priority, srv_weight;
@@ -57,7 +67,7 @@ struct endpoint {
 /* A route from a target to a host, before the host's addresses are known.
  * srv_name is borrowed from the SRV lookup (alive until the scan ends). */
 struct host_waiter {
-	int64_t target_id;
+	struct target *target; /* held */
 	int port;
 	const char *srv_name;
 	int srv_priority, srv_weight;
@@ -100,7 +110,7 @@ struct srv_lookup {
 	char error_reason[FC_REASON_MAX];
 	struct srv_target *targets; /* owned */
 	size_t ntargets;
-	int64_t *waiters; /* target ids; owned; freed once answered */
+	struct target **waiters; /* held; the array owned, freed once answered */
 	size_t nwaiters, capwaiters;
 };
 
@@ -113,6 +123,8 @@ struct scan {
 	int64_t scan_id;
 	struct targets_reader *reader;
 	char *one_csv; /* owned: fedcert check's one row, read by reader */
+	const char *input;    /* the targets file: opts->input or resumed_input */
+	char *resumed_input;  /* owned: the resumed scan's targets file */
 	SSL_CTX *ctx;
 
 	uv_timer_t flush_timer;
@@ -131,6 +143,9 @@ struct scan {
 	struct endpoint *queue_head, *queue_tail;
 	size_t queued;
 	struct probe *probes; /* in flight, for an interrupt */
+	struct target *targets; /* live (incomplete) targets */
+	long *done_lines;       /* resume: rows already accounted for, sorted */
+	size_t ndone_lines, capdone_lines;
 
 	unsigned inflight;  /* probes */
 	unsigned resolving; /* DNS queries in flight */
@@ -161,21 +176,26 @@ void scan_probe_done(struct scan *s, struct endpoint *ep,
 void scan_pump(struct scan *s);
 void scan_fail(struct scan *s, const char *fmt, ...);
 
+/* scan.c: a hold on a target while one of its lookups or probes is under
+ * way; the last release completes it. */
+void target_hold(struct target *t);
+void target_release(struct scan *s, struct target *t);
+
 /* progress.c: the progress line on a terminal, and the elapsed time. */
 void progress_start(struct scan *s);
 void progress_stop(struct scan *s);
 
 /* discover.c: from a target to its endpoints, through DNS. */
-void discover_srv(struct scan *s, int64_t target_id, enum target_type type,
+void discover_srv(struct scan *s, struct target *t, enum target_type type,
 		  const char *domain);
-void discover_host(struct scan *s, int64_t target_id, const char *name,
+void discover_host(struct scan *s, struct target *t, const char *name,
 		   int port, const struct store_route *route);
 void discover_free_host(void *lookup);
 void discover_free_srv(void *lookup);
 
-/* scan.c: target_id wants the probe of (address, port, sni); linked with
- * route as soon as it is stored. */
-void scan_want_endpoint(struct scan *s, int64_t target_id, const char *address,
+/* scan.c: t wants the probe of (address, port, sni); linked with route as
+ * soon as it is stored. */
+void scan_want_endpoint(struct scan *s, struct target *t, const char *address,
 			int port, const char *sni,
 			const struct store_route *route);
 

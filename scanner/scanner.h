@@ -62,7 +62,10 @@ void targets_close(struct targets_reader *r);
 /* ---- Scan ------------------------------------------------------------- */
 
 struct scan_options {
-	const char *input;      /* targets CSV, or a label for one_* */
+	const char *input;      /* targets CSV, or a label for one_*; NULL
+				   with resume: the resumed scan's own */
+	int resume;             /* continue an unfinished scan (--resume) */
+	int64_t resume_scan;    /* which; 0: the newest */
 	/* fedcert check: one target instead of a file, validated exactly as a
 	 * row of it would be ("FED", "sip.example.com", "5061" or NULL). */
 	const char *one_type, *one_host, *one_port;
@@ -94,11 +97,14 @@ struct scan_summary {
 	long probes;         /* handshakes attempted (unique endpoints) */
 	long probe_failures; /* probes that ended with an error kind */
 	int interrupted;     /* SIGINT or SIGTERM stopped it; what was stored stays */
+	long resumed_rows;   /* rows skipped: the resumed scan had them */
 	unsigned peak_inflight; /* endpoints in flight at once, at most */
 	double elapsed_s;    /* wall time of the loop */
 };
 
 /* Runs one whole scan into st: records the scan, every row, every probe,
+ * (or, with resume, continues an unfinished one: rows it accounted for are
+ * skipped, endpoints it probed are linked, not probed again),
  * and marks the scan done (or failed/interrupted). Returns 0 when the scan
  * ran to its end (whatever the peers did) or was interrupted by SIGINT or
  * SIGTERM (summary->interrupted is then set), -1 when it could not (bad

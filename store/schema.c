@@ -134,10 +134,18 @@ static const char migration_2[] =
 	"ALTER TABLE target_probe ADD COLUMN srv_priority INTEGER;"
 	"ALTER TABLE target_probe ADD COLUMN srv_weight INTEGER;";
 
+/* Step 3 (#6, resume): whether all of a target's work (its lookups, its
+ * probes, their links) is stored. The scanner inserts 0 and sets 1 at the
+ * end; a resumed scan redoes the targets still at 0. Rows of older scans
+ * were finished by definition: the default 1. */
+static const char migration_3[] =
+	"ALTER TABLE target ADD COLUMN complete INTEGER NOT NULL DEFAULT 1;";
+
 /* migrations[i] takes a database from user_version i to i + 1. */
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
+	migration_3,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

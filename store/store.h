@@ -72,6 +72,36 @@ int store_target_set_error(struct store *st, int64_t target_id,
 int store_input_error_add(struct store *st, int64_t scan_id, long line,
 			  const char *reason, const char *raw);
 
+/* Marks a target complete: everything it led to (answers, probes, links,
+ * its error) is stored. A resumed scan keeps complete targets and does the
+ * others again. */
+int store_target_complete(struct store *st, int64_t target_id);
+
+/* ---- Resume (#6) ---------------------------------------------------- */
+
+/* Reopens a scan that did not finish (running after a kill or a power
+ * loss, interrupted, failed) so that it can go on: its incomplete targets
+ * are deleted (with their links; probes stay), its status is "running"
+ * again. scan_id 0 means the newest scan. *input receives the scan's
+ * targets file (owned by the caller, free()). Fails with a message when
+ * the scan does not exist or is done. */
+int store_scan_reopen(struct store *st, int64_t scan_id, int64_t *reopened,
+		      char **input);
+
+/* Calls cb with the input line of every row the scan already accounted
+ * for (complete targets and input errors), in line order. */
+typedef int (*store_line_cb)(long line, void *arg);
+int store_each_done_line(struct store *st, int64_t scan_id, store_line_cb cb,
+			 void *arg);
+
+/* Calls cb with each probe the scan stored: its endpoint and id, so that
+ * a resumed scan links to it instead of probing again. */
+typedef int (*store_scan_probe_cb)(const char *address, int port,
+				   const char *sni, int64_t probe_id,
+				   void *arg);
+int store_each_scan_probe(struct store *st, int64_t scan_id,
+			  store_scan_probe_cb cb, void *arg);
+
 struct store_der {
 	const unsigned char *der;
 	size_t len;

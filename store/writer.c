@@ -28,8 +28,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
 		"UPDATE scan SET finished = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
 		" status = ?2 WHERE id = ?1",
 	[STMT_TARGET_ADD] =
-		"INSERT INTO target(scan_id, line, domain, type, port)"
-		" VALUES (?1, ?2, ?3, ?4, ?5)",
+		"INSERT INTO target(scan_id, line, domain, type, port, complete)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+	[STMT_TARGET_COMPLETE] = "UPDATE target SET complete = 1 WHERE id = ?1",
 	[STMT_TARGET_SET_ERROR] =
 		"UPDATE target SET error_kind = ?2, error_reason = ?3"
 		" WHERE id = ?1",
@@ -250,6 +251,20 @@ int store_target_set_error(struct store *st, int64_t target_id,
 	rc = store_batch_wrote(st);
 out:
 	return rc;
+}
+
+int store_target_complete(struct store *st, int64_t target_id)
+{
+	sqlite3_stmt *s;
+
+	if (store_batch_begin(st) != 0)
+		return -1;
+	s = store_stmt(st, STMT_TARGET_COMPLETE);
+	if (store_bind_check(st, sqlite3_bind_int64(s, 1, target_id),
+			     "cannot mark the target complete") != 0 ||
+	    store_step_done(st, s, "cannot mark the target complete") != 0)
+		return -1;
+	return store_batch_wrote(st);
 }
 
 int store_input_error_add(struct store *st, int64_t scan_id, long line,
