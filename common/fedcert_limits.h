@@ -23,9 +23,12 @@
 #define FC_TIMEOUT_DEFAULT_S 10     /* connect, and separately handshake */
 #define FC_TIMEOUT_MAX_S 3600
 #define FC_CHAIN_MAX 32             /* certificates of one chain stored */
+#define FC_CERT_LIST_MAX (256 * 1024) /* bytes of a server's Certificate
+					 message accepted (OpenSSL's cap) */
 #define FC_TLS_READ_BUF 16384       /* bytes handed to OpenSSL at a time */
 #define FC_REASON_MAX 256           /* library reason strings */
 #define FC_FLUSH_INTERVAL_MS 100    /* the writer commits at least this often */
+#define FC_FD_RESERVE 32            /* descriptors kept for all but probes */
 
 /* DNS. */
 #define FC_DNS_SERVERS_MAX 8        /* --dns-server given at most */

@@ -34,8 +34,18 @@ int check_connection(struct probe_judge *j)
 	const char *reason = p->error_reason ? p->error_reason : "no reason given";
 	int bracket = p->address != NULL && strchr(p->address, ':') != NULL;
 
+	if (p->chain_presented > p->chain_len &&
+	    finding_add(j->out, "chain_too_large", SEVERITY_ERROR, p,
+			"the server presented %zu certificates; the first %zu were kept",
+			p->chain_presented, p->chain_len) != 0)
+		return -1;
 	if (kind == NULL)
 		return 0;
+	/* OpenSSL's cap on the certificate list ended the handshake: that is
+	 * what to say, not that the handshake failed. */
+	if (kind_is(kind, "chain_too_large"))
+		return finding_add(j->out, "chain_too_large", SEVERITY_ERROR, p,
+				   "%s", reason);
 	if (p->connect_ms < 0 || kind_is(kind, "refused") ||
 	    kind_is(kind, "unreachable") || kind_is(kind, "connect_error"))
 		return finding_add(j->out, "connect_failed", SEVERITY_ERROR, p,

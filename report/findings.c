@@ -57,6 +57,8 @@ static const struct finding_def registry[] = {
 	  "The certificates are not sent in order (each followed by its issuer); most clients cope, but stricter ones fail to build the chain." },
 	{ "root_sent", I, 0,
 	  "The server sends the root certificate itself, which a partner must already trust anyway: it only makes every handshake larger." },
+	{ "chain_too_large", E, 0,
+	  "The server sends more certificates, or more bytes of them, than any real chain needs (fedcert keeps 32 certificates and accepts 256 KB): a misconfigured or hostile server, and clients with smaller limits fail the handshake." },
 	{ "weak_signature", E, 0,
 	  "A certificate below the root is signed with SHA-1 or MD5, which can be forged and which current clients reject." },
 	{ "weak_key", E, 0,

@@ -97,12 +97,13 @@ static void probe_close(struct probe *p)
  * it is there even when the handshake fails after it (a server that then
  * demands a client certificate, an alert). */
 static size_t probe_take_chain(struct probe *p, struct store_der *chain,
-			       unsigned char **bufs)
+			       unsigned char **bufs, size_t *presented)
 {
 	STACK_OF(X509) *sk = p->ssl ? SSL_get_peer_cert_chain(p->ssl) : NULL;
 	int i, n = sk ? sk_X509_num(sk) : 0;
 	size_t count = 0;
 
+	*presented = (size_t)n;
 	for (i = 0; i < n && count < FC_CHAIN_MAX; i++) {
 		unsigned char *der = NULL;
 		int len = i2d_X509(sk_X509_value(sk, i), &der);
@@ -133,7 +134,7 @@ static void probe_record(struct probe *p)
 	r.error_kind = p->error_kind;
 	r.error_reason = p->error_kind ? p->error_reason : NULL;
 	r.verify_code = -1;
-	r.chain_len = probe_take_chain(p, chain, bufs);
+	r.chain_len = probe_take_chain(p, chain, bufs, &r.chain_presented);
 	r.chain = chain;
 	if (p->ssl && p->state == PROBE_HANDSHAKING && SSL_is_init_finished(p->ssl)) {
 		r.tls_version = SSL_get_version(p->ssl);
@@ -244,6 +245,15 @@ static void probe_tls_failed(struct probe *p, int sslerr)
 
 		probe_finish(p, "tls_alert", "%s (alert %d)",
 			     SSL_alert_desc_string_long(alert), alert);
+		return;
+	}
+	/* OpenSSL's cap on the certificate list (tls.c sets it): what keeps
+	 * a hostile 1 MB chain from costing more than that. */
+	if (ERR_GET_LIB(e) == ERR_LIB_SSL &&
+	    reason == SSL_R_EXCESSIVE_MESSAGE_SIZE) {
+		probe_finish(p, "chain_too_large",
+			     "the server's certificate list exceeds %d bytes: %s",
+			     FC_CERT_LIST_MAX, buf);
 		return;
 	}
 	if (ERR_GET_LIB(e) == ERR_LIB_SSL &&
@@ -405,17 +415,27 @@ int probe_start(struct scan *s, struct endpoint *ep)
 {
 	struct probe *p = calloc(1, sizeof(*p));
 	struct sockaddr_storage sa;
-	int rc;
+	int rc, addr_rc;
 
 	if (p == NULL)
-		return -1;
+		return PROBE_START_NOMEM;
+	addr_rc = probe_sockaddr(ep, &sa);
+	/* The socket now, not inside connect: running out of descriptors is
+	 * ours to wait out, not the partner's failure to record. */
+	rc = uv_tcp_init_ex(&s->loop, &p->tcp,
+			    addr_rc == 0 ? sa.ss_family : AF_UNSPEC);
+	if ((rc == UV_EMFILE || rc == UV_ENFILE) && s->inflight > 0) {
+		free(p);
+		return PROBE_START_NOFD;
+	}
+	if (rc < 0)
+		uv_tcp_init(&s->loop, &p->tcp);
 	p->scan = s;
 	p->ep = ep;
 	p->state = PROBE_CONNECTING;
 	p->connect_ms = p->handshake_ms = -1;
 	p->started_ms = probe_now_ms();
 	p->t_start = uv_hrtime();
-	uv_tcp_init(&s->loop, &p->tcp);
 	uv_timer_init(&s->loop, &p->timer);
 	p->tcp.data = p->timer.data = p->connect_req.data = p;
 	p->handles_open = 2;
@@ -428,14 +448,15 @@ int probe_start(struct scan *s, struct endpoint *ep)
 		s->summary->peak_inflight = s->inflight;
 	uv_timer_start(&p->timer, probe_on_timeout,
 		       (uint64_t)s->opts->timeout_s * 1000, 0);
-	rc = probe_sockaddr(ep, &sa);
-	if (rc == 0)
-		rc = uv_tcp_connect(&p->connect_req, &p->tcp,
-				    (const struct sockaddr *)&sa,
-				    probe_on_connect);
 	if (rc < 0)
+		probe_finish(p, "local_error", "socket: %s", uv_strerror(rc));
+	else if (addr_rc < 0)
+		probe_finish(p, "connect_error", "address: %s", uv_strerror(addr_rc));
+	else if ((rc = uv_tcp_connect(&p->connect_req, &p->tcp,
+				      (const struct sockaddr *)&sa,
+				      probe_on_connect)) < 0)
 		probe_finish(p, "connect_error", "connect: %s", uv_strerror(rc));
-	return 0;
+	return PROBE_STARTED;
 }
 
 void probe_abandon_all(struct scan *s)

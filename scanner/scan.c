@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <csv.h>
 
@@ -271,25 +272,61 @@ static void scan_handle_row(struct scan *s, const struct target_row *row)
 
 static int scan_has_room(const struct scan *s)
 {
-	return s->inflight + s->queued + s->resolving < s->opts->concurrency &&
+	return s->inflight + s->queued + s->resolving < s->slots &&
 	       s->resolving < FC_DNS_INFLIGHT_MAX;
 }
 
 static void scan_start_queued(struct scan *s)
 {
-	while (s->queue_head && s->inflight < s->opts->concurrency &&
-	       !scan_is_stopping(s)) {
+	while (s->queue_head && s->inflight < s->slots && !scan_is_stopping(s)) {
 		struct endpoint *ep = s->queue_head;
+		int rc;
 
+		ep->state = ENDPOINT_PROBING;
+		rc = probe_start(s, ep);
+		if (rc == PROBE_START_NOFD) {
+			/* Out of descriptors: fewer at once from now on; ep
+			 * stays first in the queue for the next free slot. */
+			ep->state = ENDPOINT_QUEUED;
+			s->slots = s->inflight;
+			break;
+		}
 		s->queue_head = ep->next_queued;
 		if (s->queue_head == NULL)
 			s->queue_tail = NULL;
 		ep->next_queued = NULL;
 		s->queued--;
-		ep->state = ENDPOINT_PROBING;
-		if (probe_start(s, ep) != 0)
+		if (rc == PROBE_START_NOMEM)
 			scan_fail(s, "out of memory");
 	}
+}
+
+/* Probes in flight at most: --concurrency, or fewer when the process may
+ * not open that many files (ulimit -n), keeping FC_FD_RESERVE for the
+ * database, the resolver and the targets file. The soft limit is raised to
+ * the hard one first. */
+static unsigned scan_slots(const struct scan_options *o)
+{
+	struct rlimit rl;
+	rlim_t usable;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return o->concurrency;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= (rlim_t)o->concurrency + FC_FD_RESERVE)
+		return o->concurrency;
+	usable = rl.rlim_cur > FC_FD_RESERVE + 1 ? rl.rlim_cur - FC_FD_RESERVE : 1;
+	if (!o->quiet)
+		fprintf(stderr, "fedcert: %llu file descriptors allowed (ulimit -n):"
+			" at most %llu endpoints in flight, not %u\n",
+			(unsigned long long)rl.rlim_cur,
+			(unsigned long long)usable, o->concurrency);
+	return (unsigned)usable;
 }
 
 static void scan_read_rows(struct scan *s)
@@ -608,6 +645,7 @@ int scan_run(const struct scan_options *opts, struct store *st,
 	s->st = st;
 	s->summary = summary;
 	s->input = opts->input;
+	s->slots = scan_slots(opts);
 	map_init(&s->endpoints);
 	map_init(&s->hosts);
 	map_init(&s->srvs);

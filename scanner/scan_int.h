@@ -148,6 +148,8 @@ struct scan {
 	size_t ndone_lines, capdone_lines;
 
 	unsigned inflight;  /* probes */
+	unsigned slots;     /* probes in flight at most: --concurrency, less
+			       when file descriptors are short */
 	unsigned resolving; /* DNS queries in flight */
 	int eof;
 	int pumping, pump_again;
@@ -164,8 +166,14 @@ SSL_CTX *scan_tls_context(const struct scan_options *opts, char *err,
 			  size_t errlen);
 
 /* probe.c: starts the one probe of ep; on its end calls
- * scan_probe_done(). Returns 0, or -1 when no memory (ep is then stored as
- * failed by the caller). */
+ * scan_probe_done(). PROBE_START_NOFD: no file descriptor is free while
+ * other probes are in flight; nothing was started, try again after one of
+ * them ends. */
+enum probe_start_result {
+	PROBE_STARTED = 0,
+	PROBE_START_NOMEM = -1,
+	PROBE_START_NOFD = 1
+};
 int probe_start(struct scan *s, struct endpoint *ep);
 /* Abandons every probe in flight without storing them (an interrupt). */
 void probe_abandon_all(struct scan *s);

@@ -19,6 +19,8 @@ static int tls_lower_floor(SSL_CTX *ctx)
 	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_NO_TICKET);
 	/* Each endpoint is probed once: a session cache would only cost. */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	/* A bound on what one peer's certificates may cost us. */
+	SSL_CTX_set_max_cert_list(ctx, FC_CERT_LIST_MAX);
 	/* Verification still runs and its result is recorded; it just does not
 	 * abort the handshake. */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);

@@ -27,7 +27,7 @@ static const char sql_probes[] =
 	"SELECT p.id, e.address, e.port, e.sni, tp.via, p.started,"
 	" p.connect_ms, p.handshake_ms, p.error_kind, p.error_reason,"
 	" p.tls_version, p.cipher, p.verify_code, p.verify_reason,"
-	" tp.srv_name, tp.srv_priority, tp.srv_weight"
+	" tp.srv_name, tp.srv_priority, tp.srv_weight, p.chain_presented"
 	" FROM target_probe tp"
 	" JOIN probe p ON p.id = tp.probe_id"
 	" JOIN endpoint e ON e.id = p.endpoint_id"
@@ -51,16 +51,6 @@ static const char sql_chain[] =
 	" c.x509_version, c.der"
 	" FROM chain_link l JOIN certificate c ON c.id = l.certificate_id"
 	" WHERE l.probe_id = ?1 ORDER BY l.position";
-
-/* The statements of one store_each_target() walk. */
-struct target_walk {
-	struct store *st;
-	sqlite3_stmt *targets;
-	sqlite3_stmt *probes;
-	sqlite3_stmt *chain;
-	sqlite3_stmt *dns;
-	sqlite3_stmt *records;
-};
 
 static int prepare(struct store *st, const char *sql, sqlite3_stmt **s)
 {
@@ -164,7 +154,7 @@ static void dns_answer_row_free(struct store_dns_answer_row *a)
 	free(a->records);
 }
 
-static void target_row_free(struct store_target_row *t)
+void store_target_row_clear(struct store_target_row *t)
 {
 	size_t i;
 
@@ -283,6 +273,8 @@ static int fill_probe(sqlite3_stmt *s, struct store_probe_row *p)
 	p->srv_name = col_dup(s, 14, &oom);
 	p->srv_priority = (int)col_int_or_neg(s, 15);
 	p->srv_weight = (int)col_int_or_neg(s, 16);
+	p->chain_presented = sqlite3_column_type(s, 17) == SQLITE_NULL ? 0 :
+			     (size_t)sqlite3_column_int64(s, 17);
 	return oom ? -1 : 0;
 }
 
@@ -409,7 +401,7 @@ oom:
 	return -1;
 }
 
-static int load_target(struct target_walk *w, struct store_target_row *t)
+int store_walk_load(struct target_walk *w, struct store_target_row *t)
 {
 	sqlite3_stmt *s = w->targets;
 	int oom = 0;
@@ -430,21 +422,42 @@ static int load_target(struct target_walk *w, struct store_target_row *t)
 	return load_probes(w, t);
 }
 
+int store_walk_open(struct store *st, struct target_walk *w,
+		    const char *targets_sql)
+{
+	memset(w, 0, sizeof(*w));
+	w->st = st;
+	if (store_flush(st) == 0 && prepare(st, targets_sql, &w->targets) == 0 &&
+	    prepare(st, sql_probes, &w->probes) == 0 &&
+	    prepare(st, sql_chain, &w->chain) == 0 &&
+	    prepare(st, sql_dns, &w->dns) == 0 &&
+	    prepare(st, sql_dns_records, &w->records) == 0)
+		return 0;
+	store_walk_close(w);
+	return -1;
+}
+
+void store_walk_close(struct target_walk *w)
+{
+	sqlite3_finalize(w->targets);
+	sqlite3_finalize(w->probes);
+	sqlite3_finalize(w->chain);
+	sqlite3_finalize(w->dns);
+	sqlite3_finalize(w->records);
+	memset(w, 0, sizeof(*w));
+}
+
 int store_each_target(struct store *st, int64_t scan_id, store_target_cb cb,
 		      void *arg)
 {
-	struct target_walk w = { st, NULL, NULL, NULL, NULL, NULL };
+	struct target_walk w;
 	struct store_target_row t;
 	int step;
 	int rc = -1;
 
 	memset(&t, 0, sizeof(t));
-	if (store_flush(st) != 0 || prepare(st, sql_targets, &w.targets) != 0 ||
-	    prepare(st, sql_probes, &w.probes) != 0 ||
-	    prepare(st, sql_chain, &w.chain) != 0 ||
-	    prepare(st, sql_dns, &w.dns) != 0 ||
-	    prepare(st, sql_dns_records, &w.records) != 0)
-		goto out;
+	if (store_walk_open(st, &w, sql_targets) != 0)
+		return -1;
 	sqlite3_bind_int64(w.targets, 1, scan_id);
 	for (;;) {
 		step = sqlite3_step(w.targets);
@@ -454,24 +467,20 @@ int store_each_target(struct store *st, int64_t scan_id, store_target_cb cb,
 			store_db_error(st, "cannot read the targets");
 			goto out;
 		}
-		if (load_target(&w, &t) != 0)
+		if (store_walk_load(&w, &t) != 0)
 			goto out;
 		rc = cb(&t, arg);
 		/* Only one target in memory at a time, whatever the scan's
 		 * size: its strings die with the callback. */
-		target_row_free(&t);
+		store_target_row_clear(&t);
 		if (rc != 0)
 			goto out;
 		rc = -1;
 	}
 	rc = 0;
 out:
-	target_row_free(&t);
-	sqlite3_finalize(w.targets);
-	sqlite3_finalize(w.probes);
-	sqlite3_finalize(w.chain);
-	sqlite3_finalize(w.dns);
-	sqlite3_finalize(w.records);
+	store_target_row_clear(&t);
+	store_walk_close(&w);
 	return rc;
 }
 

@@ -141,11 +141,18 @@ static const char migration_2[] =
 static const char migration_3[] =
 	"ALTER TABLE target ADD COLUMN complete INTEGER NOT NULL DEFAULT 1;";
 
+/* Step 4 (#7, hostile peers): how many certificates the server presented,
+ * when more than the FC_CHAIN_MAX that chain_link keeps. NULL on older
+ * rows: they kept everything they saw. */
+static const char migration_4[] =
+	"ALTER TABLE probe ADD COLUMN chain_presented INTEGER;";
+
 /* migrations[i] takes a database from user_version i to i + 1. */
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
+	migration_4,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

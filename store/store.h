@@ -125,6 +125,9 @@ struct store_probe {
 	const char *verify_reason; /* X509_verify_cert_error_string() */
 	size_t chain_len;
 	const struct store_der *chain; /* leaf first, as presented */
+	/* Certificates the server presented, when more than chain_len could
+	 * keep (FC_CHAIN_MAX); 0 otherwise. */
+	size_t chain_presented;
 };
 
 /* Stores the probe, its endpoint (once per address/port/SNI), each chain
@@ -253,6 +256,8 @@ struct store_probe_row {
 	char *verify_reason;
 	size_t chain_len;
 	struct store_cert_row *chain; /* position order, leaf first */
+	size_t chain_presented; /* > chain_len: the server sent more than
+				   were kept (FC_CHAIN_MAX); else 0 */
 };
 
 struct store_dns_record_row {

@@ -46,8 +46,8 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_PROBE_ADD] =
 		"INSERT INTO probe(scan_id, endpoint_id, started, connect_ms,"
 		" handshake_ms, error_kind, error_reason, tls_version, cipher,"
-		" verify_code, verify_reason)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		" verify_code, verify_reason, chain_presented)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[STMT_CERT_FIND] = "SELECT id FROM certificate WHERE sha256 = ?1",
 	[STMT_CERT_ADD] =
 		"INSERT INTO certificate(sha256, sha1, der, subject, issuer,"
@@ -471,7 +471,11 @@ static int insert_probe(struct store *st, int64_t scan_id, int64_t endpoint_id,
 		store_bind_text(s, 9, p->cipher) |
 		(p->verify_code < 0 ? sqlite3_bind_null(s, 10)
 				    : sqlite3_bind_int64(s, 10, p->verify_code)) |
-		store_bind_text(s, 11, p->verify_reason);
+		store_bind_text(s, 11, p->verify_reason) |
+		/* Only a chain cut short says more than its links do. */
+		(p->chain_presented > p->chain_len ?
+		 sqlite3_bind_int64(s, 12, (int64_t)p->chain_presented) :
+		 sqlite3_bind_null(s, 12));
 	if (store_bind_check(st, binds, "cannot record the probe") != 0 ||
 	    store_step_done(st, s, "cannot record the probe") != 0)
 		return -1;

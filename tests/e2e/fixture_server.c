@@ -9,6 +9,9 @@
  *   reset    reads the first bytes, then resets the connection
  *   halfreset  answers the first bytes with the start of a TLS record,
  *            then resets: the data and the reset arrive together
+ *   dribble  answers with the start of a TLS record, then one byte a
+ *            second, forever: only a total deadline ends it
+ *   readclose  reads the ClientHello, then closes
  *   close    closes right after accepting
  *   refused  prints a port that nothing listens on
  *   udpsilent  a UDP socket that reads everything and never answers (a
@@ -24,7 +27,8 @@
 
 #define FIXTURE_MAX_MODES 16
 
-enum mode { MODE_SILENT, MODE_PLAIN, MODE_RESET, MODE_CLOSE, MODE_HALFRESET };
+enum mode { MODE_SILENT, MODE_PLAIN, MODE_RESET, MODE_CLOSE, MODE_HALFRESET,
+	    MODE_DRIBBLE, MODE_READCLOSE, MODE_COUNT };
 
 struct listener {
 	uv_tcp_t tcp;
@@ -33,6 +37,8 @@ struct listener {
 
 struct conn {
 	uv_tcp_t tcp;
+	uv_timer_t dribble; /* MODE_DRIBBLE only */
+	int handles;        /* open handles; freed when the last closes */
 	enum mode mode;
 	char buf[4096];
 };
@@ -45,7 +51,29 @@ static const char http_answer[] =
 
 static void on_conn_close(uv_handle_t *h)
 {
-	free(h->data);
+	struct conn *c = h->data;
+
+	if (--c->handles == 0)
+		free(c);
+}
+
+static void conn_close(struct conn *c)
+{
+	if (c->mode == MODE_DRIBBLE && !uv_is_closing((uv_handle_t *)&c->dribble))
+		uv_close((uv_handle_t *)&c->dribble, on_conn_close);
+	if (!uv_is_closing((uv_handle_t *)&c->tcp))
+		uv_close((uv_handle_t *)&c->tcp, on_conn_close);
+}
+
+/* One byte a second: a handshake that never ends, never idle. */
+static void on_dribble(uv_timer_t *t)
+{
+	static char byte = 0x42;
+	struct conn *c = t->data;
+	uv_buf_t b = uv_buf_init(&byte, 1);
+
+	if (uv_try_write((uv_stream_t *)&c->tcp, &b, 1) < 0)
+		conn_close(c);
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -77,9 +105,21 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	(void)buf;
 	if (nread == 0)
 		return;
+	if (c->mode == MODE_DRIBBLE) {
+		if (nread < 0) {
+			conn_close(c);
+			return;
+		}
+		if (uv_is_active((uv_handle_t *)&c->dribble))
+			return;
+		b = uv_buf_init((char *)tls_record_start, sizeof(tls_record_start));
+		uv_try_write(s, &b, 1);
+		uv_timer_start(&c->dribble, on_dribble, 1000, 1000);
+		return; /* keep reading, to see the peer go */
+	}
 	uv_read_stop(s);
-	if (nread < 0) {
-		uv_close((uv_handle_t *)s, on_conn_close);
+	if (nread < 0 || c->mode == MODE_READCLOSE) {
+		conn_close(c);
 		return;
 	}
 	if (c->mode == MODE_RESET) {
@@ -110,9 +150,15 @@ static void on_connection(uv_stream_t *server, int status)
 	c->mode = l->mode;
 	uv_tcp_init(server->loop, &c->tcp);
 	c->tcp.data = c;
+	c->handles = 1;
+	if (c->mode == MODE_DRIBBLE) {
+		uv_timer_init(server->loop, &c->dribble);
+		c->dribble.data = c;
+		c->handles = 2;
+	}
 	if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0 ||
 	    c->mode == MODE_CLOSE) {
-		uv_close((uv_handle_t *)&c->tcp, on_conn_close);
+		conn_close(c);
 		return;
 	}
 	if (c->mode != MODE_SILENT)
@@ -188,8 +234,9 @@ static void on_lifetime(uv_timer_t *t)
 int main(int argc, char **argv)
 {
 	static struct listener listeners[FIXTURE_MAX_MODES];
-	static const char *names[] = { "silent", "plain", "reset", "close",
-				       "halfreset" };
+	static const char *names[MODE_COUNT] = { "silent", "plain", "reset",
+						  "close", "halfreset", "dribble",
+						  "readclose" };
 	static uv_udp_t udps[FIXTURE_MAX_MODES];
 	uv_loop_t *loop = uv_default_loop();
 	uv_signal_t sigterm, sigint;
@@ -222,10 +269,10 @@ int main(int argc, char **argv)
 			n++;
 			continue;
 		}
-		for (m = 0; m < 5; m++)
+		for (m = 0; m < MODE_COUNT; m++)
 			if (strcmp(argv[i], names[m]) == 0)
 				break;
-		if (m == 5) {
+		if (m == MODE_COUNT) {
 			fprintf(stderr, "fixture_server: unknown mode \"%s\"\n", argv[i]);
 			return 2;
 		}

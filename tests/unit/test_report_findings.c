@@ -29,6 +29,7 @@ static const struct {
 	{ "incomplete_chain", SEVERITY_ERROR, 0 },
 	{ "chain_misordered", SEVERITY_WARNING, 0 },
 	{ "root_sent", SEVERITY_INFO, 0 },
+	{ "chain_too_large", SEVERITY_ERROR, 0 },
 	{ "weak_signature", SEVERITY_ERROR, 0 },
 	{ "weak_key", SEVERITY_ERROR, 0 },
 	{ "legacy_tls", SEVERITY_WARNING, 0 },

@@ -565,7 +565,7 @@ static void test_migrate_v1(void **state)
 	make_v1(fx->path, "");
 	st = open_ok(fx->path);
 	store_close(st);
-	assert_int_equal(store_schema_version(), 3);
+	assert_true(store_schema_version() >= 4);
 	assert_schema_current(fx->path);
 	/* Step 3: rows of a finished version-1 scan count as complete. */
 	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM target"
@@ -596,7 +596,8 @@ static void test_migrate_v1(void **state)
 	store_close(st);
 	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM target_dns"
 		" WHERE target_id = 2"), 1);
-	assert_int_equal(query_int(fx->path, "PRAGMA user_version"), 3);
+	assert_int_equal(query_int(fx->path, "PRAGMA user_version"),
+			 store_schema_version());
 }
 
 /* The whole schema, as text, from sqlite_master. */
