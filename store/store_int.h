@@ -156,4 +156,34 @@ void cert_facts_decode(const unsigned char *der, size_t len,
 /* Frees what cert_facts_decode() allocated; f may be zeroed. */
 void cert_facts_free(struct cert_facts *f);
 
+/* ---- reader.c: walking targets --------------------------------------- */
+
+/* The statements of one walk over targets (store_each_target(), and the
+ * walks of history.c); owned by the walk, freed by store_walk_close(). */
+struct target_walk {
+	struct store *st;
+	sqlite3_stmt *targets;
+	sqlite3_stmt *probes;
+	sqlite3_stmt *chain;
+	sqlite3_stmt *dns;
+	sqlite3_stmt *records;
+};
+
+/* Commits the pending batch and prepares a walk whose targets statement is
+ * targets_sql: it must select id, line, domain, type, port, error_kind,
+ * error_reason, in that order; the caller binds and steps it. On failure
+ * w is closed and st->errmsg says why. */
+int store_walk_open(struct store *st, struct target_walk *w,
+		    const char *targets_sql);
+
+/* Loads the target on which w->targets stands, with its DNS answers,
+ * probes and chains, into t (zeroed, or cleared by the caller). On
+ * failure t may hold part of it: clear it either way. */
+int store_walk_load(struct target_walk *w, struct store_target_row *t);
+
+/* Frees what a loaded target row holds and zeroes it. */
+void store_target_row_clear(struct store_target_row *t);
+
+void store_walk_close(struct target_walk *w);
+
 #endif
