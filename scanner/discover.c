@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "names.h"
 #include "scan_int.h"
@@ -404,7 +405,26 @@ static void srv_keep_targets(struct srv_lookup *l,
 	}
 }
 
-/* Stores the SRV answer as it came, every record in answer order. */
+/* Whether r is one of the SRV targets the scan follows. */
+static int srv_is_followed(const struct srv_lookup *l,
+			   const struct ares_srv_reply *r)
+{
+	size_t i;
+
+	for (i = 0; i < l->ntargets; i++) {
+		const struct srv_target *t = &l->targets[i];
+
+		if (t->priority == r->priority && t->weight == r->weight &&
+		    t->port == r->port && strcasecmp(t->target, r->host) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Stores the SRV answer as it came, every record in answer order. An
+ * answer of more than FC_DNS_RECORDS_MAX records cannot be kept whole:
+ * then the records the scan follows are kept first (so that every route
+ * has its record), the others after them, each group in answer order. */
 static void srv_store_answer(struct srv_lookup *l, const char *rcode,
 			     const char *reason,
 			     const struct ares_srv_reply *reply)
@@ -413,11 +433,20 @@ static void srv_store_answer(struct srv_lookup *l, const char *rcode,
 	struct store_dns_answer a = { l->name, "SRV", rcode, "dns", reason, 0,
 				      recs };
 	const struct ares_srv_reply *r;
+	size_t n = 0;
+	int pass;
 
-	for (r = reply; r && a.count < FC_DNS_RECORDS_MAX; r = r->next)
-		recs[a.count++] = (struct store_dns_record){
-			r->priority, r->weight, r->port,
-			r->host[0] ? r->host : ".", NULL, -1 };
+	for (r = reply; r; r = r->next)
+		n++;
+	for (pass = n > FC_DNS_RECORDS_MAX ? 0 : 1; pass < 2; pass++) {
+		for (r = reply; r && a.count < FC_DNS_RECORDS_MAX; r = r->next) {
+			if (n > FC_DNS_RECORDS_MAX && srv_is_followed(l, r) != !pass)
+				continue;
+			recs[a.count++] = (struct store_dns_record){
+				r->priority, r->weight, r->port,
+				r->host[0] ? r->host : ".", NULL, -1 };
+		}
+	}
 	l->answer_id = discover_store_answer(l->scan, &a);
 }
 
@@ -463,7 +492,6 @@ static void srv_on_answer(void *arg, int status, int timeouts,
 			o.reason = ares_strerror(rc);
 		}
 	}
-	srv_store_answer(l, o.rcode, o.reason, reply);
 	if (o.kind) {
 		l->error_kind = o.kind;
 		snprintf(l->error_reason, sizeof(l->error_reason), "%s SRV: %s",
@@ -471,6 +499,7 @@ static void srv_on_answer(void *arg, int status, int timeouts,
 	} else {
 		srv_keep_targets(l, reply);
 	}
+	srv_store_answer(l, o.rcode, o.reason, reply);
 	ares_free_data(reply);
 	for (i = 0; i < l->nwaiters && !s->failed; i++) {
 		srv_apply(s, l, l->waiters[i]);

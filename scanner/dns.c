@@ -214,7 +214,11 @@ int dns_init(struct dns *d, uv_loop_t *loop, const struct scan_options *o,
 	ao.sock_state_cb_data = d;
 	ao.timeout = (int)o->dns_timeout_ms;
 	ao.tries = (int)o->dns_tries;
-	ao.flags = ARES_FLAG_NOSEARCH;
+	/* NOCHECKRESP: c-ares 1.18 otherwise drops a SERVFAIL, REFUSED or
+	 * NOTIMP answer and reports "could not contact DNS servers" in the
+	 * end; the answer is the fact we keep. (With several --dns-server, a
+	 * SERVFAIL from one is then not retried on the next.) */
+	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOCHECKRESP;
 	ao.socket_receive_buffer_size = FC_DNS_RCVBUF;
 	rc = ares_init_options(&d->channel, &ao,
 			       ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS |

@@ -208,7 +208,7 @@ static void conn_tls_feed(struct conn *c, const char *data, size_t len)
 {
 	struct fleet_stats *st = &c->l->fleet->stats;
 	char sink[DRAIN_BUF];
-	int rc;
+	int rc = 0;
 
 	if (BIO_write(c->rbio, data, (int)len) != (int)len) {
 		conn_close(c, 0);

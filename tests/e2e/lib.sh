@@ -236,3 +236,60 @@ GOOD_EXT=("basicConstraints = critical, CA:false"
 	"extendedKeyUsage = serverAuth, clientAuth"
 	"crlDistributionPoints = URI:http://crl.fedcert.test/inter.crl"
 	"authorityInfoAccess = OCSP;URI:http://ocsp.fedcert.test,caIssuers;URI:http://pki.fedcert.test/inter.crt")
+
+# start_fixture_dns [ARGS...]: the hostile DNS fixture (tests/e2e/fixture_dns.c)
+# on 127.0.0.1, UDP and TCP on one free port; ARGS such as --srv-port PORT.
+# Sets FIX_DNS to "127.0.0.1:PORT" and FIX_DNS_LOG to its log, where it
+# writes "query udp|tcp TYPE NAME" for each question it reads.
+start_fixture_dns() {
+	: "${FIXTURE_DNS:?FIXTURE_DNS must name the built fixture_dns}"
+	local log="$T/fixture_dns.$RANDOM.log" port
+	"$FIXTURE_DNS" --lifetime 300 "$@" >"$log" 2>&1 &
+	PIDS+=($!)
+	wait_line "$log" '^ready$' || return 1
+	port=$(sed -n 's/^dns \([0-9]*\)$/\1/p' "$log")
+	[ -n "$port" ] || return 1
+	FIX_DNS="127.0.0.1:$port"
+	FIX_DNS_LOG=$log
+}
+
+# make_ca_named DIR NAME: like make_ca, a root and an intermediate (ECDSA
+# P-256) in DIR, named "NAME Root" and "NAME Issuing CA" (O=fedcert tests),
+# so that two hierarchies can be told apart by name (#6: a root that
+# changed). Their RFC 2253 names: "CN=NAME Root,O=fedcert tests".
+make_ca_named() {
+	local d=$1 name=$2
+	mkdir -p "$d"
+	cat >"$d/ext.cnf" <<'CNF'
+[req]
+distinguished_name = dn
+[dn]
+[ca]
+basicConstraints = critical, CA:true
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[inter]
+basicConstraints = critical, CA:true, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+CNF
+	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/root.key" -out "$d/root.pem" -days 3650 \
+		-subj "/O=fedcert tests/CN=$name Root" \
+		-config "$d/ext.cnf" -extensions ca 2>/dev/null &&
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/inter.key" -out "$d/inter.csr" \
+		-subj "/O=fedcert tests/CN=$name Issuing CA" 2>/dev/null &&
+	openssl x509 -req -in "$d/inter.csr" -CA "$d/root.pem" -CAkey "$d/root.key" \
+		-CAcreateserial -days 1825 -extfile "$d/ext.cnf" -extensions inter \
+		-out "$d/inter.pem" 2>/dev/null
+}
+
+# stop_pid PID: stops one server this test started (by its PID, as cleanup
+# does) and waits for it, so that its port is free again.
+stop_pid() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
