@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_history.h"
 #include "fedcert_limits.h"
 #include "report/report.h"
 #include "scanner/scanner.h"
@@ -32,7 +33,8 @@ enum {
 	O_HELP, O_DNS_SERVER, O_DNS_TIMEOUT, O_DNS_TRIES, O_MAX_SRV, O_MAX_ADDR,
 	O_NO_POOL, O_IPV4, O_IPV6, O_FORMAT, O_SCAN, O_PER_ENDPOINT,
 	O_ADVANCED, O_CHAIN, O_MIN_SEVERITY, O_ONLY, O_FAIL_ON, O_WARN_DAYS,
-	O_FED, O_SIP, O_SIPINT, O_RESUME
+	O_FED, O_SIP, O_SIPINT, O_RESUME, O_COMPLIANCE, O_CLIENT_CERT,
+	O_CLIENT_KEY, O_CLIENT_KEY_PASS
 };
 
 #define SCAN_LONGOPTS                                                        \
@@ -47,7 +49,10 @@ enum {
 	{ "max-addresses", required_argument, NULL, O_MAX_ADDR },            \
 	{ "no-pool", no_argument, NULL, O_NO_POOL },                         \
 	{ "ipv4-only", no_argument, NULL, O_IPV4 },                          \
-	{ "ipv6-only", no_argument, NULL, O_IPV6 }
+	{ "ipv6-only", no_argument, NULL, O_IPV6 },                          \
+	{ "client-cert", required_argument, NULL, O_CLIENT_CERT },           \
+	{ "client-key", required_argument, NULL, O_CLIENT_KEY },             \
+	{ "client-key-pass-file", required_argument, NULL, O_CLIENT_KEY_PASS }
 
 #define REPORT_LONGOPTS                                                      \
 	{ "format", required_argument, NULL, O_FORMAT },                     \
@@ -70,6 +75,8 @@ struct cli {
 	const char *only[ONLY_MAX];
 	int one_kind; /* check: O_FED, O_SIP or O_SIPINT; 0: HOST[:PORT] */
 	const char *one_domain;
+	int compliance;   /* report --compliance */
+	int format_given; /* --format was given */
 };
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -158,6 +165,9 @@ static int cli_scan_option(struct cli *c, int opt)
 	case O_MAX_SRV: NUMBER_OPT(s->max_srv_targets, "max-srv-targets", 1, 256); break;
 	case O_MAX_ADDR: NUMBER_OPT(s->max_addresses, "max-addresses", 1, 256); break;
 	case O_NO_POOL: s->no_pool = 1; break;
+	case O_CLIENT_CERT: s->client_cert = optarg; break;
+	case O_CLIENT_KEY: s->client_key = optarg; break;
+	case O_CLIENT_KEY_PASS: s->client_key_pass_file = optarg; break;
 	case O_RESUME:
 		s->resume = 1;
 		if (optarg) {
@@ -225,6 +235,7 @@ static int cli_report_option(struct cli *c, int opt)
 
 	switch (opt) {
 	case O_FORMAT:
+		c->format_given = 1;
 		if (strcmp(optarg, "text") == 0)
 			r->format = REPORT_TEXT;
 		else if (strcmp(optarg, "csv") == 0)
@@ -237,6 +248,7 @@ static int cli_report_option(struct cli *c, int opt)
 	case O_ADVANCED: r->advanced = 1; break;
 	case O_CHAIN: r->chain = 1; break;
 	case O_PER_ENDPOINT: r->per_endpoint = 1; break;
+	case O_COMPLIANCE: c->compliance = 1; break;
 	case O_MIN_SEVERITY: return cli_severity(c, "min-severity", &r->min_severity);
 	case O_FAIL_ON: return cli_severity(c, "fail-on", &r->fail_on);
 	case O_ONLY: return cli_only(c, optarg);
@@ -284,6 +296,8 @@ static int cli_parse(struct cli *c, int argc, char **argv,
 	}
 	if (c->scan.ipv4_only && c->scan.ipv6_only)
 		return usage_error(c->cmd, "%s", "--ipv4-only and --ipv6-only exclude each other");
+	if ((c->scan.client_key || c->scan.client_key_pass_file) && !c->scan.client_cert)
+		return usage_error(c->cmd, "%s", "--client-key and --client-key-pass-file go with --client-cert");
 	return -1;
 }
 
@@ -334,7 +348,8 @@ static int cli_run_report(struct cli *c, struct store *st)
 		fprintf(stderr, "fedcert %s: %s: %s\n", c->cmd, c->output, strerror(errno));
 		return 1;
 	}
-	if (report_run(st, &c->report, out, &flagged, err, sizeof(err)) != 0) {
+	if ((c->compliance ? report_compliance : report_run)(st, &c->report, out,
+		&flagged, err, sizeof(err)) != 0) {
 		fprintf(stderr, "fedcert %s: %s\n", c->cmd, err);
 		goto out;
 	}
@@ -415,6 +430,19 @@ static int cmd_scan(int argc, char **argv)
 	return rc;
 }
 
+/* --compliance is a CSV (or JSON) of its own: the text views do not
+ * apply. -1 when the options agree, else the exit code. */
+static int cli_compliance_options(struct cli *c)
+{
+	if (!c->format_given)
+		c->report.format = REPORT_CSV;
+	if (c->report.format == REPORT_TEXT)
+		return usage_error("report", "%s", "--compliance writes csv or json");
+	if (c->report.per_endpoint || c->report.advanced || c->report.chain)
+		return usage_error("report", "%s", "--compliance is one row per target: no --per-endpoint, --advanced or --chain");
+	return -1;
+}
+
 static int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -423,6 +451,7 @@ static int cmd_report(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "scan", required_argument, NULL, O_SCAN },
 		{ "per-endpoint", no_argument, NULL, O_PER_ENDPOINT },
+		{ "compliance", no_argument, NULL, O_COMPLIANCE },
 		{ "ca-file", required_argument, NULL, O_CA_FILE },
 		{ "ca-path", required_argument, NULL, O_CA_PATH },
 		{ "help", no_argument, NULL, O_HELP },
@@ -442,6 +471,8 @@ static int cmd_report(int argc, char **argv)
 		return usage_error("report", "unexpected argument \"%s\"", argv[optind]);
 	if (c.db == NULL)
 		return usage_error("report", "%s", "--db FILE is required");
+	if (c.compliance && (rc = cli_compliance_options(&c)) >= 0)
+		return rc;
 	if (c.report.per_endpoint && c.report.format != REPORT_CSV)
 		return usage_error("report", "%s", "--per-endpoint goes with --format csv");
 	c.report.ca_file = c.scan.ca_file;
@@ -542,6 +573,7 @@ static int cmd_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
+	int rc;
 
 	if (cmd == NULL) {
 		fputs(usage_main, stderr);
@@ -562,5 +594,7 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "findings") == 0)
 		return cmd_findings(argc - 1, argv + 1);
+	if ((rc = cli_history_command(cmd, argc - 1, argv + 1)) >= 0)
+		return rc;
 	return usage_error(NULL, "no such command \"%s\"", cmd);
 }

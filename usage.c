@@ -23,7 +23,11 @@
 	"  --max-addresses N    addresses probed per host (default 32, 1..256)\n" \
 	"  --no-pool            probe only the first address of each host\n" \
 	"  --ipv4-only          ask only for A records\n" \
-	"  --ipv6-only          ask only for AAAA records\n"
+	"  --ipv6-only          ask only for AAAA records\n" \
+	"  --client-cert FILE   present our Edge's certificate (PEM; our\n" \
+	"                       intermediates may follow the leaf) when asked\n" \
+	"  --client-key FILE    its key (PEM; default: in --client-cert)\n" \
+	"  --client-key-pass-file FILE  the passphrase of an encrypted key\n"
 
 #define REPORT_OPTIONS \
 	"  --format FORMAT      text (default), csv (one row per target) or\n" \
@@ -48,6 +52,12 @@ const char usage_main[] =
 	"  check HOST[:PORT]            check one server now and print the report\n"
 	"  check --fed DOMAIN           ... or one SIP domain (--sip, --sipint)\n"
 	"  findings                     every finding, and why it matters\n"
+	"  scans --db FILE              the scans in the database, with counts\n"
+	"  history --db FILE DOMAIN     one domain's certificates and failures\n"
+	"                               over time\n"
+	"  expiring --db FILE           leaves expiring soon (--within 30d)\n"
+	"  diff --db FILE               what changed between two scans\n"
+	"  prune --db FILE --keep N     keep the newest N scans only\n"
 	"  help [COMMAND]               this text, or a command's options\n"
 	"\n"
 	"  --version                    the version\n"
@@ -80,6 +90,9 @@ const char usage_report[] =
 	"  --db FILE            the SQLite database\n"
 	REPORT_OPTIONS
 	"  --per-endpoint       with --format csv: one row per probe\n"
+	"  --compliance         one row per target for auditors (status,\n"
+	"                       findings, expiry, issuer, root, key, TLS\n"
+	"                       version, first seen); csv (default) or json\n"
 	"  -o, --output FILE    write to FILE instead of standard output\n"
 	"  --scan ID            the scan to report (default: the newest)\n"
 	"  --ca-file FILE       judge chains again against these roots (PEM)\n"
@@ -108,6 +121,77 @@ const char usage_findings[] =
 	"Lists every finding the report can make: its id (used in JSON, CSV and\n"
 	"--only), its severity, and why it matters.\n";
 
+const char usage_scans[] =
+	"usage: fedcert scans --db FILE [options]\n"
+	"\n"
+	"Lists the scans, oldest first: start, duration, status, targets,\n"
+	"endpoints, failures (endpoints that failed, and targets that failed\n"
+	"before reaching one), and the findings each scan's report would have\n"
+	"shown then (judged at the scan's start: the slow part).\n"
+	"\n"
+	"  --db FILE            the SQLite database\n"
+	"  --format FORMAT      text (default) or json (JSON Lines, one object\n"
+	"                       per scan)\n"
+	"  --last N             only the newest N scans\n"
+	"  --no-findings        counts only, without judging (fast)\n"
+	"  --warn-days N        expires_soon below N days left (default 30)\n"
+	"  --help               this text\n";
+
+const char usage_history[] =
+	"usage: fedcert history --db FILE DOMAIN [--format text|json]\n"
+	"\n"
+	"For each target of DOMAIN (domain, type, port) and each endpoint it\n"
+	"reached: the leaf certificates seen over time, as runs of scans with\n"
+	"first and last seen, thumbprint, issuer, root and expiry, and the\n"
+	"scans where it failed, with the kind of failure.\n"
+	"\n"
+	"  --db FILE            the SQLite database\n"
+	"  --format FORMAT      text (default) or json (JSON Lines, one object\n"
+	"                       per run)\n"
+	"  --help               this text\n";
+
+const char usage_expiring[] =
+	"usage: fedcert expiring --db FILE [--within DURATION] [options]\n"
+	"\n"
+	"For each target, the leaves it presented in its newest scan that\n"
+	"expire within DURATION from now (expired ones included), soonest\n"
+	"first, with the endpoints that presented them.\n"
+	"\n"
+	"  --db FILE            the SQLite database\n"
+	"  --within DURATION    30d (default), 12h, 2w; a bare number is days\n"
+	"  --format FORMAT      text (default), csv or json (JSON Lines)\n"
+	"  -o, --output FILE    write to FILE instead of standard output\n"
+	"  --help               this text\n";
+
+const char usage_diff[] =
+	"usage: fedcert diff --db FILE [--from SCAN] [--to SCAN] [options]\n"
+	"\n"
+	"What changed between two scans (default: the two newest that ran to\n"
+	"their end): targets added and removed, endpoints added and removed,\n"
+	"certificates rotated, issuer or root CA changed, new failures,\n"
+	"recoveries, findings that appeared or cleared.\n"
+	"\n"
+	"  --db FILE            the SQLite database\n"
+	"  --from SCAN          the older scan (default: the newest finished\n"
+	"                       one before --to)\n"
+	"  --to SCAN            the newer scan (default: the newest finished)\n"
+	"  --format FORMAT      text (default) or json (JSON Lines, one object\n"
+	"                       per change, with a \"change\" key)\n"
+	"  --warn-days N        expires_soon below N days left (default 30)\n"
+	"  --help               this text\n";
+
+const char usage_prune[] =
+	"usage: fedcert prune --db FILE --keep N [--vacuum | --dry-run]\n"
+	"\n"
+	"Keeps the newest N scans and deletes the others, with the certificates\n"
+	"and endpoints no remaining scan references, and says what it removed.\n"
+	"\n"
+	"  --db FILE            the SQLite database\n"
+	"  --keep N             scans to keep (at least 1)\n"
+	"  --vacuum             then VACUUM, so that the file shrinks\n"
+	"  --dry-run            say what would be removed, remove nothing\n"
+	"  --help               this text\n";
+
 const char *usage_for(const char *command)
 {
 	static const struct {
@@ -116,6 +200,9 @@ const char *usage_for(const char *command)
 	} all[] = {
 		{ "scan", usage_scan }, { "report", usage_report },
 		{ "check", usage_check }, { "findings", usage_findings },
+		{ "scans", usage_scans }, { "history", usage_history },
+		{ "expiring", usage_expiring }, { "diff", usage_diff },
+		{ "prune", usage_prune },
 	};
 	size_t i;
 

@@ -7,6 +7,11 @@ extern const char usage_scan[];
 extern const char usage_report[];
 extern const char usage_check[];
 extern const char usage_findings[];
+extern const char usage_scans[];
+extern const char usage_history[];
+extern const char usage_expiring[];
+extern const char usage_diff[];
+extern const char usage_prune[];
 
 /* The help of a command by name; usage_main for NULL; NULL when unknown. */
 const char *usage_for(const char *command);

@@ -29,6 +29,11 @@
 #define FC_REASON_MAX 256           /* library reason strings */
 #define FC_FLUSH_INTERVAL_MS 100    /* the writer commits at least this often */
 #define FC_FD_RESERVE 32            /* descriptors kept for all but probes */
+#define FC_VERDICT_MS 1500          /* after a TLS 1.3 handshake in which the
+				       server asked for our certificate: how
+				       long to wait for its verdict */
+#define FC_CA_NAMES_MAX 64          /* acceptable CA names kept per probe */
+#define FC_PASSPHRASE_MAX 1024
 
 /* DNS. */
 #define FC_DNS_SERVERS_MAX 8        /* --dns-server given at most */
@@ -53,5 +58,10 @@
 #define FC_BATCH_MAX 500            /* writes per transaction */
 #define FC_BUSY_TIMEOUT_MS 5000
 #define FC_STORE_ERRMSG_MAX 512     /* bytes of one store error message */
+
+/* Reports across scans (#6). */
+#define FC_HISTORY_MEMO_MAX 1000000 /* targets whose verdict `fedcert scans`
+				       keeps from one scan to the next (about
+				       56 bytes each); beyond, it judges */
 
 #endif

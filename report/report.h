@@ -55,4 +55,64 @@ void report_list_findings(FILE *out);
 /* The finding id is known: 1, or 0 (for validating --only). */
 int report_is_finding_id(const char *id);
 
+/* ---- Across scans (#6) ------------------------------------------------ */
+
+/* `fedcert scans`: one line (text) or object (JSON) per scan, oldest first,
+ * with its counts and, unless findings is 0, the findings of its targets
+ * judged at the scan's start (a target whose facts and dates did not
+ * change since the scan listed before it is not judged again). */
+struct report_scans_options {
+	enum report_format format; /* text or json */
+	int64_t last;  /* only the newest `last` scans; 0: all */
+	int findings;  /* judge each scan's targets */
+	int warn_days; /* expires_soon threshold (default 30) */
+};
+
+int report_scans(struct store *st, const struct report_scans_options *o,
+		 FILE *out, char *err, size_t errlen);
+
+/* `fedcert history DOMAIN`: per target (domain, type, port) and endpoint,
+ * the leaf seen over time as runs of scans (first and last seen, scans,
+ * thumbprint, issuer, root, expiry) and the scans where it failed.
+ * domain as stored (lowercase, no trailing dot). Text or JSON Lines (one
+ * object per run). A domain no scan holds is an error ("no target ..."). */
+int report_history(struct store *st, const char *domain,
+		   enum report_format format, FILE *out, char *err,
+		   size_t errlen);
+
+/* `fedcert expiring --within`: per target, each leaf its newest complete
+ * scan saw that expires before now + within_s (expired ones included),
+ * soonest first, with the endpoints that presented it. Text, CSV or JSON
+ * Lines. */
+struct report_expiring_options {
+	enum report_format format;
+	long long within_s;
+	time_t now; /* 0: now */
+};
+
+int report_expiring(struct store *st, const struct report_expiring_options *o,
+		    FILE *out, char *err, size_t errlen);
+
+/* `fedcert diff`: what changed between two scans, one change per line
+ * (text) or per object with a "change" key (JSON Lines; README lists the
+ * kinds and keys). from and to 0: the two newest scans that ran to their
+ * end; to alone: the newest finished scan before it; from alone: the
+ * newest finished scan. Each scan is judged at its own start. */
+struct report_diff_options {
+	enum report_format format; /* text or json */
+	int64_t from, to;
+	int warn_days;
+};
+
+int report_diff(struct store *st, const struct report_diff_options *o,
+		FILE *out, char *err, size_t errlen);
+
+/* `fedcert report --compliance`: one row per target of the scan for
+ * auditors (README lists the columns): JSON Lines for REPORT_JSON, else
+ * CSV (the command line's default for it). Takes
+ * report_run()'s options (scan, filters, warn_days, trust store, fail_on)
+ * and sets *flagged as report_run() does. */
+int report_compliance(struct store *st, const struct report_options *opts,
+		      FILE *out, int *flagged, char *err, size_t errlen);
+
 #endif

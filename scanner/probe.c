@@ -17,9 +17,14 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "mtls.h"
 #include "scan_int.h"
 
-enum probe_state { PROBE_CONNECTING, PROBE_HANDSHAKING, PROBE_DONE };
+/* PROBE_VERDICT: a TLS 1.3 handshake completed after the server asked for
+ * our certificate; it judges that certificate only after our Finished, so
+ * we read once more, briefly, to hear its verdict. */
+enum probe_state { PROBE_CONNECTING, PROBE_HANDSHAKING, PROBE_VERDICT,
+		   PROBE_DONE };
 
 struct probe {
 	uv_tcp_t tcp;
@@ -36,6 +41,11 @@ struct probe {
 	int64_t started_ms;
 	double connect_ms, handshake_ms;
 	size_t bytes_in;
+	struct mtls_facts mtls;
+	int alert;              /* the TLS alert number, for tls_alert */
+	/* Taken when the handshake completes (static strings of OpenSSL's):
+	 * a verdict alert after it leaves the session unusable. */
+	const char *tls_version, *cipher;
 	const char *error_kind; /* static string; NULL: success */
 	char error_reason[FC_REASON_MAX];
 	char rbuf[FC_TLS_READ_BUF];
@@ -70,6 +80,7 @@ static void probe_on_close(uv_handle_t *h)
 	if (--p->handles_open > 0)
 		return;
 	SSL_free(p->ssl);
+	mtls_free(&p->mtls);
 	free(p);
 }
 
@@ -136,10 +147,10 @@ static void probe_record(struct probe *p)
 	r.verify_code = -1;
 	r.chain_len = probe_take_chain(p, chain, bufs, &r.chain_presented);
 	r.chain = chain;
-	if (p->ssl && p->state == PROBE_HANDSHAKING && SSL_is_init_finished(p->ssl)) {
-		r.tls_version = SSL_get_version(p->ssl);
-		r.cipher = SSL_get_cipher_name(p->ssl);
-	}
+	mtls_settle(&p->mtls, p->error_kind, p->alert);
+	mtls_fill(&p->mtls, &r);
+	r.tls_version = p->tls_version;
+	r.cipher = p->cipher;
 	if (r.chain_len > 0) {
 		r.verify_code = SSL_get_verify_result(p->ssl);
 		r.verify_reason = X509_verify_cert_error_string(r.verify_code);
@@ -147,6 +158,12 @@ static void probe_record(struct probe *p)
 	scan_probe_done(p->scan, p->ep, &r);
 	for (i = 0; i < r.chain_len; i++)
 		OPENSSL_free(bufs[i]);
+}
+
+static int probe_is_up(const struct probe *p)
+{
+	return p->mtls.outcome == NULL ||
+	       strcmp(p->mtls.outcome, "accepted") == 0;
 }
 
 /* The one exit: records the result, then closes. kind NULL is success. */
@@ -157,6 +174,12 @@ static void probe_finish(struct probe *p, const char *kind, const char *fmt,
 
 	if (p->state == PROBE_DONE)
 		return;
+	/* In the verdict wait the handshake is done: what ends the wait is
+	 * the server's verdict on our certificate, not a failed probe. */
+	if (p->state == PROBE_VERDICT) {
+		mtls_settle(&p->mtls, kind, p->alert);
+		kind = NULL;
+	}
 	p->error_kind = kind;
 	if (kind && fmt) {
 		va_start(ap, fmt);
@@ -166,8 +189,9 @@ static void probe_finish(struct probe *p, const char *kind, const char *fmt,
 	if (p->state == PROBE_HANDSHAKING)
 		p->handshake_ms = probe_elapsed_ms(p->t_connected);
 	probe_record(p);
-	/* A courtesy close_notify; the peer's answer does not matter. */
-	if (kind == NULL && SSL_shutdown(p->ssl) >= 0) {
+	/* A courtesy close_notify while the connection is up (not after the
+	 * server closed it or alerted); the peer's answer does not matter. */
+	if (kind == NULL && probe_is_up(p) && SSL_shutdown(p->ssl) >= 0) {
 		char buf[256];
 		int n = BIO_read(p->wbio, buf, sizeof(buf));
 
@@ -243,8 +267,9 @@ static void probe_tls_failed(struct probe *p, int sslerr)
 	    reason < SSL_AD_REASON_OFFSET + 256) {
 		int alert = reason - SSL_AD_REASON_OFFSET;
 
+		p->alert = alert;
 		probe_finish(p, "tls_alert", "%s (alert %d)",
-			     SSL_alert_desc_string_long(alert), alert);
+			     mtls_alert_name(alert), alert);
 		return;
 	}
 	/* OpenSSL's cap on the certificate list (tls.c sets it): what keeps
@@ -267,15 +292,62 @@ static void probe_tls_failed(struct probe *p, int sslerr)
 	probe_finish(p, "tls_error", "%s", buf);
 }
 
+/* Reads what the server says after the handshake: an alert about our
+ * certificate, a close, or nothing (it kept the connection: accepted, when
+ * the timer says so). */
+static void probe_read_verdict(struct probe *p)
+{
+	char buf[4096];
+	int n, sslerr;
+
+	while ((n = SSL_read(p->ssl, buf, sizeof(buf))) > 0)
+		; /* the server talks first: it kept the connection */
+	sslerr = SSL_get_error(p->ssl, n);
+	if (sslerr == SSL_ERROR_WANT_READ) {
+		probe_flush(p);
+		return;
+	}
+	if (sslerr == SSL_ERROR_ZERO_RETURN) {
+		probe_finish(p, "closed", "close_notify after the handshake");
+		return;
+	}
+	probe_tls_failed(p, sslerr);
+}
+
+static void probe_on_verdict_timeout(uv_timer_t *t)
+{
+	probe_finish(t->data, NULL, NULL);
+}
+
+static void probe_await_verdict(struct probe *p)
+{
+	uint64_t left_ms = (uint64_t)p->scan->opts->timeout_s * 1000;
+	uint64_t spent_ms = (uv_hrtime() - p->t_connected) / 1000000;
+
+	p->handshake_ms = probe_elapsed_ms(p->t_connected);
+	p->state = PROBE_VERDICT;
+	/* Within the probe's own deadline, as everything else. */
+	left_ms = left_ms > spent_ms ? left_ms - spent_ms : 1;
+	uv_timer_start(&p->timer, probe_on_verdict_timeout,
+		       left_ms < FC_VERDICT_MS ? left_ms : FC_VERDICT_MS, 0);
+	probe_read_verdict(p);
+}
+
 static void probe_handshake(struct probe *p)
 {
 	int rc = SSL_do_handshake(p->ssl);
 	int sslerr = rc == 1 ? SSL_ERROR_NONE : SSL_get_error(p->ssl, rc);
 
 	if (sslerr == SSL_ERROR_NONE || sslerr == SSL_ERROR_WANT_READ) {
-		if (probe_flush(p) != 0)
+		if (probe_flush(p) != 0 || sslerr != SSL_ERROR_NONE)
 			return;
-		if (sslerr == SSL_ERROR_NONE)
+		p->tls_version = SSL_get_version(p->ssl);
+		p->cipher = SSL_get_cipher_name(p->ssl);
+		/* TLS 1.3 servers judge our certificate after our Finished;
+		 * TLS 1.2 ones have said it already. */
+		if (p->mtls.requested && SSL_version(p->ssl) == TLS1_3_VERSION)
+			probe_await_verdict(p);
+		else
 			probe_finish(p, NULL, NULL);
 		return;
 	}
@@ -332,7 +404,10 @@ static void probe_on_read(uv_stream_t *stream, ssize_t nread,
 		probe_finish(p, "local_error", "cannot buffer the peer's data");
 		return;
 	}
-	probe_handshake(p);
+	if (p->state == PROBE_VERDICT)
+		probe_read_verdict(p);
+	else
+		probe_handshake(p);
 }
 
 static void probe_on_timeout(uv_timer_t *t)
@@ -364,6 +439,7 @@ static int probe_tls_begin(struct probe *p)
 	if (p->ep->sni && !SSL_set_tlsext_host_name(p->ssl, p->ep->sni))
 		return -1;
 	SSL_set_connect_state(p->ssl);
+	mtls_watch(p->ssl, &p->mtls);
 	return 0;
 }
 

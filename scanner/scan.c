@@ -594,6 +594,45 @@ static int scan_resume(struct scan *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* Our certificate and intermediates as the context will present them,
+ * stored with the scan so that the report judges what was really sent. */
+static int scan_store_client_chain(struct scan *s, char *err, size_t errlen)
+{
+	STACK_OF(X509) *extra = NULL;
+	X509 *leaf = SSL_CTX_get0_certificate(s->ctx);
+	struct store_der chain[FC_CHAIN_MAX];
+	unsigned char *bufs[FC_CHAIN_MAX];
+	size_t n = 0, i;
+	int rc = -1;
+
+	if (leaf == NULL)
+		return 0;
+	SSL_CTX_get0_chain_certs(s->ctx, &extra);
+	for (i = 0; n < FC_CHAIN_MAX; i++) {
+		X509 *x = i == 0 ? leaf :
+			  (extra && (int)i - 1 < sk_X509_num(extra)) ?
+			  sk_X509_value(extra, (int)i - 1) : NULL;
+		int len;
+
+		if (x == NULL)
+			break;
+		bufs[n] = NULL;
+		if ((len = i2d_X509(x, &bufs[n])) <= 0)
+			goto out;
+		chain[n].der = bufs[n];
+		chain[n].len = (size_t)len;
+		n++;
+	}
+	if (store_scan_set_client_chain(s->st, s->scan_id, chain, n) != 0)
+		snprintf(err, errlen, "%s", store_errmsg(s->st));
+	else
+		rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		OPENSSL_free(bufs[i]);
+	return rc;
+}
+
 /* The scan's row in the database: a new one, or the one resumed. */
 static int scan_record(struct scan *s, char *err, size_t errlen)
 {
@@ -610,7 +649,7 @@ static int scan_record(struct scan *s, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", store_errmsg(s->st));
 		return -1;
 	}
-	return 0;
+	return scan_store_client_chain(s, err, errlen);
 }
 
 static void scan_free(struct scan *s)

@@ -83,6 +83,13 @@ struct scan_options {
 	unsigned max_srv_targets; /* SRV targets probed per name */
 	unsigned max_addresses;   /* addresses probed per host */
 	int no_pool;              /* probe only the first address of a host */
+
+	/* Mutual TLS (#10): our Edge's certificate (PEM, our intermediates may
+	 * follow the leaf) and key, presented to every endpoint that asks.
+	 * NULL: an empty Certificate message, as a client without one. */
+	const char *client_cert;
+	const char *client_key;
+	const char *client_key_pass_file; /* the first line is the passphrase */
 	int ipv4_only, ipv6_only; /* ask only A, or only AAAA */
 };
 

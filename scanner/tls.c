@@ -1,5 +1,7 @@
 /* tls.c: the one client context every probe of a scan shares. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -38,6 +40,85 @@ static void tls_reason(char *buf, size_t len)
 	ERR_clear_error();
 }
 
+/* The passphrase of an encrypted key: the first line of
+ * --client-key-pass-file, never a prompt (a nightly job has no terminal). */
+struct tls_pass {
+	char text[FC_PASSPHRASE_MAX];
+	int given;
+};
+
+static int tls_pass_cb(char *buf, int size, int rwflag, void *arg)
+{
+	const struct tls_pass *pass = arg;
+	size_t len = strlen(pass->text);
+
+	(void)rwflag;
+	if (!pass->given || len >= (size_t)size)
+		return -1;
+	memcpy(buf, pass->text, len);
+	return (int)len;
+}
+
+static int tls_read_pass(const char *path, struct tls_pass *pass, char *err,
+			 size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fgets(pass->text, sizeof(pass->text), f) == NULL)
+		pass->text[0] = '\0';
+	fclose(f);
+	pass->text[strcspn(pass->text, "\r\n")] = '\0';
+	pass->given = 1;
+	return 0;
+}
+
+/* Our Edge's certificate, its intermediates and its key, checked to belong
+ * together before anything is sent. */
+static int tls_load_client(SSL_CTX *ctx, const struct scan_options *o,
+			   char *err, size_t errlen)
+{
+	struct tls_pass pass = { "", 0 };
+	const char *key = o->client_key ? o->client_key : o->client_cert;
+	char reason[FC_REASON_MAX];
+	int rc = -1;
+
+	if (o->client_key_pass_file &&
+	    tls_read_pass(o->client_key_pass_file, &pass, err, errlen) != 0)
+		goto out;
+	SSL_CTX_set_default_passwd_cb(ctx, tls_pass_cb);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, &pass);
+	if (!SSL_CTX_use_certificate_chain_file(ctx, o->client_cert)) {
+		tls_reason(reason, sizeof(reason));
+		snprintf(err, errlen, "%s: cannot read our certificate: %s",
+			 o->client_cert, reason);
+		goto out;
+	}
+	if (!SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM)) {
+		tls_reason(reason, sizeof(reason));
+		snprintf(err, errlen, "%s: cannot read our key%s: %s", key,
+			 pass.given ? "" : " (if it is encrypted, give --client-key-pass-file)",
+			 reason);
+		goto out;
+	}
+	if (!SSL_CTX_check_private_key(ctx)) {
+		tls_reason(reason, sizeof(reason));
+		snprintf(err, errlen, "%s does not belong to %s: %s", key,
+			 o->client_cert, reason);
+		goto out;
+	}
+	rc = 0;
+out:
+	/* The passphrase is not needed again: forget it. */
+	OPENSSL_cleanse(&pass, sizeof(pass));
+	SSL_CTX_set_default_passwd_cb(ctx, NULL);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
+	return rc;
+}
+
 SSL_CTX *scan_tls_context(const struct scan_options *opts, char *err,
 			  size_t errlen)
 {
@@ -69,6 +150,8 @@ SSL_CTX *scan_tls_context(const struct scan_options *opts, char *err,
 			 reason);
 		goto fail;
 	}
+	if (opts->client_cert && tls_load_client(ctx, opts, err, errlen) != 0)
+		goto fail;
 	return ctx;
 fail:
 	SSL_CTX_free(ctx);

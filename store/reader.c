@@ -27,7 +27,8 @@ static const char sql_probes[] =
 	"SELECT p.id, e.address, e.port, e.sni, tp.via, p.started,"
 	" p.connect_ms, p.handshake_ms, p.error_kind, p.error_reason,"
 	" p.tls_version, p.cipher, p.verify_code, p.verify_reason,"
-	" tp.srv_name, tp.srv_priority, tp.srv_weight, p.chain_presented"
+	" tp.srv_name, tp.srv_priority, tp.srv_weight, p.chain_presented,"
+	" p.cc_requested, p.cc_presented, p.cc_outcome, p.cc_alert"
 	" FROM target_probe tp"
 	" JOIN probe p ON p.id = tp.probe_id"
 	" JOIN endpoint e ON e.id = p.endpoint_id"
@@ -107,7 +108,7 @@ static void copy_hex(sqlite3_stmt *s, int i, char *out, size_t len)
 		strncat(out, (const char *)v, len - 1);
 }
 
-static void cert_row_free(struct store_cert_row *c)
+void store_cert_row_clear(struct store_cert_row *c)
 {
 	free(c->subject);
 	free(c->issuer);
@@ -133,8 +134,13 @@ static void probe_row_free(struct store_probe_row *p)
 	free(p->tls_version);
 	free(p->cipher);
 	free(p->verify_reason);
+	free(p->cc_outcome);
+	free(p->cc_alert);
+	for (i = 0; i < p->ca_count; i++)
+		free(p->ca_names[i]);
+	free(p->ca_names);
 	for (i = 0; i < p->chain_len; i++)
-		cert_row_free(&p->chain[i]);
+		store_cert_row_clear(&p->chain[i]);
 	free(p->chain);
 }
 
@@ -187,7 +193,7 @@ static void *reserve_one(void *arr, size_t count, size_t *cap, size_t elem)
 	return bigger;
 }
 
-static int fill_cert(sqlite3_stmt *s, struct store_cert_row *c)
+int store_fill_cert(sqlite3_stmt *s, struct store_cert_row *c)
 {
 	const void *der = sqlite3_column_blob(s, 12);
 	int der_len = sqlite3_column_bytes(s, 12);
@@ -237,7 +243,7 @@ static int load_chain(struct target_walk *w, struct store_probe_row *p)
 		 * still freed by probe_row_free(). */
 		c = &p->chain[p->chain_len++];
 		memset(c, 0, sizeof(*c));
-		if (fill_cert(s, c) != 0)
+		if (store_fill_cert(s, c) != 0)
 			goto oom;
 	}
 	if (step != SQLITE_DONE) {
@@ -275,6 +281,10 @@ static int fill_probe(sqlite3_stmt *s, struct store_probe_row *p)
 	p->srv_weight = (int)col_int_or_neg(s, 16);
 	p->chain_presented = sqlite3_column_type(s, 17) == SQLITE_NULL ? 0 :
 			     (size_t)sqlite3_column_int64(s, 17);
+	p->cc_requested = sqlite3_column_int(s, 18) != 0;
+	p->cc_presented = sqlite3_column_int(s, 19) != 0;
+	p->cc_outcome = col_dup(s, 20, &oom);
+	p->cc_alert = col_dup(s, 21, &oom);
 	return oom ? -1 : 0;
 }
 
@@ -302,7 +312,7 @@ static int load_probes(struct target_walk *w, struct store_target_row *t)
 			store_set_error(w->st, "out of memory reading a probe");
 			return -1;
 		}
-		if (load_chain(w, p) != 0)
+		if (load_chain(w, p) != 0 || store_load_ca_names(w, p) != 0)
 			return -1;
 	}
 	if (step != SQLITE_DONE) {
@@ -431,7 +441,8 @@ int store_walk_open(struct store *st, struct target_walk *w,
 	    prepare(st, sql_probes, &w->probes) == 0 &&
 	    prepare(st, sql_chain, &w->chain) == 0 &&
 	    prepare(st, sql_dns, &w->dns) == 0 &&
-	    prepare(st, sql_dns_records, &w->records) == 0)
+	    prepare(st, sql_dns_records, &w->records) == 0 &&
+	    prepare(st, store_sql_ca_names, &w->ca_names) == 0)
 		return 0;
 	store_walk_close(w);
 	return -1;
@@ -444,6 +455,7 @@ void store_walk_close(struct target_walk *w)
 	sqlite3_finalize(w->chain);
 	sqlite3_finalize(w->dns);
 	sqlite3_finalize(w->records);
+	sqlite3_finalize(w->ca_names);
 	memset(w, 0, sizeof(*w));
 }
 

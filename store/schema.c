@@ -147,12 +147,100 @@ static const char migration_3[] =
 static const char migration_4[] =
 	"ALTER TABLE probe ADD COLUMN chain_presented INTEGER;";
 
+/* Step 5 (#6, many scans in one database): indexes and views for the
+ * questions asked across scans. A target's identity across scans is
+ * (domain, type, port), the CSV row as written. target_by_identity finds
+ * every scan of one target (history) and each target's newest complete
+ * row (the views) from the index alone. probe_by_endpoint_scan answers
+ * "this endpoint's newest probe"; it starts with endpoint_id, so it also
+ * serves the foreign key probe_by_endpoint served, which goes. fedcert's
+ * own readers query these views (store/history.c), so what SCHEMA.md shows
+ * a user is what fedcert answers with. Only complete targets count (step
+ * 3): a scan stopped before reaching a target must not hide what the scan
+ * before it saw. The root of a chain is the issuer of the last certificate
+ * presented (a self-signed root sent along is its own issuer). */
+static const char migration_5[] =
+	"CREATE INDEX target_by_identity"
+	" ON target(domain, type, port, scan_id, complete);"
+	"DROP INDEX probe_by_endpoint;"
+	"CREATE INDEX probe_by_endpoint_scan ON probe(endpoint_id, scan_id);"
+
+	"CREATE VIEW chain_root AS"
+	" SELECT l.probe_id, c.issuer AS root"
+	" FROM chain_link l JOIN certificate c ON c.id = l.certificate_id"
+	" WHERE l.position = (SELECT max(l2.position) FROM chain_link l2"
+	" WHERE l2.probe_id = l.probe_id);"
+
+	"CREATE VIEW latest_target AS"
+	" WITH k AS (SELECT domain, type, port, max(scan_id) AS scan_id"
+	" FROM target WHERE complete = 1 GROUP BY domain, type, port)"
+	" SELECT t.id AS target_id, t.scan_id, s.started AS scan_started,"
+	" t.line, t.domain, t.type, t.port, t.error_kind, t.error_reason"
+	" FROM k JOIN target t ON t.id = (SELECT min(t2.id) FROM target t2"
+	" WHERE t2.domain = k.domain AND t2.type = k.type"
+	" AND t2.port = k.port AND t2.scan_id = k.scan_id"
+	" AND t2.complete = 1)"
+	" JOIN scan s ON s.id = t.scan_id;"
+
+	"CREATE VIEW latest_probe AS"
+	" SELECT e.id AS endpoint_id, e.address, e.port, e.sni,"
+	" p.id AS probe_id, p.scan_id, p.started, p.error_kind, p.error_reason,"
+	" p.tls_version, p.cipher, p.verify_code, p.verify_reason"
+	" FROM endpoint e JOIN probe p ON p.id = (SELECT p2.id FROM probe p2"
+	" WHERE p2.endpoint_id = e.id ORDER BY p2.scan_id DESC, p2.id DESC"
+	" LIMIT 1);"
+
+	"CREATE VIEW latest_leaf AS"
+	" SELECT lt.target_id, lt.scan_id, lt.scan_started, lt.line, lt.domain,"
+	" lt.type, lt.port, e.address, e.port AS endpoint_port, e.sni,"
+	" p.id AS probe_id, p.error_kind, c.id AS certificate_id, c.sha256,"
+	" upper(c.sha1) AS thumbprint, c.subject, c.issuer,"
+	" (SELECT r.root FROM chain_root r WHERE r.probe_id = p.id) AS root,"
+	" c.not_before, c.not_after, c.key_type, c.key_bits, c.sig_alg"
+	" FROM latest_target lt"
+	" JOIN target_probe tp ON tp.target_id = lt.target_id"
+	" JOIN probe p ON p.id = tp.probe_id"
+	" JOIN endpoint e ON e.id = p.endpoint_id"
+	" JOIN chain_link l ON l.probe_id = p.id AND l.position = 0"
+	" JOIN certificate c ON c.id = l.certificate_id;"
+
+	"CREATE VIEW expiring AS"
+	" SELECT *, round(julianday(not_after) - julianday('now'), 1)"
+	" AS days_left"
+	" FROM latest_leaf;";
+
+/* Step 6 (#10, mutual TLS): what a probe learned of the server's request
+ * for our certificate, the CA names it listed, and the certificate chain
+ * we presented in a scan (stored once per fingerprint, like any other).
+ * NULL on older probes: not recorded then. */
+static const char migration_6[] =
+	"ALTER TABLE probe ADD COLUMN cc_requested INTEGER;"
+	"ALTER TABLE probe ADD COLUMN cc_presented INTEGER;"
+	"ALTER TABLE probe ADD COLUMN cc_outcome TEXT;"
+	"ALTER TABLE probe ADD COLUMN cc_alert TEXT;"
+
+	"CREATE TABLE probe_ca_name ("
+	" probe_id INTEGER NOT NULL REFERENCES probe(id) ON DELETE CASCADE,"
+	" position INTEGER NOT NULL,"
+	" name TEXT NOT NULL,"
+	" PRIMARY KEY (probe_id, position)) WITHOUT ROWID;"
+
+	"CREATE TABLE scan_client_cert ("
+	" scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE CASCADE,"
+	" position INTEGER NOT NULL,"
+	" certificate_id INTEGER NOT NULL REFERENCES certificate(id),"
+	" PRIMARY KEY (scan_id, position)) WITHOUT ROWID;"
+	"CREATE INDEX scan_client_cert_by_certificate"
+	" ON scan_client_cert(certificate_id);";
+
 /* migrations[i] takes a database from user_version i to i + 1. */
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
 	migration_4,
+	migration_5,
+	migration_6,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

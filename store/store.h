@@ -128,6 +128,17 @@ struct store_probe {
 	/* Certificates the server presented, when more than chain_len could
 	 * keep (FC_CHAIN_MAX); 0 otherwise. */
 	size_t chain_presented;
+	/* Mutual TLS (#10). cc_outcome: NULL when no certificate was asked
+	 * for; else "accepted" (the handshake completed and the server kept
+	 * the connection), "closed" (it closed or reset), "alert" (cc_alert
+	 * names it), "unknown". ca_names: the acceptable CA names it listed
+	 * (RFC 2253), possibly none. */
+	int cc_requested;
+	int cc_presented;
+	const char *const *ca_names;
+	size_t ca_count;
+	const char *cc_outcome;
+	const char *cc_alert;
 };
 
 /* Stores the probe, its endpoint (once per address/port/SNI), each chain
@@ -190,6 +201,12 @@ int store_dns_answer_add(struct store *st, int64_t scan_id,
  * one answer). Stored once per (target, answer). */
 int store_target_dns_link(struct store *st, int64_t target_id,
 			  int64_t answer_id);
+
+/* Records the certificate chain we present in this scan (--client-cert,
+ * leaf first), each certificate stored once like any other; the report
+ * judges it once per scan. Committed at once. */
+int store_scan_set_client_chain(struct store *st, int64_t scan_id,
+				const struct store_der *chain, size_t n);
 
 /* Commits the pending batch now. */
 int store_flush(struct store *st);
@@ -258,6 +275,13 @@ struct store_probe_row {
 	struct store_cert_row *chain; /* position order, leaf first */
 	size_t chain_presented; /* > chain_len: the server sent more than
 				   were kept (FC_CHAIN_MAX); else 0 */
+	/* Mutual TLS (#10), as in struct store_probe. */
+	int cc_requested;
+	int cc_presented;
+	char *cc_outcome;
+	char *cc_alert;
+	size_t ca_count;
+	char **ca_names;
 };
 
 struct store_dns_record_row {
@@ -307,9 +331,161 @@ typedef int (*store_target_cb)(const struct store_target_row *t, void *arg);
 int store_each_target(struct store *st, int64_t scan_id, store_target_cb cb,
 		      void *arg);
 
+/* The chain we presented in the scan (--client-cert), leaf first, into
+ * *chain (NULL and 0 when the scan presented none). Free with
+ * store_cert_rows_free(). */
+int store_scan_client_chain(struct store *st, int64_t scan_id,
+			    struct store_cert_row **chain, size_t *n);
+void store_cert_rows_free(struct store_cert_row *chain, size_t n);
+
 typedef int (*store_input_error_cb)(const struct store_input_error_row *e,
 				    void *arg);
 int store_each_input_error(struct store *st, int64_t scan_id,
 			   store_input_error_cb cb, void *arg);
+
+/* ---- History (#6): many scans in one database ------------------------ */
+
+/* A target's identity across scans is (domain, type, port): the CSV row as
+ * written. Strings in the rows below are the reader's, valid only during
+ * the callback that receives them; NULL where the database has NULL. */
+
+/* One scan and what it holds, for `fedcert scans`. */
+struct store_scan_summary {
+	const struct store_scan_row *scan;
+	int64_t targets;          /* target rows */
+	int64_t targets_failed;   /* of which with a target-level error */
+	int64_t incomplete;       /* of which not complete (an unfinished scan) */
+	int64_t endpoints;        /* probes: one per endpoint */
+	int64_t endpoints_failed; /* probes with an error kind */
+	int64_t input_errors;
+};
+
+/* Calls cb for each scan in id order (the newest last); last > 0: only the
+ * newest `last` scans. A non-zero return from cb stops the walk and is
+ * returned. */
+typedef int (*store_scan_summary_cb)(const struct store_scan_summary *s,
+				     void *arg);
+int store_each_scan(struct store *st, int64_t last, store_scan_summary_cb cb,
+		    void *arg);
+
+/* The newest scan with status "done" whose id is below `below` (0: any);
+ * 0 in *scan_id when there is none. */
+int store_scan_latest_done(struct store *st, int64_t below, int64_t *scan_id);
+
+/* Walks the targets of two scans side by side, matched by identity, in
+ * identity order (domain, type, port as SQLite sorts them: bytes, then the
+ * port as a number). A target in one scan only comes with NULL for the
+ * other; from_scan 0 gives every target of to_scan alone. When a scan
+ * holds one identity twice (a repeated CSV row), its first row by line is
+ * the target, the others are counted (from_rows, to_rows) and skipped. Rows are loaded as
+ * store_each_target() loads them; two targets are in memory at a time. A
+ * non-zero return from cb stops the walk and is returned. */
+struct store_target_pair {
+	const struct store_target_row *from, *to; /* NULL: not in that scan */
+	int64_t from_rows, to_rows; /* rows of the identity in each scan
+				       (2 or more: a repeated CSV row) */
+};
+
+typedef int (*store_target_pair_cb)(const struct store_target_pair *p,
+				    void *arg);
+int store_each_target_pair(struct store *st, int64_t from_scan,
+			   int64_t to_scan, store_target_pair_cb cb, void *arg);
+
+/* One target in one scan, and one endpoint it reached and the leaf that
+ * endpoint presented, for `fedcert history`. */
+struct store_history_row {
+	const char *domain;
+	const char *type;
+	int port;
+	int64_t scans;             /* scans that hold this target */
+	const char *first_started; /* the first and last of them, started */
+	const char *last_started;
+	int64_t scan_id;
+	const char *scan_started;
+	int complete;              /* the target's work was all stored */
+	const char *target_error_kind; /* the target's own failure */
+	const char *target_error_reason;
+	/* The endpoint; address NULL: the target reached none in this scan. */
+	const char *address;
+	int endpoint_port;
+	const char *sni;
+	const char *error_kind;    /* the probe's failure, NULL when none */
+	const char *error_reason;
+	/* The leaf; sha256 NULL: the probe captured no chain. */
+	const char *sha256;
+	const char *sha1;          /* lowercase hex, as stored */
+	const char *subject;
+	const char *issuer;
+	const char *root;          /* view chain_root (SCHEMA.md) */
+	const char *not_after;
+};
+
+/* Calls cb for every (target, scan, endpoint) of the targets whose domain
+ * is `domain` (as stored: lowercase, no trailing dot), ordered by target
+ * identity, then endpoint (address, port, SNI; the rows without an
+ * endpoint last), then scan. *found is the number of rows. */
+typedef int (*store_history_cb)(const struct store_history_row *r, void *arg);
+int store_each_history(struct store *st, const char *domain,
+		       store_history_cb cb, void *arg, int64_t *found);
+
+/* One leaf presented by one endpoint of a target, in the newest complete
+ * row of that target (view latest_leaf, SCHEMA.md), for `fedcert
+ * expiring`. */
+struct store_leaf_row {
+	int64_t target_id;
+	int64_t scan_id;
+	const char *scan_started;
+	long line;
+	const char *domain;
+	const char *type;
+	int port;
+	const char *address;
+	int endpoint_port;
+	const char *sni;
+	const char *error_kind;
+	int64_t certificate_id;
+	const char *sha256;
+	const char *sha1; /* lowercase hex, as stored */
+	const char *subject;
+	const char *issuer;
+	const char *root;
+	const char *not_before;
+	const char *not_after;
+	const char *key_type;
+	int key_bits;  /* 0 when unknown */
+	const char *sig_alg;
+};
+
+/* Calls cb for each such leaf whose not_after is at or before `until`
+ * (ISO 8601 UTC, "2026-12-25T00:00:00Z"), expired ones included, soonest
+ * first; the rows of one target and certificate are consecutive (ordered
+ * by not_after, domain, type, port, certificate, then endpoint). */
+typedef int (*store_leaf_cb)(const struct store_leaf_row *r, void *arg);
+int store_each_expiring(struct store *st, const char *until,
+			store_leaf_cb cb, void *arg);
+
+/* When the certificate was first seen as a leaf: the start of the first
+ * scan that has it at position 0, into out ("" when never). */
+int store_cert_first_seen(struct store *st, int64_t certificate_id,
+			  char *out, size_t outlen);
+
+/* What store_prune() removed (or would remove, dry_run). */
+struct store_prune_result {
+	int64_t scans, targets, probes, certificates, endpoints;
+	int64_t bytes_before; /* page_count x page_size */
+	int64_t bytes_after;  /* after store_vacuum(), else as before */
+};
+
+/* Keeps the newest `keep` scans (keep >= 1) and deletes the others with
+ * everything that belongs to them (targets, probes, links, chains, DNS
+ * answers, input errors), then the certificates no chain_link references
+ * and the endpoints no probe references; all in one transaction. dry_run:
+ * counts and rolls back. */
+int store_prune(struct store *st, int64_t keep, int dry_run,
+		struct store_prune_result *out);
+
+/* VACUUM, then a WAL checkpoint, so that the file shrinks; sets
+ * out->bytes_after. */
+int store_vacuum(struct store *st, struct store_prune_result *out);
 
 #endif

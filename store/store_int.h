@@ -37,6 +37,8 @@ enum store_stmt_id {
 	STMT_DNS_ANSWER_ADD,
 	STMT_DNS_RECORD_ADD,
 	STMT_TARGET_DNS_ADD,
+	STMT_CA_NAME_ADD,
+	STMT_CLIENT_CERT_ADD,
 	STMT_COUNT
 };
 
@@ -167,6 +169,7 @@ struct target_walk {
 	sqlite3_stmt *chain;
 	sqlite3_stmt *dns;
 	sqlite3_stmt *records;
+	sqlite3_stmt *ca_names;
 };
 
 /* Commits the pending batch and prepares a walk whose targets statement is
@@ -185,5 +188,21 @@ int store_walk_load(struct target_walk *w, struct store_target_row *t);
 void store_target_row_clear(struct store_target_row *t);
 
 void store_walk_close(struct target_walk *w);
+
+/* Fills c from a row of reader.c's chain query (id, sha256, sha1, subject,
+ * issuer, serial, not_before, not_after, sig_alg, key_type, key_bits,
+ * x509_version, der). -1 when out of memory; c is freed by the caller. */
+int store_fill_cert(sqlite3_stmt *s, struct store_cert_row *c);
+
+/* Frees what a certificate row holds (not the row itself). */
+void store_cert_row_clear(struct store_cert_row *c);
+
+/* ---- reader_mtls.c --------------------------------------------------- */
+
+/* The acceptable CA names of a probe, by position (?1: probe id). */
+extern const char store_sql_ca_names[];
+
+/* Loads p's acceptable CA names with w->ca_names. */
+int store_load_ca_names(struct target_walk *w, struct store_probe_row *p);
 
 #endif

@@ -46,8 +46,16 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_PROBE_ADD] =
 		"INSERT INTO probe(scan_id, endpoint_id, started, connect_ms,"
 		" handshake_ms, error_kind, error_reason, tls_version, cipher,"
-		" verify_code, verify_reason, chain_presented)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+		" verify_code, verify_reason, chain_presented, cc_requested,"
+		" cc_presented, cc_outcome, cc_alert)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" ?13, ?14, ?15, ?16)",
+	[STMT_CA_NAME_ADD] =
+		"INSERT INTO probe_ca_name(probe_id, position, name)"
+		" VALUES (?1, ?2, ?3)",
+	[STMT_CLIENT_CERT_ADD] =
+		"INSERT INTO scan_client_cert(scan_id, position, certificate_id)"
+		" VALUES (?1, ?2, ?3)",
 	[STMT_CERT_FIND] = "SELECT id FROM certificate WHERE sha256 = ?1",
 	[STMT_CERT_ADD] =
 		"INSERT INTO certificate(sha256, sha1, der, subject, issuer,"
@@ -475,7 +483,11 @@ static int insert_probe(struct store *st, int64_t scan_id, int64_t endpoint_id,
 		/* Only a chain cut short says more than its links do. */
 		(p->chain_presented > p->chain_len ?
 		 sqlite3_bind_int64(s, 12, (int64_t)p->chain_presented) :
-		 sqlite3_bind_null(s, 12));
+		 sqlite3_bind_null(s, 12)) |
+		sqlite3_bind_int(s, 13, p->cc_requested != 0) |
+		sqlite3_bind_int(s, 14, p->cc_presented != 0) |
+		store_bind_text(s, 15, p->cc_outcome) |
+		store_bind_text(s, 16, p->cc_alert);
 	if (store_bind_check(st, binds, "cannot record the probe") != 0 ||
 	    store_step_done(st, s, "cannot record the probe") != 0)
 		return -1;
@@ -529,6 +541,54 @@ static int check_probe(struct store *st, const struct store_probe *p)
 	return 0;
 }
 
+/* The acceptable CA names the server listed, in its order. */
+static int insert_ca_names(struct store *st, int64_t probe_id,
+			   const struct store_probe *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->ca_count; i++) {
+		sqlite3_stmt *s = store_stmt(st, STMT_CA_NAME_ADD);
+		int binds = sqlite3_bind_int64(s, 1, probe_id) |
+			    sqlite3_bind_int64(s, 2, (int64_t)i) |
+			    store_bind_text(s, 3, p->ca_names[i]);
+
+		if (store_bind_check(st, binds, "cannot record a CA name") != 0 ||
+		    store_step_done(st, s, "cannot record a CA name") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int store_scan_set_client_chain(struct store *st, int64_t scan_id,
+				const struct store_der *chain, size_t n)
+{
+	size_t i;
+
+	if (n > FC_CHAIN_MAX) {
+		store_set_error(st, "our certificate chain has %zu certificates,"
+				" at most %d", n, FC_CHAIN_MAX);
+		return -1;
+	}
+	if (store_batch_begin(st) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		sqlite3_stmt *s;
+		int64_t cert = 0;
+
+		if (cert_id_for(st, &chain[i], &cert) != 0)
+			return -1;
+		s = store_stmt(st, STMT_CLIENT_CERT_ADD);
+		if (store_bind_check(st, sqlite3_bind_int64(s, 1, scan_id) |
+				     sqlite3_bind_int64(s, 2, (int64_t)i) |
+				     sqlite3_bind_int64(s, 3, cert),
+				     "cannot record our certificate") != 0 ||
+		    store_step_done(st, s, "cannot record our certificate") != 0)
+			return -1;
+	}
+	return store_flush(st);
+}
+
 int store_probe_add(struct store *st, int64_t scan_id,
 		    const struct store_probe *p, int64_t *probe_id)
 {
@@ -546,7 +606,7 @@ int store_probe_add(struct store *st, int64_t scan_id,
 	in_savepoint = 1;
 	if (endpoint_id_for(st, p, &endpoint_id) != 0 ||
 	    insert_probe(st, scan_id, endpoint_id, p, &id) != 0 ||
-	    insert_chain(st, id, p) != 0 ||
+	    insert_chain(st, id, p) != 0 || insert_ca_names(st, id, p) != 0 ||
 	    store_savepoint_release(st, "cannot finish the probe") != 0)
 		goto out;
 	in_savepoint = 0;

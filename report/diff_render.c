@@ -1,0 +1,327 @@
+/* diff_render.c: writes the changes diff.c finds, as text (one line per
+ * change, a heading and a summary) or JSON Lines (one object per change,
+ * nothing else, so that every line is a change).
+ *
+ * JSON keys, on every object (null where the kind has nothing to say):
+ *   change, from_scan, to_scan, domain, type, port,
+ *   endpoint {address, port, sni} | null,
+ *   before, after: rotated {thumbprint, sha256, subject, not_after};
+ *     issuer_changed, root_changed: the issuer or root (text);
+ *     new_failure, failure_changed {kind, reason} (before null for a
+ *     new failure); recovered: before {kind, reason}, after {status,
+ *     findings [ids]} (null when the target needed no judging);
+ *     target_added, endpoint_added: after {status, findings [ids]}
+ *   finding {id, severity, message} | null (finding_appeared, _cleared)
+ *   note: root_changed: what to do about it; else null
+ */
+#include "report/diff_int.h"
+
+#include <string.h>
+
+#include "report/history_int.h"
+#include "report/render.h"
+
+#define DIFF_ROOT_NOTE "the partner's new root may need installing on our Edge"
+
+static const char *const kind_names[DIFF_KINDS] = {
+	"target_added", "target_removed", "endpoint_added", "endpoint_removed",
+	"rotated", "issuer_changed", "root_changed", "new_failure",
+	"recovered", "failure_changed", "finding_appeared", "finding_cleared",
+};
+
+/* The text line's words and its mark: + new, - gone, ~ changed, ! to act
+ * on. */
+static const struct {
+	char mark;
+	const char *words;
+} kind_text[DIFF_KINDS] = {
+	{ '+', "target added" }, { '-', "target removed" },
+	{ '+', "endpoint added" }, { '-', "endpoint removed" },
+	{ '~', "rotated" }, { '~', "issuer changed" }, { '!', "root changed" },
+	{ '!', "new failure" }, { '+', "recovered" }, { '~', "failure changed" },
+	{ '!', "finding appeared" }, { '+', "finding cleared" },
+};
+
+const char *diff_kind_name(enum diff_kind k)
+{
+	return k < DIFF_KINDS ? kind_names[k] : "unknown";
+}
+
+/* ---- Text ---------------------------------------------------------------- */
+
+static void text_scan(FILE *out, int64_t id, const struct store_scan_row *r)
+{
+	fprintf(out, "scan %lld (", (long long)id);
+	render_text_value(out, r->started);
+	fputs(", ", out);
+	render_text_value(out, r->status);
+	fputc(')', out);
+}
+
+void diff_render_heading(FILE *out, enum report_format f,
+			 const struct diff_scans *s)
+{
+	if (f == REPORT_JSON)
+		return;
+	fputs("diff: ", out);
+	text_scan(out, s->from, s->from_row);
+	fputs(" -> ", out);
+	text_scan(out, s->to, s->to_row);
+	fputc('\n', out);
+	if (s->newer_unfinished != 0)
+		fprintf(out, "(scan %lld is newer but did not finish: "
+			"--to %lld compares it)\n", (long long)s->newer_unfinished,
+			(long long)s->newer_unfinished);
+}
+
+static void text_leaf(FILE *out, const struct store_cert_row *c)
+{
+	char thumb[41];
+
+	hist_thumbprint(c->sha1, thumb);
+	fprintf(out, "%s (expires ", thumb);
+	render_text_value(out, c->not_after);
+	fputc(')', out);
+}
+
+static void text_ids(FILE *out, const struct diff_change *c)
+{
+	size_t i;
+
+	fputs(c->status, out);
+	for (i = 0; c->findings != NULL && i < c->findings->count; i++) {
+		if (c->probe != NULL && c->findings->items[i].probe != c->probe)
+			continue;
+		if (c->findings->items[i].severity == SEVERITY_INFO)
+			continue;
+		fprintf(out, " %s", c->findings->items[i].def->id);
+	}
+}
+
+static void text_detail(FILE *out, const struct diff_change *c)
+{
+	switch (c->kind) {
+	case DIFF_TARGET_ADDED:
+	case DIFF_ENDPOINT_ADDED:
+		fputs(": ", out);
+		text_ids(out, c);
+		break;
+	case DIFF_ROTATED:
+		fputs(": ", out);
+		text_leaf(out, c->leaf_before);
+		fputs(" -> ", out);
+		text_leaf(out, c->leaf_after);
+		break;
+	case DIFF_ISSUER_CHANGED:
+	case DIFF_ROOT_CHANGED:
+	case DIFF_FAILURE_CHANGED:
+		fputs(": ", out);
+		render_text_value(out, c->before);
+		fputs(" -> ", out);
+		render_text_value(out, c->after);
+		if (c->kind == DIFF_ROOT_CHANGED)
+			fputs(" (" DIFF_ROOT_NOTE ")", out);
+		if (c->kind == DIFF_FAILURE_CHANGED) {
+			fputs(" (", out);
+			render_text_value(out, c->reason_after);
+			fputc(')', out);
+		}
+		break;
+	case DIFF_NEW_FAILURE:
+		fputs(": ", out);
+		render_text_value(out, c->after);
+		fputs(" (", out);
+		render_text_value(out, c->reason_after);
+		fputc(')', out);
+		break;
+	case DIFF_RECOVERED:
+		fputs(": was ", out);
+		render_text_value(out, c->before);
+		if (c->status != NULL) {
+			fputs(", now ", out);
+			text_ids(out, c);
+		}
+		break;
+	case DIFF_FINDING_APPEARED:
+	case DIFF_FINDING_CLEARED:
+		fprintf(out, ": [%s] %s: ", finding_severity_name(c->finding->severity),
+			c->finding->def->id);
+		render_text_value(out, c->finding->message);
+		break;
+	default:
+		break;
+	}
+}
+
+static void text_change(FILE *out, const struct diff_change *c)
+{
+	char ep[HIST_ENDPOINT_MAX];
+
+	fprintf(out, "%c %s: ", kind_text[c->kind].mark, kind_text[c->kind].words);
+	esc_text(out, c->target->domain);
+	fputc(' ', out);
+	esc_text(out, c->target->type);
+	if (c->probe != NULL) {
+		hist_endpoint_text(c->probe->address, c->probe->port, ep);
+		fprintf(out, " %s", ep);
+		if (c->probe->sni != NULL) {
+			fputs(" (", out);
+			esc_text(out, c->probe->sni);
+			fputc(')', out);
+		}
+	}
+	text_detail(out, c);
+	fputc('\n', out);
+}
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+static void json_leaf(struct hist_json *j, const char *key,
+		      const struct store_cert_row *c)
+{
+	struct hist_json o;
+	char thumb[41];
+
+	hist_thumbprint(c->sha1, thumb);
+	hist_json_key(j, key);
+	hist_json_open(&o, j->out);
+	hist_json_str(&o, "thumbprint", thumb);
+	hist_json_str(&o, "sha256", c->sha256);
+	hist_json_str(&o, "subject", c->subject);
+	hist_json_str(&o, "not_after", c->not_after);
+	hist_json_close(&o);
+}
+
+static void json_failure(struct hist_json *j, const char *key,
+			 const char *kind, const char *reason)
+{
+	struct hist_json o;
+
+	if (kind == NULL) {
+		hist_json_null(j, key);
+		return;
+	}
+	hist_json_key(j, key);
+	hist_json_open(&o, j->out);
+	hist_json_str(&o, "kind", kind);
+	hist_json_str(&o, "reason", reason);
+	hist_json_close(&o);
+}
+
+static void json_verdict(struct hist_json *j, const struct diff_change *c)
+{
+	struct hist_json o;
+	size_t i;
+	int first = 1;
+
+	hist_json_key(j, "after");
+	hist_json_open(&o, j->out);
+	hist_json_str(&o, "status", c->status);
+	hist_json_key(&o, "findings");
+	fputc('[', j->out);
+	for (i = 0; c->findings != NULL && i < c->findings->count; i++) {
+		if (c->probe != NULL && c->findings->items[i].probe != c->probe)
+			continue;
+		fprintf(j->out, "%s\"%s\"", first ? "" : ",",
+			c->findings->items[i].def->id); /* ids are ours */
+		first = 0;
+	}
+	fputc(']', j->out);
+	hist_json_close(&o);
+}
+
+static void json_before_after(struct hist_json *j, const struct diff_change *c)
+{
+	switch (c->kind) {
+	case DIFF_ROTATED:
+		json_leaf(j, "before", c->leaf_before);
+		json_leaf(j, "after", c->leaf_after);
+		return;
+	case DIFF_ISSUER_CHANGED:
+	case DIFF_ROOT_CHANGED:
+		hist_json_str(j, "before", c->before);
+		hist_json_str(j, "after", c->after);
+		return;
+	case DIFF_RECOVERED:
+		json_failure(j, "before", c->before, c->reason_before);
+		if (c->status != NULL)
+			json_verdict(j, c);
+		else
+			hist_json_null(j, "after");
+		return;
+	case DIFF_NEW_FAILURE:
+	case DIFF_FAILURE_CHANGED:
+		json_failure(j, "before", c->before, c->reason_before);
+		json_failure(j, "after", c->after, c->reason_after);
+		return;
+	case DIFF_TARGET_ADDED:
+	case DIFF_ENDPOINT_ADDED:
+		hist_json_null(j, "before");
+		json_verdict(j, c);
+		return;
+	default:
+		hist_json_null(j, "before");
+		hist_json_null(j, "after");
+	}
+}
+
+static void json_change(FILE *out, const struct diff_scans *s,
+			const struct diff_change *c)
+{
+	struct hist_json j, o;
+	const struct store_probe_row *p = c->probe;
+
+	hist_json_open(&j, out);
+	hist_json_str(&j, "change", diff_kind_name(c->kind));
+	hist_json_int(&j, "from_scan", s->from);
+	hist_json_int(&j, "to_scan", s->to);
+	hist_json_str(&j, "domain", c->target->domain);
+	hist_json_str(&j, "type", c->target->type);
+	hist_json_int(&j, "port", c->target->port);
+	hist_json_endpoint(&j, "endpoint", p ? p->address : NULL,
+			   p ? p->port : 0, p ? p->sni : NULL);
+	json_before_after(&j, c);
+	if (c->finding == NULL) {
+		hist_json_null(&j, "finding");
+	} else {
+		hist_json_key(&j, "finding");
+		hist_json_open(&o, out);
+		hist_json_str(&o, "id", c->finding->def->id);
+		hist_json_str(&o, "severity",
+			      finding_severity_name(c->finding->severity));
+		hist_json_str(&o, "message", c->finding->message);
+		hist_json_close(&o);
+	}
+	if (c->kind == DIFF_ROOT_CHANGED)
+		hist_json_str(&j, "note", DIFF_ROOT_NOTE);
+	else
+		hist_json_null(&j, "note");
+	hist_json_close(&j);
+	fputc('\n', out);
+}
+
+void diff_render_change(FILE *out, enum report_format f,
+			const struct diff_scans *s, const struct diff_change *c)
+{
+	if (f == REPORT_JSON)
+		json_change(out, s, c);
+	else
+		text_change(out, c);
+}
+
+void diff_render_summary(FILE *out, enum report_format f,
+			 const size_t counts[DIFF_KINDS])
+{
+	size_t i, n = 0;
+
+	if (f == REPORT_JSON)
+		return;
+	fputs("summary:", out);
+	for (i = 0; i < DIFF_KINDS; i++) {
+		if (counts[i] == 0)
+			continue;
+		fprintf(out, "%s %zu %s", n++ ? "," : "", counts[i],
+			kind_text[i].words);
+	}
+	fputs(n ? "\n" : " no change\n", out);
+}

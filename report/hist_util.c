@@ -1,0 +1,310 @@
+/* hist_util.c: the writers and helpers the reports across scans share
+ * (history_int.h): a CSV row, a JSON object, endpoints, thumbprints, days,
+ * and the digest that lets a report judge again only what changed.
+ */
+#include "report/history_int.h"
+
+#include <csv.h>
+#include <ctype.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "report/x509.h"
+
+/* ---- CSV ----------------------------------------------------------------- */
+
+void hist_csv_cell(struct hist_csv *c, const char *s)
+{
+	if (c->col++ > 0)
+		fputc(',', c->out);
+	if (esc_csv_cell(&c->buf, s) < 0) {
+		c->failed = 1;
+		c->buf.len = 0;
+	}
+	csv_fwrite(c->out, c->buf.data != NULL ? c->buf.data : "", c->buf.len);
+}
+
+/* A number we formatted ourselves is not escaped: esc_csv_cell() would
+ * put an apostrophe before a minus sign, and -3 days left is a number to
+ * sort by, not a formula. Still quoted by libcsv, like every cell. */
+void hist_csv_long(struct hist_csv *c, long long v)
+{
+	char num[32];
+	int n = snprintf(num, sizeof num, "%lld", v);
+
+	if (c->col++ > 0)
+		fputc(',', c->out);
+	csv_fwrite(c->out, num, (size_t)n);
+}
+
+void hist_csv_end_row(struct hist_csv *c)
+{
+	fputs("\r\n", c->out);
+	c->col = 0;
+}
+
+void hist_csv_header(struct hist_csv *c, const char *const *names)
+{
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		hist_csv_cell(c, names[i]);
+	hist_csv_end_row(c);
+}
+
+void hist_csv_free(struct hist_csv *c)
+{
+	esc_buf_free(&c->buf);
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+void hist_json_open(struct hist_json *j, FILE *out)
+{
+	j->out = out;
+	j->first = 1;
+	fputc('{', out);
+}
+
+void hist_json_close(struct hist_json *j)
+{
+	fputc('}', j->out);
+}
+
+void hist_json_key(struct hist_json *j, const char *key)
+{
+	if (!j->first)
+		fputc(',', j->out);
+	j->first = 0;
+	fprintf(j->out, "\"%s\":", key); /* keys are ours: plain ASCII */
+}
+
+void hist_json_str(struct hist_json *j, const char *key, const char *s)
+{
+	hist_json_key(j, key);
+	esc_json(j->out, s);
+}
+
+void hist_json_int(struct hist_json *j, const char *key, long long v)
+{
+	hist_json_key(j, key);
+	fprintf(j->out, "%lld", v);
+}
+
+void hist_json_null(struct hist_json *j, const char *key)
+{
+	hist_json_key(j, key);
+	fputs("null", j->out);
+}
+
+void hist_json_endpoint(struct hist_json *j, const char *key,
+			const char *address, int port, const char *sni)
+{
+	struct hist_json e;
+
+	if (address == NULL) {
+		hist_json_null(j, key);
+		return;
+	}
+	hist_json_key(j, key);
+	hist_json_open(&e, j->out);
+	hist_json_str(&e, "address", address);
+	hist_json_int(&e, "port", port);
+	hist_json_str(&e, "sni", sni);
+	hist_json_close(&e);
+}
+
+/* ---- Facts as people read them --------------------------------------------- */
+
+void hist_endpoint_text(const char *address, int port,
+			char out[HIST_ENDPOINT_MAX])
+{
+	const char *a = address != NULL ? address : "-";
+
+	if (strchr(a, ':') != NULL)
+		snprintf(out, HIST_ENDPOINT_MAX, "[%.60s]:%d", a, port);
+	else
+		snprintf(out, HIST_ENDPOINT_MAX, "%.60s:%d", a, port);
+}
+
+void hist_thumbprint(const char *sha1, char out[41])
+{
+	size_t i = 0;
+
+	for (; sha1 != NULL && i < 40 && sha1[i] != '\0'; i++)
+		out[i] = (char)toupper((unsigned char)sha1[i]);
+	out[i] = '\0';
+}
+
+long long hist_days_left(time_t t, time_t now)
+{
+	long long d = (long long)t - (long long)now;
+
+	/* Rounded down, not toward zero: an hour past expiry is day -1. */
+	if (d < 0)
+		return -((-d + HIST_DAY_SECONDS - 1) / HIST_DAY_SECONDS);
+	return d / HIST_DAY_SECONDS;
+}
+
+void hist_time_text(time_t t, char out[HIST_TIME_MAX])
+{
+	cert_time_text(t, out);
+}
+
+int hist_time_parse(const char *s, time_t *out)
+{
+	return cert_time_parse(s, out);
+}
+
+/* ---- The digest ------------------------------------------------------------ */
+
+/* A string with its length, NULL apart from "", so that no two sequences
+ * of fields digest alike. */
+static void dg_str(EVP_MD_CTX *md, const char *s)
+{
+	unsigned char tag = s != NULL;
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	EVP_DigestUpdate(md, &tag, 1);
+	EVP_DigestUpdate(md, &n, sizeof n);
+	if (n > 0)
+		EVP_DigestUpdate(md, s, n);
+}
+
+static void dg_num(EVP_MD_CTX *md, long long v)
+{
+	EVP_DigestUpdate(md, &v, sizeof v);
+}
+
+static void dg_dns(EVP_MD_CTX *md, const struct store_dns_answer_row *a)
+{
+	size_t i;
+
+	dg_str(md, a->name);
+	dg_str(md, a->type);
+	dg_str(md, a->rcode);
+	dg_str(md, a->source);
+	dg_str(md, a->reason);
+	dg_num(md, (long long)a->count);
+	for (i = 0; i < a->count; i++) {
+		dg_num(md, a->records[i].priority);
+		dg_num(md, a->records[i].weight);
+		dg_num(md, a->records[i].port);
+		dg_str(md, a->records[i].target);
+		dg_str(md, a->records[i].address);
+	}
+}
+
+static void dg_probe(EVP_MD_CTX *md, const struct store_probe_row *p)
+{
+	size_t i;
+
+	dg_str(md, p->address);
+	dg_num(md, p->port);
+	dg_str(md, p->sni);
+	dg_str(md, p->via);
+	dg_str(md, p->srv_name);
+	dg_num(md, p->srv_priority);
+	dg_num(md, p->srv_weight);
+	dg_num(md, p->connect_ms < 0);
+	dg_num(md, p->handshake_ms < 0);
+	dg_str(md, p->error_kind);
+	dg_str(md, p->error_reason);
+	dg_str(md, p->tls_version);
+	dg_str(md, p->cipher);
+	dg_num(md, p->verify_code);
+	dg_str(md, p->verify_reason);
+	dg_num(md, (long long)p->chain_presented);
+	dg_num(md, (long long)p->chain_len);
+	for (i = 0; i < p->chain_len; i++)
+		dg_str(md, p->chain[i].sha256);
+	/* Mutual TLS (#10): what the server asked of our certificate and
+	 * what it did with it. */
+	dg_num(md, p->cc_requested);
+	dg_num(md, p->cc_presented);
+	dg_str(md, p->cc_outcome);
+	dg_str(md, p->cc_alert);
+	dg_num(md, (long long)p->ca_count);
+	for (i = 0; i < p->ca_count; i++)
+		dg_str(md, p->ca_names[i]);
+}
+
+int hist_target_digest(const struct store_target_row *t,
+		       unsigned char out[HIST_DIGEST_LEN])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned int len = 0;
+	size_t i;
+	int rc = -1;
+
+	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+		goto out;
+	dg_str(md, t->domain);
+	dg_str(md, t->type);
+	dg_num(md, t->port);
+	dg_str(md, t->error_kind);
+	dg_str(md, t->error_reason);
+	dg_num(md, (long long)t->dns_count);
+	for (i = 0; i < t->dns_count; i++)
+		dg_dns(md, &t->dns[i]);
+	dg_num(md, (long long)t->probe_count);
+	for (i = 0; i < t->probe_count; i++)
+		dg_probe(md, &t->probes[i]);
+	if (EVP_DigestFinal_ex(md, out, &len) == 1 && len == HIST_DIGEST_LEN)
+		rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+/* Whether x lies in [lo - a day, hi + a day]. */
+static int near_between(time_t x, time_t lo, time_t hi)
+{
+	return x >= lo - HIST_DAY_SECONDS && x <= hi + HIST_DAY_SECONDS;
+}
+
+int hist_dates_between(const struct store_target_row *t, time_t a, time_t b,
+		       int warn_days)
+{
+	time_t lo = a < b ? a : b, hi = a < b ? b : a, nb, na;
+	time_t warn = (time_t)warn_days * HIST_DAY_SECONDS;
+	const struct store_cert_row *c;
+	size_t i, k;
+
+	for (i = 0; i < t->probe_count; i++) {
+		for (k = 0; k < t->probes[i].chain_len; k++) {
+			c = &t->probes[i].chain[k];
+			if (hist_time_parse(c->not_before, &nb) == 0 &&
+			    near_between(nb, lo, hi))
+				return 1;
+			if (hist_time_parse(c->not_after, &na) == 0 &&
+			    (near_between(na, lo, hi) ||
+			     near_between(na - warn, lo, hi)))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* ---- Judging ----------------------------------------------------------------- */
+
+int hist_judge(const struct store_target_row *t, time_t at, int warn_days,
+	       struct finding_list *out)
+{
+	struct judge_options o = { .now = at, .warn_days = warn_days };
+
+	return findings_judge_target(&o, t, out);
+}
+
+void hist_verdict_of(const struct finding_list *l, struct hist_verdict *v)
+{
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	for (i = 0; i < l->count; i++) {
+		v->findings[l->items[i].severity]++;
+		if ((int)l->items[i].severity > v->status)
+			v->status = (int)l->items[i].severity;
+	}
+}

@@ -1,0 +1,121 @@
+/* history_int.h: what the reports across scans share (#6: scans.c,
+ * history.c, expiring.c, diff.c, compliance.c), folder-private to report/
+ * and its unit tests.
+ *
+ * The same rules as the scan report: every string that came from a peer or
+ * a certificate is untrusted and is written through escape.h, at the one
+ * place it is written (esc_text for the terminal, esc_json for JSON,
+ * esc_csv_cell and libcsv's csv_fwrite for CSV).
+ */
+#ifndef FEDCERT_REPORT_HISTORY_INT_H
+#define FEDCERT_REPORT_HISTORY_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "report/escape.h"
+#include "report/findings.h"
+#include "store/store.h"
+
+#define HIST_DAY_SECONDS 86400
+/* "[" + an IPv6 address + "]:" + a port, and the NUL. */
+#define HIST_ENDPOINT_MAX 96
+/* "YYYY-MM-DDTHH:MM:SSZ" and the NUL. */
+#define HIST_TIME_MAX 21
+/* The digest of a target's facts (SHA-256). */
+#define HIST_DIGEST_LEN 32
+
+/* ---- CSV: one row at a time, every cell through esc_csv_cell() and
+ * csv_fwrite() (which always quotes), "\r\n" line ends. ---------------- */
+
+struct hist_csv {
+	FILE *out;
+	struct esc_buf buf; /* the cell being written, escaped; owned */
+	size_t col;
+	int failed; /* a cell could not be built: out of memory */
+};
+
+void hist_csv_cell(struct hist_csv *c, const char *s);
+void hist_csv_long(struct hist_csv *c, long long v);
+void hist_csv_end_row(struct hist_csv *c);
+/* The header row, from a NULL-terminated list of plain names. */
+void hist_csv_header(struct hist_csv *c, const char *const *names);
+void hist_csv_free(struct hist_csv *c);
+
+/* ---- JSON: one object, keys in order. ------------------------------- */
+
+struct hist_json {
+	FILE *out;
+	int first;
+};
+
+void hist_json_open(struct hist_json *j, FILE *out);   /* "{" */
+void hist_json_close(struct hist_json *j);             /* "}" */
+void hist_json_key(struct hist_json *j, const char *key);
+void hist_json_str(struct hist_json *j, const char *key, const char *s);
+void hist_json_int(struct hist_json *j, const char *key, long long v);
+void hist_json_null(struct hist_json *j, const char *key);
+/* "endpoint": {"address", "port", "sni"}, or null when address is NULL. */
+void hist_json_endpoint(struct hist_json *j, const char *key,
+			const char *address, int port, const char *sni);
+
+/* ---- Facts as people read them. ----------------------------------- */
+
+/* "192.0.2.1:5061" or "[2001:db8::1]:5061". */
+void hist_endpoint_text(const char *address, int port,
+			char out[HIST_ENDPOINT_MAX]);
+
+/* The thumbprint as Windows shows it: the SHA-1 in uppercase ("" for
+ * NULL). */
+void hist_thumbprint(const char *sha1, char out[41]);
+
+/* Whole days from now until t, rounded down: -1 for a certificate that
+ * expired an hour ago, 0 for one that expires within the day. */
+long long hist_days_left(time_t t, time_t now);
+
+/* Writes t as "YYYY-MM-DDTHH:MM:SSZ". */
+void hist_time_text(time_t t, char out[HIST_TIME_MAX]);
+
+/* Reads a stored time (with or without milliseconds); -1 when NULL or not
+ * in that form. */
+int hist_time_parse(const char *s, time_t *out);
+
+/* ---- Judging a scan again, as cheaply as the facts allow. ----------- */
+
+/* The digest of every fact of t that findings_judge_target() reads: the
+ * target (domain, type, port, error), its DNS answers and records, each
+ * probe's endpoint, route, outcome, verification and the SHA-256 of each
+ * chain certificate (which stands for its DER and every decoded column).
+ * Left out: row ids, the input line, timings (only whether a connection
+ * and a handshake happened counts) and DNS TTLs (they count down at a
+ * caching resolver night after night, and no check reads them). Two rows
+ * with the same digest are judged alike at the same time. A new check
+ * that reads another fact must add it here. 0, or -1 when OpenSSL fails. */
+int hist_target_digest(const struct store_target_row *t,
+		       unsigned char out[HIST_DIGEST_LEN]);
+
+/* 1 when judging t at a and at b may differ although its facts are the
+ * same: a validity boundary of a certificate it presents (not_before,
+ * not_after, or not_after less warn_days: expires_soon) lies between the
+ * two times, with a day's margin either side. */
+int hist_dates_between(const struct store_target_row *t, time_t a, time_t b,
+		       int warn_days);
+
+/* The counts of one judged target. */
+struct hist_verdict {
+	unsigned findings[SEVERITY_ERROR + 1]; /* by severity */
+	int status; /* 0 PASS, 1 WARN, 2 FAIL */
+};
+
+/* Judges t at `at` (no trust store: the verification the scan recorded)
+ * into out (which the caller frees with finding_list_free()). 0, or -1
+ * when memory ran out. */
+int hist_judge(const struct store_target_row *t, time_t at, int warn_days,
+	       struct finding_list *out);
+
+/* The verdict of a judged list. */
+void hist_verdict_of(const struct finding_list *l, struct hist_verdict *v);
+
+#endif
