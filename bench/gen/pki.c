@@ -27,7 +27,7 @@
 #define INTER_NOT_BEFORE 1609459200 /* 2021-01-01 */
 #define INTER_NOT_AFTER 2240611200  /* 2041-01-01 */
 #define SERIAL_LEN 16
-#define LEAF_EXTS_MAX 7
+#define LEAF_EXTS_MAX 10
 
 struct ca_def {
 	const char *file, *cn, *key;
@@ -283,7 +283,7 @@ static int leaf_spec(const struct gen_plan *p, const struct pki *pki,
 		return -1;
 	leaf_dates(p, c->validity, &nb, &na);
 	snprintf(spec, len,
-		 "fleet-leaf-v1\ncn=%s\nkey=%s %lld.%09ld\nissuer=%s\n"
+		 "fleet-leaf-v2\ncn=%s\nkey=%s %lld.%09ld\nissuer=%s\n"
 		 "nb=%lld\nna=%lld\nsha1=%d\nno_clientauth=%d\n",
 		 c->cn, c->key_path, (long long)st.st_mtim.tv_sec,
 		 (long)st.st_mtim.tv_nsec,
@@ -305,8 +305,16 @@ static void leaf_exts(const struct gen_cert *c, char *san, size_t san_len,
 		"serverAuth" : "serverAuth,clientAuth" };
 	e[n++] = (struct ext){ NID_subject_alt_name, san };
 	e[n++] = (struct ext){ NID_subject_key_identifier, "hash" };
-	if (c->issuer >= 0)
+	if (c->issuer >= 0) {
 		e[n++] = (struct ext){ NID_authority_key_identifier, "keyid:always" };
+		/* As a public CA's leaves carry them: revocation pointers,
+		 * so that the report's findings are the fleet's defects. */
+		e[n++] = (struct ext){ NID_crl_distribution_points,
+				       "URI:http://crl.fleet.test/issuing.crl" };
+		e[n++] = (struct ext){ NID_info_access,
+				       "OCSP;URI:http://ocsp.fleet.test,"
+				       "caIssuers;URI:http://pki.fleet.test/issuing.crt" };
+	}
 	e[n] = (struct ext){ 0, NULL };
 }
 
