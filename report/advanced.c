@@ -52,9 +52,14 @@ static void adv_bio_lines(FILE *out, BIO *b, const char *indent)
 {
 	char *data = NULL;
 	long n = BIO_get_mem_data(b, &data);
-	const char *p = data, *end = data + (n > 0 ? n : 0), *nl;
+	const char *p = data, *end, *nl;
 
-	while (p != NULL && p < end) {
+	/* An empty extension value prints nothing: no data pointer at all
+	 * (found by fuzzing: NULL + 0 is undefined). */
+	if (data == NULL || n <= 0)
+		return;
+	end = data + n;
+	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
@@ -140,7 +145,8 @@ static void adv_name_line(FILE *out, const char *prefix, GENERAL_NAME *gn)
 		return;
 	}
 	n = BIO_get_mem_data(b, &data);
-	esc_text_n(out, data, n > 0 ? (size_t)n : 0);
+	if (data != NULL && n > 0)
+		esc_text_n(out, data, (size_t)n);
 	fputc('\n', out);
 	BIO_free(b);
 }

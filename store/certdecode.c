@@ -212,7 +212,11 @@ void cert_facts_decode(const unsigned char *der, size_t len,
 	time_to_text(X509_get0_notAfter(x), f->not_after);
 	sig_alg_to_text(x, f->sig_alg, sizeof(f->sig_alg));
 	key_to_facts(x, f);
-	f->x509_version = (int)X509_get_version(x) + 1;
+	/* OpenSSL 3.0 accepts any version number; only 1..3 mean something
+	 * (found by fuzzing: 0x7FFFFFFF + 1 overflowed). 0 is stored as
+	 * unknown. */
+	f->x509_version = X509_get_version(x) >= 0 && X509_get_version(x) <= 2 ?
+			  (int)X509_get_version(x) + 1 : 0;
 out:
 	X509_free(x);
 	ERR_pop_to_mark();
