@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli_history.h"
 #include "fedcert_limits.h"
@@ -34,7 +35,7 @@ enum {
 	O_NO_POOL, O_IPV4, O_IPV6, O_FORMAT, O_SCAN, O_PER_ENDPOINT,
 	O_ADVANCED, O_CHAIN, O_MIN_SEVERITY, O_ONLY, O_FAIL_ON, O_WARN_DAYS,
 	O_FED, O_SIP, O_SIPINT, O_RESUME, O_COMPLIANCE, O_CLIENT_CERT,
-	O_CLIENT_KEY, O_CLIENT_KEY_PASS
+	O_CLIENT_KEY, O_CLIENT_KEY_PASS, O_NAME, O_TYPE
 };
 
 #define SCAN_LONGOPTS                                                        \
@@ -77,6 +78,7 @@ struct cli {
 	const char *one_domain;
 	int compliance;   /* report --compliance */
 	int format_given; /* --format was given */
+	struct report_inspect inspect; /* inspect FILE --name --type */
 };
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -279,6 +281,8 @@ static int cli_parse(struct cli *c, int argc, char **argv,
 		if (opt == O_DB) { c->db = optarg; continue; }
 		if (opt == O_QUIET) { c->quiet = 1; continue; }
 		if (opt == 'o') { c->output = optarg; continue; }
+		if (opt == O_NAME) { c->inspect.name = optarg; continue; }
+		if (opt == O_TYPE) { c->inspect.type = optarg; continue; }
 		if (opt == O_FED || opt == O_SIP || opt == O_SIPINT) {
 			if (c->one_kind)
 				return usage_error(c->cmd, "%s", "one of --fed, --sip, --sipint, once");
@@ -547,6 +551,48 @@ static int cmd_check(int argc, char **argv)
 	return rc;
 }
 
+/* inspect FILE: the report's findings on a certificate file, no network,
+ * no database. 0, 1 (an unreadable file, not a certificate), 2 or 3. */
+static int cmd_inspect(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		REPORT_LONGOPTS,
+		{ "name", required_argument, NULL, O_NAME },
+		{ "type", required_argument, NULL, O_TYPE },
+		{ "ca-file", required_argument, NULL, O_CA_FILE },
+		{ "ca-path", required_argument, NULL, O_CA_PATH },
+		{ "help", no_argument, NULL, O_HELP },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const types[] = { "FED", "SIP", "SIPINT", "DIR" };
+	struct cli c;
+	char err[1024];
+	int rc, flagged = 0;
+	size_t i;
+
+	cli_defaults(&c, "inspect");
+	if ((rc = cli_parse(&c, argc, argv, longopts, usage_inspect, 1, 1)) >= 0)
+		return rc;
+	if (optind != argc - 1)
+		return usage_error("inspect", "%s", "give one certificate FILE");
+	if (c.report.format == REPORT_CSV)
+		return usage_error("inspect", "%s", "--format must be text or json");
+	for (i = 0; c.inspect.type && i < 4 && strcasecmp(c.inspect.type, types[i]); i++)
+		;
+	if (i == 4)
+		return usage_error("inspect", "--type must be FED, SIP, SIPINT or DIR, not \"%s\"", c.inspect.type);
+	if (c.inspect.type)
+		c.inspect.type = types[i];
+	c.inspect.file = argv[optind];
+	c.report.ca_file = c.scan.ca_file;
+	c.report.ca_path = c.scan.ca_path;
+	if (report_inspect(&c.inspect, &c.report, stdout, &flagged, err, sizeof(err)) != 0) {
+		fprintf(stderr, "fedcert inspect: %s\n", err);
+		return 1;
+	}
+	return flagged ? EXIT_FLAGGED : 0;
+}
+
 static int cmd_findings(int argc, char **argv)
 {
 	(void)argv;
@@ -594,6 +640,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "findings") == 0)
 		return cmd_findings(argc - 1, argv + 1);
+	if (strcmp(cmd, "inspect") == 0)
+		return cmd_inspect(argc - 1, argv + 1);
 	if ((rc = cli_history_command(cmd, argc - 1, argv + 1)) >= 0)
 		return rc;
 	return usage_error(NULL, "no such command \"%s\"", cmd);

@@ -52,6 +52,8 @@ const char usage_main[] =
 	"  check HOST[:PORT]            check one server now and print the report\n"
 	"  check --fed DOMAIN           ... or one SIP domain (--sip, --sipint)\n"
 	"  findings                     every finding, and why it matters\n"
+	"  inspect FILE                 judge a certificate file (will it work\n"
+	"                               on our Edge?), no network\n"
 	"  scans --db FILE              the scans in the database, with counts\n"
 	"  history --db FILE DOMAIN     one domain's certificates and failures\n"
 	"                               over time\n"
@@ -120,6 +122,30 @@ const char usage_findings[] =
 	"\n"
 	"Lists every finding the report can make: its id (used in JSON, CSV and\n"
 	"--only), its severity, and why it matters.\n";
+
+const char usage_inspect[] =
+	"usage: fedcert inspect FILE [options]\n"
+	"\n"
+	"Judges a certificate file (PEM or DER; the leaf first, its\n"
+	"intermediates after it) with the report's findings, as partners would\n"
+	"judge it on our Edge: will this renewed certificate work? No network,\n"
+	"no database. Exit 1 when FILE cannot be read or is not a certificate.\n"
+	"\n"
+	"  --name FQDN          the name partners reach the Edge by (its SRV\n"
+	"                       target); without it names are not checked\n"
+	"  --type TYPE          FED (default: a missing Client Authentication\n"
+	"                       EKU is an error), SIP, SIPINT or DIR\n"
+	"  --format FORMAT      text (default) or json (one object)\n"
+	"  --advanced           text: every extension of the leaf, decoded\n"
+	"  --chain              text: each chain item, and where to get the root\n"
+	"  --min-severity SEV   show findings of SEV or worse\n"
+	"  --only ID[,ID...]    show only these findings (repeatable)\n"
+	"  --fail-on SEV        exit 3 when a finding shown is SEV or worse\n"
+	"  --warn-days N        expires_soon below N days left (default 30)\n"
+	"  --ca-file FILE       verify against these roots (PEM)\n"
+	"  --ca-path DIR        ... or this hashed directory (default: the\n"
+	"                       system's trust store)\n"
+	"  --help               this text\n";
 
 const char usage_scans[] =
 	"usage: fedcert scans --db FILE [options]\n"
@@ -200,6 +226,7 @@ const char *usage_for(const char *command)
 	} all[] = {
 		{ "scan", usage_scan }, { "report", usage_report },
 		{ "check", usage_check }, { "findings", usage_findings },
+		{ "inspect", usage_inspect },
 		{ "scans", usage_scans }, { "history", usage_history },
 		{ "expiring", usage_expiring }, { "diff", usage_diff },
 		{ "prune", usage_prune },

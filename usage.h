@@ -7,6 +7,7 @@ extern const char usage_scan[];
 extern const char usage_report[];
 extern const char usage_check[];
 extern const char usage_findings[];
+extern const char usage_inspect[];
 extern const char usage_scans[];
 extern const char usage_history[];
 extern const char usage_expiring[];

@@ -26,7 +26,8 @@ static int kind_is(const char *kind, const char *name)
 /* A probe that never connected (connect_ms < 0: refused, unreachable, a
  * connect timeout) failed to connect; any error after the connection
  * (timeout during the handshake, reset, closed, alert, not TLS, a TLS
- * error; even fedcert's own local_error) is a failed handshake. */
+ * error; even fedcert's own local_error) is a failed handshake, except
+ * the server's answer to our client certificate (#10). */
 int check_connection(struct probe_judge *j)
 {
 	const struct store_probe_row *p = j->probe;
@@ -46,6 +47,11 @@ int check_connection(struct probe_judge *j)
 	if (kind_is(kind, "chain_too_large"))
 		return finding_add(j->out, "chain_too_large", SEVERITY_ERROR, p,
 				   "%s", reason);
+	/* The server's verdict on our client certificate (or on our having
+	 * none) ended the handshake: checks_mtls.c says that, and the
+	 * endpoint itself works as a federation Edge should. */
+	if (finding_cc_required(p) || finding_cc_refused(p))
+		return 0;
 	if (p->connect_ms < 0 || kind_is(kind, "refused") ||
 	    kind_is(kind, "unreachable") || kind_is(kind, "connect_error"))
 		return finding_add(j->out, "connect_failed", SEVERITY_ERROR, p,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -25,47 +26,82 @@ struct verdict {
 	int again;          /* 1: verified here against judge_options.trust */
 };
 
-/* Verifies the presented chain against opts->trust the way the scanner
- * did: the leaf, the rest as untrusted intermediates, no partial chains
- * (a trust store holding an intermediate must still lead to a root), no
- * purpose (the EKU checks judge that) and no security level (weak_key and
- * weak_signature judge that), at the time of the probe when the store
- * recorded it, else at judge time. 0, or -1 when memory ran out. */
-static int verify_again(struct probe_judge *j, struct verdict *v)
+/* The one verification of a chain (findings_int.h): the trust checks and
+ * findings_verify_chain() (our chain, inspect) agree by construction. */
+int chain_verify(X509_STORE *trust, X509 *const *certs, size_t n, time_t at,
+		 long *code, int *depth)
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	STACK_OF(X509) *untrusted = sk_X509_new_null();
 	X509_VERIFY_PARAM *param;
-	time_t at = j->now;
 	size_t i;
 	int rc = -1;
 
+	*depth = -1;
 	if (ctx == NULL || untrusted == NULL)
 		goto out;
-	for (i = 1; i < j->ncerts; i++)
-		if (j->certs[i] != NULL && !sk_X509_push(untrusted, j->certs[i]))
+	for (i = 1; i < n; i++)
+		if (certs[i] != NULL && !sk_X509_push(untrusted, certs[i]))
 			goto out;
-	if (!X509_STORE_CTX_init(ctx, j->opts->trust, j->certs[0], untrusted))
+	if (!X509_STORE_CTX_init(ctx, trust, certs[0], untrusted))
 		goto out;
 	param = X509_STORE_CTX_get0_param(ctx);
 	X509_VERIFY_PARAM_clear_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
-	(void)cert_time_parse(j->probe->started, &at);
 	X509_VERIFY_PARAM_set_time(param, at);
-	v->again = 1;
 	if (X509_verify_cert(ctx) == 1) {
-		v->code = X509_V_OK;
+		*code = X509_V_OK;
 	} else {
-		v->code = X509_STORE_CTX_get_error(ctx);
-		if (v->code == X509_V_OK)
-			v->code = X509_V_ERR_UNSPECIFIED;
-		v->depth = X509_STORE_CTX_get_error_depth(ctx);
+		*code = X509_STORE_CTX_get_error(ctx);
+		if (*code == X509_V_OK)
+			*code = X509_V_ERR_UNSPECIFIED;
+		*depth = X509_STORE_CTX_get_error_depth(ctx);
 	}
-	v->reason = X509_verify_cert_error_string(v->code);
 	rc = 0;
 out:
 	X509_STORE_CTX_free(ctx);
-	sk_X509_free(untrusted); /* the certificates stay j's */
+	sk_X509_free(untrusted); /* the certificates stay the caller's */
 	return rc;
+}
+
+/* Verifies the presented chain against opts->trust the way the scanner
+ * did (chain_verify()), at the time of the probe when the store recorded
+ * it, else at judge time. 0, or -1 when memory ran out. */
+static int verify_again(struct probe_judge *j, struct verdict *v)
+{
+	time_t at = j->now;
+
+	(void)cert_time_parse(j->probe->started, &at);
+	if (chain_verify(j->opts->trust, j->certs, j->ncerts, at, &v->code,
+			 &v->depth) != 0)
+		return -1;
+	v->again = 1;
+	v->reason = X509_verify_cert_error_string(v->code);
+	return 0;
+}
+
+long findings_verify_chain(X509_STORE *trust,
+			   const struct store_cert_row *chain, size_t n,
+			   time_t at, const char **reason)
+{
+	X509 *certs[FC_CHAIN_MAX] = { NULL };
+	long code = -1;
+	size_t i;
+	int depth;
+
+	*reason = NULL;
+	if (n > FC_CHAIN_MAX)
+		n = FC_CHAIN_MAX;
+	for (i = 0; i < n; i++)
+		certs[i] = cert_from_row(&chain[i]);
+	if (trust != NULL && n > 0 && certs[0] != NULL &&
+	    chain_verify(trust, certs, n, at, &code, &depth) == 0)
+		*reason = X509_verify_cert_error_string(code);
+	else
+		code = -1;
+	for (i = 0; i < n; i++)
+		X509_free(certs[i]);
+	ERR_clear_error();
+	return code;
 }
 
 static void verify_stored(const struct probe_judge *j, struct verdict *v)

@@ -353,8 +353,10 @@ static int pool_partial(const struct member *m, size_t n,
 	size_t i, failed = 0;
 	char *text;
 
+	/* A member that ended the handshake because we presented no client
+	 * certificate behaves as a federation Edge should: not a failure. */
 	for (i = 0; i < n; i++)
-		if (m[i].p->error_kind != NULL)
+		if (m[i].p->error_kind != NULL && !finding_cc_required(m[i].p))
 			msg_add(&list, "%s%s (%s)", failed++ ? ", " : "",
 				m[i].p->address, m[i].p->error_kind);
 	if (failed == 0 || failed == n) {

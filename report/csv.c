@@ -31,6 +31,12 @@
  *                        each once, space-separated
  *   endpoints_tested     probes of the target
  *   endpoints_failed     those that ended with an error kind
+ *   client_cert_outcomes mutual TLS (#10) across the endpoints that got as
+ *                        far as TLS, each state once, space-separated, in
+ *                        probe order: not_requested, requested (asked; we
+ *                        presented none and it went on), required (it ended
+ *                        the handshake when we presented none), accepted
+ *                        (ours kept), rejected (ours refused), unknown
  *
  * Per endpoint (--per-endpoint):
  *   line                 input line of the target
@@ -75,6 +81,13 @@
  *   target_finding_ids   the ids of the target's own findings shown (not
  *                        about one endpoint: pool_partial_failure,
  *                        srv_missing, ...), the same on each of its rows
+ *   client_cert_requested  true when the server asked for our certificate
+ *                        (#10), else false
+ *   client_cert_outcome  accepted | closed | alert | unknown: what the
+ *                        server did after our answer; empty when it did not
+ *                        ask
+ *   client_cert_alert    the alert it sent (OpenSSL's long name, "unknown
+ *                        CA"); empty when none
  *
  * The srv_* columns are empty too on the row of a target without probes;
  * that row's worst_severity and finding_ids are of the target's own
@@ -97,12 +110,14 @@ static const char *const csv_probe_columns[] = {
 	"serial", "signature_algorithm", "thumbprint", "sha256", "key_type",
 	"key_bits", "srv_name", "srv_target", "srv_priority", "srv_weight",
 	"result", "worst_severity", "finding_ids", "target_finding_ids",
+	"client_cert_requested", "client_cert_outcome", "client_cert_alert",
 };
 
 static const char *const csv_target_columns[] = {
 	"domain", "type", "port", "line", "status", "worst_severity",
 	"finding_ids", "earliest_expiry", "leaf_subject", "issuer",
 	"thumbprints", "endpoints_tested", "endpoints_failed",
+	"client_cert_outcomes",
 };
 
 #define CSV_NPROBE_COLUMNS                                                   \
@@ -116,6 +131,8 @@ static const char *const csv_target_columns[] = {
 #define CSV_ENDPOINT_COLUMNS 4  /* address, endpoint_port, sni, via */
 #define CSV_HANDSHAKE_COLUMNS 7 /* tls_version .. chain_length */
 #define CSV_ROUTE_COLUMNS 4     /* srv_name .. srv_weight */
+#define CSV_CC_COLUMNS 3        /* client_cert_requested .. _alert */
+#define CSV_CC_STATES 6         /* render_client_cert_state()'s words */
 
 /* Room for any number this file formats (a 64-bit integer, a timing). */
 #define CSV_NUM_MAX 32
@@ -403,6 +420,21 @@ static void csv_finding_cells(struct csv_row *r,
 	csv_ids_cell(r, rt, NULL, 0);
 }
 
+/* client_cert_requested .. client_cert_alert; empty when p is NULL. */
+static void csv_cc_cells(struct csv_row *r, const struct store_probe_row *p)
+{
+	size_t i;
+
+	if (p == NULL) {
+		for (i = 0; i < CSV_CC_COLUMNS; i++)
+			csv_cell(r, CSV_EMPTY);
+		return;
+	}
+	csv_cell(r, p->cc_requested ? "true" : "false");
+	csv_cell(r, p->cc_requested ? p->cc_outcome : CSV_EMPTY);
+	csv_cell(r, p->cc_alert);
+}
+
 static void csv_probe_rows(struct csv_row *r, const struct render_target *rt)
 {
 	const struct store_target_row *t = rt->row;
@@ -415,6 +447,7 @@ static void csv_probe_rows(struct csv_row *r, const struct render_target *rt)
 		csv_cert_cells(r, NULL);
 		csv_route_cells(r, NULL);
 		csv_finding_cells(r, rt, NULL);
+		csv_cc_cells(r, NULL);
 		csv_end_row(r);
 	}
 	for (i = 0; i < t->probe_count; i++) {
@@ -424,6 +457,7 @@ static void csv_probe_rows(struct csv_row *r, const struct render_target *rt)
 		csv_cert_cells(r, p->chain_len > 0 ? &p->chain[0] : NULL);
 		csv_route_cells(r, p);
 		csv_finding_cells(r, rt, p);
+		csv_cc_cells(r, p);
 		csv_end_row(r);
 	}
 }
@@ -500,6 +534,33 @@ static const char *csv_earliest_expiry(const struct store_target_row *t)
 	return best;
 }
 
+/* The distinct render_client_cert_state() of t's probes that got as far
+ * as TLS (a refused connection says nothing about client certificates),
+ * each once, space-separated, in probe order. */
+static void csv_cc_states_cell(struct csv_row *r,
+			       const struct store_target_row *t)
+{
+	const char *seen[CSV_CC_STATES], *state;
+	size_t i, k, nseen = 0;
+
+	csv_list_start(r);
+	for (i = 0; i < t->probe_count; i++) {
+		const struct store_probe_row *p = &t->probes[i];
+
+		if (p->error_kind != NULL && p->chain_len == 0 &&
+		    !p->cc_requested)
+			continue;
+		state = render_client_cert_state(p);
+		for (k = 0; k < nseen && strcmp(seen[k], state) != 0; k++)
+			;
+		if (k < nseen || nseen == CSV_CC_STATES)
+			continue;
+		seen[nseen++] = state;
+		csv_list_add(r, " ", state);
+	}
+	csv_list_cell(r);
+}
+
 static void csv_target_row(struct csv_row *r, const struct render_target *rt)
 {
 	const struct store_target_row *t = rt->row;
@@ -524,6 +585,7 @@ static void csv_target_row(struct csv_row *r, const struct render_target *rt)
 	csv_leaves_cell(r, t, CSV_LEAF_THUMBPRINT, " ");
 	csv_long(r, (long long)t->probe_count);
 	csv_long(r, (long long)failed);
+	csv_cc_states_cell(r, t);
 	csv_end_row(r);
 }
 

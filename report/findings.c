@@ -1,6 +1,8 @@
 /* findings.c: the registry of findings, the finding list, and judging one
- * target: each endpoint's checks (checks_cert.c, checks_chain.c), then the
- * target's own (checks_target.c), each group in registry order.
+ * target: each endpoint's checks (checks_cert.c, checks_chain.c,
+ * checks_mtls.c), then the target's own (checks_target.c), each group in
+ * registry order; and our own certificate, as the one probe of a target
+ * of our own (findings_judge_self()).
  */
 #include "report/findings.h"
 
@@ -72,6 +74,15 @@ static const struct finding_def registry[] = {
 	  "Without an OCSP responder in the Authority Information Access, revocation can only be checked by downloading CRLs." },
 	{ "long_validity", I, 0,
 	  "The leaf is valid for more than 398 days, longer than the public root programs allow for a publicly trusted certificate: clients may reject it." },
+	/* Per endpoint: mutual TLS (#10). */
+	{ "client_cert_requested", I, 0,
+	  "The server asks connecting servers for their certificate, as a federation Edge does (mutual TLS): the CAs it names are those whose certificates it accepts, and an empty list means any CA it trusts." },
+	{ "client_cert_required", I, 0,
+	  "The server ends the handshake when a connecting server presents no certificate, as a federation Edge should; its own chain was captured and judged: scan with --client-cert to test ours against it." },
+	{ "partner_rejects_our_certificate", E, 0,
+	  "The partner refused the certificate our Edge presents, so federation from us to it fails however good its own certificate is: the alert it sent says why (often a root it lacks, or our missing Client Authentication EKU)." },
+	{ "partner_ca_list_excludes_our_root", W, 0,
+	  "The partner names the CAs it accepts client certificates from and none of them is in our chain, so a partner that enforces its list (Schannel does when it sends one) refuses our certificate: it has to add our root." },
 	/* Per target: DNS. */
 	{ "srv_missing", E, 1,
 	  "The domain publishes no SRV record for the service (or does not exist), so partners that use DNS discovery cannot find its Edge." },
@@ -338,7 +349,8 @@ static int judge_probe(const struct judge_options *opts,
 	}
 	/* Each check needs what the ones before it said (see
 	 * struct probe_judge); sort_from() restores registry order. */
-	if (check_connection(&j) != 0 || check_tls(&j) != 0)
+	if (check_connection(&j) != 0 || check_tls(&j) != 0 ||
+	    check_mtls(&j) != 0)
 		rc = -1;
 	if (rc == 0 && j.ncerts > 0 &&
 	    (check_names(&j) != 0 || check_validity(&j) != 0 ||
@@ -353,6 +365,33 @@ static int judge_probe(const struct judge_options *opts,
 	ERR_clear_error();
 	sort_from(out, from);
 	return rc;
+}
+
+/* Our chain as the probe that presents it: no address, no name (a partner
+ * checks our name against its own configuration, not against a name we
+ * were reached by), no TLS facts, not verified yet; a FED target, so that
+ * no_client_auth_eku is an error: every partner that checks it refuses
+ * us. */
+int findings_judge_self(const struct judge_options *opts,
+			struct finding_list *out)
+{
+	struct store_probe_row p = {
+		.port = 0, .srv_priority = -1, .srv_weight = -1,
+		.connect_ms = -1, .handshake_ms = -1, .verify_code = -1,
+		.chain = (struct store_cert_row *)opts->self_chain,
+		.chain_len = opts->self_count,
+	};
+	struct store_target_row t = { .type = (char *)"FED", .probe_count = 1,
+				      .probes = &p };
+	size_t i, from = out->count;
+
+	if (opts->self_count == 0)
+		return 0;
+	if (judge_probe(opts, &t, &p, out) != 0)
+		return -1;
+	for (i = from; i < out->count; i++)
+		out->items[i].probe = NULL; /* p does not outlive this call */
+	return 0;
 }
 
 int findings_judge_target(const struct judge_options *opts,

@@ -75,6 +75,12 @@ struct judge_options {
 	 * a rescan (report --ca-file / --ca-path); NULL: the verification
 	 * result the scanner recorded is used. Borrowed. */
 	X509_STORE *trust;
+	/* The chain the scan presented as its client certificate (#10,
+	 * --client-cert), leaf first; NULL and 0 when it presented none.
+	 * partner_ca_list_excludes_our_root compares the CA names a server
+	 * accepts with it. Borrowed. */
+	const struct store_cert_row *self_chain;
+	size_t self_count;
 };
 
 /* Judges one target: appends its findings to out (which may already hold
@@ -82,5 +88,34 @@ struct judge_options {
 int findings_judge_target(const struct judge_options *opts,
 			  const struct store_target_row *t,
 			  struct finding_list *out);
+
+/* Judges our own certificate chain (opts->self_chain) once, as a partner
+ * that receives it would: the certificate findings that apply to a chain
+ * presented by a federation Edge (dates, EKUs, with no_client_auth_eku an
+ * error, trust, order, strength, revocation pointers, lifetime; not the
+ * name, which depends on the partner's configuration). opts->trust is the
+ * store to verify against: the caller passes the report's or the
+ * system's (NULL: trust is not judged). The findings appended to out have
+ * probe NULL. 0, or -1 when out of memory. */
+int findings_judge_self(const struct judge_options *opts,
+			struct finding_list *out);
+
+/* Verifies chain (leaf first, the others untrusted intermediates) against
+ * trust at time at, exactly as the trust findings do. Returns X509_V_OK,
+ * an X509_V_ERR_* code, or -1 when it could not be verified (no trust
+ * store, a leaf that does not decode, out of memory); *reason is
+ * OpenSSL's text for a code (static), NULL for -1. */
+long findings_verify_chain(X509_STORE *trust,
+			   const struct store_cert_row *chain, size_t n,
+			   time_t at, const char **reason);
+
+/* Mutual TLS (#10), how a probe ended. Required: the server asked for a
+ * client certificate, we sent none, and it ended the handshake (an alert
+ * or a close, recorded as the outcome, or as the probe's failure after its
+ * chain was captured): what a federation Edge does, not a failure.
+ * Refused: we presented ours and the server ended the connection (alert
+ * or close). 1 or 0. */
+int finding_cc_required(const struct store_probe_row *p);
+int finding_cc_refused(const struct store_probe_row *p);
 
 #endif

@@ -1,5 +1,6 @@
 /* findings_int.h: what the finding checks share (folder-private to
- * report/: findings.c, checks_cert.c, checks_chain.c, checks_target.c).
+ * report/: findings.c, checks_cert.c, checks_chain.c, checks_mtls.c,
+ * checks_target.c).
  *
  * findings.c owns the registry, the list and the order; each check is a
  * function that reads facts and calls finding_add(). Checks may run in any
@@ -110,6 +111,21 @@ int check_trust(struct probe_judge *j);    /* untrusted_chain, self_signed,
 					      incomplete_chain */
 int check_order(struct probe_judge *j);    /* chain_misordered, root_sent */
 int check_strength(struct probe_judge *j); /* weak_signature, weak_key */
+
+/* In checks_mtls.c: */
+int check_mtls(struct probe_judge *j); /* client_cert_requested,
+					  client_cert_required,
+					  partner_rejects_our_certificate,
+					  partner_ca_list_excludes_our_root */
+
+/* Verifies the n decoded certificates (certs[0] the leaf, the others
+ * untrusted intermediates; NULL entries are left out) against trust at
+ * time at: no partial chains, no purpose, no security level (the other
+ * findings judge those). Sets *code to X509_V_OK or an X509_V_ERR_* code
+ * and *depth to where it failed (-1: unknown). 0, or -1 when memory ran
+ * out. In checks_chain.c. */
+int chain_verify(X509_STORE *trust, X509 *const *certs, size_t n, time_t at,
+		 long *code, int *depth);
 
 /* checks_target.c: the target's own findings (srv_missing ...
  * pool_partial_failure), from its DNS answers and across its probes. */

@@ -4,14 +4,17 @@
  * every string goes. Numbers are integers or one-decimal timings written
  * with integer arithmetic (no locale's decimal comma); a missing value is
  * null, never "" or -1. Keys keep their order. Every line is a target
- * object: bad input rows are not in the JSON (they are in the text report
- * and the database's input_error table), so a consumer never needs to
- * tell kinds of lines apart.
+ * object but the first when the scan presented our certificate (#10):
+ * {"self": {status, worst_severity, verify, chain, findings}}. Bad input
+ * rows are not in the JSON (they are in the text report and the
+ * database's input_error table). scan, line and the ports are null in
+ * `fedcert inspect`'s object, which judged a file, not a scan.
  *
  * The keys are a contract (README lists them with their types): add keys,
  * rename none.
  *
- *   scan, domain, type, port, line, status, worst_severity,
+ *   [file (inspect only),] scan, domain, type, port, line, status,
+ *   worst_severity,
  *   error {kind, reason} | null,
  *   endpoints [{address, port, sni, host, srv_name, srv_target,
  *               srv_priority, srv_weight, started, connect_ms,
@@ -19,7 +22,9 @@
  *               cipher, verify {code, reason} | null, result,
  *               chain [{sha256, sha1, subject, issuer, not_before,
  *                       not_after, serial, signature_algorithm,
- *                       key_type, key_bits, x509_version}]}],
+ *                       key_type, key_bits, x509_version}],
+ *               client_cert {requested, acceptable_cas [], presented,
+ *                            outcome, alert}}],
  *   dns [{name, type, rcode, source, reason,
  *         records [{priority, weight, port, target, ttl} (SRV)
  *                  | {address, ttl} (A, AAAA)]}],
@@ -117,13 +122,58 @@ static void json_cert(FILE *out, const struct store_cert_row *c)
 	fputc('}', out);
 }
 
+static void json_chain(FILE *out, const struct store_cert_row *chain,
+		       size_t n)
+{
+	size_t i;
+
+	fputc('[', out);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			fputc(',', out);
+		json_cert(out, &chain[i]);
+	}
+	fputc(']', out);
+}
+
+static void json_bool(FILE *out, int *first, const char *key, int v)
+{
+	json_key(out, first, key);
+	fputs(v ? "true" : "false", out);
+}
+
+/* "client_cert": {requested, acceptable_cas, presented, outcome, alert}:
+ * on every endpoint, requested false when no certificate was asked for. */
+static void json_client_cert(FILE *out, int *first,
+			     const struct store_probe_row *p)
+{
+	int f = 1;
+	size_t i;
+
+	json_key(out, first, "client_cert");
+	fputc('{', out);
+	json_bool(out, &f, "requested", p->cc_requested);
+	json_key(out, &f, "acceptable_cas");
+	fputc('[', out);
+	for (i = 0; i < p->ca_count; i++) {
+		if (i > 0)
+			fputc(',', out);
+		esc_json(out, p->ca_names[i]);
+	}
+	fputc(']', out);
+	json_bool(out, &f, "presented", p->cc_presented);
+	json_str(out, &f, "outcome", p->cc_outcome);
+	json_str(out, &f, "alert", p->cc_alert);
+	fputc('}', out);
+}
+
 /* address, port, SNI, route and timings of one endpoint. */
 static void json_probe_route(FILE *out, int *f, const struct store_probe_row *p)
 {
 	int srv = p->srv_name != NULL;
 
 	json_str(out, f, "address", p->address);
-	json_int(out, f, "port", p->port);
+	json_opt(out, f, "port", p->port > 0 ? p->port : -1);
 	json_str(out, f, "sni", p->sni);
 	json_str(out, f, "host", p->via);
 	json_str(out, f, "srv_name", p->srv_name);
@@ -139,7 +189,6 @@ static void json_probe(FILE *out, const struct render_target *rt,
 		       const struct store_probe_row *p)
 {
 	int f = 1, v = 1;
-	size_t i;
 
 	fputc('{', out);
 	json_probe_route(out, &f, p);
@@ -158,13 +207,9 @@ static void json_probe(FILE *out, const struct render_target *rt,
 	json_str(out, &f, "result",
 		 render_status_name(render_status_of(rt->all, p)));
 	json_key(out, &f, "chain");
-	fputc('[', out);
-	for (i = 0; i < p->chain_len; i++) {
-		if (i > 0)
-			fputc(',', out);
-		json_cert(out, &p->chain[i]);
-	}
-	fputs("]}", out);
+	json_chain(out, p->chain, p->chain_len);
+	json_client_cert(out, &f, p);
+	fputc('}', out);
 }
 
 static void json_dns_record(FILE *out, const struct store_dns_answer_row *a,
@@ -242,18 +287,35 @@ static void json_target_head(FILE *out, int *f, int64_t scan_id,
 	const struct store_target_row *t = rt->row;
 	int worst = render_worst_shown(rt);
 
-	json_int(out, f, "scan", scan_id);
+	json_opt(out, f, "scan", scan_id > 0 ? scan_id : -1);
 	json_str(out, f, "domain", t->domain);
 	json_str(out, f, "type", t->type);
 	json_opt(out, f, "port", t->port > 0 ? t->port : -1);
-	json_int(out, f, "line", t->line);
+	json_opt(out, f, "line", t->line > 0 ? t->line : -1);
 	json_str(out, f, "status", render_status_name(rt->status));
 	json_str(out, f, "worst_severity",
 		 worst >= 0 ? finding_severity_name(worst) : NULL);
 	json_error(out, f, t->error_kind, t->error_reason);
 }
 
-void render_json_target(FILE *out, int64_t scan_id,
+/* findings: the shown ones, as "findings": [...]. */
+static void json_findings(FILE *out, int *f, const struct finding *const *shown,
+			  size_t n)
+{
+	size_t i;
+
+	json_key(out, f, "findings");
+	fputc('[', out);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			fputc(',', out);
+		json_finding(out, shown[i]);
+	}
+	fputc(']', out);
+}
+
+/* file: inspect's certificate file, written first; NULL for a scan's. */
+static void json_target(FILE *out, const char *file, int64_t scan_id,
 			const struct render_target *rt)
 {
 	const struct store_target_row *t = rt->row;
@@ -261,6 +323,8 @@ void render_json_target(FILE *out, int64_t scan_id,
 	size_t i;
 
 	fputc('{', out);
+	if (file != NULL)
+		json_str(out, &f, "file", file);
 	json_target_head(out, &f, scan_id, rt);
 	json_key(out, &f, "endpoints");
 	fputc('[', out);
@@ -278,12 +342,45 @@ void render_json_target(FILE *out, int64_t scan_id,
 		json_dns(out, &t->dns[i]);
 	}
 	fputc(']', out);
-	json_key(out, &f, "findings");
-	fputc('[', out);
-	for (i = 0; i < rt->nshown; i++) {
-		if (i > 0)
-			fputc(',', out);
-		json_finding(out, rt->shown[i]);
+	json_findings(out, &f, rt->shown, rt->nshown);
+	fputs("}\n", out);
+}
+
+void render_json_target(FILE *out, int64_t scan_id,
+			const struct render_target *rt)
+{
+	json_target(out, NULL, scan_id, rt);
+}
+
+void render_json_file_target(FILE *out, const char *file,
+			     const struct render_target *rt)
+{
+	json_target(out, file, 0, rt);
+}
+
+void render_json_self(FILE *out, const struct render_self *s)
+{
+	int f = 1, v = 1, worst = -1;
+	size_t i;
+
+	for (i = 0; i < s->nshown; i++)
+		if ((int)s->shown[i]->severity > worst)
+			worst = (int)s->shown[i]->severity;
+	fputs("{\"self\":{", out);
+	json_str(out, &f, "status", render_status_name(s->status));
+	json_str(out, &f, "worst_severity",
+		 worst >= 0 ? finding_severity_name(worst) : NULL);
+	json_key(out, &f, "verify");
+	if (s->verify_code >= 0) {
+		fputc('{', out);
+		json_int(out, &v, "code", s->verify_code);
+		json_str(out, &v, "reason", s->verify_reason);
+		fputc('}', out);
+	} else {
+		fputs("null", out);
 	}
-	fputs("]}\n", out);
+	json_key(out, &f, "chain");
+	json_chain(out, s->chain, s->count);
+	json_findings(out, &f, s->shown, s->nshown);
+	fputs("}}\n", out);
 }

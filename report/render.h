@@ -54,6 +54,10 @@ struct render_text_options {
 	/* The trust store the chain view checks the top item against
 	 * (report --ca-file / --ca-path); NULL: none given. Borrowed. */
 	X509_STORE *trust;
+	/* `fedcert inspect`: the certificate file judged. The target is then
+	 * shown as the file's block (no address, DNS or TLS facts: there
+	 * were none); NULL: a scan's target. Borrowed. */
+	const char *file;
 };
 
 void render_text_scan(FILE *out, const struct store_scan_row *scan);
@@ -123,6 +127,67 @@ struct render_root {
 /* The entry for a root's subject CN (exact match), or NULL. The URL is
  * ours, from a fixed table: never taken from a certificate. */
 const struct render_root *render_root_lookup(const char *cn);
+
+/* The text report's shared blocks (text.c), for text_mtls.c. */
+
+/* "Chain Verification", "Chain Length", the leaf's facts, then with
+ * --advanced its extensions and with --chain each chain item. */
+void render_text_chain_facts(FILE *out, const struct render_text_options *o,
+			     const struct store_probe_row *p);
+
+/* "Comments:" and the shown findings about probe (NULL: the target's
+ * own); nothing when none. lead is written before the heading. */
+void render_text_comments(FILE *out, const struct render_target *rt,
+			  const struct store_probe_row *probe,
+			  const char *lead);
+
+/* "Result: FAIL (2 errors, 1 warning) — domain". */
+void render_text_result(FILE *out, const struct render_target *rt);
+
+/* ---- Mutual TLS (#10) and our own certificate ---------------------------- */
+
+/* "Client certificate: requested (acceptable CAs: CN=..., CN=...); ours
+ * presented; refused with alert unknown CA", or "not requested". */
+void render_text_client_cert(FILE *out, const struct store_probe_row *p);
+
+/* Our own certificate (the chain the scan presented), judged once per
+ * scan. Everything is borrowed; shown points into all->items. */
+struct render_self {
+	const struct store_cert_row *chain; /* leaf first */
+	size_t count;
+	long verify_code; /* against the report's (or the system's) trust
+			     store; -1: not verified */
+	const char *verify_reason;
+	const struct finding_list *all;
+	const struct finding *const *shown;
+	size_t nshown;
+	enum render_status status; /* render_status_of(all, NULL) */
+};
+
+/* The "Our certificate:" block at the top of the text report: the leaf's
+ * facts, the views asked for, "Comments:" and a "Result:" line. */
+void render_text_self(FILE *out, const struct render_text_options *o,
+		      const struct render_self *s);
+
+/* `fedcert inspect`'s block for the file o->file (render_text_target()
+ * calls it when o->file is set). */
+void render_text_file(FILE *out, const struct render_text_options *o,
+		      const struct render_target *rt);
+
+/* The first JSON line, {"self": {status, worst_severity, verify, chain,
+ * findings}}, when the scan presented a certificate. */
+void render_json_self(FILE *out, const struct render_self *s);
+
+/* `fedcert inspect --format json`: the target object of render_json_target()
+ * with "file" first and "scan" null. */
+void render_json_file_target(FILE *out, const char *file,
+			     const struct render_target *rt);
+
+/* A probe's mutual TLS as one word, for the per-target CSV:
+ * "not_requested", "requested" (asked; we presented none and it went on),
+ * "required" (finding_cc_required()), "accepted" (ours presented, kept),
+ * "rejected" (finding_cc_refused()), "unknown". */
+const char *render_client_cert_state(const struct store_probe_row *p);
 
 /* ---- CSV --------------------------------------------------------------- */
 

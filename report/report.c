@@ -7,6 +7,9 @@
  * finding judged; --min-severity and --only shape only the list shown
  * (and what --fail-on looks at), so that a report narrowed to one finding
  * id still says which targets fail.
+ *
+ * Our own certificate (#10: the chain the scan presented, if any) is
+ * judged once, before the targets, and shown first (text, JSON).
  */
 #include "report/report.h"
 
@@ -20,6 +23,7 @@
 
 #include "report/findings.h"
 #include "report/render.h"
+#include "report/report_int.h"
 #include "store/store.h"
 
 /* expires_soon's threshold when the caller gives none (report.h). */
@@ -42,6 +46,10 @@ struct report_walk {
 	int64_t scan_id;
 	const char *input; /* the scan's targets file, for input error lines */
 	struct render_totals totals;
+	/* Our certificate chain (store_scan_client_chain()), owned: freed by
+	 * report_run(); judge.self_chain points at it. */
+	struct store_cert_row *self;
+	size_t nself;
 	int flagged;
 	int write_errno; /* errno when out's error indicator was first seen */
 };
@@ -118,6 +126,30 @@ static int report_is_shown(const struct report_options *o,
 	return 0;
 }
 
+int report_select_shown(const struct report_options *o,
+			const struct finding_list *all,
+			const struct finding ***shown, size_t *nshown,
+			int *flagged)
+{
+	size_t i;
+
+	*shown = NULL;
+	*nshown = 0;
+	if (all->count == 0)
+		return 0;
+	*shown = calloc(all->count, sizeof **shown);
+	if (*shown == NULL)
+		return -1;
+	for (i = 0; i < all->count; i++) {
+		if (!report_is_shown(o, &all->items[i]))
+			continue;
+		(*shown)[(*nshown)++] = &all->items[i];
+		if (o->fail_on >= 0 && (int)all->items[i].severity >= o->fail_on)
+			*flagged = 1;
+	}
+	return 0;
+}
+
 /* ---- The walk ----------------------------------------------------------- */
 
 /* Stops a walk once out has failed, keeping errno before the store's own
@@ -154,23 +186,11 @@ static int report_on_target(const struct store_target_row *t, void *arg)
 	struct render_target rt = { .row = t, .all = &all };
 	const struct finding **shown = NULL;
 	int rc = REPORT_STOP_NOMEM;
-	size_t i;
 
-	if (findings_judge_target(&w->judge, t, &all) < 0)
+	if (findings_judge_target(&w->judge, t, &all) < 0 ||
+	    report_select_shown(w->opts, &all, &shown, &rt.nshown,
+				&w->flagged) < 0)
 		goto out;
-	if (all.count > 0) {
-		shown = calloc(all.count, sizeof *shown);
-		if (shown == NULL)
-			goto out;
-	}
-	for (i = 0; i < all.count; i++) {
-		if (!report_is_shown(w->opts, &all.items[i]))
-			continue;
-		shown[rt.nshown++] = &all.items[i];
-		if (w->opts->fail_on >= 0 &&
-		    (int)all.items[i].severity >= w->opts->fail_on)
-			w->flagged = 1;
-	}
 	rt.shown = shown;
 	rt.status = render_status_of(&all, NULL);
 	rc = report_render(w, &rt);
@@ -270,16 +290,14 @@ static int report_load_path(X509_STORE *st, const char *path, char *err,
 	return 0;
 }
 
-/* The trust store of --ca-file / --ca-path, or NULL in *out when neither
- * is given. An unreadable one is an error naming it: judging against a
- * store that silently holds nothing would call every chain untrusted. */
-static int report_load_trust(const struct report_options *o, X509_STORE **out,
-			     char *err, size_t errlen)
+int report_load_trust(const char *ca_file, const char *ca_path,
+		      int system_default, X509_STORE **out, char *err,
+		      size_t errlen)
 {
 	X509_STORE *st = NULL;
 
 	*out = NULL;
-	if (o->ca_file == NULL && o->ca_path == NULL)
+	if (ca_file == NULL && ca_path == NULL && !system_default)
 		return 0;
 	ERR_clear_error();
 	st = X509_STORE_new();
@@ -287,13 +305,18 @@ static int report_load_trust(const struct report_options *o, X509_STORE **out,
 		snprintf(err, errlen, "loading the trust store: out of memory");
 		return -1;
 	}
-	if (o->ca_file != NULL && X509_STORE_load_file(st, o->ca_file) != 1) {
-		snprintf(err, errlen, "reading the trust store %s: %s",
-			 o->ca_file, report_ssl_reason());
+	if (ca_file == NULL && ca_path == NULL &&
+	    X509_STORE_set_default_paths(st) != 1) {
+		snprintf(err, errlen, "reading the system's trust store: %s",
+			 report_ssl_reason());
 		goto fail;
 	}
-	if (o->ca_path != NULL &&
-	    report_load_path(st, o->ca_path, err, errlen) < 0)
+	if (ca_file != NULL && X509_STORE_load_file(st, ca_file) != 1) {
+		snprintf(err, errlen, "reading the trust store %s: %s",
+			 ca_file, report_ssl_reason());
+		goto fail;
+	}
+	if (ca_path != NULL && report_load_path(st, ca_path, err, errlen) < 0)
 		goto fail;
 	*out = st;
 	return 0;
@@ -304,7 +327,7 @@ fail:
 }
 
 /* The scan's heading (text) or header row (CSV); JSON has none: every
- * line is a target. */
+ * line is a target (or, first, our certificate). */
 static void report_open(const struct report_walk *w,
 			const struct store_scan_row *scan)
 {
@@ -312,6 +335,65 @@ static void report_open(const struct report_walk *w,
 		render_csv_header(w->out, w->opts->per_endpoint);
 	else if (w->opts->format == REPORT_TEXT)
 		render_text_scan(w->out, scan);
+}
+
+/* Our certificate (#10), judged once: against the report's trust store,
+ * else the system's (the scanner never verified our own chain). Judged in
+ * every format, so that --fail-on sees it; shown in text and JSON (a CSV
+ * row stands for a target). */
+static int report_self(struct report_walk *w, X509_STORE *trust, char *err,
+		       size_t errlen)
+{
+	struct judge_options judge = w->judge;
+	struct finding_list all = { 0 };
+	struct render_self self = { .chain = w->self, .count = w->nself,
+				    .all = &all };
+	const struct finding **shown = NULL;
+	X509_STORE *system = NULL;
+	int rc = -1;
+
+	if (trust == NULL &&
+	    report_load_trust(NULL, NULL, 1, &system, err, errlen) < 0)
+		return -1;
+	judge.trust = trust != NULL ? trust : system;
+	if (findings_judge_self(&judge, &all) < 0 ||
+	    report_select_shown(w->opts, &all, &shown, &self.nshown,
+				&w->flagged) < 0) {
+		snprintf(err, errlen, "judging our certificate: out of memory");
+		goto out;
+	}
+	self.shown = shown;
+	self.status = render_status_of(&all, NULL);
+	self.verify_code = findings_verify_chain(judge.trust, w->self,
+						 w->nself, judge.now,
+						 &self.verify_reason);
+	if (w->opts->format == REPORT_JSON)
+		render_json_self(w->out, &self);
+	else if (w->opts->format == REPORT_TEXT)
+		render_text_self(w->out, &w->text, &self);
+	rc = 0;
+out:
+	free(shown);
+	finding_list_free(&all);
+	X509_STORE_free(system);
+	return rc;
+}
+
+/* Reads the chain the scan presented into w (none: nothing to do) and
+ * judges it. */
+static int report_open_self(struct store *st, struct report_walk *w,
+			    X509_STORE *trust, char *err, size_t errlen)
+{
+	if (store_scan_client_chain(st, w->scan_id, &w->self, &w->nself) < 0) {
+		snprintf(err, errlen, "reading our certificate: %s",
+			 store_errmsg(st));
+		return -1;
+	}
+	w->judge.self_chain = w->self;
+	w->judge.self_count = w->nself;
+	if (w->nself == 0)
+		return 0;
+	return report_self(w, trust, err, errlen);
 }
 
 /* Input errors and the summary line: text only. A CSV or JSON line stands
@@ -346,7 +428,8 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 		snprintf(err, errlen, "%s", store_errmsg(st));
 		goto out;
 	}
-	if (report_load_trust(opts, &trust, err, errlen) < 0)
+	if (report_load_trust(opts->ca_file, opts->ca_path, 0, &trust, err,
+			      errlen) < 0)
 		goto out;
 	w.input = scan.input;
 	w.judge.now = opts->now != 0 ? opts->now : time(NULL);
@@ -357,6 +440,8 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	w.text.chain = opts->chain;
 	w.text.trust = trust;
 	report_open(&w, &scan);
+	if (report_open_self(st, &w, trust, err, errlen) < 0)
+		goto out;
 	walk = store_each_target(st, w.scan_id, report_on_target, &w);
 	if (report_walk_result(st, &w, walk, err, errlen) < 0 ||
 	    report_close(st, &w, err, errlen) < 0)
@@ -371,6 +456,8 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 out:
 	/* Zeroed above, and zeroed by the store when it fails: always safe. */
 	store_scan_row_free(&scan);
+	if (w.self != NULL)
+		store_cert_rows_free(w.self, w.nself);
 	X509_STORE_free(trust);
 	return rc;
 }

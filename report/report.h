@@ -48,6 +48,36 @@ struct report_options {
 int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	       int *flagged, char *err, size_t errlen);
 
+/* ---- A certificate file (#10) ------------------------------------------ */
+
+/* `fedcert inspect FILE`: judges a certificate file with the findings and
+ * renderers of report_run(), no network, no database: the chain in the
+ * file is taken as what an Edge would present (leaf first), reached by
+ * name, verified against opts' trust store (--ca-file / --ca-path, else
+ * the system's). The file may hold one certificate or a chain, PEM (other
+ * blocks, such as a key, are skipped) or DER (certificates one after
+ * another); at most FC_CHAIN_MAX certificates and REPORT_INSPECT_FILE_MAX
+ * bytes. */
+#define REPORT_INSPECT_FILE_MAX (1024 * 1024)
+
+struct report_inspect {
+	const char *file;
+	const char *name; /* the FQDN partners reach it by (--name); NULL:
+			     names are not checked */
+	const char *type; /* FED (NULL: FED), SIP, SIPINT or DIR: as a scan's
+			     target type, it sets no_client_auth_eku's
+			     severity (an error for FED) */
+};
+
+/* opts: format (text or json), advanced, chain, min_severity, only,
+ * fail_on, warn_days, ca_file, ca_path, now; the others are ignored.
+ * Sets *flagged as report_run() does. Returns 0, or -1 with a message in
+ * err that names the file (unreadable, too large, not a certificate, too
+ * many certificates) or the trust store. */
+int report_inspect(const struct report_inspect *what,
+		   const struct report_options *opts, FILE *out, int *flagged,
+		   char *err, size_t errlen);
+
 /* `fedcert findings`: every finding id with its severity and why it
  * matters. */
 void report_list_findings(FILE *out);

@@ -15,7 +15,10 @@
  * target's status with its counts of errors and warnings (of every
  * finding: the filters shape the lists, not the verdict). --advanced adds
  * the leaf's extensions and --chain each chain item (advanced.c), between
- * the leaf's lines and the comments.
+ * the leaf's lines and the comments. Each endpoint that got as far as TLS
+ * has a "Client certificate:" line (#10); that line, the "Our
+ * certificate:" block and `fedcert inspect`'s file block are in
+ * text_mtls.c, built from the blocks shared here (render.h).
  *
  * Every block starts with a blank line, which puts exactly one blank line
  * between blocks. Each untrusted string (DNS names and resolver messages
@@ -335,7 +338,7 @@ static void text_probe_head(FILE *out, const struct store_probe_row *p)
 /* "  [error] name_mismatch: message" for each shown finding about probe
  * (NULL: the target's own), under "Comments:"; nothing when none. lead is
  * written before the heading (a blank line for the target's section). */
-static void text_comments(FILE *out, const struct render_target *rt,
+void render_text_comments(FILE *out, const struct render_target *rt,
 			  const struct store_probe_row *probe, const char *lead)
 {
 	const struct finding *f;
@@ -356,9 +359,24 @@ static void text_comments(FILE *out, const struct render_target *rt,
 	}
 }
 
+void render_text_chain_facts(FILE *out, const struct render_text_options *o,
+			     const struct store_probe_row *p)
+{
+	text_verify(out, p);
+	fprintf(out, "Chain Length: %zu\n", p->chain_len);
+	if (p->chain_len == 0)
+		return;
+	text_cert(out, &p->chain[0]);
+	if (o->advanced)
+		render_text_extensions(out, &p->chain[0]);
+	if (o->chain)
+		render_text_chain(out, p, o->trust);
+}
+
 /* A failed probe shows only what it still got: the connect time once the
- * connection was made, and the chain when one was captured before the
- * failure (an alert after the Certificate message). */
+ * connection was made, whether the server asked for our certificate, and
+ * the chain when one was captured before the failure (an alert after the
+ * Certificate message). */
 static void text_probe_facts(FILE *out, const struct render_text_options *o,
 			     const struct store_probe_row *p)
 {
@@ -372,19 +390,15 @@ static void text_probe_facts(FILE *out, const struct render_text_options *o,
 		text_ms(out, p->handshake_ms);
 		fputc('\n', out);
 	}
-	if (failed && p->chain_len == 0)
+	if (failed && p->chain_len == 0) {
+		if (p->cc_requested)
+			render_text_client_cert(out, p);
 		return;
+	}
 	text_line(out, "TLS Version", p->tls_version);
 	text_line(out, "Cipher", p->cipher);
-	text_verify(out, p);
-	fprintf(out, "Chain Length: %zu\n", p->chain_len);
-	if (p->chain_len == 0)
-		return;
-	text_cert(out, &p->chain[0]);
-	if (o->advanced)
-		render_text_extensions(out, &p->chain[0]);
-	if (o->chain)
-		render_text_chain(out, p, o->trust);
+	render_text_client_cert(out, p);
+	render_text_chain_facts(out, o, p);
 }
 
 static void text_probe(FILE *out, const struct render_text_options *o,
@@ -392,7 +406,7 @@ static void text_probe(FILE *out, const struct render_text_options *o,
 		       const struct store_probe_row *p)
 {
 	text_probe_facts(out, o, p);
-	text_comments(out, rt, p, "");
+	render_text_comments(out, rt, p, "");
 }
 
 /* Whether p reached its endpoint the way q did: same host, same port. */
@@ -452,7 +466,7 @@ static void text_count(FILE *out, size_t n, const char *what)
 
 /* "Result: FAIL (2 errors, 1 warning) — contoso.test": the status and
  * counts of every finding, shown or not. */
-static void text_result(FILE *out, const struct render_target *rt)
+void render_text_result(FILE *out, const struct render_target *rt)
 {
 	size_t i, errors = 0, warnings = 0;
 
@@ -477,6 +491,10 @@ void render_text_target(FILE *out, const struct render_text_options *o,
 	const struct store_target_row *t = rt->row;
 	size_t i;
 
+	if (o->file != NULL) {
+		render_text_file(out, o, rt);
+		return;
+	}
 	text_target_head(out, t);
 	for (i = 0; i < t->dns_count; i++)
 		text_dns(out, &t->dns[i]);
@@ -491,11 +509,11 @@ void render_text_target(FILE *out, const struct render_text_options *o,
 		for (i = 0; i < t->probe_count; i++)
 			text_probe(out, o, rt, &t->probes[i]);
 	}
-	text_comments(out, rt, NULL, "\n");
+	render_text_comments(out, rt, NULL, "\n");
 	/* Right under the target's comments, or a block of its own. */
 	if (render_worst_shown_of(rt, NULL) < 0)
 		fputc('\n', out);
-	text_result(out, rt);
+	render_text_result(out, rt);
 }
 
 void render_text_input_error_heading(FILE *out)

@@ -98,6 +98,13 @@ static int tls_load_client(SSL_CTX *ctx, const struct scan_options *o,
 		goto out;
 	}
 	if (!SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM)) {
+		/* OpenSSL checks the pair as it loads the key. */
+		if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+			tls_reason(reason, sizeof(reason));
+			snprintf(err, errlen, "%s does not belong to %s: %s", key,
+				 o->client_cert, reason);
+			goto out;
+		}
 		tls_reason(reason, sizeof(reason));
 		snprintf(err, errlen, "%s: cannot read our key%s: %s", key,
 			 pass.given ? "" : " (if it is encrypted, give --client-key-pass-file)",

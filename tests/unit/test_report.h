@@ -29,8 +29,8 @@
 #include "store/store.h"
 
 /* The CSV report's columns (csv.c's lists): per endpoint, per target. */
-#define TEST_CSV_NCOLUMNS 36
-#define TEST_CSV_TARGET_NCOLUMNS 13
+#define TEST_CSV_NCOLUMNS 39
+#define TEST_CSV_TARGET_NCOLUMNS 14
 
 /* ---- Capture --------------------------------------------------------- */
 
@@ -326,7 +326,7 @@ static inline void tf_hide(struct test_findings *tf, size_t n)
 /* No views, no trust store. */
 static inline const struct render_text_options *text_plain(void)
 {
-	static const struct render_text_options o = { 0, 0, NULL };
+	static const struct render_text_options o = { .trust = NULL };
 
 	return &o;
 }
@@ -345,6 +345,7 @@ static inline const char *render_findings_text(struct capture *c,
 	"Connect: 0.4 ms, Handshake: 3.2 ms\n"                          \
 	"TLS Version: TLSv1.3\n"                                        \
 	"Cipher: TLS_AES_256_GCM_SHA384\n"                              \
+	"Client certificate: not requested\n"                           \
 	"Chain Verification: OK\n"                                      \
 	"Chain Length: 2\n"                                             \
 	"Subject: CN=sip.example.com,O=Example\n"                       \

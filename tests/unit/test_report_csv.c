@@ -49,7 +49,9 @@ static void test_csv_header(void **state)
 			    "\"sha256\",\"key_type\",\"key_bits\","
 			    "\"srv_name\",\"srv_target\",\"srv_priority\","
 			    "\"srv_weight\",\"result\",\"worst_severity\","
-			    "\"finding_ids\",\"target_finding_ids\"\r\n");
+			    "\"finding_ids\",\"target_finding_ids\","
+			    "\"client_cert_requested\",\"client_cert_outcome\","
+			    "\"client_cert_alert\"\r\n");
 	parse_csv(c.buf, &p);
 	assert_int_equal(p.nrows, 1);
 	for (i = 0; i < TEST_CSV_NCOLUMNS; i++)
@@ -224,7 +226,8 @@ static void test_csv_srv_route_columns(void **state)
 	 * place. */
 	assert_int_equal(csv_col(&p, "key_bits"), 27);
 	assert_int_equal(csv_col(&p, "srv_weight"), 31);
-	assert_int_equal(csv_col(&p, "target_finding_ids"),
+	assert_int_equal(csv_col(&p, "target_finding_ids"), 35);
+	assert_int_equal(csv_col(&p, "client_cert_alert"),
 			 TEST_CSV_NCOLUMNS - 1);
 	assert_string_equal(CELL(&p, 1, "key_bits"), "2048");
 	parsed_free(&p);
@@ -320,7 +323,8 @@ static void test_csv_target_header(void **state)
 		"\"domain\",\"type\",\"port\",\"line\",\"status\","
 		"\"worst_severity\",\"finding_ids\",\"earliest_expiry\","
 		"\"leaf_subject\",\"issuer\",\"thumbprints\","
-		"\"endpoints_tested\",\"endpoints_failed\"\r\n");
+		"\"endpoints_tested\",\"endpoints_failed\","
+		"\"client_cert_outcomes\"\r\n");
 	capture_free(&c);
 }
 

@@ -62,6 +62,7 @@ static void test_text_success_block(void **state)
 		"Connect: 0.4 ms, Handshake: 3.2 ms\n"
 		"TLS Version: TLSv1.3\n"
 		"Cipher: TLS_AES_256_GCM_SHA384\n"
+		"Client certificate: not requested\n"
 		"Chain Verification: OK\n"
 		"Chain Length: 2\n"
 		"Subject: CN=sip.example.com,O=Example\n"

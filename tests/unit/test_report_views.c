@@ -182,7 +182,8 @@ static void pki_ca(struct pki *root, struct pki *ca)
 static const char *render_views(struct capture *c, struct store_probe_row *p,
 				int advanced, int chain, X509_STORE *trust)
 {
-	struct render_text_options o = { advanced, chain, trust };
+	struct render_text_options o = { .advanced = advanced,
+					  .chain = chain, .trust = trust };
 	struct store_target_row t = target_dir(p, 1);
 	struct test_findings tf;
 

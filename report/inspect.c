@@ -1,0 +1,373 @@
+/* inspect.c: `fedcert inspect FILE` (#10): will this certificate work on
+ * our Edge? The file's chain becomes the one probe of an in-memory target
+ * (the rows store.h's reader would hand over), judged by
+ * findings_judge_target() and written by the report's own renderers: the
+ * same findings, the same words, no copy of either. No network, no
+ * database.
+ *
+ * What a scan would have measured is absent, not invented: no address, no
+ * TLS version, no DNS. The name (--name) becomes the probe's SNI and host,
+ * so that the name checks run as for a target reached by that name; the
+ * type (--type, FED by default) is the target's.
+ */
+#include "report/report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "fedcert_limits.h"
+#include "report/findings.h"
+#include "report/render.h"
+#include "report/report_int.h"
+#include "report/x509.h"
+
+/* expires_soon's threshold when the caller gives none. */
+#define INSPECT_WARN_DAYS_DEFAULT 30
+
+/* The certificates of the file, as store rows; each row's strings and DER
+ * are owned here, freed by inspect_free(). */
+struct inspect {
+	const char *file;
+	unsigned char *data; /* the file's bytes */
+	size_t len;
+	X509 *certs[FC_CHAIN_MAX];
+	struct store_cert_row rows[FC_CHAIN_MAX];
+	size_t n;
+};
+
+static void inspect_free(struct inspect *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->n; i++) {
+		struct store_cert_row *r = &in->rows[i];
+
+		X509_free(in->certs[i]);
+		OPENSSL_free((void *)r->der);
+		free(r->subject);
+		free(r->issuer);
+		free(r->serial);
+		free(r->not_before);
+		free(r->not_after);
+		free(r->sig_alg);
+		free(r->key_type);
+	}
+	free(in->data);
+	in->n = 0;
+}
+
+/* ---- Reading the file -------------------------------------------------- */
+
+static int inspect_read(struct inspect *in, char *err, size_t errlen)
+{
+	FILE *f = fopen(in->file, "rb");
+	size_t got;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", in->file, strerror(errno));
+		return -1;
+	}
+	/* One byte more than allowed tells a file at the limit from one
+	 * beyond it. */
+	in->data = malloc(REPORT_INSPECT_FILE_MAX + 1);
+	if (in->data == NULL) {
+		fclose(f);
+		snprintf(err, errlen, "%s: out of memory", in->file);
+		return -1;
+	}
+	got = fread(in->data, 1, REPORT_INSPECT_FILE_MAX + 1, f);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", in->file, strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	if (got > REPORT_INSPECT_FILE_MAX) {
+		snprintf(err, errlen, "%s: larger than %d bytes: not a "
+			 "certificate file", in->file, REPORT_INSPECT_FILE_MAX);
+		return -1;
+	}
+	in->len = got;
+	return 0;
+}
+
+static int inspect_add(struct inspect *in, X509 *x, char *err, size_t errlen)
+{
+	if (in->n == FC_CHAIN_MAX) {
+		X509_free(x);
+		snprintf(err, errlen, "%s: more than %d certificates", in->file,
+			 FC_CHAIN_MAX);
+		return -1;
+	}
+	in->certs[in->n++] = x;
+	return 0;
+}
+
+/* OpenSSL's reason for the last failure, or a fallback. */
+static const char *inspect_reason(void)
+{
+	const char *r = ERR_reason_error_string(ERR_peek_last_error());
+
+	return r != NULL ? r : "unknown reason";
+}
+
+/* Every CERTIFICATE block, in file order; other blocks (a key, a CSR) are
+ * skipped by OpenSSL's PEM reader, which is why a key next to the
+ * certificate does no harm. The reader ends with "no start line". */
+static int inspect_pem(struct inspect *in, char *err, size_t errlen)
+{
+	BIO *bio = BIO_new_mem_buf(in->data, (int)in->len);
+	X509 *x;
+	unsigned long e;
+	int rc = -1;
+
+	if (bio == NULL) {
+		snprintf(err, errlen, "%s: out of memory", in->file);
+		return -1;
+	}
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
+		if (inspect_add(in, x, err, errlen) != 0)
+			goto out;
+	e = ERR_peek_last_error();
+	if (e == 0 || (ERR_GET_LIB(e) == ERR_LIB_PEM &&
+		       ERR_GET_REASON(e) == PEM_R_NO_START_LINE))
+		rc = 0;
+	else
+		snprintf(err, errlen, "%s: certificate %zu is not a valid "
+			 "certificate: %s", in->file, in->n + 1,
+			 inspect_reason());
+out:
+	BIO_free(bio);
+	return rc;
+}
+
+/* DER certificates one after another, nothing else. */
+static int inspect_der(struct inspect *in, char *err, size_t errlen)
+{
+	const unsigned char *p = in->data, *end = in->data + in->len;
+
+	while (p < end) {
+		X509 *x = d2i_X509(NULL, &p, (long)(end - p));
+
+		if (x == NULL) {
+			snprintf(err, errlen, "%s: not a certificate (neither "
+				 "PEM nor DER X.509): %s", in->file,
+				 inspect_reason());
+			return -1;
+		}
+		if (inspect_add(in, x, err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Whether the bytes hold a PEM header: then it is a PEM file. */
+static int inspect_is_pem(const struct inspect *in)
+{
+	static const char mark[] = "-----BEGIN";
+	size_t i, n = sizeof mark - 1;
+
+	for (i = 0; i + n <= in->len; i++)
+		if (memcmp(in->data + i, mark, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int inspect_parse(struct inspect *in, char *err, size_t errlen)
+{
+	ERR_clear_error();
+	if (in->len == 0) {
+		snprintf(err, errlen, "%s: empty: not a certificate", in->file);
+		return -1;
+	}
+	if ((inspect_is_pem(in) ? inspect_pem(in, err, errlen)
+				: inspect_der(in, err, errlen)) != 0)
+		return -1;
+	if (in->n == 0) {
+		snprintf(err, errlen, "%s: not a certificate (no CERTIFICATE "
+			 "block in it)", in->file);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- The rows ---------------------------------------------------------- */
+
+static void inspect_hex(const unsigned char *b, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 0x0f];
+	}
+	out[2 * n] = '\0';
+}
+
+/* The serial as uppercase hex, as the store writes it. */
+static char *inspect_serial(const X509 *x)
+{
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	char *hex = bn != NULL ? BN_bn2hex(bn) : NULL;
+	char *copy = hex != NULL ? strdup(hex) : NULL;
+
+	OPENSSL_free(hex);
+	BN_free(bn);
+	return copy;
+}
+
+static char *inspect_time(time_t t)
+{
+	char buf[CERT_TIME_LEN];
+
+	cert_time_text(t, buf);
+	return strdup(buf);
+}
+
+/* The columns the store would keep of x (store.h, struct store_cert_row),
+ * from the report's own decoders (x509.h). -1 when memory ran out. */
+static int inspect_row(X509 *x, struct store_cert_row *r)
+{
+	unsigned char md[EVP_MAX_MD_SIZE], *der = NULL;
+	unsigned int mdlen = 0;
+	int len = i2d_X509(x, &der), sig = X509_get_signature_nid(x);
+	time_t nb, na;
+	const char *key;
+
+	if (len <= 0)
+		return -1;
+	r->der = der;
+	r->der_len = (size_t)len;
+	if (!EVP_Digest(der, (size_t)len, md, &mdlen, EVP_sha256(), NULL))
+		return -1;
+	inspect_hex(md, mdlen, r->sha256);
+	if (!EVP_Digest(der, (size_t)len, md, &mdlen, EVP_sha1(), NULL))
+		return -1;
+	inspect_hex(md, mdlen, r->sha1);
+	r->subject = cert_name_text(X509_get_subject_name(x));
+	r->issuer = cert_name_text(X509_get_issuer_name(x));
+	r->serial = inspect_serial(x);
+	if (cert_validity(x, &nb, &na) == 0) {
+		r->not_before = inspect_time(nb);
+		r->not_after = inspect_time(na);
+	}
+	r->sig_alg = sig != NID_undef ? strdup(OBJ_nid2ln(sig)) : NULL;
+	cert_key(x, &key, &r->key_bits);
+	r->key_type = strdup(key);
+	r->x509_version = (int)X509_get_version(x) + 1;
+	return r->key_type != NULL ? 0 : -1;
+}
+
+/* ---- Judging and writing ----------------------------------------------- */
+
+/* What report_inspect() hands the renderers. */
+struct inspect_view {
+	struct store_probe_row probe;
+	struct store_target_row target;
+	struct finding_list all;
+	const struct finding **shown;
+	struct render_target rt;
+};
+
+static void inspect_target(const struct report_inspect *what,
+			   struct inspect *in, struct inspect_view *v)
+{
+	v->probe = (struct store_probe_row){
+		.id = 1, .sni = (char *)what->name, .via = (char *)what->name,
+		.srv_priority = -1, .srv_weight = -1, .connect_ms = -1,
+		.handshake_ms = -1, .verify_code = -1,
+		.chain_len = in->n, .chain = in->rows,
+	};
+	v->target = (struct store_target_row){
+		.id = 1, .domain = (char *)what->name,
+		.type = (char *)(what->type != NULL ? what->type : "FED"),
+		.probe_count = 1, .probes = &v->probe,
+	};
+}
+
+static int inspect_judge(const struct report_options *o, X509_STORE *trust,
+			 struct inspect_view *v, int *flagged)
+{
+	struct judge_options judge = { .trust = trust };
+	const char *reason;
+
+	judge.now = o->now != 0 ? o->now : time(NULL);
+	judge.warn_days = o->warn_days > 0 ? o->warn_days
+					   : INSPECT_WARN_DAYS_DEFAULT;
+	v->probe.verify_code = findings_verify_chain(
+		trust, v->probe.chain, v->probe.chain_len, judge.now, &reason);
+	v->probe.verify_reason = (char *)reason; /* static, OpenSSL's */
+	if (findings_judge_target(&judge, &v->target, &v->all) < 0 ||
+	    report_select_shown(o, &v->all, &v->shown, &v->rt.nshown,
+				flagged) < 0)
+		return -1;
+	v->rt.row = &v->target;
+	v->rt.all = &v->all;
+	v->rt.shown = v->shown;
+	v->rt.status = render_status_of(&v->all, NULL);
+	return 0;
+}
+
+static void inspect_render(const struct report_inspect *what,
+			   const struct report_options *o, X509_STORE *trust,
+			   const struct inspect_view *v, FILE *out)
+{
+	struct render_text_options text = { .advanced = o->advanced,
+					    .chain = o->chain, .trust = trust,
+					    .file = what->file };
+
+	if (o->format == REPORT_JSON)
+		render_json_file_target(out, what->file, &v->rt);
+	else
+		render_text_target(out, &text, &v->rt);
+}
+
+int report_inspect(const struct report_inspect *what,
+		   const struct report_options *opts, FILE *out, int *flagged,
+		   char *err, size_t errlen)
+{
+	struct inspect in = { .file = what->file };
+	struct inspect_view v = { 0 };
+	X509_STORE *trust = NULL;
+	size_t i;
+	int rc = -1;
+
+	*flagged = 0;
+	if (inspect_read(&in, err, errlen) != 0 ||
+	    inspect_parse(&in, err, errlen) != 0)
+		goto out;
+	for (i = 0; i < in.n; i++)
+		if (inspect_row(in.certs[i], &in.rows[i]) != 0) {
+			snprintf(err, errlen, "%s: out of memory", in.file);
+			goto out;
+		}
+	if (report_load_trust(opts->ca_file, opts->ca_path, 1, &trust, err,
+			      errlen) != 0)
+		goto out;
+	inspect_target(what, &in, &v);
+	if (inspect_judge(opts, trust, &v, flagged) != 0) {
+		snprintf(err, errlen, "judging %s: out of memory", in.file);
+		goto out;
+	}
+	inspect_render(what, opts, trust, &v, out);
+	if (fflush(out) != 0 || ferror(out)) {
+		snprintf(err, errlen, "writing the report: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	ERR_clear_error();
+	free(v.shown);
+	finding_list_free(&v.all);
+	X509_STORE_free(trust);
+	inspect_free(&in);
+	return rc;
+}
