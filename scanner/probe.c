@@ -48,7 +48,6 @@ struct probe {
 	const char *tls_version, *cipher;
 	const char *error_kind; /* static string; NULL: success */
 	char error_reason[FC_REASON_MAX];
-	char rbuf[FC_TLS_READ_BUF];
 };
 
 /* A write in flight owns a copy of what OpenSSL produced. */
@@ -360,7 +359,10 @@ static void probe_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	struct probe *p = h->data;
 
 	(void)suggested;
-	*buf = uv_buf_init(p->rbuf, sizeof(p->rbuf));
+	/* One buffer for every probe: libuv reads one stream at a time and
+	 * probe_on_read() hands the bytes to OpenSSL before it returns. With
+	 * a thousand probes in flight that is 16 MB not spent. */
+	*buf = uv_buf_init(p->scan->rbuf, sizeof(p->scan->rbuf));
 }
 
 /* The socket's pending error (SO_ERROR), 0 when none or unknown. */

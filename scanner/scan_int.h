@@ -158,6 +158,7 @@ struct scan {
 	int closing;
 
 	struct scan_summary *summary;
+	char rbuf[FC_TLS_READ_BUF]; /* shared by every probe's reads */
 	char err[512];
 };
 
