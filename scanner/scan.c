@@ -1,9 +1,13 @@
 /* scan.c: the scan's loop. Reads rows only while there is room in the
  * window, does each endpoint's work once, and records everything.
  *
- * The window: probes in flight + endpoints queued + lookups in flight stay
- * under --concurrency. That, not a big buffer, keeps memory flat however
- * long the targets file is.
+ * The window has three bounds, each of its own: probes in flight stay
+ * under --concurrency (the number a user sets and reads back as "peak in
+ * flight"); DNS queries in flight under FC_DNS_INFLIGHT_MAX; endpoints
+ * known but not yet probed under the probe slots again, so that lookups run
+ * ahead of the probes and a slot that frees finds its next endpoint waiting.
+ * Rows are read only while the lookups and the queue have room. That, not a
+ * big buffer, keeps memory flat however long the targets file is.
  */
 #include <signal.h>
 #include <stdarg.h>
@@ -270,10 +274,12 @@ static void scan_handle_row(struct scan *s, const struct target_row *row)
 	target_release(s, t);
 }
 
+/* Whether another row may be read: its lookups and the endpoints they
+ * lead to have room. Probes in flight are not counted here; the queue,
+ * which feeds them, is. */
 static int scan_has_room(const struct scan *s)
 {
-	return s->inflight + s->queued + s->resolving < s->slots &&
-	       s->resolving < FC_DNS_INFLIGHT_MAX;
+	return s->queued < s->slots && s->resolving < FC_DNS_INFLIGHT_MAX;
 }
 
 static void scan_start_queued(struct scan *s)
