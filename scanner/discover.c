@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <netdb.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,23 @@ static void discover_target_error(struct scan *s, int64_t target_id,
 		scan_fail(s, "%s", store_errmsg(s->st));
 }
 
+/* A failure's reason, kept only when there is one: a lookup lives for the
+ * whole scan. Replaces *reason; NULL when out of memory. */
+static void set_reason(char **reason, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_reason(char **reason, const char *fmt, ...)
+{
+	char buf[FC_REASON_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	free(*reason);
+	*reason = strdup(buf);
+}
+
 static int grow(void **array, size_t *cap, size_t count, size_t size)
 {
 	void *p;
@@ -105,7 +123,7 @@ void discover_free_host(void *v)
 {
 	struct host_lookup *h = v;
 
-	free(h->name);
+	free(h->fail_reason);
 	free(h->addrs);
 	free(h->waiters);
 	free(h);
@@ -123,6 +141,13 @@ static void host_add_address(struct host_lookup *h, int family,
 	for (i = 0; i < h->naddrs; i++)
 		if (strcmp(h->addrs[i], buf) == 0)
 			return;
+	/* Most hosts have one to three addresses: grown as they come, not
+	 * sized for --max-addresses. */
+	if (grow((void **)&h->addrs, &h->capaddrs, h->naddrs,
+		 sizeof(*h->addrs)) != 0) {
+		scan_fail(h->scan, "out of memory");
+		return;
+	}
 	memcpy(h->addrs[h->naddrs++], buf, sizeof(buf));
 }
 
@@ -154,8 +179,7 @@ static void host_done(struct scan *s, struct host_lookup *h)
 
 	if (h->naddrs == 0 && h->fail_kind == NULL) {
 		h->fail_kind = "dns_noaddress";
-		snprintf(h->fail_reason, sizeof(h->fail_reason),
-			 "%s has no %s address", h->name,
+		set_reason(&h->fail_reason, "%s has no %s address", h->name,
 			 s->opts->ipv4_only ? "IPv4" :
 			 s->opts->ipv6_only ? "IPv6" : "IPv4 or IPv6");
 	}
@@ -213,8 +237,8 @@ static void host_take_answer(struct host_lookup *h, int type, int status,
 	/* NXDOMAIN says most; otherwise the first failure. */
 	if (o.kind && (h->fail_kind == NULL || strcmp(o.kind, "dns_nxdomain") == 0)) {
 		h->fail_kind = o.kind;
-		snprintf(h->fail_reason, sizeof(h->fail_reason), "%s %s: %s",
-			 h->name, a.type, o.reason ? o.reason : o.rcode);
+		set_reason(&h->fail_reason, "%s %s: %s", h->name, a.type,
+			   o.reason ? o.reason : o.rcode);
 	}
 }
 
@@ -275,11 +299,8 @@ static struct host_lookup *host_start(struct scan *s, const char *name)
 	if (h == NULL)
 		return NULL;
 	h->scan = s;
-	h->name = strdup(name);
-	h->addrs = calloc(s->opts->max_addresses, sizeof(*h->addrs));
-	if (h->name == NULL || h->addrs == NULL ||
-	    map_put(&s->hosts, name, h) != 0) {
-		discover_free_host(h);
+	if ((h->name = map_put_key(&s->hosts, name, h)) == NULL) {
+		free(h);
 		return NULL;
 	}
 	if (host_from_file(s, h))
@@ -334,7 +355,7 @@ void discover_free_srv(void *v)
 		free(l->targets[i].target);
 	free(l->targets);
 	free(l->waiters);
-	free(l->name);
+	free(l->error_reason);
 	free(l);
 }
 
@@ -391,17 +412,16 @@ static void srv_keep_targets(struct srv_lookup *l,
 		free(l->targets[--l->ntargets].target);
 	if (total == 0) {
 		l->error_kind = "srv_missing";
-		snprintf(l->error_reason, sizeof(l->error_reason),
-			 "no SRV record for %s", l->name);
+		set_reason(&l->error_reason, "no SRV record for %s", l->name);
 	} else if (dots > 0 && l->ntargets == 0) {
 		l->error_kind = "srv_not_available";
-		snprintf(l->error_reason, sizeof(l->error_reason),
-			 "%s: service decidedly not available (SRV target \".\")",
-			 l->name);
+		set_reason(&l->error_reason,
+			   "%s: service decidedly not available (SRV target \".\")",
+			   l->name);
 	} else if (l->ntargets == 0) {
 		l->error_kind = "srv_invalid";
-		snprintf(l->error_reason, sizeof(l->error_reason),
-			 "%s: no SRV target is a valid host name", l->name);
+		set_reason(&l->error_reason,
+			   "%s: no SRV target is a valid host name", l->name);
 	}
 }
 
@@ -494,8 +514,7 @@ static void srv_on_answer(void *arg, int status, int timeouts,
 	}
 	if (o.kind) {
 		l->error_kind = o.kind;
-		snprintf(l->error_reason, sizeof(l->error_reason), "%s SRV: %s",
-			 l->name, o.reason);
+		set_reason(&l->error_reason, "%s SRV: %s", l->name, o.reason);
 	} else {
 		srv_keep_targets(l, reply);
 	}
@@ -526,10 +545,7 @@ void discover_srv(struct scan *s, struct target *t, enum target_type type,
 	l = map_get(&s->srvs, name);
 	if (l == NULL) {
 		l = calloc(1, sizeof(*l));
-		if (l == NULL || (l->name = strdup(name)) == NULL ||
-		    map_put(&s->srvs, name, l) != 0) {
-			if (l)
-				free(l->name);
+		if (l == NULL || (l->name = map_put_key(&s->srvs, name, l)) == NULL) {
 			free(l);
 			scan_fail(s, "out of memory");
 			return;

@@ -70,23 +70,28 @@ static int map_grow(struct map *m)
 	return 0;
 }
 
-int map_put(struct map *m, const char *key, void *value)
+const char *map_put_key(struct map *m, const char *key, void *value)
 {
 	size_t len = strlen(key);
 	struct map_entry *e;
 
 	if (m->count >= m->nbuckets && map_grow(m) != 0)
-		return -1;
+		return NULL;
 	e = malloc(sizeof(*e) + len + 1);
 	if (e == NULL)
-		return -1;
+		return NULL;
 	memcpy(e->key, key, len + 1);
 	e->value = value;
 	e->hash = map_hash(key);
 	e->next = m->buckets[e->hash & (m->nbuckets - 1)];
 	m->buckets[e->hash & (m->nbuckets - 1)] = e;
 	m->count++;
-	return 0;
+	return e->key;
+}
+
+int map_put(struct map *m, const char *key, void *value)
+{
+	return map_put_key(m, key, value) ? 0 : -1;
 }
 
 void map_destroy(struct map *m, void (*free_value)(void *))

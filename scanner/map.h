@@ -26,6 +26,11 @@ void *map_get(const struct map *m, const char *key);
  * of memory. */
 int map_put(struct map *m, const char *key, void *value);
 
+/* map_put, answering the map's own copy of the key (alive until
+ * map_destroy), so that a value can borrow its name instead of keeping a
+ * second copy; NULL when out of memory. */
+const char *map_put_key(struct map *m, const char *key, void *value);
+
 /* Frees the map, calling free_value (if not NULL) on every value. */
 void map_destroy(struct map *m, void (*free_value)(void *));
 

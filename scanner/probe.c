@@ -94,9 +94,18 @@ static void probe_unlink(struct probe *p)
 	p->prev = p->next = NULL;
 }
 
+/* The TLS state is freed at once, not when the handles have closed: the
+ * slot is given to the next endpoint in this same turn of the loop, and a
+ * burst of a thousand probes ending together would otherwise hold a
+ * thousand finished sessions (and the write buffers of their close_notify)
+ * beside the thousand new ones. */
 static void probe_close(struct probe *p)
 {
 	p->state = PROBE_DONE;
+	SSL_free(p->ssl);
+	p->ssl = NULL;
+	p->rbio = p->wbio = NULL;
+	mtls_free(&p->mtls);
 	probe_unlink(p);
 	uv_close((uv_handle_t *)&p->timer, probe_on_close);
 	uv_close((uv_handle_t *)&p->tcp, probe_on_close);

@@ -74,10 +74,13 @@ struct host_waiter {
 };
 
 /* One host name's A and AAAA lookups, shared by every target that reaches
- * it (DIR rows and SRV targets). Owned by scan->hosts. */
+ * it (DIR rows and SRV targets). Owned by scan->hosts, and kept for the
+ * whole scan (a later row may name the host again), so kept small: the name
+ * is the map's key, the addresses as many as came, the reason only on a
+ * failure. */
 struct host_lookup {
 	struct scan *scan;
-	char *name;
+	const char *name; /* borrowed: scan->hosts' key */
 	struct host_query {
 		struct host_lookup *host;
 		int type; /* T_A or T_AAAA */
@@ -86,9 +89,9 @@ struct host_lookup {
 	int64_t answer_ids[2];
 	size_t nanswers;
 	const char *fail_kind; /* the worst failure, when no address came */
-	char fail_reason[FC_REASON_MAX];
-	char (*addrs)[INET6_ADDRSTRLEN]; /* owned, A first, then AAAA */
-	size_t naddrs;
+	char *fail_reason;     /* owned; NULL without a failure */
+	char (*addrs)[INET6_ADDRSTRLEN]; /* owned, in the order answered */
+	size_t naddrs, capaddrs;
 	struct host_waiter *waiters; /* owned; freed once resolved */
 	size_t nwaiters, capwaiters;
 };
@@ -100,14 +103,14 @@ struct srv_target {
 };
 
 /* One SRV name's lookup, shared by every target of that domain and type.
- * Owned by scan->srvs. */
+ * Owned by scan->srvs and kept for the whole scan, small like a host's. */
 struct srv_lookup {
 	struct scan *scan;
-	char *name;
+	const char *name; /* borrowed: scan->srvs' key */
 	int done;
 	int64_t answer_id;
 	const char *error_kind; /* static; NULL: follow the targets */
-	char error_reason[FC_REASON_MAX];
+	char *error_reason;     /* owned; NULL without an error */
 	struct srv_target *targets; /* owned */
 	size_t ntargets;
 	struct target **waiters; /* held; the array owned, freed once answered */
