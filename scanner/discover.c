@@ -349,10 +349,7 @@ void discover_host(struct scan *s, struct target *t, const char *name,
 void discover_free_srv(void *v)
 {
 	struct srv_lookup *l = v;
-	size_t i;
 
-	for (i = 0; i < l->ntargets; i++)
-		free(l->targets[i].target);
 	free(l->targets);
 	free(l->waiters);
 	free(l->error_reason);
@@ -375,6 +372,32 @@ static int srv_target_cmp(const void *a, const void *b)
 
 /* Keeps the records worth following: valid names, not ".", at most
  * --max-srv-targets of them after ordering. */
+/* Keeps the first --max-srv-targets of the ordered targets, each under
+ * the name of its host lookup (started now: its targets are about to be
+ * applied) in place of the record's copy, which is freed: a hosted pool
+ * that thousands of SRV records name is one string. */
+static void srv_start_hosts(struct srv_lookup *l)
+{
+	struct scan *s = l->scan;
+	size_t i, kept = 0;
+
+	for (i = 0; i < l->ntargets; i++) {
+		char *name = (char *)l->targets[i].target;
+		struct host_lookup *h = NULL;
+
+		if (kept < s->opts->max_srv_targets && !s->failed &&
+		    (h = map_get(&s->hosts, name)) == NULL &&
+		    (h = host_start(s, name)) == NULL)
+			scan_fail(s, "out of memory");
+		if (h) {
+			l->targets[kept] = l->targets[i];
+			l->targets[kept++].target = h->name;
+		}
+		free(name);
+	}
+	l->ntargets = kept;
+}
+
 static void srv_keep_targets(struct srv_lookup *l,
 			     const struct ares_srv_reply *reply)
 {
@@ -398,18 +421,17 @@ static void srv_keep_targets(struct srv_lookup *l,
 			continue;
 		t = &l->targets[l->ntargets];
 		*t = (struct srv_target){ r->priority, r->weight, r->port,
-					  strdup(r->host) };
-		if (t->target == NULL)
+					  c = strdup(r->host) };
+		if (c == NULL)
 			continue;
 		/* Names are case-insensitive: one spelling per host, so that
 		 * the host is resolved and probed once. */
-		for (c = t->target; *c; c++)
+		for (; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
 		l->ntargets++;
 	}
 	qsort(l->targets, l->ntargets, sizeof(*l->targets), srv_target_cmp);
-	while (l->ntargets > l->scan->opts->max_srv_targets)
-		free(l->targets[--l->ntargets].target);
+	srv_start_hosts(l);
 	if (total == 0) {
 		l->error_kind = "srv_missing";
 		set_reason(&l->error_reason, "no SRV record for %s", l->name);

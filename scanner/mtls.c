@@ -38,7 +38,11 @@ static int mtls_on_request(SSL *ssl, void *arg)
 		return 1; /* a renegotiation asks again: the first list stands */
 	f->requested = 1;
 	f->presented = SSL_get_certificate(ssl) != NULL;
-	for (i = 0; i < n && f->nca < FC_CA_NAMES_MAX; i++) {
+	if (n > FC_CA_NAMES_MAX)
+		n = FC_CA_NAMES_MAX;
+	if (n > 0 && (f->ca_names = calloc((size_t)n, sizeof(*f->ca_names))) == NULL)
+		n = 0; /* the request is still recorded, without its list */
+	for (i = 0; i < n; i++) {
 		char *text = mtls_name_text(sk_X509_NAME_value(names, i));
 
 		if (text)
@@ -73,7 +77,7 @@ void mtls_settle(struct mtls_facts *f, const char *kind, int alert)
 		f->outcome = "accepted";
 	} else if (strcmp(kind, "tls_alert") == 0) {
 		f->outcome = "alert";
-		snprintf(f->alert, sizeof(f->alert), "%s", mtls_alert_name(alert));
+		f->alert = mtls_alert_name(alert);
 	} else if (strcmp(kind, "closed") == 0 || strcmp(kind, "reset") == 0) {
 		f->outcome = "closed";
 	} else {
@@ -88,7 +92,7 @@ void mtls_fill(const struct mtls_facts *f, struct store_probe *r)
 	r->ca_names = (const char *const *)f->ca_names;
 	r->ca_count = f->nca;
 	r->cc_outcome = f->outcome;
-	r->cc_alert = f->alert[0] ? f->alert : NULL;
+	r->cc_alert = f->alert;
 }
 
 void mtls_free(struct mtls_facts *f)
@@ -97,5 +101,7 @@ void mtls_free(struct mtls_facts *f)
 
 	for (i = 0; i < f->nca; i++)
 		free(f->ca_names[i]);
+	free(f->ca_names);
+	f->ca_names = NULL;
 	f->nca = 0;
 }

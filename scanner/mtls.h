@@ -17,10 +17,11 @@
 struct mtls_facts {
 	int requested;  /* a CertificateRequest arrived */
 	int presented;  /* we answered it with a certificate */
-	char *ca_names[FC_CA_NAMES_MAX]; /* RFC 2253, owned */
+	char **ca_names; /* RFC 2253, owned, at most FC_CA_NAMES_MAX; allocated
+			    only when a server asks (most do not) */
 	size_t nca;
 	const char *outcome; /* static; NULL until known */
-	char alert[64];
+	const char *alert;   /* static: the alert's name, NULL without one */
 };
 
 /* Watches ssl for a CertificateRequest, filling f (which must outlive

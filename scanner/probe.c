@@ -47,7 +47,6 @@ struct probe {
 	 * a verdict alert after it leaves the session unusable. */
 	const char *tls_version, *cipher;
 	const char *error_kind; /* static string; NULL: success */
-	char error_reason[FC_REASON_MAX];
 };
 
 /* A write in flight owns a copy of what OpenSSL produced. */
@@ -137,7 +136,7 @@ static size_t probe_take_chain(struct probe *p, struct store_der *chain,
 	return count;
 }
 
-static void probe_record(struct probe *p)
+static void probe_record(struct probe *p, const char *reason)
 {
 	struct store_der chain[FC_CHAIN_MAX];
 	unsigned char *bufs[FC_CHAIN_MAX];
@@ -151,7 +150,7 @@ static void probe_record(struct probe *p)
 	r.connect_ms = p->connect_ms;
 	r.handshake_ms = p->handshake_ms;
 	r.error_kind = p->error_kind;
-	r.error_reason = p->error_kind ? p->error_reason : NULL;
+	r.error_reason = p->error_kind ? reason : NULL;
 	r.verify_code = -1;
 	r.chain_len = probe_take_chain(p, chain, bufs, &r.chain_presented);
 	r.chain = chain;
@@ -178,6 +177,7 @@ static int probe_is_up(const struct probe *p)
 static void probe_finish(struct probe *p, const char *kind, const char *fmt,
 			 ...)
 {
+	char reason[FC_REASON_MAX] = "";
 	va_list ap;
 
 	if (p->state == PROBE_DONE)
@@ -191,12 +191,12 @@ static void probe_finish(struct probe *p, const char *kind, const char *fmt,
 	p->error_kind = kind;
 	if (kind && fmt) {
 		va_start(ap, fmt);
-		vsnprintf(p->error_reason, sizeof(p->error_reason), fmt, ap);
+		vsnprintf(reason, sizeof(reason), fmt, ap);
 		va_end(ap);
 	}
 	if (p->state == PROBE_HANDSHAKING)
 		p->handshake_ms = probe_elapsed_ms(p->t_connected);
-	probe_record(p);
+	probe_record(p, reason);
 	/* A courtesy close_notify while the connection is up (not after the
 	 * server closed it or alerted); the peer's answer does not matter. */
 	if (kind == NULL && probe_is_up(p) && SSL_shutdown(p->ssl) >= 0) {

@@ -99,7 +99,7 @@ struct host_lookup {
 /* One SRV record worth following, in RFC 2782 order. */
 struct srv_target {
 	int priority, weight, port;
-	char *target; /* owned */
+	const char *target; /* borrowed: the host's name in scan->hosts */
 };
 
 /* One SRV name's lookup, shared by every target of that domain and type.
