@@ -11,13 +11,18 @@
 #   --domains N     partner domains (default 10000)     --seed S        (default 1)
 #   --delay MS      fleet server's delay per write (50)  --dns-delay MS  per DNS answer (20)
 #   --defects PCT   (10)  --faults PCT (3)  --dir-rows M (0)  --port P (5061, else a free one)
+#   --dns-shards K  dnsmasq instances the SRV records are split over (16; 1: one dnsmasq)
 #   --dir DIR       where the fleet's files go (default $FLEET_BUILD/fleet-N-sS)
 # Environment: FLEET_BUILD (build directory, default <repo>/build-fleet),
 #   FLEET_CACHE (keys and certificates, default ${XDG_CACHE_HOME:-~/.cache}/fedcert-fleet).
 #
 # Everything listens on loopback only: the fleet on 127.1.0.0/16, 127.2.0.0/16
 # and ::1; dnsmasq (--no-resolv --no-hosts, authoritative for fleet.test) and
-# the DNS delay forwarder on 127.0.0.1.
+# the DNS delay forwarder on 127.0.0.1. dnsmasq reads every srv-host= record
+# on every query (0.3 ms of CPU per query at 10,000 domains), so the SRV
+# records are split over --dns-shards instances by a hash of their name and
+# the forwarder asks the one that holds a name (bench/fleet/dnsshard.c);
+# one more instance holds the whole zone, for TCP and for $DNSMASQ.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,7 +32,7 @@ READY_TIMEOUT_S=300   # a 10,000-domain fleet loads ~6,000 certificates first
 STOP_TIMEOUT_S=10
 
 DOMAINS=10000 SEED=1 DELAY=50 DNS_DELAY=20 DEFECTS=10 FAULTS=3 DIR_ROWS=0
-PORT="" DIR=""
+DNS_SHARDS=16 PORT="" DIR="" DNSMASQ_PIDS=""
 
 die() { echo "fleet: $*" >&2; exit 1; }
 now() { date +%s.%N; }
@@ -43,6 +48,7 @@ parse_options() {
 		--defects) DEFECTS=$2; shift 2 ;;
 		--faults) FAULTS=$2; shift 2 ;;
 		--dir-rows) DIR_ROWS=$2; shift 2 ;;
+		--dns-shards) DNS_SHARDS=$2; shift 2 ;;
 		--port) PORT=$2; shift 2 ;;
 		--dir) DIR=$2; shift 2 ;;
 		--) shift; CMD=("$@"); return 0 ;;
@@ -127,30 +133,50 @@ start_fleet_server() {
 	die "no free port for the fleet"
 }
 
-start_dnsmasq() {
+# start_dnsmasq_one CONF LOG: one dnsmasq serving CONF on a free port; sets
+# PID and DNSMASQ_PORT, and adds the PID to DNSMASQ_PIDS.
+start_dnsmasq_one() {
 	local try port
 	for ((try = 0; try < 6; try++)); do
 		port=$((10000 + RANDOM % 20000))
-		launch "$DIR/dnsmasq.log" dnsmasq -k --conf-file=/dev/null --port="$port" \
+		launch "$2" dnsmasq -k --conf-file=/dev/null --port="$port" \
 			--listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
 			--local=/fleet.test/ --local-ttl=300 --log-facility=- --pid-file= \
-			--user="$(id -un)" --conf-file="$DIR/dnsmasq.conf"
-		DNSMASQ_PID=$PID
-		if wait_for "$DIR/dnsmasq.log" 'started, version' "$DNSMASQ_PID" &&
-			! grep -q 'failed\|cannot' "$DIR/dnsmasq.log"; then
-			DNSMASQ=127.0.0.1:$port
+			--user="$(id -un)" --conf-file="$1"
+		if wait_for "$2" 'started, version' "$PID" && ! grep -q 'failed\|cannot' "$2"; then
+			DNSMASQ_PORT=$port
+			DNSMASQ_PIDS="$DNSMASQ_PIDS $PID"
 			return 0
 		fi
-		kill "$DNSMASQ_PID" 2>/dev/null || true
-		wait "$DNSMASQ_PID" 2>/dev/null || true
+		kill "$PID" 2>/dev/null || true
+		wait "$PID" 2>/dev/null || true
 	done
-	cat "$DIR/dnsmasq.log" >&2
+	cat "$2" >&2
 	die "dnsmasq did not start"
+}
+
+# The whole zone in one instance (DNSMASQ, and TCP), then the SRV shards;
+# UPSTREAMS are the forwarder's --upstream arguments.
+start_dnsmasq() {
+	local i
+	[[ $DNS_SHARDS =~ ^[0-9]+$ ]] && [ "$DNS_SHARDS" -ge 1 ] && [ "$DNS_SHARDS" -le 64 ] ||
+		die "--dns-shards must be 1..64"
+	start_dnsmasq_one "$DIR/dnsmasq.conf" "$DIR/dnsmasq.log"
+	DNSMASQ=127.0.0.1:$DNSMASQ_PORT DNSMASQ_PID=$PID
+	UPSTREAMS=(--upstream "$DNSMASQ")
+	[ "$DNS_SHARDS" -gt 1 ] || return 0
+	"$FLEET_BUILD/fleet-dns-delay" --split "$DIR/dnsmasq.conf" --shards "$DNS_SHARDS" ||
+		die "cannot split dnsmasq.conf"
+	UPSTREAMS=()
+	for ((i = 0; i < DNS_SHARDS; i++)); do
+		start_dnsmasq_one "$DIR/dnsmasq.conf.shard$i" "$DIR/dnsmasq.shard$i.log"
+		UPSTREAMS+=(--upstream "127.0.0.1:$DNSMASQ_PORT")
+	done
 }
 
 start_dns_delay() {
 	launch "$DIR/dns-delay.log" "$FLEET_BUILD/fleet-dns-delay" --listen 127.0.0.1:0 \
-		--upstream "$DNSMASQ" --delay "$DNS_DELAY"
+		"${UPSTREAMS[@]}" --tcp-upstream "$DNSMASQ" --delay "$DNS_DELAY"
 	DNSDELAY_PID=$PID
 	wait_for "$DIR/dns-delay.log" '^ready ' "$DNSDELAY_PID" ||
 		{ cat "$DIR/dns-delay.log" >&2; die "the DNS delay forwarder did not start"; }
@@ -165,7 +191,8 @@ write_env() {
 	{
 		for v in FLEET_DIR DNS TARGETS CA MANIFEST TARGETS_MANIFEST TARGETS_DIR \
 			FLEET_PORT FLEET_DELAY_MS DNS_DELAY_MS DNSMASQ FLEET_STATS FLEET_DOMAINS \
-			FLEET_ENDPOINTS FLEET_LISTENERS FLEET_PID DNSMASQ_PID DNSDELAY_PID; do
+			FLEET_ENDPOINTS FLEET_LISTENERS FLEET_PID DNSMASQ_PID DNSMASQ_PIDS \
+			DNS_SHARDS DNSDELAY_PID; do
 			printf '%s=%q\n' "$v" "${!v}"
 		done
 	} >"$DIR/fleet.env"
@@ -211,13 +238,18 @@ pid_is_ours() {
 env_pids_alive() {
 	# shellcheck disable=SC1091
 	(. "$DIR/fleet.env" && { pid_is_ours "$FLEET_PID" fleet-server ||
-		pid_is_ours "$DNSMASQ_PID" dnsmasq || pid_is_ours "$DNSDELAY_PID" fleet-dns-delay; })
+		pid_is_ours "$DNSDELAY_PID" fleet-dns-delay ||
+		for pid in ${DNSMASQ_PIDS:-$DNSMASQ_PID}; do
+			pid_is_ours "$pid" dnsmasq && exit 0
+		done
+		exit 1; })
 }
 
 # TERM each, then wait; KILL what is left after STOP_TIMEOUT_S.
 stop_pids() {
-	local pid name i pid_name
-	for pid_name in "${DNSDELAY_PID:-}:fleet-dns-delay" "${DNSMASQ_PID:-}:dnsmasq" \
+	local pid name i pid_name dns=()
+	for pid in ${DNSMASQ_PIDS:-${DNSMASQ_PID:-}}; do dns+=("$pid:dnsmasq"); done
+	for pid_name in "${DNSDELAY_PID:-}:fleet-dns-delay" ${dns[@]+"${dns[@]}"} \
 		"${FLEET_PID:-}:fleet-server"; do
 		pid=${pid_name%%:*} name=${pid_name#*:}
 		pid_is_ours "$pid" "$name" || continue

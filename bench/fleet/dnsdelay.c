@@ -1,13 +1,19 @@
 /* fleet-dns-delay: a DNS forwarder that delays every answer (dnsdelay.h).
  *
- *   fleet-dns-delay --upstream ADDR:PORT [--listen ADDR[:PORT]] [--delay MS]
+ *   fleet-dns-delay --upstream ADDR:PORT [--upstream ADDR:PORT ...]
+ *                   [--tcp-upstream ADDR:PORT] [--listen ADDR[:PORT]] [--delay MS]
+ *   fleet-dns-delay --split CONF --shards K
  *
  * Listens on UDP and TCP at the same loopback port (PORT 0 or none: a free
  * one), forwards to the upstream and returns each answer MS milliseconds
- * later (default 20; 0 allowed). UDP queries wait in line when
- * DD_UPSTREAM_INFLIGHT are already at the upstream (dnsdelay.h says why). Prints "ready ADDR:PORT" on stdout once
- * listening. SIGUSR1 prints counters on stderr; SIGTERM/SIGINT print them
- * and exit 0. Loopback addresses only. Exit 1: error; 2: usage.
+ * later (default 20; 0 allowed). With K upstreams, a UDP query goes to the
+ * one its name hashes to (dnsshard.c), TCP to --tcp-upstream (default: the
+ * first). UDP queries wait in line when DD_UPSTREAM_INFLIGHT are already at
+ * their upstream (dnsdelay.h says why). Prints "ready ADDR:PORT" on stdout
+ * once listening. SIGUSR1 prints counters on stderr; SIGTERM/SIGINT print
+ * them and exit 0. --split writes CONF.shard0 .. CONF.shard(K-1) for K
+ * dnsmasq instances and exits. Loopback addresses only. Exit 1: error; 2:
+ * usage.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -90,8 +96,8 @@ static void dd_on_timer(uv_timer_t *t)
 	dd_flush(t->data);
 }
 
-/* One query to the upstream under a fresh ID; the slot remembers whose. */
-static void dd_send_up(struct dd *dd, char *data, size_t len,
+/* One query to upstream u under a fresh ID; the slot remembers whose. */
+static void dd_send_up(struct dd *dd, unsigned u, char *data, size_t len,
 		       const struct sockaddr *from)
 {
 	struct dd_slot *slot;
@@ -109,31 +115,34 @@ static void dd_send_up(struct dd *dd, char *data, size_t len,
 		return;
 	}
 	slot->id = (uint16_t)(((unsigned char)data[0] << 8) | (unsigned char)data[1]);
+	slot->up = u;
 	slot->sent = uv_now(dd->loop);
 	memcpy(&slot->from, from, from->sa_family == AF_INET6 ?
 	       sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 	data[0] = (char)(id >> 8);
 	data[1] = (char)(id & 0xff);
 	b = uv_buf_init(data, (unsigned)len);
-	if (uv_udp_try_send(&dd->up, &b, 1, (const struct sockaddr *)&dd->upstream) < 0) {
+	if (uv_udp_try_send(&dd->up, &b, 1, (const struct sockaddr *)&dd->ups[u].addr) < 0) {
 		dd->dropped++; /* the client will ask again */
 		return;
 	}
 	slot->used = 1;
-	dd->inflight++;
+	dd->ups[u].inflight++;
 }
 
-/* Sends waiting queries while the upstream has room. */
-static void dd_pump(struct dd *dd)
+/* Sends upstream u's waiting queries while it has room. */
+static void dd_pump(struct dd *dd, unsigned u)
 {
+	struct dd_up *up = &dd->ups[u];
 	struct dd_query *q;
 
-	while (dd->inflight < DD_UPSTREAM_INFLIGHT && (q = dd->qhead) != NULL) {
-		dd->qhead = q->next;
-		if (dd->qhead == NULL)
-			dd->qtail = NULL;
+	while (up->inflight < DD_UPSTREAM_INFLIGHT && (q = up->qhead) != NULL) {
+		up->qhead = q->next;
+		if (up->qhead == NULL)
+			up->qtail = NULL;
+		up->queued--;
 		dd->queued--;
-		dd_send_up(dd, q->data, q->len, (const struct sockaddr *)&q->from);
+		dd_send_up(dd, u, q->data, q->len, (const struct sockaddr *)&q->from);
 		free(q);
 	}
 }
@@ -144,12 +153,16 @@ static void dd_on_query(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 {
 	struct dd *dd = h->data;
 	struct dd_query *q;
+	struct dd_up *up;
+	unsigned u;
 
 	if (nread < DD_HEADER_LEN || from == NULL || (flags & UV_UDP_PARTIAL))
 		return;
 	dd->queries++;
-	if (dd->inflight < DD_UPSTREAM_INFLIGHT && dd->qhead == NULL) {
-		dd_send_up(dd, buf->base, (size_t)nread, from);
+	u = dd_shard_of_query(buf->base, (size_t)nread, dd->nups);
+	up = &dd->ups[u];
+	if (up->inflight < DD_UPSTREAM_INFLIGHT && up->qhead == NULL) {
+		dd_send_up(dd, u, buf->base, (size_t)nread, from);
 		return;
 	}
 	if (dd->queued >= DD_QUEUE_MAX || (q = malloc(sizeof(*q) + (size_t)nread)) == NULL) {
@@ -161,11 +174,12 @@ static void dd_on_query(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 	       sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 	q->len = (size_t)nread;
 	memcpy(q->data, buf->base, q->len);
-	if (dd->qtail)
-		dd->qtail->next = q;
+	if (up->qtail)
+		up->qtail->next = q;
 	else
-		dd->qhead = q;
-	dd->qtail = q;
+		up->qhead = q;
+	up->qtail = q;
+	up->queued++;
 	if (++dd->queued > dd->queued_peak)
 		dd->queued_peak = dd->queued;
 }
@@ -176,16 +190,16 @@ static void dd_on_sweep(uv_timer_t *t)
 	struct dd *dd = t->data;
 	uint64_t now = uv_now(dd->loop);
 	size_t i;
+	unsigned u;
 
-	if (dd->inflight == 0)
-		return;
 	for (i = 0; i < DD_IDS; i++)
 		if (dd->slots[i].used && now - dd->slots[i].sent > DD_LOST_MS) {
 			dd->slots[i].used = 0;
-			dd->inflight--;
+			dd->ups[dd->slots[i].up].inflight--;
 			dd->lost++;
 		}
-	dd_pump(dd);
+	for (u = 0; u < dd->nups; u++)
+		dd_pump(dd, u);
 }
 
 /* The upstream's answer: the client's ID back, then the wait. */
@@ -204,8 +218,8 @@ static void dd_on_answer(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 	if (!slot->used || (a = malloc(sizeof(*a) + (size_t)nread)) == NULL)
 		return;
 	slot->used = 0;
-	dd->inflight--;
-	dd_pump(dd);
+	dd->ups[slot->up].inflight--;
+	dd_pump(dd, slot->up);
 	a->next = NULL;
 	a->due = uv_now(dd->loop) + dd->delay_ms;
 	a->to = slot->from;
@@ -273,7 +287,7 @@ static int dd_upstream_open(struct dd *dd)
 	int rc;
 
 	memset(&any, 0, sizeof(any));
-	if (dd->upstream.ss_family == AF_INET6)
+	if (dd->ups[0].addr.ss_family == AF_INET6)
 		rc = uv_ip6_addr("::1", 0, (struct sockaddr_in6 *)&any);
 	else
 		rc = uv_ip4_addr("127.0.0.1", 0, (struct sockaddr_in *)&any);
@@ -326,20 +340,36 @@ static int dd_options(int argc, char **argv, struct dd *dd)
 	static const struct option longs[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "upstream", required_argument, NULL, 'u' },
+		{ "tcp-upstream", required_argument, NULL, 't' },
 		{ "delay", required_argument, NULL, 'd' },
+		{ "split", required_argument, NULL, 's' },
+		{ "shards", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *listen = "127.0.0.1:0", *upstream = NULL;
+	const char *listen = "127.0.0.1:0", *tcp = NULL, *split = NULL;
 	char *end;
-	long delay = DD_DELAY_DEFAULT_MS;
+	long delay = DD_DELAY_DEFAULT_MS, shards = 0;
 	int c, bad = 0;
 
 	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		if (c == 'l')
 			listen = optarg;
-		else if (c == 'u')
-			upstream = optarg;
-		else if (c == 'd') {
+		else if (c == 'u') {
+			if (dd->nups == DD_UPSTREAMS_MAX ||
+			    parse_hostport(optarg, &dd->ups[dd->nups].addr) != 0 ||
+			    dd_port(&dd->ups[dd->nups].addr) == 0)
+				bad = 1;
+			else
+				dd->nups++;
+		} else if (c == 't')
+			tcp = optarg;
+		else if (c == 's')
+			split = optarg;
+		else if (c == 'k') {
+			shards = strtol(optarg, &end, 10);
+			if (end == optarg || *end || shards < 1 || shards > DD_UPSTREAMS_MAX)
+				bad = 1;
+		} else if (c == 'd') {
 			delay = strtol(optarg, &end, 10);
 			if (end == optarg || *end || delay < 0 || delay > DD_DELAY_MAX_MS)
 				bad = 1;
@@ -347,14 +377,21 @@ static int dd_options(int argc, char **argv, struct dd *dd)
 			bad = 1;
 	}
 	dd->delay_ms = (unsigned)delay;
-	if (bad || optind != argc || upstream == NULL ||
+	if (!bad && split != NULL && shards > 0 && dd->nups == 0 && optind == argc)
+		return dd_split_config(split, (unsigned)shards) == 0 ? 1 : -2;
+	if (bad || optind != argc || dd->nups == 0 || split != NULL ||
 	    parse_hostport(listen, &dd->listen_addr) != 0 ||
-	    parse_hostport(upstream, &dd->upstream) != 0 || dd_port(&dd->upstream) == 0) {
-		fprintf(stderr, "usage: fleet-dns-delay --upstream ADDR:PORT "
-				"[--listen ADDR[:PORT]] [--delay MS (default %d)]\n"
+	    (tcp && (parse_hostport(tcp, &dd->tcp_upstream) != 0 ||
+		     dd_port(&dd->tcp_upstream) == 0))) {
+		fprintf(stderr, "usage: fleet-dns-delay --upstream ADDR:PORT [--upstream ...] "
+				"[--tcp-upstream ADDR:PORT] [--listen ADDR[:PORT]] "
+				"[--delay MS (default %d)]\n"
+				"       fleet-dns-delay --split CONF --shards K\n"
 				"(loopback addresses only)\n", DD_DELAY_DEFAULT_MS);
 		return -1;
 	}
+	if (tcp == NULL)
+		dd->tcp_upstream = dd->ups[0].addr;
 	return 0;
 }
 
@@ -373,12 +410,15 @@ int main(int argc, char **argv)
 	struct dd_query *q;
 	char addr[64];
 	int rc = 2, err;
+	unsigned u;
 
 	if (dd == NULL || uv_loop_init(&loop) != 0)
 		return 1;
 	dd->loop = &loop;
-	if (dd_options(argc, argv, dd) != 0)
+	if ((err = dd_options(argc, argv, dd)) != 0) {
+		rc = err == 1 ? 0 : err == -2 ? 1 : 2;
 		goto out;
+	}
 	rc = 1;
 	uv_timer_init(&loop, &dd->timer);
 	uv_timer_init(&loop, &dd->sweep);
@@ -404,10 +444,11 @@ out:
 		dd->head = a->next;
 		free(a);
 	}
-	while ((q = dd->qhead) != NULL) {
-		dd->qhead = q->next;
-		free(q);
-	}
+	for (u = 0; u < dd->nups; u++)
+		while ((q = dd->ups[u].qhead) != NULL) {
+			dd->ups[u].qhead = q->next;
+			free(q);
+		}
 	free(dd);
 	return rc;
 }

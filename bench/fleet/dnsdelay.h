@@ -5,7 +5,10 @@
  * delay before passing it on. UDP queries get a fresh 16-bit ID on the way
  * to the upstream (dnsmasq) and their own back, so clients on many ports
  * can share one upstream socket; TCP connections are piped through, with
- * the upstream's bytes held back by the same delay.
+ * the upstream's bytes held back by the same delay. With several upstreams
+ * (dnsmasq instances that split the SRV records, dnsshard.c), each UDP
+ * query goes to the one that holds its name; TCP goes to --tcp-upstream,
+ * which holds every record.
  */
 #ifndef FLEET_DNSDELAY_H
 #define FLEET_DNSDELAY_H
@@ -27,12 +30,14 @@
  * rest wait here, in order. */
 #define DD_UPSTREAM_INFLIGHT 64
 #define DD_QUEUE_MAX 65536      /* queries waiting for their turn; more are dropped */
+#define DD_UPSTREAMS_MAX 64
 #define DD_LOST_MS 2000         /* an upstream answer later than this is lost */
 #define DD_SWEEP_MS 500
 
 /* A query sent upstream, waiting for its answer. */
 struct dd_slot {
 	int used;
+	unsigned up;                /* which upstream has it */
 	uint16_t id;                /* the client's ID */
 	uint64_t sent;              /* uv_now() in ms */
 	struct sockaddr_in6 from;   /* big enough for either family */
@@ -56,6 +61,13 @@ struct dd_answer {
 	char data[];
 };
 
+/* One upstream: its address, and the queries at it or waiting for it. */
+struct dd_up {
+	struct sockaddr_storage addr;
+	struct dd_query *qhead, *qtail; /* waiting; owned */
+	size_t queued, inflight;
+};
+
 struct dd {
 	uv_loop_t *loop;
 	uv_udp_t down;              /* where clients ask */
@@ -64,12 +76,13 @@ struct dd {
 	uv_timer_t timer;           /* the head of the answer queue */
 	uv_timer_t sweep;           /* frees the slots of lost queries */
 	uv_signal_t sig_term, sig_int, sig_usr1;
-	struct sockaddr_storage listen_addr, upstream;
+	struct sockaddr_storage listen_addr, tcp_upstream;
+	struct dd_up ups[DD_UPSTREAMS_MAX];
+	unsigned nups;
 	unsigned delay_ms;
 	struct dd_answer *head, *tail; /* in due order: the delay is constant; owned */
 	struct dd_pair *pairs;      /* open TCP connections (dnsdelay_tcp.c) */
-	struct dd_query *qhead, *qtail; /* waiting for the upstream; owned */
-	size_t queued, queued_peak, inflight;
+	size_t queued, queued_peak; /* waiting, all upstreams together */
 	uint16_t next_id;
 	uint64_t queries, answers, dropped, lost, tcp_conns;
 	struct dd_slot slots[DD_IDS];
@@ -77,6 +90,13 @@ struct dd {
 };
 
 struct dd_pair;
+
+/* dnsshard.c: the upstream (of shards) that holds a name, or a query's
+ * name; and the split of a dnsmasq configuration into FILE.shardN files,
+ * srv-host= lines by the same hash, every other line in each. */
+unsigned dd_shard_of_name(const char *name, size_t len, unsigned shards);
+unsigned dd_shard_of_query(const char *msg, size_t len, unsigned shards);
+int dd_split_config(const char *path, unsigned shards);
 
 /* dnsdelay_tcp.c: listens for TCP on dd->listen_addr (its port already
  * chosen): 0 or a libuv error, the handle closed again on error. Closing

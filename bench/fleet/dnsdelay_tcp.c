@@ -197,7 +197,7 @@ static void dd_on_tcp_connection(uv_stream_t *server, int status)
 	dd->tcp_conns++;
 	/* The client is read only once the upstream is there to take it. */
 	if (uv_accept(server, (uv_stream_t *)&p->client) != 0 ||
-	    uv_tcp_connect(&p->connect, &p->server, (const struct sockaddr *)&dd->upstream,
+	    uv_tcp_connect(&p->connect, &p->server, (const struct sockaddr *)&dd->tcp_upstream,
 			   pair_on_connect) != 0)
 		pair_close(p);
 }
