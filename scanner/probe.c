@@ -110,10 +110,13 @@ static void probe_close(struct probe *p)
 	uv_close((uv_handle_t *)&p->tcp, probe_on_close);
 }
 
-/* DER copies of the presented chain, leaf first. OpenSSL keeps the chain on
- * the session as soon as the server's Certificate message is processed, so
- * it is there even when the handshake fails after it (a server that then
- * demands a client certificate, an alert). */
+/* DER copies of the presented chain, leaf first, each beside the X509
+ * OpenSSL parsed it into, so that the store need not parse it again. The
+ * X509s are the session's: valid until SSL_free(), which probe_close()
+ * calls only after probe_record() has stored the probe. OpenSSL keeps the
+ * chain on the session as soon as the server's Certificate message is
+ * processed, so it is there even when the handshake fails after it (a
+ * server that then demands a client certificate, an alert). */
 static size_t probe_take_chain(struct probe *p, struct store_der *chain,
 			       unsigned char **bufs, size_t *presented)
 {
@@ -123,14 +126,16 @@ static size_t probe_take_chain(struct probe *p, struct store_der *chain,
 
 	*presented = (size_t)n;
 	for (i = 0; i < n && count < FC_CHAIN_MAX; i++) {
+		const X509 *x = sk_X509_value(sk, i);
 		unsigned char *der = NULL;
-		int len = i2d_X509(sk_X509_value(sk, i), &der);
+		int len = i2d_X509(x, &der);
 
 		if (len <= 0)
 			continue;
 		bufs[count] = der;
 		chain[count].der = der;
 		chain[count].len = (size_t)len;
+		chain[count].x509 = x;
 		count++;
 	}
 	return count;

@@ -627,6 +627,7 @@ static int scan_store_client_chain(struct scan *s, char *err, size_t errlen)
 			goto out;
 		chain[n].der = bufs[n];
 		chain[n].len = (size_t)len;
+		chain[n].x509 = x;
 		n++;
 	}
 	if (store_scan_set_client_chain(s->st, s->scan_id, chain, n) != 0)

@@ -1,4 +1,5 @@
-/* certdecode.c: the columns of the certificate table, from DER, by OpenSSL.
+/* certdecode.c: the columns of the certificate table, by OpenSSL, from
+ * the X509 the handshake parsed or else from the DER.
  *
  * The store keeps the DER itself (the report can judge a chain again
  * against another trust store); the decoded columns are there so that a
@@ -187,23 +188,12 @@ static void key_to_facts(const X509 *x, struct cert_facts *f)
 		f->key_bits = EVP_PKEY_get_bits(key);
 }
 
-void cert_facts_decode(const unsigned char *der, size_t len,
-		       struct cert_facts *f)
+void cert_facts_from_x509(const X509 *x, struct cert_facts *f)
 {
-	const unsigned char *p = der;
-	X509 *x = NULL;
-
-	/* A failed parse leaves errors on the thread's OpenSSL error queue,
-	 * where the scanner reads the reasons of its own failures: take ours
-	 * off again, and only ours. */
+	/* Printing a name or a serial can fail and leave errors on the
+	 * thread's OpenSSL error queue, where the scanner reads the reasons
+	 * of its own failures: take ours off again, and only ours. */
 	ERR_set_mark();
-	if (len == 0 || len > LONG_MAX)
-		goto out;
-	x = d2i_X509(NULL, &p, (long)len);
-	/* Trailing bytes: the columns would describe only a prefix of the
-	 * stored DER, so treat the whole as undecodable. */
-	if (x == NULL || p != der + len)
-		goto out;
 	f->decoded = 1;
 	f->subject = name_to_text(X509_get_subject_name(x));
 	f->issuer = name_to_text(X509_get_issuer_name(x));
@@ -217,6 +207,25 @@ void cert_facts_decode(const unsigned char *der, size_t len,
 	 * unknown. */
 	f->x509_version = X509_get_version(x) >= 0 && X509_get_version(x) <= 2 ?
 			  (int)X509_get_version(x) + 1 : 0;
+	ERR_pop_to_mark();
+}
+
+void cert_facts_decode(const unsigned char *der, size_t len,
+		       struct cert_facts *f)
+{
+	const unsigned char *p = der;
+	X509 *x = NULL;
+
+	/* A failed parse leaves errors on the queue too (see above). */
+	ERR_set_mark();
+	if (len == 0 || len > LONG_MAX)
+		goto out;
+	x = d2i_X509(NULL, &p, (long)len);
+	/* Trailing bytes: the columns would describe only a prefix of the
+	 * stored DER, so treat the whole as undecodable. */
+	if (x == NULL || p != der + len)
+		goto out;
+	cert_facts_from_x509(x, f);
 out:
 	X509_free(x);
 	ERR_pop_to_mark();

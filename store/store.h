@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/types.h>
+
 struct store;
 
 /* Opens (creating if needed) the database at path, sets WAL mode and brings
@@ -102,9 +104,15 @@ typedef int (*store_scan_probe_cb)(const char *address, int port,
 int store_each_scan_probe(struct store *st, int64_t scan_id,
 			  store_scan_probe_cb cb, void *arg);
 
+/* One certificate as presented. der is what is stored and fingerprinted.
+ * x509, when not NULL, must be the certificate der encodes, already parsed
+ * (the handshake's own): a new certificate's columns are then read from it
+ * instead of parsing der again. NULL: the store parses der. Both borrowed
+ * for the duration of the call. */
 struct store_der {
 	const unsigned char *der;
 	size_t len;
+	const X509 *x509;
 };
 
 /* One TLS probe of one endpoint (address, port, SNI). All strings are

@@ -155,7 +155,13 @@ int cert_facts_digest(const unsigned char *der, size_t len,
 void cert_facts_decode(const unsigned char *der, size_t len,
 		       struct cert_facts *f);
 
-/* Frees what cert_facts_decode() allocated; f may be zeroed. */
+/* Fills f's decoded fields from x (borrowed), which the caller vouches is
+ * exactly the stored DER: cert_facts_decode() after its parse, or a
+ * certificate the TLS handshake already parsed. Sets decoded. */
+void cert_facts_from_x509(const X509 *x, struct cert_facts *f);
+
+/* Frees what cert_facts_decode() and cert_facts_from_x509() allocated; f
+ * may be zeroed. */
 void cert_facts_free(struct cert_facts *f);
 
 /* ---- reader.c: walking targets --------------------------------------- */

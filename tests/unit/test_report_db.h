@@ -118,7 +118,7 @@ static inline void run_db_fill(struct store *st, int64_t *scan_id,
 	struct store_scan_info info = { "partners.csv", "-", "test" };
 	struct store_target dir = { 2, "sip.example.com", "DIR", 5061 };
 	struct store_target fed = { 5, "example.org", "FED", 5061 };
-	struct store_der der;
+	struct store_der der = { 0 };
 	struct store_probe ok = {
 		.address = "::1", .port = 5061, .sni = "sip.example.com",
 		.connect_ms = 0.4, .handshake_ms = 3.2,

@@ -199,6 +199,7 @@ static void chain_make(struct chain *c)
 
 	assert_non_null(ca_key);
 	assert_non_null(leaf_key);
+	memset(c, 0, sizeof(*c)); /* no X509s: the store parses the DER */
 	c->der[0] = make_cert(&leaf_spec, leaf_key, ca_key, EVP_sha256(),
 			      &c->links[0].len);
 	c->der[1] = make_cert(&ca_spec, ca_key, ca_key, EVP_sha256(),
@@ -976,7 +977,7 @@ static void test_undecodable_der(void **state)
 	static const unsigned char junk[] = { 0x30, 0x03, 0x02, 0x01, 0x00, 0xff };
 	struct chain c;
 	unsigned char *trailing;
-	struct store_der d[2];
+	struct store_der d[2] = { 0 };
 	struct store_probe p;
 	struct walk w = { 0 };
 	int64_t scan = 0;
@@ -1015,7 +1016,7 @@ static void test_ed25519_columns(void **state)
 	};
 	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 	struct store *st = open_ok(fx->path);
-	struct store_der d;
+	struct store_der d = { 0 };
 	struct store_probe p;
 	int64_t scan = 0;
 
@@ -1033,6 +1034,182 @@ static void test_ed25519_columns(void **state)
 		" AND subject = 'CN=ed.example' AND x509_version = 3"), 1);
 	OPENSSL_free((void *)d.der);
 	EVP_PKEY_free(key);
+}
+
+/* ---- Certificates the handshake parsed ---------------------------------- */
+
+/* An EC leaf and an RSA leaf under a self-signed RSA root, each as DER and
+ * as the X509 a TLS client holds for it: OpenSSL's parse of those bytes.
+ * with_x509 links carry the X509s, der_only links do not. */
+#define TRIO 3
+
+struct trio {
+	unsigned char *der[TRIO];
+	X509 *x[TRIO];
+	struct store_der with_x509[TRIO];
+	struct store_der der_only[TRIO];
+};
+
+static const struct cert_spec rsa_leaf_spec = {
+	"Example Telecom", "sip.example.net", "Example Root",
+	INT64_C(0x7FEDCBA987654321), "20250301120000Z", "20260301120000Z",
+	X509_VERSION_3,
+};
+
+static void trio_make(struct trio *t)
+{
+	EVP_PKEY *ca_key = EVP_RSA_gen(2048);
+	EVP_PKEY *ec_key = EVP_EC_gen("P-256");
+	EVP_PKEY *rsa_key = EVP_RSA_gen(2048);
+	const unsigned char *p;
+	size_t len[TRIO];
+	int i;
+
+	assert_non_null(ca_key);
+	assert_non_null(ec_key);
+	assert_non_null(rsa_key);
+	memset(t, 0, sizeof(*t));
+	t->der[0] = make_cert(&leaf_spec, ec_key, ca_key, EVP_sha256(), &len[0]);
+	t->der[1] = make_cert(&rsa_leaf_spec, rsa_key, ca_key, EVP_sha384(),
+			      &len[1]);
+	t->der[2] = make_cert(&ca_spec, ca_key, ca_key, EVP_sha256(), &len[2]);
+	for (i = 0; i < TRIO; i++) {
+		p = t->der[i];
+		t->x[i] = d2i_X509(NULL, &p, (long)len[i]);
+		assert_non_null(t->x[i]);
+		t->der_only[i].der = t->der[i];
+		t->der_only[i].len = len[i];
+		t->with_x509[i] = t->der_only[i];
+		t->with_x509[i].x509 = t->x[i];
+	}
+	EVP_PKEY_free(ca_key);
+	EVP_PKEY_free(ec_key);
+	EVP_PKEY_free(rsa_key);
+}
+
+static void trio_free(struct trio *t)
+{
+	int i;
+
+	for (i = 0; i < TRIO; i++) {
+		X509_free(t->x[i]);
+		OPENSSL_free(t->der[i]);
+	}
+}
+
+/* Stores one probe of address presenting chain[0..n) in the database at
+ * path, in a scan of its own. */
+static void store_chain(const char *path, const char *address,
+			const struct store_der *chain, size_t n)
+{
+	struct store *st = open_ok(path);
+	struct store_probe p = probe_ok(address, 5061, NULL, NULL);
+	int64_t scan = 0;
+
+	p.chain = chain;
+	p.chain_len = n;
+	assert_int_equal(store_scan_begin(st, &scan_info, &scan), 0);
+	add_probe(st, scan, &p);
+	store_close(st);
+}
+
+/* Rows of one database's certificate table that the other's lacks, both
+ * ways, every column compared (SELECT *, so a column added later is
+ * compared too). */
+static int64_t cert_rows_differing(const char *path, const char *other)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	char attach[200];
+	int64_t n;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	snprintf(attach, sizeof(attach), "ATTACH '%s' AS other", other);
+	assert_int_equal(sqlite3_exec(db, attach, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT"
+		" (SELECT count(*) FROM (SELECT * FROM main.certificate"
+		"  EXCEPT SELECT * FROM other.certificate)) +"
+		" (SELECT count(*) FROM (SELECT * FROM other.certificate"
+		"  EXCEPT SELECT * FROM main.certificate))", -1, &s, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+static const char all_decoded[] = "SELECT count(*) FROM certificate"
+	" WHERE subject IS NOT NULL AND issuer IS NOT NULL"
+	" AND serial IS NOT NULL AND not_before IS NOT NULL"
+	" AND not_after IS NOT NULL AND sig_alg IS NOT NULL"
+	" AND key_type IS NOT NULL AND key_bits > 0 AND x509_version > 0";
+
+static void test_x509_row_as_der_row(void **state)
+{
+	struct fixture *fx = *state;
+	char der_db[160];
+	struct trio t;
+
+	/* The scanner hands the store the handshake's X509s, the client
+	 * chain and older callers only DER: a certificate's row must not
+	 * depend on which. */
+	trio_make(&t);
+	snprintf(der_db, sizeof(der_db), "%s/der.db", fx->dir);
+	store_chain(fx->path, "192.0.2.20", t.with_x509, TRIO);
+	store_chain(der_db, "192.0.2.20", t.der_only, TRIO);
+	assert_int_equal(query_int(fx->path, all_decoded), TRIO);
+	assert_int_equal(query_int(der_db, all_decoded), TRIO);
+	assert_int_equal(cert_rows_differing(fx->path, der_db), 0);
+	unlink(der_db);
+	trio_free(&t);
+}
+
+static void test_der_then_x509_one_row(void **state)
+{
+	struct fixture *fx = *state;
+	char sha256[65], sql[200];
+	struct trio t;
+
+	trio_make(&t);
+	store_chain(fx->path, "192.0.2.21", t.der_only, TRIO);
+	store_chain(fx->path, "192.0.2.22", t.with_x509, TRIO);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM certificate"),
+			 TRIO);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM chain_link"),
+			 2 * TRIO);
+	assert_int_equal(query_int(fx->path, "SELECT count(DISTINCT"
+				   " certificate_id) FROM chain_link"), TRIO);
+	digest_hex(t.der[0], t.der_only[0].len, EVP_sha256(), sha256);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM chain_link JOIN"
+		 " certificate c ON c.id = certificate_id WHERE position = 0"
+		 " AND c.sha256 = '%s'", sha256);
+	assert_int_equal(query_int(fx->path, sql), 2);
+	trio_free(&t);
+}
+
+static void test_x509_not_parsed_again(void **state)
+{
+	struct fixture *fx = *state;
+	static const unsigned char junk[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
+	char sha256[65], sql[300];
+	struct trio t;
+	struct store_der d = { junk, sizeof(junk), NULL };
+
+	/* Junk DER beside a real X509 breaks store.h's contract on purpose:
+	 * the row shows which of the two the store read its columns from,
+	 * and that the fingerprints are still the DER's. */
+	trio_make(&t);
+	d.x509 = t.x[0];
+	store_chain(fx->path, "192.0.2.23", &d, 1);
+	digest_hex(junk, sizeof(junk), EVP_sha256(), sha256);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM certificate"
+		 " WHERE sha256 = '%s' AND der = x'3003020100'"
+		 " AND subject = 'CN=sip.example.com,O=M\xc3\xbcller GmbH'"
+		 " AND key_type = 'EC' AND x509_version = 3", sha256);
+	assert_int_equal(query_int(fx->path, sql), 1);
+	trio_free(&t);
 }
 
 /* ---- Batching ---------------------------------------------------------- */
@@ -1159,6 +1336,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_input_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_undecodable_der, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ed25519_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_x509_row_as_der_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_der_then_x509_one_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_x509_not_parsed_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batching, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contract_edges, setup, teardown),
 	};

@@ -150,7 +150,7 @@ static inline int64_t hf_probe(struct hf *f, int64_t scan, int64_t tid,
 			       const struct hf_cert *leaf,
 			       const struct hf_cert *root)
 {
-	struct store_der chain[2];
+	struct store_der chain[2] = { 0 };
 	struct store_probe p = {
 		.address = address, .port = 5061, .sni = sni,
 		.connect_ms = 1.0, .handshake_ms = 5.0,
