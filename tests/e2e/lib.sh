@@ -64,6 +64,17 @@ wait_line() {
 	return 1
 }
 
+# wait_db DB SQL VALUE: waits (bounded, 10 s) until a scan running in the
+# background has committed what makes SQL answer VALUE; 1 if it never does.
+wait_db() {
+	local i
+	for i in $(seq 1 200); do
+		[ "$(q "$1" "$2" 2>/dev/null)" = "$3" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # make_ca DIR: a root and an intermediate (ECDSA P-256) in DIR.
 make_ca() {
 	local d=$1

@@ -86,10 +86,7 @@ assert_eq "every target accounted for" 150 "$(q "$T/fd.db" "select count(*) from
 { echo "Domain,Type,Port"; for i in $(seq 1 20); do echo "n$i.test,DIR,$FIX_DRIBBLE"; done; } >"$T/slow.csv"
 "$FEDCERT" scan "$T/slow.csv" --db "$T/term.db" --dns-server "$DNS" --timeout 30 --quiet 2>/dev/null &
 pid=$!
-for i in $(seq 1 200); do
-	[ "$(q "$T/term.db" "select count(*) from scan" 2>/dev/null)" = 1 ] && break
-	sleep 0.05
-done
+wait_db "$T/term.db" "select count(*) from scan" 1
 kill -TERM "$pid"
 wait "$pid"
 assert_eq "SIGTERM: exit 1" 1 $?

@@ -24,10 +24,7 @@ pid=$!
 
 # Wait (bounded) until the good probe is committed; the silent one is then
 # in flight for up to 60 s.
-for i in $(seq 1 200); do
-	[ "$(q "$DB" "select count(*) from probe" 2>/dev/null)" = 1 ] && break
-	sleep 0.05
-done
+wait_db "$DB" "select count(*) from probe" 1
 kill -INT "$pid"
 wait "$pid"
 assert_eq "exit code of an interrupted scan" 1 $?

@@ -27,10 +27,7 @@ DNSLOG=$(ls "$T"/dnsmasq.*.log)
 pid=$!
 wait_line "$DNSLOG" 'query\[A\] sip\.w3\.test' &&
 	ok || fail "the third row's lookup waited for the first probe's slot"
-for i in $(seq 1 200); do
-	[ "$(q "$T/one.db" "select count(*) from dns_answer" 2>/dev/null)" = 9 ] && break
-	sleep 0.05
-done
+wait_db "$T/one.db" "select count(*) from dns_answer" 9
 kill -TERM "$pid"
 wait "$pid"
 assert_eq "interrupted scan exits 1" 1 $?
