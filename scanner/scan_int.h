@@ -183,15 +183,27 @@ int probe_start(struct scan *s, struct endpoint *ep);
 void probe_abandon_all(struct scan *s);
 
 /* scan.c */
-void scan_probe_done(struct scan *s, struct endpoint *ep,
-		     const struct store_probe *result);
 void scan_pump(struct scan *s);
 void scan_fail(struct scan *s, const char *fmt, ...);
 
-/* scan.c: a hold on a target while one of its lookups or probes is under
- * way; the last release completes it. */
+/* inflight.c: t wants the probe of (address, port, sni); linked with
+ * route as soon as it is stored. A probe's end stores it and links its
+ * waiting targets. */
+void scan_want_endpoint(struct scan *s, struct target *t, const char *address,
+			int port, const char *sni,
+			const struct store_route *route);
+void scan_probe_done(struct scan *s, struct endpoint *ep,
+		     const struct store_probe *result);
+
+/* inflight.c: a target, held once by its row; a hold while one of its
+ * lookups or probes is under way; the last release completes it. */
+struct target *target_new(struct scan *s, int64_t id);
 void target_hold(struct target *t);
 void target_release(struct scan *s, struct target *t);
+/* Frees a target still held (a stopped scan leaves it incomplete). */
+void target_unlink_free(struct scan *s, struct target *t);
+/* An endpoint and what it owns; a map_destroy() callback. */
+void endpoint_free(void *v);
 
 /* progress.c: the progress line on a terminal, and the elapsed time. */
 void progress_start(struct scan *s);
@@ -204,11 +216,5 @@ void discover_host(struct scan *s, struct target *t, const char *name,
 		   int port, const struct store_route *route);
 void discover_free_host(void *lookup);
 void discover_free_srv(void *lookup);
-
-/* scan.c: t wants the probe of (address, port, sni); linked with route as
- * soon as it is stored. */
-void scan_want_endpoint(struct scan *s, struct target *t, const char *address,
-			int port, const char *sni,
-			const struct store_route *route);
 
 #endif
