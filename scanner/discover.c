@@ -370,8 +370,6 @@ static int srv_target_cmp(const void *a, const void *b)
 	return strcmp(x->target, y->target);
 }
 
-/* Keeps the records worth following: valid names, not ".", at most
- * --max-srv-targets of them after ordering. */
 /* Keeps the first --max-srv-targets of the ordered targets, each under
  * the name of its host lookup (started now: its targets are about to be
  * applied) in place of the record's copy, which is freed: a hosted pool
@@ -398,6 +396,8 @@ static void srv_start_hosts(struct srv_lookup *l)
 	l->ntargets = kept;
 }
 
+/* Keeps the records worth following: valid names, not ".", at most
+ * --max-srv-targets of them after ordering. */
 static void srv_keep_targets(struct srv_lookup *l,
 			     const struct ares_srv_reply *reply)
 {

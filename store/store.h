@@ -63,9 +63,9 @@ struct store_target {
 int store_target_add(struct store *st, int64_t scan_id,
 		     const struct store_target *t, int64_t *target_id);
 
-/* Records why a target has no probes (a failed host lookup, or a lookup
- * kind this version cannot do yet). kind is a failure-kind name such as
- * "dns_nxdomain" or "srv_unsupported"; reason is free text. */
+/* Records why a target has no probes (a failed lookup, no SRV record, an
+ * invalid name). kind is a failure-kind name such as "dns_nxdomain" or
+ * "srv_missing"; reason is free text. */
 int store_target_set_error(struct store *st, int64_t target_id,
 			   const char *kind, const char *reason);
 

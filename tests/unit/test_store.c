@@ -494,8 +494,9 @@ static const char v1_ddl[] =
 	" PRIMARY KEY (probe_id, position)) WITHOUT ROWID;"
 	"CREATE INDEX chain_link_by_certificate ON chain_link(certificate_id);";
 
-/* What a version-1 scan left behind: a probed DIR target, a target whose
- * lookup failed, and a bad CSV row. */
+/* What a version-1 scan left behind: a probed DIR target, a FED target
+ * with the "srv_unsupported" error fedcert 0.1.0 wrote before it could ask
+ * for SRV records (kept as written: old files have it), and a bad CSV row. */
 static const char v1_rows[] =
 	"INSERT INTO scan VALUES (1, '2025-11-25T09:43:00Z',"
 	" '2025-11-25T09:44:00Z', 'done', 'targets.csv', '', '0.1.0');"
