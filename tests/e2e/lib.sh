@@ -75,8 +75,9 @@ wait_db() {
 	return 1
 }
 
-# make_ca DIR: a root and an intermediate (ECDSA P-256) in DIR.
-make_ca() {
+# make_ca_subjects DIR ROOT_CN INTER_CN: a root and an intermediate (ECDSA
+# P-256) in DIR (root.pem/key, inter.pem/key), O=fedcert tests.
+make_ca_subjects() {
 	local d=$1
 	mkdir -p "$d"
 	cat >"$d/ext.cnf" <<'CNF'
@@ -95,14 +96,20 @@ authorityKeyIdentifier = keyid
 CNF
 	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-keyout "$d/root.key" -out "$d/root.pem" -days 3650 \
-		-subj "/O=fedcert tests/CN=fedcert Test Root" \
-		-config "$d/ext.cnf" -extensions ca 2>/dev/null
+		-subj "/O=fedcert tests/CN=$2" \
+		-config "$d/ext.cnf" -extensions ca 2>/dev/null &&
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-keyout "$d/inter.key" -out "$d/inter.csr" \
-		-subj "/O=fedcert tests/CN=fedcert Test Intermediate" 2>/dev/null
+		-subj "/O=fedcert tests/CN=$3" 2>/dev/null &&
 	openssl x509 -req -in "$d/inter.csr" -CA "$d/root.pem" -CAkey "$d/root.key" \
 		-CAcreateserial -days 1825 -extfile "$d/ext.cnf" -extensions inter \
 		-out "$d/inter.pem" 2>/dev/null
+}
+
+# make_ca DIR: a root and an intermediate in DIR, "fedcert Test Root" and
+# "fedcert Test Intermediate".
+make_ca() {
+	make_ca_subjects "$1" "fedcert Test Root" "fedcert Test Intermediate"
 }
 
 # make_leaf CADIR NAME CN SAN [KEYALG]: NAME.pem/NAME.key signed by the
@@ -269,32 +276,7 @@ start_fixture_dns() {
 # so that two hierarchies can be told apart by name (#6: a root that
 # changed). Their RFC 2253 names: "CN=NAME Root,O=fedcert tests".
 make_ca_named() {
-	local d=$1 name=$2
-	mkdir -p "$d"
-	cat >"$d/ext.cnf" <<'CNF'
-[req]
-distinguished_name = dn
-[dn]
-[ca]
-basicConstraints = critical, CA:true
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[inter]
-basicConstraints = critical, CA:true, pathlen:0
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-CNF
-	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$d/root.key" -out "$d/root.pem" -days 3650 \
-		-subj "/O=fedcert tests/CN=$name Root" \
-		-config "$d/ext.cnf" -extensions ca 2>/dev/null &&
-	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$d/inter.key" -out "$d/inter.csr" \
-		-subj "/O=fedcert tests/CN=$name Issuing CA" 2>/dev/null &&
-	openssl x509 -req -in "$d/inter.csr" -CA "$d/root.pem" -CAkey "$d/root.key" \
-		-CAcreateserial -days 1825 -extfile "$d/ext.cnf" -extensions inter \
-		-out "$d/inter.pem" 2>/dev/null
+	make_ca_subjects "$1" "$2 Root" "$2 Issuing CA"
 }
 
 # stop_pid PID: stops one server this test started (by its PID, as cleanup
