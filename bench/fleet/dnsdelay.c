@@ -335,7 +335,10 @@ static int dd_signals(struct dd *dd)
 	return 0;
 }
 
-static int dd_options(int argc, char **argv, struct dd *dd)
+/* 0: run as a forwarder; 1: split *split into *shards files instead;
+ * -1: bad usage (said on stderr). */
+static int dd_options(int argc, char **argv, struct dd *dd,
+		      const char **split, unsigned *shards)
 {
 	static const struct option longs[] = {
 		{ "listen", required_argument, NULL, 'l' },
@@ -346,9 +349,9 @@ static int dd_options(int argc, char **argv, struct dd *dd)
 		{ "shards", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *listen = "127.0.0.1:0", *tcp = NULL, *split = NULL;
+	const char *listen = "127.0.0.1:0", *tcp = NULL;
 	char *end;
-	long delay = DD_DELAY_DEFAULT_MS, shards = 0;
+	long delay = DD_DELAY_DEFAULT_MS, k = 0;
 	int c, bad = 0;
 
 	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
@@ -364,10 +367,10 @@ static int dd_options(int argc, char **argv, struct dd *dd)
 		} else if (c == 't')
 			tcp = optarg;
 		else if (c == 's')
-			split = optarg;
+			*split = optarg;
 		else if (c == 'k') {
-			shards = strtol(optarg, &end, 10);
-			if (end == optarg || *end || shards < 1 || shards > DD_UPSTREAMS_MAX)
+			k = strtol(optarg, &end, 10);
+			if (end == optarg || *end || k < 1 || k > DD_UPSTREAMS_MAX)
 				bad = 1;
 		} else if (c == 'd') {
 			delay = strtol(optarg, &end, 10);
@@ -377,9 +380,10 @@ static int dd_options(int argc, char **argv, struct dd *dd)
 			bad = 1;
 	}
 	dd->delay_ms = (unsigned)delay;
-	if (!bad && split != NULL && shards > 0 && dd->nups == 0 && optind == argc)
-		return dd_split_config(split, (unsigned)shards) == 0 ? 1 : -2;
-	if (bad || optind != argc || dd->nups == 0 || split != NULL ||
+	*shards = (unsigned)k;
+	if (!bad && *split != NULL && k > 0 && dd->nups == 0 && optind == argc)
+		return 1;
+	if (bad || optind != argc || dd->nups == 0 || *split != NULL ||
 	    parse_hostport(listen, &dd->listen_addr) != 0 ||
 	    (tcp && (parse_hostport(tcp, &dd->tcp_upstream) != 0 ||
 		     dd_port(&dd->tcp_upstream) == 0))) {
@@ -409,14 +413,16 @@ int main(int argc, char **argv)
 	struct dd_answer *a;
 	struct dd_query *q;
 	char addr[64];
+	const char *split = NULL;
 	int rc = 2, err;
-	unsigned u;
+	unsigned u, shards;
 
 	if (dd == NULL || uv_loop_init(&loop) != 0)
 		return 1;
 	dd->loop = &loop;
-	if ((err = dd_options(argc, argv, dd)) != 0) {
-		rc = err == 1 ? 0 : err == -2 ? 1 : 2;
+	if ((err = dd_options(argc, argv, dd, &split, &shards)) != 0) {
+		if (err == 1)
+			rc = dd_split_config(split, shards) == 0 ? 0 : 1;
 		goto out;
 	}
 	rc = 1;
