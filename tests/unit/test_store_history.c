@@ -15,28 +15,28 @@ static void test_views_latest(void **state)
 
 	/* a.test's newest complete row is scan 4's first (line 2): scan 5
 	 * stopped before it, and must not hide what scan 4 saw. */
-	assert_int_equal(hf_int(f->path, "SELECT scan_id FROM latest_target"
+	assert_int_equal(query_int(f->path, "SELECT scan_id FROM latest_target"
 				" WHERE domain = 'a.test'"), 4);
-	assert_int_equal(hf_int(f->path, "SELECT line FROM latest_target"
+	assert_int_equal(query_int(f->path, "SELECT line FROM latest_target"
 				" WHERE domain = 'a.test'"), 2);
-	assert_int_equal(hf_int(f->path, "SELECT scan_id FROM latest_target"
+	assert_int_equal(query_int(f->path, "SELECT scan_id FROM latest_target"
 				" WHERE domain = 'c.test'"), 3);
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM latest_target"), 4);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM latest_target"), 4);
 	/* One leaf per latest target and endpoint; c.test has none. */
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM latest_leaf"), 3);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM latest_leaf"), 3);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM latest_leaf WHERE"
 		 " domain = 'a.test' AND sha256 = '%s' AND thumbprint = upper('%s')"
 		 " AND root = 'CN=History Root B'", f->leaf3.sha256, f->leaf3.sha1);
-	assert_int_equal(hf_int(f->path, sql), 1);
+	assert_int_equal(query_int(f->path, sql), 1);
 	/* latest_probe: 192.0.2.3 was last probed in scan 1. */
-	assert_int_equal(hf_int(f->path, "SELECT scan_id FROM latest_probe"
+	assert_int_equal(query_int(f->path, "SELECT scan_id FROM latest_probe"
 				" WHERE address = '192.0.2.3'"), 1);
-	assert_int_equal(hf_int(f->path, "SELECT scan_id FROM latest_probe"
+	assert_int_equal(query_int(f->path, "SELECT scan_id FROM latest_probe"
 				" WHERE address = '192.0.2.2'"), 4);
 	/* expiring's days_left, from now. */
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM expiring"
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM expiring"
 				" WHERE days_left < 30"), 2);
-	assert_int_equal(hf_int(f->path, "SELECT CAST(round(days_left) AS INT)"
+	assert_int_equal(query_int(f->path, "SELECT CAST(round(days_left) AS INT)"
 				" FROM expiring WHERE domain = 'd.test'"),
 			 HF_LEAF_D_DAYS);
 }
@@ -46,12 +46,12 @@ static void test_views_use_indexes(void **state)
 	struct hf *f = *state;
 
 	/* The history lookup goes through target_by_identity. */
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM sqlite_master"
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM sqlite_master"
 		" WHERE type = 'index' AND name IN ('target_by_identity',"
 		" 'probe_by_endpoint_scan')"), 2);
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM sqlite_master"
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM sqlite_master"
 		" WHERE name = 'probe_by_endpoint'"), 0);
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM sqlite_master"
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM sqlite_master"
 		" WHERE type = 'view' AND name IN ('chain_root', 'latest_target',"
 		" 'latest_probe', 'latest_leaf', 'expiring')"), 5);
 }
@@ -277,18 +277,18 @@ static void test_first_seen(void **state)
 
 	snprintf(sql, sizeof sql, "SELECT id FROM certificate WHERE sha256 = '%s'",
 		 f->leaf_b.sha256);
-	id = hf_int(f->path, sql);
+	id = query_int(f->path, sql);
 	assert_int_equal(store_cert_first_seen(f->st, id, seen, sizeof seen), 0);
 	assert_string_equal(seen, f->started[1]);
 	snprintf(sql, sizeof sql, "SELECT id FROM certificate WHERE sha256 = '%s'",
 		 f->leaf3.sha256);
-	id = hf_int(f->path, sql);
+	id = query_int(f->path, sql);
 	assert_int_equal(store_cert_first_seen(f->st, id, seen, sizeof seen), 0);
 	assert_string_equal(seen, f->started[4]);
 	/* A root is never a leaf: never "first seen" as one. */
 	snprintf(sql, sizeof sql, "SELECT id FROM certificate WHERE sha256 = '%s'",
 		 f->root_a.sha256);
-	id = hf_int(f->path, sql);
+	id = query_int(f->path, sql);
 	assert_int_equal(store_cert_first_seen(f->st, id, seen, sizeof seen), 0);
 	assert_string_equal(seen, "");
 }
@@ -308,8 +308,8 @@ static void test_prune_dry_run(void **state)
 	assert_int_equal(r.endpoints, 1);     /* 192.0.2.3 */
 	assert_true(r.bytes_before > 0);
 	/* Nothing went. */
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM scan"), 5);
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM certificate"), 7);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM scan"), 5);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM certificate"), 7);
 }
 
 static void test_prune(void **state)
@@ -324,19 +324,19 @@ static void test_prune(void **state)
 	assert_int_equal(r.probes, 7);
 	assert_int_equal(r.certificates, 2);
 	assert_int_equal(r.endpoints, 1);
-	assert_int_equal(hf_int(f->path, "SELECT group_concat(id, '') FROM scan"), 45);
+	assert_int_equal(query_int(f->path, "SELECT group_concat(id, '') FROM scan"), 45);
 	/* The cascades ran: nothing of scans 1-3 is left anywhere. */
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM target"
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM target"
 				" WHERE scan_id < 4"), 0);
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM chain_link"
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM chain_link"
 		" WHERE probe_id NOT IN (SELECT id FROM probe)"), 0);
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM target_probe"
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM target_probe"
 		" WHERE target_id NOT IN (SELECT id FROM target)"), 0);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM certificate WHERE"
 		 " sha256 IN ('%s', '%s')", f->leaf1.sha256, f->leaf3.sha256);
-	assert_int_equal(hf_int(f->path, sql), 1); /* leaf3 stays */
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM endpoint"), 3);
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(query_int(f->path, sql), 1); /* leaf3 stays */
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM endpoint"), 3);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 
 	assert_int_equal(store_vacuum(f->st, &r), 0);
 	assert_true(r.bytes_after > 0 && r.bytes_after <= r.bytes_before);
@@ -355,13 +355,13 @@ static void test_prune_keeps_referenced(void **state)
 	snprintf(sql, sizeof sql, "CREATE TABLE pin (certificate_id INTEGER"
 		 " REFERENCES certificate(id)); INSERT INTO pin SELECT id FROM"
 		 " certificate WHERE sha256 = '%s';", f->leaf1.sha256);
-	hf_exec(f->path, sql);
+	exec_sql(f->path, sql);
 	assert_int_equal(store_prune(f->st, 2, 0, &r), 0);
 	assert_int_equal(r.certificates, 1); /* leaf2 only */
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM certificate WHERE"
 		 " sha256 = '%s'", f->leaf1.sha256);
-	assert_int_equal(hf_int(f->path, sql), 1);
-	assert_int_equal(hf_int(f->path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(query_int(f->path, sql), 1);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 }
 
 int main(void)

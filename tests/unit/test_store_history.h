@@ -39,6 +39,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "test_store_fixture.h"
 
 #define HF_SCANS 5
 #define HF_DAYS_BEFORE(k) (HF_SCANS - (k))
@@ -179,36 +180,6 @@ static inline int64_t hf_probe(struct hf *f, int64_t scan, int64_t tid,
 	return pid;
 }
 
-static inline void hf_exec(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	char *err = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 2000);
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-		fail_msg("%s: %s", sql, err);
-	sqlite3_close(db);
-}
-
-/* One number from a second connection, as the sqlite3 shell sees it. */
-static inline int64_t hf_int(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
-	int64_t v;
-
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
-			 SQLITE_OK);
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
-}
-
 /* Night k's targets (the table above). */
 static inline void hf_night(struct hf *f, int64_t scan)
 {
@@ -287,7 +258,7 @@ static inline void hf_open(struct hf *f)
 			 "'%%Y-%%m-%%dT%%H:%%M:%%fZ', '%s', '+1 seconds')"
 			 " WHERE scan_id = %d;", f->started[k], f->started[k], k,
 			 f->started[k], k);
-		hf_exec(f->path, sql);
+		exec_sql(f->path, sql);
 	}
 }
 
