@@ -1,7 +1,8 @@
 # lib.sh: helpers for the end-to-end tests. Sourced, not run.
 #
 # Every server a test starts is on loopback and is killed by PID on exit.
-# Environment (set by ctest): FEDCERT, FIXTURE_SERVER, E2E_DIR.
+# Environment (set by ctest): FEDCERT, FIXTURE_SERVER, FIXTURE_DNS, E2E_DIR,
+# FEDCERT_SOURCE_DIR, FEDCERT_BUILD_DIR.
 set -u
 
 : "${FEDCERT:?FEDCERT must name the built fedcert binary}"
@@ -49,6 +50,21 @@ q() { sqlite3 -batch -noheader "$1" "$2"; }
 finish() {
 	echo "$PASSES passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
+}
+
+# skip WHY: the environment forbids what this test needs (a mount, a
+# limit, a privilege). Prints one line, what was not possible and so what
+# was not tested, and exits with ctest's skip code (77), unless an
+# assertion has already failed. Only for the environment: never for a
+# failure of fedcert's.
+SKIP_CODE=77
+skip() {
+	echo "SKIP: $*"
+	if [ "$FAILS" -ne 0 ]; then
+		finish
+		exit 1
+	fi
+	exit $SKIP_CODE
 }
 
 # wait_line FILE PATTERN: waits (bounded, 10 s) until FILE has a line
