@@ -14,7 +14,9 @@
 #   --dns-shards K  dnsmasq instances the SRV records are split over (16; 1: one dnsmasq)
 #   --dir DIR       where the fleet's files go (default $FLEET_BUILD/fleet-N-sS)
 # Environment: FLEET_BUILD (build directory, default <repo>/build-fleet),
-#   FLEET_CACHE (keys and certificates, default ${XDG_CACHE_HOME:-~/.cache}/fedcert-fleet).
+#   FLEET_CACHE (keys and certificates, default ${XDG_CACHE_HOME:-~/.cache}/fedcert-fleet,
+#   or ${TMPDIR:-/tmp}/fedcert-fleet-UID where that cannot be created or written;
+#   made with its parents; start says on stderr which one it uses).
 #
 # Everything listens on loopback only: the fleet on 127.1.0.0/16, 127.2.0.0/16
 # and ::1; dnsmasq (--no-resolv --no-hosts, authoritative for fleet.test) and
@@ -27,7 +29,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FLEET_BUILD=${FLEET_BUILD:-$ROOT/build-fleet}
-FLEET_CACHE=${FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fedcert-fleet}
+FLEET_CACHE=${FLEET_CACHE:-}
 READY_TIMEOUT_S=300   # a 10,000-domain fleet loads ~6,000 certificates first
 STOP_TIMEOUT_S=10
 
@@ -185,6 +187,45 @@ start_dns_delay() {
 
 summary() { sed -n "s/^$1 //p" "$DIR/summary.txt"; }
 
+# dir_writable DIR: DIR exists or is made (with its parents), and a file
+# can be created in it (not just the mode bits: a read-only mount).
+dir_writable() {
+	local probe
+	mkdir -p -- "$1" 2>/dev/null && [ -d "$1" ] &&
+		probe=$(mktemp "$1/.fleet-write-test.XXXXXX" 2>/dev/null) && rm -f -- "$probe"
+}
+
+# choose_cache: sets FLEET_CACHE and says on stderr where it is. A fresh
+# machine may have no ~/.cache (or no HOME, or a read-only one): the
+# default is the XDG cache directory (XDG_CACHE_HOME only if absolute, as
+# the XDG spec says), then a directory of this user's own under TMPDIR.
+choose_cache() {
+	local xdg=${XDG_CACHE_HOME:-} tmp
+	if [ -n "$FLEET_CACHE" ]; then
+		dir_writable "$FLEET_CACHE" ||
+			die "FLEET_CACHE=$FLEET_CACHE cannot be created or written"
+		echo "fleet: keys and certificates cached in $FLEET_CACHE (FLEET_CACHE)" >&2
+		return 0
+	fi
+	[[ $xdg == /* ]] || xdg=${HOME:+$HOME/.cache}
+	if [ -n "$xdg" ] && dir_writable "$xdg/fedcert-fleet"; then
+		FLEET_CACHE=$xdg/fedcert-fleet
+		echo "fleet: keys and certificates cached in $FLEET_CACHE" >&2
+		return 0
+	fi
+	# Mode 700 and ours: /tmp is shared, and the keys are reused.
+	tmp=${TMPDIR:-/tmp}/fedcert-fleet-$(id -u)
+	(umask 077 && mkdir -p -- "$tmp") 2>/dev/null
+	if [ -L "$tmp" ] || { [ -e "$tmp" ] && [ ! -O "$tmp" ]; }; then
+		die "no cache directory: $tmp is not this user's own (set FLEET_CACHE)"
+	fi
+	dir_writable "$tmp" ||
+		die "no cache directory: ${xdg:-\$HOME/.cache}/fedcert-fleet and $tmp cannot be created or written (set FLEET_CACHE)"
+	FLEET_CACHE=$tmp
+	echo "fleet: keys and certificates cached in $FLEET_CACHE" \
+		"(${xdg:-\$HOME/.cache}/fedcert-fleet cannot be created or written)" >&2
+}
+
 # cmd_start sets what this names indirectly (hence its SC2034 disable).
 write_env() {
 	local v
@@ -211,6 +252,7 @@ cmd_start() {
 	# Whatever fails from here on, what was started is stopped again.
 	trap 'stop_pids' EXIT
 	t0=$(now)
+	choose_cache
 	build
 	start_fleet_server
 	start_dnsmasq

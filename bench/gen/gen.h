@@ -162,7 +162,9 @@ int gen_write_roots(const struct gen_plan *plan, const char *path);
 /* keys.c: key files. gen_key_new() makes "ec256", "ec384", "rsa2048" or
  * "rsa1024" (caller frees); the writers replace path atomically (0 or -1,
  * message on stderr); gen_keys_make() names every leaf's key file in the
- * cache and generates the missing ones in opt.jobs processes. */
+ * cache and generates the missing ones in opt.jobs processes. gen_mkdir()
+ * makes a directory and its missing parents, as mkdir -p (0 or -1, message
+ * on stderr). */
 EVP_PKEY *gen_key_new(const char *kind);
 int gen_write_key(const char *path, EVP_PKEY *key);
 int gen_write_cert(const char *path, X509 *cert);

@@ -76,12 +76,45 @@ int gen_write_cert(const char *path, X509 *cert)
 	return pem_write_atomic(path, NULL, cert);
 }
 
+/* mkdir_one DIR: DIR made, or already a directory; 0, or -1 with errno. */
+static int mkdir_one(const char *dir)
+{
+	struct stat st;
+	int err;
+
+	if (mkdir(dir, 0755) == 0)
+		return 0;
+	err = errno;
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	errno = err == EEXIST ? ENOTDIR : err;
+	return -1;
+}
+
+/* As mkdir -p: a fresh machine has no ~/.cache, so the cache's parents are
+ * made too. Each missing component is made in turn, from the root down. */
 int gen_mkdir(const char *path)
 {
-	if (mkdir(path, 0755) == 0 || errno == EEXIST)
-		return 0;
-	fprintf(stderr, "fleet-gen: cannot create %s: %s\n", path, strerror(errno));
-	return -1;
+	char dir[GEN_PATH_MAX];
+	size_t len = strlen(path), i;
+
+	if (len == 0 || len >= sizeof(dir)) {
+		fprintf(stderr, "fleet-gen: bad directory name: \"%s\"\n", path);
+		return -1;
+	}
+	memcpy(dir, path, len + 1);
+	for (i = 1; i <= len; i++) {
+		if ((dir[i] != '/' && dir[i] != '\0') || dir[i - 1] == '/')
+			continue;
+		dir[i] = '\0';
+		if (mkdir_one(dir) != 0) {
+			fprintf(stderr, "fleet-gen: cannot create %s: %s\n", dir,
+				strerror(errno));
+			return -1;
+		}
+		dir[i] = path[i];
+	}
+	return 0;
 }
 
 /* One worker: every jobs-th missing key, starting at its own number. */
