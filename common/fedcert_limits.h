@@ -57,6 +57,9 @@
 /* Store. */
 #define FC_BATCH_MAX 500            /* writes per transaction */
 #define FC_BUSY_TIMEOUT_MS 5000
+#define FC_WAL_SWITCH_TIMEOUT_MS 60000 /* a writer waits this long for
+					  readers before switching a file
+					  at rest to WAL mode */
 #define FC_STORE_ERRMSG_MAX 512     /* bytes of one store error message */
 
 /* Reports across scans (#6). */

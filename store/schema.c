@@ -305,6 +305,94 @@ static int check_not_newer(int version, char *err, size_t errlen)
 	return -1;
 }
 
+/* One number a PRAGMA or a query answers. */
+static int query_int(sqlite3 *db, const char *sql, int *v)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW) {
+		*v = sqlite3_column_int(s, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* A file is fedcert's when it carries our application id (every file a
+ * fedcert of this version or later wrote to), or when it has no id but
+ * has fedcert's schema (the files of earlier versions, which set none), or
+ * when it is empty (a new file, or one made with `touch`). Anything else
+ * with tables is some other program's database, which a scan must not
+ * fill with its own tables. Reads only. */
+int store_identify(sqlite3 *db, int *version, int *empty, char *err,
+		   size_t errlen)
+{
+	int app_id = 0, tables = 0, scan_table = 0;
+
+	if (query_int(db, "PRAGMA application_id", &app_id) != 0 ||
+	    query_int(db, "PRAGMA user_version", version) != 0 ||
+	    query_int(db, "SELECT count(*) FROM sqlite_master", &tables) != 0 ||
+	    query_int(db, "SELECT count(*) FROM sqlite_master"
+			  " WHERE type = 'table' AND name = 'scan'",
+		      &scan_table) != 0) {
+		if ((sqlite3_errcode(db) & 0xff) == SQLITE_NOTADB)
+			snprintf(err, errlen, "not a SQLite database (%s)",
+				 sqlite3_errmsg(db));
+		else
+			snprintf(err, errlen, "cannot read: %s",
+				 sqlite3_errmsg(db));
+		return -1;
+	}
+	*empty = tables == 0 && *version == 0 && app_id == 0;
+	if (app_id == STORE_APPLICATION_ID || *empty ||
+	    (app_id == 0 && *version > 0 && scan_table))
+		return 0;
+	if (app_id != 0)
+		snprintf(err, errlen, "not a fedcert database (a SQLite database"
+			 " of another program: application id 0x%08x)",
+			 (unsigned)app_id);
+	else
+		snprintf(err, errlen, "not a fedcert database (a SQLite database"
+			 " with %d table%s of another program)", tables,
+			 tables == 1 ? "" : "s");
+	return -1;
+}
+
+int store_mark_ours(sqlite3 *db, char *err, size_t errlen)
+{
+	char sql[64];
+	int app_id = 0;
+
+	if (query_int(db, "PRAGMA application_id", &app_id) == 0 &&
+	    app_id == STORE_APPLICATION_ID)
+		return 0;
+	/* PRAGMA takes no bound parameters; the value is our own constant. */
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
+		 STORE_APPLICATION_ID);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot set the application id: %s",
+			 sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+int store_check_current(int version, const char *path, char *err,
+			size_t errlen)
+{
+	if (check_not_newer(version, err, errlen) != 0)
+		return -1;
+	if (version == MIGRATION_COUNT)
+		return 0;
+	snprintf(err, errlen, "written by an older fedcert (schema version %d;"
+		 " this one reads %d): upgrade it with 'fedcert upgrade --db %s'"
+		 " (a scan into it upgrades it too)",
+		 version, MIGRATION_COUNT, path);
+	return -1;
+}
+
 int store_migrate(sqlite3 *db, char *err, size_t errlen)
 {
 	int version = 0;

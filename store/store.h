@@ -21,11 +21,40 @@
 
 struct store;
 
-/* Opens (creating if needed) the database at path, sets WAL mode and brings
- * the schema to the current version with forward migrations. On failure
- * *out is NULL and err holds a message naming the file. The caller frees the
- * handle with store_close(). */
+/* How a command uses the database.
+ *
+ * STORE_CREATE: read and write; a missing file is created (scan, check
+ *   --db). STORE_WRITE: read and write a file that exists (prune,
+ *   upgrade). Both bring an older schema to the current one with forward
+ *   migrations, and keep the file in WAL mode while open (a report can
+ *   read while a scan writes) and in rollback-journal mode once closed,
+ *   so that reading it at rest needs nothing but read access.
+ * STORE_READ: read only, for the commands that only read (report, scans,
+ *   history, expiring, diff): never creates, migrates or writes anything,
+ *   the file nor a -wal or -shm beside it (while no writer has one open).
+ *
+ * Every mode refuses, naming the path: a missing file (but STORE_CREATE),
+ * a directory, a file that is not SQLite, another program's SQLite
+ * database, a schema newer than this build; STORE_READ also an empty file
+ * and an older schema (the message names `fedcert upgrade`).
+ *
+ * FEDCERT_STORE_MAX_PAGES=N in the environment caps a writer's file at N
+ * pages (PRAGMA max_page_count): a full disk, for tests. */
+enum store_mode { STORE_CREATE, STORE_WRITE, STORE_READ };
+
+/* Opens the database at path in mode. On failure *out is NULL and err
+ * holds a message naming the file. The caller frees the handle with
+ * store_close(). Every later store message (store_errmsg()) about the file
+ * names it too. */
+int store_open_mode(const char *path, enum store_mode mode, struct store **out,
+		    char *err, size_t errlen);
+
+/* store_open_mode(path, STORE_CREATE, ...). */
 int store_open(const char *path, struct store **out, char *err, size_t errlen);
+
+/* The schema version of an open database before store_open_mode() brought
+ * it up to date (what `fedcert upgrade` reports). */
+int store_version_found(const struct store *st);
 
 /* Commits the pending batch and closes. NULL is accepted. */
 void store_close(struct store *st);

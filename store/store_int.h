@@ -46,6 +46,9 @@ enum store_stmt_id {
  * store_close() frees all of it. */
 struct store {
 	sqlite3 *db;
+	enum store_mode mode;
+	char *path; /* as given to store_open_mode(); owned */
+	int version_found; /* the schema version the file had when opened */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	int batch_open;   /* a BEGIN of ours is waiting for its COMMIT */
 	int batch_writes; /* writes made in that transaction */
@@ -64,7 +67,7 @@ void store_set_error(struct store *st, const char *fmt, ...)
 #endif
 	;
 
-/* Sets st->errmsg to "what: <sqlite3_errmsg>". If SQLite rolled the whole
+/* Sets st->errmsg to "what: <file>: <sqlite3_errmsg>". If SQLite rolled the whole
  * transaction back on that error (a full disk, an I/O error), the pending
  * batch is gone: the handle forgets it and the message says so. */
 void store_db_error(struct store *st, const char *what);
@@ -83,6 +86,24 @@ int store_format_epoch_ms(int64_t ms, char buf[STORE_TIME_LEN]);
  * Returns -1 with a message in err (not naming the file; the caller adds
  * it) when the file is newer than this build or a step fails. */
 int store_migrate(sqlite3 *db, char *err, size_t errlen);
+
+/* PRAGMA application_id of a fedcert database: "FEDC". */
+#define STORE_APPLICATION_ID 0x46454443
+
+/* Tells whether db is fedcert's, before anything is written to it: 0 with
+ * its schema version in *version and *empty set for a file with no
+ * tables at all (new), or -1 with a message in err (not naming the file)
+ * for a file that is not SQLite or is another program's database. */
+int store_identify(sqlite3 *db, int *version, int *empty, char *err,
+		   size_t errlen);
+
+/* Sets our application id, once per file (a write). */
+int store_mark_ours(sqlite3 *db, char *err, size_t errlen);
+
+/* 0 when version is the schema this build reads; else -1 with what to do
+ * in err (an older file names `fedcert upgrade --db path`). */
+int store_check_current(int version, const char *path, char *err,
+			size_t errlen);
 
 /* ---- db.c ------------------------------------------------------------ */
 

@@ -21,8 +21,15 @@ void store_db_error(struct store *st, const char *what)
 	 * and a later COMMIT of ours would fail with a confusing message. */
 	int lost = st->batch_open && sqlite3_get_autocommit(st->db);
 
-	store_set_error(st, "%s: %s%s", what, sqlite3_errmsg(st->db),
-			lost ? " (the pending batch was rolled back)" : "");
+	/* The file is named: "database disk image is malformed" alone does
+	 * not say which of a job's files to restore. */
+	if (st->path != NULL && strcmp(st->path, ":memory:") != 0)
+		store_set_error(st, "%s: %s: %s%s", what, st->path,
+				sqlite3_errmsg(st->db),
+				lost ? " (the pending batch was rolled back)" : "");
+	else
+		store_set_error(st, "%s: %s%s", what, sqlite3_errmsg(st->db),
+				lost ? " (the pending batch was rolled back)" : "");
 	if (lost) {
 		st->batch_open = 0;
 		st->batch_writes = 0;
