@@ -1,9 +1,11 @@
-/* cli_history.c: the commands across scans (#6): scans, history, expiring,
- * diff, prune. Parses arguments and calls the store and the report;
- * nothing else lives here (main.c does the same for scan, report, check).
+/* cli_history.c: the commands across scans: scans, history, expiring,
+ * diff, prune, upgrade. Parses arguments and calls the store and the
+ * report; nothing else lives here (main.c does the same for scan, report,
+ * check).
  *
  * Exit codes, as every command: 0 success, 1 a failed run (no such scan or
- * domain, a database or write error), 2 a usage error.
+ * domain, a database or write error), 2 a usage error, 3 expiring's
+ * --fail-on.
  */
 #include "cli_history.h"
 
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fedcert_limits.h"
 #include "report/report.h"
@@ -21,11 +24,12 @@
 #include "usage.h"
 
 #define EXIT_USAGE 2
+#define EXIT_FLAGGED 3
 #define WITHIN_MAX_S (100LL * 366 * 86400)
 
 enum {
 	H_DB = 256, H_FORMAT, H_LAST, H_NO_FINDINGS, H_WARN_DAYS, H_WITHIN,
-	H_FROM, H_TO, H_KEEP, H_VACUUM, H_DRY_RUN, H_HELP
+	H_FROM, H_TO, H_KEEP, H_VACUUM, H_DRY_RUN, H_HELP, H_BEFORE, H_FAIL_ON
 };
 
 /* What one command line says. */
@@ -38,6 +42,9 @@ struct hcli {
 	long long last, warn_days, keep;
 	long long from, to;
 	long long within_s;
+	int within_given;
+	time_t before; /* expiring --before; 0: not given */
+	int fail_on;   /* expiring --fail-on: -1 none, 0 info, 1 warning, 2 error */
 	int no_findings, vacuum, dry_run;
 };
 
@@ -75,12 +82,73 @@ long long cli_parse_within(const char *s)
 	case 'h': unit = 3600; num[--n] = '\0'; break;
 	case 'd': num[--n] = '\0'; break;
 	case 'w': unit = 7 * 86400; num[--n] = '\0'; break;
+	case 'y': unit = 365 * 86400; num[--n] = '\0'; break;
 	default: break;
 	}
 	v = hnumber(num, 0, WITHIN_MAX_S);
 	if (v < 0 || v > WITHIN_MAX_S / unit)
 		return -1;
 	return v * unit;
+}
+
+/* Digits of exactly width characters at s, as a number; -1 otherwise. */
+static int hdigits(const char *s, int width)
+{
+	int v = 0, i;
+
+	for (i = 0; i < width; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+time_t cli_parse_date(const char *s)
+{
+	struct tm tm = { 0 };
+	int y = hdigits(s, 4), mo, d, h = 0, mi = 0, sec = 0, off = 0, oh, om;
+	const char *p = s + 10;
+	time_t t;
+
+	if (y < 0 || s[4] != '-' || (mo = hdigits(s + 5, 2)) < 1 || mo > 12 ||
+	    s[7] != '-' || (d = hdigits(s + 8, 2)) < 1 || d > 31)
+		return -1;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		if ((h = hdigits(p + 1, 2)) < 0 || h > 23 || p[3] != ':' ||
+		    (mi = hdigits(p + 4, 2)) < 0 || mi > 59)
+			return -1;
+		p += 6;
+		if (*p == ':') {
+			if ((sec = hdigits(p + 1, 2)) < 0 || sec > 60)
+				return -1;
+			p += 3;
+		}
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			if ((oh = hdigits(p + 1, 2)) < 0 || oh > 23)
+				return -1;
+			om = p[3] == ':' ? hdigits(p + 4, 2) : hdigits(p + 3, 2);
+			if (om < 0 || om > 59)
+				return -1;
+			off = (oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
+			p += p[3] == ':' ? 6 : 5;
+		}
+	}
+	if (*p != '\0')
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	/* timegm() folds 2027-02-30 into March: not a date. */
+	if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != mo - 1)
+		return -1;
+	return t - off;
 }
 
 static int hformat(struct hcli *c, const char *arg, int csv_ok)
@@ -110,8 +178,25 @@ static int hoption(struct hcli *c, int opt, const char *help)
 	case H_VACUUM: c->vacuum = 1; break;
 	case H_DRY_RUN: c->dry_run = 1; break;
 	case H_WITHIN:
+		c->within_given = 1;
 		if ((c->within_s = cli_parse_within(optarg)) < 0)
-			return husage(c->cmd, "--within takes a duration like 30d, 12h, 2w or 30 (days), not \"%s\"", optarg);
+			return husage(c->cmd, "--within takes a duration like 30d, 12h, 2w, 1y or 30 (days), not \"%s\"", optarg);
+		break;
+	case H_BEFORE:
+		if ((c->before = cli_parse_date(optarg)) <= 0)
+			return husage(c->cmd, "--before takes an ISO 8601 date or date-time (2027-01-31, 2027-01-31T12:00:00Z, 2027-01-31T13:00+01:00), not \"%s\"", optarg);
+		break;
+	case H_FAIL_ON:
+		if (strcmp(optarg, "none") == 0)
+			c->fail_on = -1;
+		else if (strcmp(optarg, "info") == 0)
+			c->fail_on = 0;
+		else if (strcmp(optarg, "warning") == 0)
+			c->fail_on = 1;
+		else if (strcmp(optarg, "error") == 0)
+			c->fail_on = 2;
+		else
+			return husage(c->cmd, "--fail-on must be info, warning, error or none, not \"%s\"", optarg);
 		break;
 	case H_LAST:
 		if ((c->last = hnumber(optarg, 1, LLONG_MAX)) < 0)
@@ -153,11 +238,14 @@ static int hparse(struct hcli *c, int argc, char **argv,
 	return -1;
 }
 
-static int hopen(const struct hcli *c, struct store **st)
+/* The commands that only read open the database read-only: a mistyped
+ * --db is an error naming it, never a new empty database that says "all
+ * clear". */
+static int hopen(const struct hcli *c, enum store_mode mode, struct store **st)
 {
 	char err[1024];
 
-	if (store_open(c->db, st, err, sizeof(err)) == 0)
+	if (store_open_mode(c->db, mode, st, err, sizeof(err)) == 0)
 		return 0;
 	fprintf(stderr, "fedcert %s: %s\n", c->cmd, err);
 	return 1;
@@ -228,7 +316,7 @@ static int cmd_scans(struct hcli *c, int argc, char **argv)
 	o.last = c->last;
 	o.findings = !c->no_findings;
 	o.warn_days = (int)c->warn_days;
-	if (hopen(c, &st) != 0)
+	if (hopen(c, STORE_READ, &st) != 0)
 		return 1;
 	rc = hresult(c, report_scans(st, &o, stdout, err, sizeof err), err);
 	store_close(st);
@@ -266,7 +354,7 @@ static int cmd_history(struct hcli *c, int argc, char **argv)
 	if (optind != argc - 1 || argv[optind][0] == '\0')
 		return husage(c->cmd, "%s", "give one DOMAIN");
 	hdomain(argv[optind]);
-	if (hopen(c, &st) != 0)
+	if (hopen(c, STORE_READ, &st) != 0)
 		return 1;
 	rc = hresult(c, report_history(st, argv[optind], c->format, stdout, err,
 				       sizeof err), err);
@@ -279,29 +367,39 @@ static int cmd_expiring(struct hcli *c, int argc, char **argv)
 	static const struct option longopts[] = {
 		HOPT_COMMON, HOPT("format", required_argument, H_FORMAT),
 		HOPT("within", required_argument, H_WITHIN),
+		HOPT("before", required_argument, H_BEFORE),
+		HOPT("fail-on", required_argument, H_FAIL_ON),
 		HOPT("output", required_argument, 'o'), HOPT_END
 	};
 	struct report_expiring_options o = { 0 };
 	struct store *st = NULL;
 	char err[1024];
+	int flagged = 0;
 	FILE *out;
 	int rc;
 
 	c->within_s = 30LL * 86400;
+	c->fail_on = -1;
 	rc = hparse(c, argc, argv, longopts, usage_expiring);
 	if (rc >= 0)
 		return rc;
 	if (optind != argc)
 		return husage(c->cmd, "unexpected argument \"%s\"", argv[optind]);
+	if (c->within_given && c->before != 0)
+		return husage(c->cmd, "%s", "--within and --before exclude each other");
 	o.format = c->format;
 	o.within_s = c->within_s;
-	if (hopen(c, &st) != 0)
+	/* "Before Friday": what expires at Friday 00:00 is not before it. */
+	o.until = c->before != 0 ? c->before - 1 : 0;
+	o.fail_on = c->fail_on;
+	if (hopen(c, STORE_READ, &st) != 0)
 		return 1;
 	out = hout(c);
-	rc = out == NULL ? 1 : hresult(c, report_expiring(st, &o, out, err,
-							 sizeof err), err);
+	rc = out == NULL ? 1 : hresult(c, report_expiring(st, &o, out, &flagged,
+							 err, sizeof err), err);
 	store_close(st);
-	return hclose(c, out, rc);
+	rc = hclose(c, out, rc);
+	return rc == 0 && flagged ? EXIT_FLAGGED : rc;
 }
 
 static int cmd_diff(struct hcli *c, int argc, char **argv)
@@ -327,7 +425,7 @@ static int cmd_diff(struct hcli *c, int argc, char **argv)
 	o.from = c->from;
 	o.to = c->to;
 	o.warn_days = (int)c->warn_days;
-	if (hopen(c, &st) != 0)
+	if (hopen(c, STORE_READ, &st) != 0)
 		return 1;
 	rc = hresult(c, report_diff(st, &o, stdout, err, sizeof err), err);
 	store_close(st);
@@ -360,7 +458,9 @@ static int cmd_prune(struct hcli *c, int argc, char **argv)
 		return husage(c->cmd, "%s", "--keep N is required");
 	if (c->vacuum && c->dry_run)
 		return husage(c->cmd, "%s", "--vacuum and --dry-run exclude each other");
-	if (hopen(c, &st) != 0)
+	/* Writes (--dry-run too: it removes in a transaction it rolls back),
+	 * but never creates: a mistyped --db is an error. */
+	if (hopen(c, STORE_WRITE, &st) != 0)
 		return 1;
 	rc = store_prune(st, c->keep, c->dry_run, &r) != 0 ||
 	     (c->vacuum && store_vacuum(st, &r) != 0);
@@ -384,6 +484,30 @@ static int cmd_prune(struct hcli *c, int argc, char **argv)
 	return hclose(c, stdout, rc);
 }
 
+/* upgrade: what a scan does to an older database when it opens it, on
+ * its own, for the commands that only read (which refuse an older file). */
+static int cmd_upgrade(struct hcli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = { HOPT_COMMON, HOPT_END };
+	struct store *st = NULL;
+	int rc = hparse(c, argc, argv, longopts, usage_upgrade);
+
+	if (rc >= 0)
+		return rc;
+	if (optind != argc)
+		return husage(c->cmd, "unexpected argument \"%s\"", argv[optind]);
+	if (hopen(c, STORE_WRITE, &st) != 0)
+		return 1;
+	if (store_version_found(st) == store_schema_version())
+		printf("%s: schema version %d, the current one: nothing to do\n",
+		       c->db, store_schema_version());
+	else
+		printf("%s: upgraded from schema version %d to %d\n", c->db,
+		       store_version_found(st), store_schema_version());
+	store_close(st);
+	return hclose(c, stdout, 0);
+}
+
 int cli_history_command(const char *cmd, int argc, char **argv)
 {
 	struct hcli c;
@@ -401,5 +525,7 @@ int cli_history_command(const char *cmd, int argc, char **argv)
 		return cmd_diff(&c, argc, argv);
 	if (strcmp(cmd, "prune") == 0)
 		return cmd_prune(&c, argc, argv);
+	if (strcmp(cmd, "upgrade") == 0)
+		return cmd_upgrade(&c, argc, argv);
 	return -1;
 }

@@ -3,8 +3,9 @@
  * scan's, the report's) are parsed by one function each, so that `check`
  * means the same by --timeout as `scan` and by --chain as `report`.
  *
- * Exit codes: 0 success, 1 a failed run, 2 a usage error, 3 a finding at or
- * above --fail-on.
+ * Exit codes (usage.c's table): 0 success, 1 a failed run, 2 a usage
+ * error, 3 an alert (a finding at or above --fail-on), 4 rows rejected
+ * with --fail-on-input-errors.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +24,7 @@
 
 #define EXIT_USAGE 2
 #define EXIT_FLAGGED 3
+#define EXIT_REJECTED 4
 #define OPT_HANDLED 0
 #define OPT_UNKNOWN 1
 #define OPT_BAD 2
@@ -35,7 +37,7 @@ enum {
 	O_NO_POOL, O_IPV4, O_IPV6, O_FORMAT, O_SCAN, O_PER_ENDPOINT,
 	O_ADVANCED, O_CHAIN, O_MIN_SEVERITY, O_ONLY, O_FAIL_ON, O_WARN_DAYS,
 	O_FED, O_SIP, O_SIPINT, O_RESUME, O_COMPLIANCE, O_CLIENT_CERT,
-	O_CLIENT_KEY, O_CLIENT_KEY_PASS, O_NAME, O_TYPE
+	O_CLIENT_KEY, O_CLIENT_KEY_PASS, O_NAME, O_TYPE, O_FAIL_ON_INPUT
 };
 
 #define SCAN_LONGOPTS                                                        \
@@ -77,6 +79,7 @@ struct cli {
 	int one_kind; /* check: O_FED, O_SIP or O_SIPINT; 0: HOST[:PORT] */
 	const char *one_domain;
 	int compliance;   /* report --compliance */
+	int fail_on_input; /* scan --fail-on-input-errors */
 	int format_given; /* --format was given */
 	struct report_inspect inspect; /* inspect FILE --name --type */
 };
@@ -280,6 +283,7 @@ static int cli_parse(struct cli *c, int argc, char **argv,
 		}
 		if (opt == O_DB) { c->db = optarg; continue; }
 		if (opt == O_QUIET) { c->quiet = 1; continue; }
+		if (opt == O_FAIL_ON_INPUT) { c->fail_on_input = 1; continue; }
 		if (opt == 'o') { c->output = optarg; continue; }
 		if (opt == O_NAME) { c->inspect.name = optarg; continue; }
 		if (opt == O_TYPE) { c->inspect.type = optarg; continue; }
@@ -316,7 +320,8 @@ static const char *resumed_text(const struct scan_summary *sum)
 	return buf;
 }
 
-/* The scan's closing line, or why it did not close well. 0 or 1. */
+/* The scan's closing line, or why it did not close well. 0, 1, 2 (check:
+ * a bad HOST) or 4 (rows rejected, with --fail-on-input-errors). */
 static int cli_run_scan(struct cli *c, struct store *st)
 {
 	struct scan_summary sum;
@@ -333,12 +338,21 @@ static int cli_run_scan(struct cli *c, struct store *st)
 	}
 	c->report.scan_id = sum.scan_id;
 	if (!c->quiet)
-		fprintf(stderr, "fedcert %s: scan %lld%s: %ld targets, %ld endpoints probed, %ld failed, %ld input errors%s, peak %u in flight, %.1f s\n",
+		fprintf(stderr, "fedcert %s: scan %lld%s: %ld targets, %ld endpoints probed, %ld failed, %ld row%s rejected%s, peak %u in flight, %.1f s\n",
 			c->cmd, (long long)sum.scan_id,
 			c->scan.resume ? " resumed" : "", sum.targets,
 			sum.probes, sum.probe_failures, sum.input_errors,
+			sum.input_errors == 1 ? "" : "s",
 			resumed_text(&sum), sum.peak_inflight, sum.elapsed_s);
-	return sum.input_errors > 0 && c->scan.one_host ? EXIT_USAGE : 0;
+	if (sum.input_errors > 0 && c->scan.one_host)
+		return EXIT_USAGE;
+	if (sum.input_errors > 0 && c->fail_on_input) {
+		fprintf(stderr, "fedcert %s: %ld row%s of %s rejected (--fail-on-input-errors)\n",
+			c->cmd, sum.input_errors,
+			sum.input_errors == 1 ? " was" : "s were", c->scan.input);
+		return EXIT_REJECTED;
+	}
+	return 0;
 }
 
 /* Writes the report to -o FILE or standard output. 0, 1 or 3. */
@@ -371,11 +385,12 @@ out:
 	return rc;
 }
 
-static int cli_open_store(struct cli *c, const char *path, struct store **st)
+static int cli_open_store(struct cli *c, const char *path,
+			  enum store_mode mode, struct store **st)
 {
 	char err[1024];
 
-	if (store_open(path, st, err, sizeof(err)) != 0) {
+	if (store_open_mode(path, mode, st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "fedcert %s: %s\n", c->cmd, err);
 		return 1;
 	}
@@ -410,12 +425,14 @@ static int cmd_scan(int argc, char **argv)
 		SCAN_LONGOPTS,
 		{ "db", required_argument, NULL, O_DB },
 		{ "resume", optional_argument, NULL, O_RESUME },
+		{ "fail-on-input-errors", no_argument, NULL, O_FAIL_ON_INPUT },
 		{ "quiet", no_argument, NULL, O_QUIET },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli c;
 	struct store *st = NULL;
+	char err[1024];
 	int rc;
 
 	cli_defaults(&c, "scan");
@@ -427,7 +444,14 @@ static int cmd_scan(int argc, char **argv)
 	if (c.db == NULL)
 		return usage_error("scan", "%s", "--db FILE is required");
 	c.scan.quiet = c.quiet;
-	if (cli_open_store(&c, c.db, &st) != 0)
+	/* A file that cannot start a scan leaves no database behind; a
+	 * resumed scan's database must exist already. */
+	if (c.scan.input && targets_check(c.scan.input, err, sizeof(err)) != 0) {
+		fprintf(stderr, "fedcert scan: %s\n", err);
+		return 1;
+	}
+	if (cli_open_store(&c, c.db, c.scan.resume ? STORE_WRITE : STORE_CREATE,
+			   &st) != 0)
 		return 1;
 	rc = cli_run_scan(&c, st);
 	store_close(st);
@@ -481,7 +505,7 @@ static int cmd_report(int argc, char **argv)
 		return usage_error("report", "%s", "--per-endpoint goes with --format csv");
 	c.report.ca_file = c.scan.ca_file;
 	c.report.ca_path = c.scan.ca_path;
-	if (cli_open_store(&c, c.db, &st) != 0)
+	if (cli_open_store(&c, c.db, STORE_READ, &st) != 0)
 		return 1;
 	rc = cli_run_report(&c, st);
 	store_close(st);
@@ -542,7 +566,7 @@ static int cmd_check(int argc, char **argv)
 	c.scan.quiet = 1;
 	c.quiet = 1;
 	/* The quick look keeps nothing unless asked to. */
-	if (cli_open_store(&c, c.db ? c.db : ":memory:", &st) != 0)
+	if (cli_open_store(&c, c.db ? c.db : ":memory:", STORE_CREATE, &st) != 0)
 		return 1;
 	rc = cli_run_scan(&c, st);
 	if (rc == 0)
@@ -627,6 +651,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
 		printf("fedcert %s\n", FEDCERT_VERSION);
+		scan_print_versions(stdout);
+		printf("SQLite %s\n", store_sqlite_version());
 		return 0;
 	}
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||

@@ -60,12 +60,23 @@ const char usage_main[] =
 	"  expiring --db FILE           leaves expiring soon (--within 30d)\n"
 	"  diff --db FILE               what changed between two scans\n"
 	"  prune --db FILE --keep N     keep the newest N scans only\n"
+	"  upgrade --db FILE            bring an older database to this version\n"
 	"  help [COMMAND]               this text, or a command's options\n"
 	"\n"
-	"  --version                    the version\n"
+	"  --version                    the version, and the libraries'\n"
 	"\n"
-	"Exit codes: 0 success, 1 a failed run, 2 a usage error, 3 a finding at\n"
-	"or above --fail-on.\n"
+	"Exit codes:\n"
+	"  0  success (also a scan whose peers fail: their failures are in the\n"
+	"     report)\n"
+	"  1  a failed run: an unreadable or empty targets file, a database that\n"
+	"     is missing, unreadable, corrupt, not fedcert's or too old to read,\n"
+	"     no such scan or domain, a write error or a full disk, a scan\n"
+	"     stopped by Ctrl-C or SIGTERM\n"
+	"  2  a usage error\n"
+	"  3  an alert: a finding shown at or above --fail-on (report, check,\n"
+	"     inspect), a certificate listed at or above expiring --fail-on\n"
+	"  4  scan --fail-on-input-errors: rows of the targets file were\n"
+	"     rejected (the others were scanned and stored)\n"
 	"Run 'fedcert COMMAND --help' for a command's options.\n";
 
 const char usage_scan[] =
@@ -80,6 +91,8 @@ const char usage_scan[] =
 	"                       where it stopped: rows it stored are not read\n"
 	"                       again, endpoints it probed not probed again\n"
 	SCAN_OPTIONS
+	"  --fail-on-input-errors  exit 4 when rows of TARGETS.csv were rejected\n"
+	"                       (the others are scanned and stored all the same)\n"
 	"  --quiet              no summary on stderr\n"
 	"  --help               this text\n";
 
@@ -89,7 +102,7 @@ const char usage_report[] =
 	"Writes the report of a scan (by default the newest), with the findings\n"
 	"judged from what the scan stored.\n"
 	"\n"
-	"  --db FILE            the SQLite database\n"
+	"  --db FILE            the SQLite database (read only: it must exist)\n"
 	REPORT_OPTIONS
 	"  --per-endpoint       with --format csv: one row per probe\n"
 	"  --compliance         one row per target for auditors (status,\n"
@@ -155,7 +168,7 @@ const char usage_scans[] =
 	"before reaching one), and the findings each scan's report would have\n"
 	"shown then (judged at the scan's start: the slow part).\n"
 	"\n"
-	"  --db FILE            the SQLite database\n"
+	"  --db FILE            the SQLite database (read only: it must exist)\n"
 	"  --format FORMAT      text (default) or json (JSON Lines, one object\n"
 	"                       per scan)\n"
 	"  --last N             only the newest N scans\n"
@@ -171,20 +184,29 @@ const char usage_history[] =
 	"first and last seen, thumbprint, issuer, root and expiry, and the\n"
 	"scans where it failed, with the kind of failure.\n"
 	"\n"
-	"  --db FILE            the SQLite database\n"
+	"  --db FILE            the SQLite database (read only: it must exist)\n"
 	"  --format FORMAT      text (default) or json (JSON Lines, one object\n"
 	"                       per run)\n"
 	"  --help               this text\n";
 
 const char usage_expiring[] =
-	"usage: fedcert expiring --db FILE [--within DURATION] [options]\n"
+	"usage: fedcert expiring --db FILE [--within DURATION | --before DATE]\n"
+	"                        [options]\n"
 	"\n"
 	"For each target, the leaves it presented in its newest scan that\n"
-	"expire within DURATION from now (expired ones included), soonest\n"
+	"expire within DURATION from now (expired ones included), and the\n"
+	"intermediates of those chains that expire before their leaf, soonest\n"
 	"first, with the endpoints that presented them.\n"
 	"\n"
-	"  --db FILE            the SQLite database\n"
-	"  --within DURATION    30d (default), 12h, 2w; a bare number is days\n"
+	"  --db FILE            the SQLite database (read only: it must exist)\n"
+	"  --within DURATION    30d (default), 12h, 2w, 1y; a bare number is days\n"
+	"  --before DATE        what expires before DATE instead: 2027-01-31, or\n"
+	"                       a date-time 2027-01-31T12:00:00Z (UTC unless an\n"
+	"                       offset is given: 2027-01-31T13:00+01:00)\n"
+	"  --fail-on SEV        exit 3 when a certificate listed is SEV or worse:\n"
+	"                       an expired one is an error, one that expires\n"
+	"                       within the window a warning (info, warning,\n"
+	"                       error; default none)\n"
 	"  --format FORMAT      text (default), csv or json (JSON Lines)\n"
 	"  -o, --output FILE    write to FILE instead of standard output\n"
 	"  --help               this text\n";
@@ -197,7 +219,7 @@ const char usage_diff[] =
 	"certificates rotated, issuer or root CA changed, new failures,\n"
 	"recoveries, findings that appeared or cleared.\n"
 	"\n"
-	"  --db FILE            the SQLite database\n"
+	"  --db FILE            the SQLite database (read only: it must exist)\n"
 	"  --from SCAN          the older scan (default: the newest finished\n"
 	"                       one before --to)\n"
 	"  --to SCAN            the newer scan (default: the newest finished)\n"
@@ -212,10 +234,21 @@ const char usage_prune[] =
 	"Keeps the newest N scans and deletes the others, with the certificates\n"
 	"and endpoints no remaining scan references, and says what it removed.\n"
 	"\n"
-	"  --db FILE            the SQLite database\n"
+	"  --db FILE            the SQLite database (it must exist)\n"
 	"  --keep N             scans to keep (at least 1)\n"
 	"  --vacuum             then VACUUM, so that the file shrinks\n"
 	"  --dry-run            say what would be removed, remove nothing\n"
+	"  --help               this text\n";
+
+const char usage_upgrade[] =
+	"usage: fedcert upgrade --db FILE\n"
+	"\n"
+	"Brings a database written by an older fedcert to this version's\n"
+	"schema, as a scan into it does. The commands that only read (report,\n"
+	"scans, history, expiring, diff) refuse an older database and name this\n"
+	"command: they never change a file.\n"
+	"\n"
+	"  --db FILE            the SQLite database (it must exist)\n"
 	"  --help               this text\n";
 
 const char *usage_for(const char *command)
@@ -229,7 +262,7 @@ const char *usage_for(const char *command)
 		{ "inspect", usage_inspect },
 		{ "scans", usage_scans }, { "history", usage_history },
 		{ "expiring", usage_expiring }, { "diff", usage_diff },
-		{ "prune", usage_prune },
+		{ "prune", usage_prune }, { "upgrade", usage_upgrade },
 	};
 	size_t i;
 

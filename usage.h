@@ -13,6 +13,7 @@ extern const char usage_history[];
 extern const char usage_expiring[];
 extern const char usage_diff[];
 extern const char usage_prune[];
+extern const char usage_upgrade[];
 
 /* The help of a command by name; usage_main for NULL; NULL when unknown. */
 const char *usage_for(const char *command);

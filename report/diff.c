@@ -336,6 +336,12 @@ static int diff_resolve(struct store *st, const struct report_diff_options *o,
 	s->from = o->from;
 	if (s->from == 0 && store_scan_latest_done(st, s->to, &s->from) != 0)
 		goto db;
+	if (s->from == 0 && o->from == 0 && o->to == 0) {
+		/* The first night: nothing is wrong, there is only nothing
+		 * to compare yet. */
+		s->first_night = 1;
+		return 0;
+	}
 	if (s->from == 0) {
 		snprintf(err, errlen, "no finished scan before scan %lld to "
 			 "compare it with (give --from)", (long long)s->to);
@@ -383,6 +389,13 @@ int report_diff(struct store *st, const struct report_diff_options *o,
 	w.warn_days = o->warn_days > 0 ? o->warn_days : DIFF_WARN_DAYS_DEFAULT;
 	if (diff_resolve(st, o, &w.scans, err, errlen) != 0)
 		return -1;
+	if (w.scans.first_night) {
+		diff_render_first_night(out, o->format, w.scans.to);
+		if (fflush(out) == 0 && !ferror(out))
+			return 0;
+		snprintf(err, errlen, "writing the changes: %s", strerror(errno));
+		return -1;
+	}
 	if (store_scan_get(st, w.scans.from, &from) != 0 ||
 	    store_scan_get(st, w.scans.to, &to) != 0) {
 		snprintf(err, errlen, "%s", store_errmsg(st));

@@ -54,6 +54,7 @@ struct diff_scans {
 	int64_t from, to;
 	const struct store_scan_row *from_row, *to_row;
 	int64_t newer_unfinished; /* a newer scan that was passed over; 0 */
+	int first_night; /* one finished scan only: nothing to compare yet */
 };
 
 void diff_render_heading(FILE *out, enum report_format f,
@@ -62,5 +63,10 @@ void diff_render_change(FILE *out, enum report_format f,
 			const struct diff_scans *s, const struct diff_change *c);
 void diff_render_summary(FILE *out, enum report_format f,
 			 const size_t counts[DIFF_KINDS]);
+
+/* The database holds one finished scan: text says so on out; JSON Lines
+ * writes no object (there is no change) and says it on stderr, so that
+ * out stays a stream of changes. */
+void diff_render_first_night(FILE *out, enum report_format f, int64_t scan);
 
 #endif

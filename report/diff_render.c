@@ -74,6 +74,14 @@ void diff_render_heading(FILE *out, enum report_format f,
 			(long long)s->newer_unfinished);
 }
 
+void diff_render_first_night(FILE *out, enum report_format f, int64_t scan)
+{
+	fprintf(f == REPORT_JSON ? stderr : out,
+		"%sscan %lld is the only finished scan: nothing to compare yet"
+		" (the next scan will have a night before it)\n",
+		f == REPORT_JSON ? "fedcert diff: " : "diff: ", (long long)scan);
+}
+
 static void text_leaf(FILE *out, const struct store_cert_row *c)
 {
 	char thumb[41];

@@ -2,16 +2,20 @@
  *
  * For each target, the leaves of its newest complete scan (view
  * latest_leaf: a scan stopped before reaching a target does not hide what
- * the one before saw) that expire before now + within, the expired ones
- * included: they are the most urgent. Soonest first. One entry per target
- * and certificate, with the endpoints that presented it (a pool whose
- * members share the certificate is one entry). The store hands over the
- * rows of one entry consecutively, so one entry is in memory at a time.
+ * the one before saw) that expire before now + within (or --before a
+ * date), the expired ones included: they are the most urgent; and the
+ * intermediates of those chains that expire before their leaf (the chain
+ * breaks on their date, not the leaf's). Soonest first. One entry per
+ * target and certificate, with the endpoints that presented it (a pool
+ * whose members share the certificate is one entry). The store hands over
+ * the rows of one entry consecutively, so one entry is in memory at a
+ * time.
  *
  * CSV columns (a contract, README copies them; added at the end only):
  *   days_left, not_after, domain, type, port, subject, issuer, root,
  *   thumbprint, sha256, key_type, key_bits, signature_algorithm,
- *   endpoints (address:port, space-separated), scan, scanned
+ *   endpoints (address:port, space-separated), scan, scanned, role
+ *   (leaf or intermediate)
  * JSON Lines keys: the same, with endpoints [{address, port, sni}] and
  *   port, days_left, key_bits, scan as numbers.
  */
@@ -30,7 +34,7 @@ struct entry {
 	int64_t target_id, certificate_id, scan_id;
 	char *domain, *type, *subject, *issuer, *root, *sha256, *sha1;
 	char *not_after, *key_type, *sig_alg, *scanned;
-	int port, key_bits;
+	int port, key_bits, intermediate;
 	struct esc_buf endpoints; /* "a:p a:p" (CSV and text) */
 	struct esc_buf json;      /* [{...},{...}] without the brackets */
 	size_t nendpoints;
@@ -42,14 +46,14 @@ struct exp_walk {
 	time_t now;
 	struct entry e;
 	struct hist_csv csv;
-	size_t entries;
+	size_t entries, expired;
 	int nomem;
 };
 
 static const char *const exp_columns[] = {
 	"days_left", "not_after", "domain", "type", "port", "subject",
 	"issuer", "root", "thumbprint", "sha256", "key_type", "key_bits",
-	"signature_algorithm", "endpoints", "scan", "scanned", NULL
+	"signature_algorithm", "endpoints", "scan", "scanned", "role", NULL
 };
 
 static char *edup(const char *s, int *nomem)
@@ -119,6 +123,7 @@ static int entry_start(struct entry *e, const struct store_leaf_row *r)
 	e->key_bits = r->key_bits;
 	e->sig_alg = edup(r->sig_alg, &nomem);
 	e->scanned = edup(r->scan_started, &nomem);
+	e->intermediate = r->intermediate;
 	return nomem ? -1 : 0;
 }
 
@@ -177,6 +182,7 @@ static void exp_csv(struct exp_walk *w, const struct entry *e, long long days)
 	hist_csv_cell(&w->csv, e->endpoints.data);
 	hist_csv_long(&w->csv, e->scan_id);
 	hist_csv_cell(&w->csv, e->scanned);
+	hist_csv_cell(&w->csv, e->intermediate ? "intermediate" : "leaf");
 	hist_csv_end_row(&w->csv);
 }
 
@@ -208,6 +214,7 @@ static void exp_json(struct exp_walk *w, const struct entry *e, long long days)
 	fprintf(w->out, "[%s]", e->json.data != NULL ? e->json.data : "");
 	hist_json_int(&j, "scan", e->scan_id);
 	hist_json_str(&j, "scanned", e->scanned);
+	hist_json_str(&j, "role", e->intermediate ? "intermediate" : "leaf");
 	hist_json_close(&j);
 	fputc('\n', w->out);
 }
@@ -227,7 +234,8 @@ static void exp_text(struct exp_walk *w, const struct entry *e, long long days)
 	esc_text(w->out, e->domain);
 	fputs(" ", w->out);
 	esc_text(w->out, e->type);
-	fputs("\n  leaf    ", w->out);
+	fputs(e->intermediate ? "\n  intermediate, expires before the leaf under it: "
+		: "\n  leaf    ", w->out);
 	render_text_value(w->out, e->subject);
 	fprintf(w->out, "  %s\n  issuer  ", thumb);
 	render_text_value(w->out, e->issuer);
@@ -248,8 +256,10 @@ static void exp_flush(struct exp_walk *w)
 
 	if (!e->open)
 		return;
-	if (hist_time_parse(e->not_after, &na) == 0)
+	if (hist_time_parse(e->not_after, &na) == 0) {
 		days = hist_days_left(na, w->now);
+		w->expired += na <= w->now;
+	}
 	if (w->o->format == REPORT_CSV)
 		exp_csv(w, e, days);
 	else if (w->o->format == REPORT_JSON)
@@ -276,7 +286,7 @@ static int exp_on_leaf(const struct store_leaf_row *r, void *arg)
 }
 
 int report_expiring(struct store *st, const struct report_expiring_options *o,
-		    FILE *out, char *err, size_t errlen)
+		    FILE *out, int *flagged, char *err, size_t errlen)
 {
 	struct exp_walk w = { .out = out, .o = o };
 	char until[HIST_TIME_MAX];
@@ -284,7 +294,9 @@ int report_expiring(struct store *st, const struct report_expiring_options *o,
 
 	w.now = o->now != 0 ? o->now : time(NULL);
 	w.csv.out = out;
-	hist_time_text(w.now + (time_t)o->within_s, until);
+	*flagged = 0;
+	hist_time_text(o->until != 0 ? o->until : w.now + (time_t)o->within_s,
+		       until);
 	if (o->format == REPORT_CSV)
 		hist_csv_header(&w.csv, exp_columns);
 	rc = store_each_expiring(st, until, exp_on_leaf, &w);
@@ -293,16 +305,22 @@ int report_expiring(struct store *st, const struct report_expiring_options *o,
 	entry_clear(&w.e);
 	hist_csv_free(&w.csv);
 	if (o->format == REPORT_TEXT && rc == 0)
-		fprintf(out, "%s%zu %s (a target and a leaf it presented) "
-			"by %s\n", w.entries ? "\n" : "", w.entries,
-			w.entries == 1 ? "expires" : "expire", until);
+		fprintf(out, "%s%zu %s (a target and a certificate it presented)"
+			" by %s, %zu already expired\n", w.entries ? "\n" : "",
+			w.entries, w.entries == 1 ? "expires" : "expire", until,
+			w.expired);
 	if (rc < 0)
 		snprintf(err, errlen, "reading the leaves: %s", store_errmsg(st));
 	else if (w.nomem || w.csv.failed)
 		snprintf(err, errlen, "listing the leaves: out of memory");
 	else if (rc != 0 || fflush(out) != 0 || ferror(out))
 		snprintf(err, errlen, "writing the list: %s", strerror(errno));
-	else
+	else {
+		/* An expired certificate is an error, one about to expire a
+		 * warning, as the report's expired and expires_soon. */
+		*flagged = o->fail_on >= 0 &&
+			   (o->fail_on == 2 ? w.expired > 0 : w.entries > 0);
 		return 0;
+	}
 	return -1;
 }

@@ -111,17 +111,22 @@ int report_history(struct store *st, const char *domain,
 		   size_t errlen);
 
 /* `fedcert expiring --within`: per target, each leaf its newest complete
- * scan saw that expires before now + within_s (expired ones included),
- * soonest first, with the endpoints that presented it. Text, CSV or JSON
- * Lines. */
+ * scan saw that expires before now + within_s, or before `until` when it
+ * is set (expired ones included), and each intermediate of such a chain
+ * that expires before its leaf; soonest first, with the endpoints that
+ * presented it. Text, CSV or JSON Lines. *flagged is set when fail_on
+ * says so: 2 (error) when an expired certificate is listed, 0 or 1 (info,
+ * warning) when anything is; -1: never. */
 struct report_expiring_options {
 	enum report_format format;
 	long long within_s;
-	time_t now; /* 0: now */
+	time_t now;   /* 0: now */
+	time_t until; /* --before; 0: now + within_s */
+	int fail_on;  /* -1, 0, 1 or 2 */
 };
 
 int report_expiring(struct store *st, const struct report_expiring_options *o,
-		    FILE *out, char *err, size_t errlen);
+		    FILE *out, int *flagged, char *err, size_t errlen);
 
 /* `fedcert diff`: what changed between two scans, one change per line
  * (text) or per object with a "change" key (JSON Lines; README lists the

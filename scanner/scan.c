@@ -540,6 +540,19 @@ int scan_run(const struct scan_options *opts, struct store *st,
 	progress_start(s);
 	scan_pump(s);
 	uv_run(&s->loop, UV_RUN_DEFAULT);
+	/* A file of nothing but bad rows (or, read from a pipe, of nothing)
+	 * audited nobody: a failed run, not a quiet night, and a scan that
+	 * `diff` must not compare with (it compares scans that are done). */
+	if (!s->failed && !s->interrupted && !opts->resume &&
+	    opts->one_host == NULL && summary->targets == 0) {
+		if (summary->input_errors > 0)
+			scan_fail(s, "%s: no valid target row: all %ld rows"
+				  " were rejected", s->input,
+				  summary->input_errors);
+		else
+			scan_fail(s, "%s: no target rows after the header"
+				  " (an empty export?)", s->input);
+	}
 	if (store_scan_finish(st, s->scan_id,
 			      s->failed ? "failed" :
 			      s->interrupted ? "interrupted" : "done") != 0 &&

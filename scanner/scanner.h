@@ -59,6 +59,17 @@ int targets_next(struct targets_reader *r, struct target_row *row, char *err,
 
 void targets_close(struct targets_reader *r);
 
+/* Whether path is a targets file worth starting a scan for, before a
+ * database is created for it: 0 when it opens, has the header and at
+ * least one row after it (valid or bad); else -1 with a message naming
+ * the file. Reads the header and the first row only. A file that is not a
+ * regular file (a pipe) is not read here (0): the scan finds out. */
+int targets_check(const char *path, char *err, size_t errlen);
+
+/* Writes one line per library the scanner runs on (OpenSSL, libuv,
+ * c-ares, libcsv) with its version, as the loaded library reports it. */
+void scan_print_versions(FILE *out);
+
 /* ---- Scan ------------------------------------------------------------- */
 
 struct scan_options {

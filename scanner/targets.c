@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fedcert_limits.h"
 #include "names.h"
@@ -593,6 +594,34 @@ struct targets_reader *targets_open(const char *path, char *err,
 				    size_t errlen)
 {
 	return targets_open_stream(fopen(path, "rb"), path, err, errlen);
+}
+
+int targets_check(const char *path, char *err, size_t errlen)
+{
+	struct targets_reader *r;
+	struct target_row row;
+	struct stat sb;
+	int rc = -1;
+
+	/* A pipe (`scan <(export)`) can be read only once: the scan itself
+	 * finds out, as it reads. */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
+		return 0;
+	if ((r = targets_open(path, err, errlen)) == NULL)
+		return -1;
+	switch (targets_next(r, &row, err, errlen)) {
+	case 1:
+		rc = 0;
+		break;
+	case 0:
+		snprintf(err, errlen, "%s: no target rows after the header "
+			 "(an empty export?)", path);
+		break;
+	default:
+		break;
+	}
+	targets_close(r);
+	return rc;
 }
 
 int targets_next(struct targets_reader *r, struct target_row *row, char *err,

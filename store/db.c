@@ -245,6 +245,11 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	return store_open_mode(path, STORE_CREATE, out, err, errlen);
 }
 
+const char *store_sqlite_version(void)
+{
+	return sqlite3_libversion();
+}
+
 int store_version_found(const struct store *st)
 {
 	return st->version_found;

@@ -55,14 +55,29 @@ static const char sql_history[] =
 	" ORDER BY t.domain, t.type, t.port, e.id IS NULL, e.address, e.port,"
 	" e.sni, t.scan_id, t.id";
 
+/* The leaves of latest_leaf, and beside them the certificates above a
+ * leaf in its chain that expire before it (not a self-signed root sent
+ * along: the partner's trust store has its own copy): the leaf may be
+ * fine, yet its chain breaks on the intermediate's date. */
 static const char sql_expiring[] =
-	"SELECT target_id, scan_id, scan_started, line, domain, type, port,"
-	" address, endpoint_port, sni, error_kind, certificate_id, sha256,"
-	" lower(thumbprint), subject, issuer, root, not_before, not_after, key_type,"
-	" key_bits, sig_alg"
-	" FROM latest_leaf WHERE not_after <= ?1"
-	" ORDER BY not_after, domain, type, port, certificate_id, address,"
-	" endpoint_port, sni";
+	"SELECT lt.target_id, lt.scan_id, lt.scan_started, lt.line, lt.domain,"
+	" lt.type, lt.port, e.address, e.port, e.sni, p.error_kind, c.id,"
+	" c.sha256, lower(c.sha1), c.subject, c.issuer,"
+	" (SELECT r.root FROM chain_root r WHERE r.probe_id = p.id),"
+	" c.not_before, c.not_after, c.key_type, c.key_bits, c.sig_alg,"
+	" l.position"
+	" FROM latest_target lt"
+	" JOIN target_probe tp ON tp.target_id = lt.target_id"
+	" JOIN probe p ON p.id = tp.probe_id"
+	" JOIN endpoint e ON e.id = p.endpoint_id"
+	" JOIN chain_link l0 ON l0.probe_id = p.id AND l0.position = 0"
+	" JOIN certificate c0 ON c0.id = l0.certificate_id"
+	" JOIN chain_link l ON l.probe_id = p.id"
+	" JOIN certificate c ON c.id = l.certificate_id"
+	" WHERE c.not_after <= ?1 AND (l.position = 0"
+	"  OR (c.not_after < c0.not_after AND c.subject IS NOT c.issuer))"
+	" ORDER BY c.not_after, lt.domain, lt.type, lt.port, l.position > 0,"
+	" c.id, e.address, e.port, e.sni";
 
 /* The first probe that had it as its leaf: chain_link_by_certificate
  * holds a certificate's links in probe id order, and probes are numbered
@@ -267,6 +282,7 @@ static int leaf_row(sqlite3_stmt *s, void *arg)
 		.key_type = col_text(s, 19),
 		.key_bits = sqlite3_column_int(s, 20),
 		.sig_alg = col_text(s, 21),
+		.intermediate = sqlite3_column_int(s, 22) > 0,
 	};
 
 	return w->cb(&r, w->arg);

@@ -65,6 +65,9 @@ const char *store_errmsg(const struct store *st);
 /* The schema version this build writes (PRAGMA user_version). */
 int store_schema_version(void);
 
+/* The version of the SQLite library loaded ("3.40.1"). Static. */
+const char *store_sqlite_version(void);
+
 /* ---- Writer (scanner side) ------------------------------------------- */
 
 struct store_scan_info {
@@ -491,12 +494,18 @@ struct store_leaf_row {
 	const char *key_type;
 	int key_bits;  /* 0 when unknown */
 	const char *sig_alg;
+	/* 1: the certificate is not the leaf but one above it in the chain
+	 * (not a self-signed root) that expires before the leaf; the other
+	 * columns are then that certificate's. */
+	int intermediate;
 };
 
 /* Calls cb for each such leaf whose not_after is at or before `until`
- * (ISO 8601 UTC, "2026-12-25T00:00:00Z"), expired ones included, soonest
- * first; the rows of one target and certificate are consecutive (ordered
- * by not_after, domain, type, port, certificate, then endpoint). */
+ * (ISO 8601 UTC, "2026-12-25T00:00:00Z"), expired ones included, and for
+ * each intermediate in such a chain that expires before its leaf and by
+ * `until`; soonest first. The rows of one target and certificate are
+ * consecutive (ordered by not_after, domain, type, port, leaves before
+ * intermediates, certificate, then endpoint). */
 typedef int (*store_leaf_cb)(const struct store_leaf_row *r, void *arg);
 int store_each_expiring(struct store *st, const char *until,
 			store_leaf_cb cb, void *arg);

@@ -43,22 +43,30 @@ assert_contains "no header named" "$T/err" "nohdr.csv"
 
 # A file that is not a database is refused, and named.
 echo "not a database, just text that is long enough to be read" >"$T/text.db"
-printf 'Domain,Type,Port\n' >"$T/empty.csv"
-"$FEDCERT" scan $NODNS "$T/empty.csv" --db "$T/text.db" 2>"$T/err"
+printf 'Domain,Type,Port\n127.0.0.1,DIR,1\n' >"$T/one.csv"
+"$FEDCERT" scan $NODNS "$T/one.csv" --db "$T/text.db" 2>"$T/err"
 assert_eq "not a database" 1 $?
 assert_contains "database named" "$T/err" "text.db"
 
-# Header only: a scan with nothing in it is still a scan.
+# Header only: a failed export, not a quiet night. Refused before any
+# database is made for it.
+printf 'Domain,Type,Port\n' >"$T/empty.csv"
 "$FEDCERT" scan $NODNS "$T/empty.csv" --db "$T/b.db" --quiet 2>"$T/err"
-assert_eq "header only" 0 $?
-assert_eq "header-only scan is done" done "$(q "$T/b.db" "select status from scan")"
-"$FEDCERT" report --db "$T/b.db" >"$T/out"
-assert_eq "report of an empty scan" 0 $?
+assert_eq "header only" 1 $?
+assert_contains "header only: says so" "$T/err" "empty.csv: no target rows after the header"
+[ ! -e "$T/b.db" ] && ok || fail "header only: a database was left behind"
+"$FEDCERT" scan $NODNS "$T/none.csv" --db "$T/b.db" 2>/dev/null
+[ ! -e "$T/b.db" ] && ok || fail "missing targets file: a database was left behind"
+"$FEDCERT" scan $NODNS "$T/nohdr.csv" --db "$T/b.db" 2>/dev/null
+[ ! -e "$T/b.db" ] && ok || fail "no header: a database was left behind"
 
 "$FEDCERT" report --db "$T/c.db" 2>"$T/err"
-assert_eq "report with no scan" 1 $?
+assert_eq "report with no database" 1 $?
+assert_contains "no database named" "$T/err" "c.db: no such file"
 
-"$FEDCERT" report --db "$T/b.db" -o "$T/nodir/x.csv" 2>"$T/err"
+"$FEDCERT" scan $NODNS "$T/one.csv" --db "$T/d.db" --timeout 2 --quiet
+assert_eq "one refused row" 0 $?
+"$FEDCERT" report --db "$T/d.db" -o "$T/nodir/x.csv" 2>"$T/err"
 assert_eq "unwritable output" 1 $?
 assert_contains "output named" "$T/err" "nodir/x.csv"
 

@@ -163,7 +163,7 @@ assert_eq "expiring --within 12h: none" 0 \
 	"$("$FEDCERT" expiring --db "$DB" --within 12h --format json | wc -l)"
 "$FEDCERT" expiring --db "$DB" --within 250 --format csv -o "$T/exp.csv"
 assert_eq "expiring csv exit code" 0 $?
-assert_eq "expiring csv: header" '"days_left","not_after","domain","type","port","subject","issuer","root","thumbprint","sha256","key_type","key_bits","signature_algorithm","endpoints","scan","scanned"' \
+assert_eq "expiring csv: header" '"days_left","not_after","domain","type","port","subject","issuer","root","thumbprint","sha256","key_type","key_bits","signature_algorithm","endpoints","scan","scanned","role"' \
 	"$(head -n1 "$T/exp.csv" | tr -d '\r')"
 # Within 250 days, soonest first: exp (10 days), then the 200-day leaves
 # of fix.test, gone.test (its newest scan is 2: it left the list, what it

@@ -255,11 +255,12 @@ static void test_history_text(void **state)
 static void test_expiring_json(void **state)
 {
 	struct hf *f = *state;
-	struct report_expiring_options o = { REPORT_JSON, 30LL * 86400, f->now };
+	struct report_expiring_options o = { REPORT_JSON, 30LL * 86400, f->now, 0, -1 };
 	struct capture c;
+	int flagged = 0;
 	char line[1024], want[300], t[41];
 
-	RUN(&c, report_expiring(f->st, &o, c.f, ERR));
+	RUN(&c, report_expiring(f->st, &o, c.f, &flagged, ERR));
 	assert_int_equal(assert_json_lines(c.buf), 2);
 	nth_line(c.buf, 0, line, sizeof line);
 	assert_has(line, "{\"days_left\":-5,");
@@ -279,22 +280,68 @@ static void test_expiring_json(void **state)
 
 	/* --within 0: the expired one only. */
 	o.within_s = 0;
-	RUN(&c, report_expiring(f->st, &o, c.f, ERR));
+	RUN(&c, report_expiring(f->st, &o, c.f, &flagged, ERR));
 	assert_int_equal(assert_json_lines(c.buf), 1);
 	assert_has(c.buf, "\"domain\":\"d.test\"");
+	assert_has(c.buf, "\"role\":\"leaf\"}");
+	capture_free(&c);
+}
+
+/* --fail-on: an expired certificate listed is an error, anything listed
+ * at least a warning; --before a date lists what expires by then. */
+static void test_expiring_fail_on_before(void **state)
+{
+	struct hf *f = *state;
+	struct report_expiring_options o = { .format = REPORT_JSON,
+					     .within_s = 30LL * 86400,
+					     .now = f->now, .fail_on = -1 };
+	struct capture c;
+	int flagged = 1;
+
+	RUN(&c, report_expiring(f->st, &o, c.f, &flagged, ERR));
+	assert_int_equal(flagged, 0);
+	capture_free(&c);
+	o.fail_on = 2;
+	RUN(&c, report_expiring(f->st, &o, c.f, &flagged, ERR));
+	assert_int_equal(flagged, 1);
+	capture_free(&c);
+
+	/* By 6 days ago, before d.test expired: nothing had expired by then,
+	 * so nothing is listed and nothing flags. */
+	o.until = f->now - 6 * 86400;
+	RUN(&c, report_expiring(f->st, &o, c.f, &flagged, ERR));
+	assert_int_equal(assert_json_lines(c.buf), 0);
+	assert_int_equal(flagged, 0);
+	capture_free(&c);
+
+	/* By a date 11 days from now: both, one of them expired; a warning
+	 * is enough to flag, an error too. */
+	o.until = f->now + 11 * 86400;
+	o.fail_on = 1;
+	RUN(&c, report_expiring(f->st, &o, c.f, &flagged, ERR));
+	assert_int_equal(assert_json_lines(c.buf), 2);
+	assert_int_equal(flagged, 1);
+	capture_free(&c);
+	o.until = f->now + 9 * 86400;
+	o.within_s = 365LL * 86400; /* until wins */
+	o.fail_on = 2;
+	RUN(&c, report_expiring(f->st, &o, c.f, &flagged, ERR));
+	assert_int_equal(assert_json_lines(c.buf), 1);
+	assert_int_equal(flagged, 1);
 	capture_free(&c);
 }
 
 static void test_expiring_csv_text(void **state)
 {
 	struct hf *f = *state;
-	struct report_expiring_options o = { REPORT_CSV, 200LL * 86400, f->now };
+	struct report_expiring_options o = { REPORT_CSV, 200LL * 86400, f->now, 0, -1 };
 	struct capture c;
+	int flagged = 0;
 	struct parsed p;
 	char t[41];
 
-	RUN(&c, report_expiring(f->st, &o, c.f, ERR));
-	parse_csv_n(c.buf, &p, 16);
+	RUN(&c, report_expiring(f->st, &o, c.f, &flagged, ERR));
+	parse_csv_n(c.buf, &p, 17);
 	assert_int_equal(p.nrows, 4);
 	/* A negative number stays a number (no apostrophe): ours, not a
 	 * formula. */
@@ -306,17 +353,20 @@ static void test_expiring_csv_text(void **state)
 	upper(f->leaf_b.sha1, t);
 	assert_string_equal(CELL(&p, 3, "thumbprint"), t);
 	assert_string_equal(CELL(&p, 3, "scanned"), f->started[4]);
+	assert_string_equal(CELL(&p, 3, "role"), "leaf");
 	parsed_free(&p);
 	capture_free(&c);
 
 	o.format = REPORT_TEXT;
 	o.within_s = 30LL * 86400;
-	RUN(&c, report_expiring(f->st, &o, c.f, ERR));
+	RUN(&c, report_expiring(f->st, &o, c.f, &flagged, ERR));
 	assert_has(c.buf, "expired 5 days ago  ");
 	assert_has(c.buf, "  d.test DIR\n  leaf    CN=sip.d.test  ");
 	assert_has(c.buf, "\n  on      192.0.2.4:5061 (scan 4, ");
 	assert_has(c.buf, "10 days left  ");
-	assert_has(c.buf, "\n2 expire (a target and a leaf it presented) by ");
+	assert_has(c.buf, "\n2 expire (a target and a certificate it presented)"
+		   " by ");
+	assert_has(c.buf, ", 1 already expired\n");
 	capture_free(&c);
 }
 
@@ -473,6 +523,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_diff_scans_refused, hf_setup, hf_teardown),
 		cmocka_unit_test_setup_teardown(test_history_json, hf_setup, hf_teardown),
 		cmocka_unit_test_setup_teardown(test_history_text, hf_setup, hf_teardown),
+		cmocka_unit_test_setup_teardown(test_expiring_fail_on_before, hf_setup, hf_teardown),
 		cmocka_unit_test_setup_teardown(test_expiring_json, hf_setup, hf_teardown),
 		cmocka_unit_test_setup_teardown(test_expiring_csv_text, hf_setup, hf_teardown),
 		cmocka_unit_test_setup_teardown(test_compliance_csv, hf_setup, hf_teardown),
