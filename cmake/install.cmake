@@ -45,8 +45,17 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "fedcert")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
   "audit the TLS certificates of SIP federation endpoints")
-set(CPACK_PACKAGE_DESCRIPTION
-  "fedcert reads a list of SIP federation partners (Skype for Business and Lync Edge servers, Teams Direct Routing SBCs, other SIP systems that federate over mutual TLS), follows their SRV records, handshakes with every endpoint, keeps every certificate and chain in an SQLite database, and reports what partners would refuse: expired or misnamed certificates, missing intermediates, missing Client Authentication EKU, weak keys and signatures, failing pool members. Reports are text, CSV or JSON; an example nightly job (a systemd timer, or cron) is in its documentation directory, under examples.")
+# CPack keeps these line breaks (the control file's continuation lines).
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+  "fedcert reads a list of SIP federation partners (Skype for Business and\n"
+  "Lync Edge servers, Teams Direct Routing SBCs, other SIP systems that\n"
+  "federate over mutual TLS), follows their SRV records, handshakes with\n"
+  "every endpoint, keeps every certificate and chain in an SQLite database,\n"
+  "and reports what partners would refuse: expired or misnamed\n"
+  "certificates, missing intermediates, a missing Client Authentication\n"
+  "EKU, weak keys and signatures, failing pool members. Reports are text,\n"
+  "CSV or JSON; an example nightly job (a systemd timer, or cron) is in\n"
+  "the documentation directory, under examples.")
 set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${FEDCERT_DEB_MAINTAINER})
