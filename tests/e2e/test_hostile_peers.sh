@@ -93,21 +93,18 @@ assert_eq "SIGTERM: exit 1" 1 $?
 assert_eq "SIGTERM: marked interrupted" interrupted "$(q "$T/term.db" "select status from scan")"
 
 # A database on a full disk: a clear error, the scan marked failed, and
-# what was committed before is still there. (A small tmpfs; root only.)
-if [ "$(id -u)" = 0 ] && mkdir -p "$T/tiny" && mount -t tmpfs -o size=400k tmpfs "$T/tiny" 2>/dev/null; then
-	{ echo "Domain,Type,Port"; for p in $(seq 20001 23000); do echo "127.0.0.1,DIR,$p"; done; } >"$T/full.csv"
-	"$FEDCERT" scan "$T/full.csv" --db "$T/tiny/full.db" --dns-server "$DNS" --timeout 1 \
-		--concurrency 50 --quiet 2>"$T/full.err"
-	assert_eq "full disk: exit 1" 1 $?
-	assert_contains "full disk: says so" "$T/full.err" "full"
-	cp "$T/tiny/full.db"* "$T/" 2>/dev/null
-	umount "$T/tiny"
-	assert_eq "full disk: marked failed" failed "$(q "$T/full.db" "select status from scan")"
-	n=$(q "$T/full.db" "select count(*) from target")
-	[ "$n" -gt 0 ] && ok || fail "full disk: nothing committed before it filled"
-	assert_eq "full disk: the database is intact" ok "$(q "$T/full.db" "pragma integrity_check")"
-else
-	fail "cannot mount a small tmpfs for the full-disk case (run as root)"
-fi
+# what was committed before is still there. The disk fills through the
+# store's own seam (FEDCERT_STORE_MAX_PAGES: SQLite then answers
+# SQLITE_FULL exactly as on a full file system), so no mount is needed.
+{ echo "Domain,Type,Port"; for p in $(seq 20001 23000); do echo "127.0.0.1,DIR,$p"; done; } >"$T/full.csv"
+FEDCERT_STORE_MAX_PAGES=60 "$FEDCERT" scan "$T/full.csv" --db "$T/full.db" --dns-server "$DNS" \
+	--timeout 1 --concurrency 50 --quiet 2>"$T/full.err"
+assert_eq "full disk: exit 1" 1 $?
+assert_contains "full disk: says so" "$T/full.err" "database or disk is full"
+assert_contains "full disk: names the file" "$T/full.err" "$T/full.db"
+assert_eq "full disk: marked failed" failed "$(q "$T/full.db" "select status from scan")"
+n=$(q "$T/full.db" "select count(*) from target")
+[ "$n" -gt 0 ] && [ "$n" -lt 3000 ] && ok || fail "full disk: $n targets committed (some, not all, expected)"
+assert_eq "full disk: the database is intact" ok "$(q "$T/full.db" "pragma integrity_check")"
 
 finish
