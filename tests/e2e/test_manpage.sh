@@ -72,9 +72,10 @@ done
 # command comparison above has named it; make sure the parser found some.
 [ -s "$T/page.scan.options" ] || fail "no options found in the page's scan subsection"
 
-# 3. The exit codes of `fedcert help`, in the EXIT STATUS table.
-sed -n '/^Exit codes:/,/^$/p' "$T/help" | tr '\n' ' ' |
-	grep -oE '(:|,|;|and|or) [0-9]+ ' | grep -oE '[0-9]+' | sort -u >"$T/help.codes"
+# 3. The exit codes of `fedcert help` (its table: "  3  an alert: ..."),
+#    in the EXIT STATUS table.
+sed -n '/^Exit codes:/,/^[^ ]/p' "$T/help" | grep -oE '^ +[0-9]+ ' | tr -d ' ' |
+	sort -u >"$T/help.codes"
 awk '/^\.SH/ { sec = $2 } sec == "EXIT" && /^\.TS/ { on = 1; next }
 	/^\.TE/ { on = 0 } on && /^[0-9]+\|/ { split($0, f, "|"); print f[1] }' \
 	"$PAGE" | sort -u >"$T/page.codes"
