@@ -189,8 +189,12 @@ static int open_file(struct store *st, char *why, size_t len)
 		       store_check_current(st->version_found, st->path, why,
 					   len) != 0 ||
 		       prepare_all(st, why, len) != 0 ? -1 : 0;
-	return configure_writer(st->db, why, len) != 0 ||
-	       store_migrate(st->db, why, len) != 0 ||
+	/* A newer file is refused before WAL mode touches its header. */
+	if (store_check_not_newer(st->version_found, why, len) != 0 ||
+	    configure_writer(st->db, why, len) != 0)
+		return -1;
+	st->wal_mode = 1;
+	return store_migrate(st->db, why, len) != 0 ||
 	       store_mark_ours(st->db, why, len) != 0 ||
 	       prepare_all(st, why, len) != 0 ? -1 : 0;
 }
@@ -272,7 +276,7 @@ void store_close(struct store *st)
 	 * file and a reader then needs nothing beside it. While another
 	 * connection has the file open SQLite refuses, and the file stays in
 	 * WAL mode until the last writer closes. */
-	if (st->db != NULL && st->mode != STORE_READ && !is_memory(st->path))
+	if (st->wal_mode && !is_memory(st->path))
 		sqlite3_exec(st->db, "PRAGMA journal_mode = DELETE", NULL,
 			     NULL, NULL);
 	sqlite3_close(st->db);

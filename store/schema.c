@@ -296,7 +296,7 @@ static int apply_steps(sqlite3 *db, int from, char *err, size_t errlen)
 	return 0;
 }
 
-static int check_not_newer(int version, char *err, size_t errlen)
+int store_check_not_newer(int version, char *err, size_t errlen)
 {
 	if (version <= MIGRATION_COUNT)
 		return 0;
@@ -382,7 +382,7 @@ int store_mark_ours(sqlite3 *db, char *err, size_t errlen)
 int store_check_current(int version, const char *path, char *err,
 			size_t errlen)
 {
-	if (check_not_newer(version, err, errlen) != 0)
+	if (store_check_not_newer(version, err, errlen) != 0)
 		return -1;
 	if (version == MIGRATION_COUNT)
 		return 0;
@@ -400,7 +400,7 @@ int store_migrate(sqlite3 *db, char *err, size_t errlen)
 	int rc = -1;
 
 	if (read_user_version(db, &version, err, errlen) != 0 ||
-	    check_not_newer(version, err, errlen) != 0)
+	    store_check_not_newer(version, err, errlen) != 0)
 		goto out;
 	if (version == MIGRATION_COUNT) {
 		rc = 0; /* the common case: no write lock taken */
@@ -417,7 +417,7 @@ int store_migrate(sqlite3 *db, char *err, size_t errlen)
 	}
 	in_tx = 1;
 	if (read_user_version(db, &version, err, errlen) != 0 ||
-	    check_not_newer(version, err, errlen) != 0 ||
+	    store_check_not_newer(version, err, errlen) != 0 ||
 	    apply_steps(db, version, err, errlen) != 0)
 		goto out;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {

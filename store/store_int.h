@@ -49,6 +49,7 @@ struct store {
 	enum store_mode mode;
 	char *path; /* as given to store_open_mode(); owned */
 	int version_found; /* the schema version the file had when opened */
+	int wal_mode;      /* we switched it to WAL: back to rollback on close */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	int batch_open;   /* a BEGIN of ours is waiting for its COMMIT */
 	int batch_writes; /* writes made in that transaction */
@@ -96,6 +97,9 @@ int store_migrate(sqlite3 *db, char *err, size_t errlen);
  * for a file that is not SQLite or is another program's database. */
 int store_identify(sqlite3 *db, int *version, int *empty, char *err,
 		   size_t errlen);
+
+/* -1 with a message in err when version is newer than this build's. */
+int store_check_not_newer(int version, char *err, size_t errlen);
 
 /* Sets our application id, once per file (a write). */
 int store_mark_ours(sqlite3 *db, char *err, size_t errlen);

@@ -171,6 +171,19 @@ static void test_foreign_database(void **state)
 	free(before);
 	free(after);
 
+	/* Another program's database in WAL mode stays in WAL mode (bytes
+	 * 18 and 19 of the header are 2): nothing of ours touches it, not
+	 * even on the way out. */
+	snprintf(other, sizeof(other), "%s/wal.db", fx->dir);
+	exec_sql(other, "PRAGMA journal_mode = WAL; CREATE TABLE notes (x);");
+	assert_refused(other, STORE_CREATE, "not a fedcert database");
+	assert_refused(other, STORE_WRITE, "not a fedcert database");
+	before = slurp(other, &n0);
+	assert_true(n0 > 20);
+	assert_int_equal(before[18], 2);
+	assert_int_equal(before[19], 2);
+	free(before);
+
 	/* Another program's id, no tables yet: still not ours. */
 	snprintf(other, sizeof(other), "%s/other.db", fx->dir);
 	exec_sql(other, "PRAGMA application_id = 1234");
