@@ -84,8 +84,12 @@ assert_eq "--fail-on <TAB>" "$(printf 'error\ninfo\nnone\nwarning')" \
 	"$(offers fedcert report --fail-on "")"
 assert_eq "--min-severity <TAB>" "$(printf 'error\ninfo\nwarning')" \
 	"$(offers fedcert check --min-severity "")"
+assert_eq "expiring --fail-on <TAB>" "$(printf 'error\ninfo\nnone\nwarning')" \
+	"$(offers fedcert expiring --fail-on "")"
 assert_eq "--type <TAB>" "$(printf 'DIR\nFED\nSIP\nSIPINT')" \
 	"$(offers fedcert inspect --type "")"
+# An option the command does not take has no values to offer.
+assert_eq "scans --only <TAB>" "" "$(offers fedcert scans --only "")"
 
 # 6. Files where one is asked for; directories for --ca-path; nothing for
 #    a number.
