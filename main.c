@@ -347,9 +347,10 @@ static int cli_run_scan(struct cli *c, struct store *st)
 	if (sum.input_errors > 0 && c->scan.one_host)
 		return EXIT_USAGE;
 	if (sum.input_errors > 0 && c->fail_on_input) {
-		fprintf(stderr, "fedcert %s: %ld row%s of %s rejected (--fail-on-input-errors)\n",
-			c->cmd, sum.input_errors,
-			sum.input_errors == 1 ? " was" : "s were", c->scan.input);
+		fprintf(stderr, "fedcert %s: %ld row%s of %s %s rejected (--fail-on-input-errors)\n",
+			c->cmd, sum.input_errors, sum.input_errors == 1 ? "" : "s",
+			c->scan.input ? c->scan.input : "the targets file",
+			sum.input_errors == 1 ? "was" : "were");
 		return EXIT_REJECTED;
 	}
 	return 0;
@@ -376,6 +377,11 @@ static int cli_run_report(struct cli *c, struct store *st)
 			c->output ? c->output : "standard output", strerror(errno));
 		goto out;
 	}
+	if (flagged & REPORT_FLAGGED_UNFINISHED)
+		fprintf(stderr, "fedcert %s: the scan reported did not run to its end"
+			" (its status is in the text report's heading): the targets it"
+			" did not reach were not checked, an alert for --fail-on\n",
+			c->cmd);
 	rc = flagged ? EXIT_FLAGGED : 0;
 out:
 	if (out != stdout && fclose(out) != 0 && rc != 1) {

@@ -26,6 +26,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "report/history_int.h"
+#include "report/report_int.h"
 #include "report/render.h"
 
 #define COMPLIANCE_WARN_DAYS_DEFAULT 30
@@ -361,7 +362,8 @@ int report_compliance(struct store *st, const struct report_options *opts,
 						: COMPLIANCE_WARN_DAYS_DEFAULT;
 	w.judge.trust = trust;
 	rc = comp_walk_scan(&w, scan_id, err, errlen);
-	*flagged = rc == 0 && w.flagged;
+	*flagged = rc != 0 ? 0 : (w.flagged ? REPORT_FLAGGED_FINDING : 0) |
+				 report_unfinished(opts, &scan);
 out:
 	hist_csv_free(&w.csv);
 	esc_buf_free(&w.ids);

@@ -413,6 +413,15 @@ static int report_close(struct store *st, struct report_walk *w,
 	return 0;
 }
 
+int report_unfinished(const struct report_options *opts,
+		      const struct store_scan_row *scan)
+{
+	if (opts->fail_on < 0 || scan->status == NULL ||
+	    strcmp(scan->status, "done") == 0)
+		return 0;
+	return REPORT_FLAGGED_UNFINISHED;
+}
+
 int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	       int *flagged, char *err, size_t errlen)
 {
@@ -451,7 +460,8 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 			 strerror(errno));
 		goto out;
 	}
-	*flagged = w.flagged;
+	*flagged = (w.flagged ? REPORT_FLAGGED_FINDING : 0) |
+		   report_unfinished(opts, &scan);
 	rc = 0;
 out:
 	/* Zeroed above, and zeroed by the store when it fails: always safe. */

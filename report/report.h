@@ -40,11 +40,20 @@ struct report_options {
 	time_t now;        /* the time findings are judged at (0: now) */
 };
 
+/* What *flagged says after report_run() and report_compliance(): 0, or
+ * these bits. UNFINISHED: fail_on is set and the scan reported did not
+ * run to its end (failed, interrupted, still running), so that the
+ * targets it did not reach were not checked: a nightly job that alerts on
+ * findings must not read such a report as all clear. */
+#define REPORT_FLAGGED_FINDING 1
+#define REPORT_FLAGGED_UNFINISHED 2
+
 /* Writes the report of one scan to out, with the findings of each target.
- * *flagged is set to 1 when a finding that is shown (after --min-severity
- * and --only) is at or above fail_on, else 0. Returns 0 on success, -1
- * with a message in err (no scan in the database, an unreadable trust
- * store, a database or write error). */
+ * *flagged gets REPORT_FLAGGED_FINDING when a finding that is shown (after
+ * --min-severity and --only) is at or above fail_on, and
+ * REPORT_FLAGGED_UNFINISHED as above. Returns 0 on success, -1 with a
+ * message in err (no scan in the database, an unreadable trust store, a
+ * database or write error). */
 int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	       int *flagged, char *err, size_t errlen);
 

@@ -1,7 +1,7 @@
-/* report_int.h: what report.c shares with inspect.c (folder-private to
- * report/): loading the trust store, and applying the report's filters to
- * judged findings, so that `fedcert inspect` and `fedcert report` select
- * and fail on findings the same way.
+/* report_int.h: what report.c shares with inspect.c and compliance.c
+ * (folder-private to report/): loading the trust store, and applying the
+ * report's filters to judged findings, so that `fedcert inspect`, `fedcert
+ * report` and `--compliance` select and fail on findings the same way.
  */
 #ifndef FEDCERT_REPORT_INT_H
 #define FEDCERT_REPORT_INT_H
@@ -33,5 +33,11 @@ int report_select_shown(const struct report_options *o,
 			const struct finding_list *all,
 			const struct finding ***shown, size_t *nshown,
 			int *flagged);
+
+/* REPORT_FLAGGED_UNFINISHED when o asks to fail on something and scan
+ * did not run to its end, else 0. */
+struct store_scan_row;
+int report_unfinished(const struct report_options *o,
+		      const struct store_scan_row *scan);
 
 #endif

@@ -370,6 +370,37 @@ static void test_expiring_csv_text(void **state)
 	capture_free(&c);
 }
 
+/* A report of a scan that did not run to its end is an alert when the job
+ * asks for alerts: the targets it did not reach were not checked. */
+static void test_unfinished_scan_flags(void **state)
+{
+	struct hf *f = *state;
+	struct report_options o = { .format = REPORT_JSON, .scan_id = 5,
+				    .min_severity = -1, .fail_on = -1,
+				    .now = f->now };
+	struct capture c;
+	int flagged = -1;
+
+	RUN(&c, report_run(f->st, &o, c.f, &flagged, ERR));
+	assert_int_equal(flagged, 0);
+	capture_free(&c);
+	o.fail_on = 2;
+	RUN(&c, report_run(f->st, &o, c.f, &flagged, ERR));
+	assert_int_equal(flagged, REPORT_FLAGGED_UNFINISHED);
+	capture_free(&c);
+	RUN(&c, report_compliance(f->st, &o, c.f, &flagged, ERR));
+	assert_int_equal(flagged, REPORT_FLAGGED_UNFINISHED);
+	capture_free(&c);
+	/* Scan 4 ran to its end; d.test's expired leaf is an error. */
+	o.scan_id = 4;
+	RUN(&c, report_run(f->st, &o, c.f, &flagged, ERR));
+	assert_int_equal(flagged, REPORT_FLAGGED_FINDING);
+	capture_free(&c);
+	RUN(&c, report_compliance(f->st, &o, c.f, &flagged, ERR));
+	assert_int_equal(flagged, REPORT_FLAGGED_FINDING);
+	capture_free(&c);
+}
+
 /* ---- compliance --------------------------------------------------------------- */
 
 static void test_compliance_csv(void **state)
@@ -524,6 +555,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_history_json, hf_setup, hf_teardown),
 		cmocka_unit_test_setup_teardown(test_history_text, hf_setup, hf_teardown),
 		cmocka_unit_test_setup_teardown(test_expiring_fail_on_before, hf_setup, hf_teardown),
+		cmocka_unit_test_setup_teardown(test_unfinished_scan_flags, hf_setup, hf_teardown),
 		cmocka_unit_test_setup_teardown(test_expiring_json, hf_setup, hf_teardown),
 		cmocka_unit_test_setup_teardown(test_expiring_csv_text, hf_setup, hf_teardown),
 		cmocka_unit_test_setup_teardown(test_compliance_csv, hf_setup, hf_teardown),
