@@ -102,6 +102,34 @@ static void assert_refused(const char *path, enum store_mode mode,
 			 want);
 }
 
+/* The file holds exactly `before` (n bytes), which is then freed. */
+static void assert_same_file(const char *path, unsigned char *before, size_t n)
+{
+	unsigned char *after;
+	size_t n1;
+
+	after = slurp(path, &n1);
+	assert_int_equal(n, n1);
+	assert_memory_equal(before, after, n);
+	free(before);
+	free(after);
+}
+
+/* Every mode refuses the fixture's file with want in the message, and
+ * leaves it as it was, alone in its directory. */
+static void assert_refused_untouched(const struct fixture *fx, const char *want)
+{
+	unsigned char *before;
+	size_t n;
+
+	before = slurp(fx->path, &n);
+	assert_refused(fx->path, STORE_READ, want);
+	assert_refused(fx->path, STORE_WRITE, want);
+	assert_refused(fx->path, STORE_CREATE, want);
+	assert_same_file(fx->path, before, n);
+	assert_int_equal(dir_entries(fx), 1);
+}
+
 static void test_missing_stays_missing(void **state)
 {
 	struct fixture *fx = *state;
@@ -131,21 +159,10 @@ static void test_empty_file(void **state)
 static void test_not_sqlite(void **state)
 {
 	struct fixture *fx = *state;
-	unsigned char *before, *after;
-	size_t n0, n1;
 
 	write_file(fx->path, "Domain,Type,Port\nexample.com,FED,\nthis is a CSV"
 			     " file, not a database, long enough for a header\n");
-	before = slurp(fx->path, &n0);
-	assert_refused(fx->path, STORE_READ, "not a SQLite database");
-	assert_refused(fx->path, STORE_WRITE, "not a SQLite database");
-	assert_refused(fx->path, STORE_CREATE, "not a SQLite database");
-	after = slurp(fx->path, &n1);
-	assert_int_equal(n0, n1);
-	assert_memory_equal(before, after, n0);
-	assert_int_equal(dir_entries(fx), 1);
-	free(before);
-	free(after);
+	assert_refused_untouched(fx, "not a SQLite database");
 }
 
 /* Another program's database: a scan must not add its tables to it, nor
@@ -154,22 +171,13 @@ static void test_not_sqlite(void **state)
 static void test_foreign_database(void **state)
 {
 	struct fixture *fx = *state;
-	unsigned char *before, *after;
+	unsigned char *before;
 	char other[160];
-	size_t n0, n1;
+	size_t n0;
 
 	exec_sql(fx->path, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text);"
 			   "INSERT INTO notes (text) VALUES ('mine');");
-	before = slurp(fx->path, &n0);
-	assert_refused(fx->path, STORE_READ, "not a fedcert database");
-	assert_refused(fx->path, STORE_CREATE, "not a fedcert database");
-	assert_refused(fx->path, STORE_WRITE, "not a fedcert database");
-	after = slurp(fx->path, &n1);
-	assert_int_equal(n0, n1);
-	assert_memory_equal(before, after, n0);
-	assert_int_equal(dir_entries(fx), 1);
-	free(before);
-	free(after);
+	assert_refused_untouched(fx, "not a fedcert database");
 
 	/* Another program's database in WAL mode stays in WAL mode (bytes
 	 * 18 and 19 of the header are 2): nothing of ours touches it, not
@@ -196,11 +204,11 @@ static void test_foreign_database(void **state)
 static void test_reader_changes_nothing(void **state)
 {
 	struct fixture *fx = *state;
-	unsigned char *before, *after;
+	unsigned char *before;
 	struct store *st = NULL;
 	int64_t latest = 0, scan = 0;
 	char err[512] = "";
-	size_t n0, n1;
+	size_t n0;
 
 	make_current(fx->path);
 	assert_int_equal(dir_entries(fx), 1);
@@ -213,12 +221,8 @@ static void test_reader_changes_nothing(void **state)
 	assert_int_equal(store_scan_begin(st, &scan_info, &scan), -1);
 	assert_non_null(strstr(store_errmsg(st), fx->path));
 	store_close(st);
-	after = slurp(fx->path, &n1);
-	assert_int_equal(n0, n1);
-	assert_memory_equal(before, after, n0);
+	assert_same_file(fx->path, before, n0);
 	assert_int_equal(dir_entries(fx), 1);
-	free(before);
-	free(after);
 }
 
 /* While a scan writes, a report reads what it committed; once the writer
