@@ -100,10 +100,21 @@ wait_for() {
 	return 1
 }
 
+# Whether the loopback has ::1 (a container may run without IPv6): the
+# kernel lists every configured IPv6 address in /proc/net/if_inet6.
+have_ipv6_loopback() {
+	grep -qi '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null
+}
+
 generate() {
+	local v6=()
+	if ! have_ipv6_loopback; then
+		v6=(--no-ipv6)
+		echo "fleet: no ::1 on this machine's loopback: the fleet has no IPv6 hosts" >&2
+	fi
 	"$FLEET_BUILD/fleet-gen" --out "$DIR" --cache "$FLEET_CACHE" --domains "$DOMAINS" \
 		--seed "$SEED" --port "$1" --defects "$DEFECTS" --faults "$FAULTS" \
-		--dir-rows "$DIR_ROWS" 2>"$DIR/gen.log" || { cat "$DIR/gen.log" >&2; die "generation failed"; }
+		--dir-rows "$DIR_ROWS" "${v6[@]}" 2>"$DIR/gen.log" || { cat "$DIR/gen.log" >&2; die "generation failed"; }
 }
 
 # The fleet on the realistic port 5061 if it is free, else on another one:

@@ -122,6 +122,7 @@ struct gen_options {
 	double fault_pct;               /* of own edge endpoints; a third of it for DNS */
 	long dir_rows;                  /* rows of targets-dir.csv; 0: none */
 	int jobs;                       /* key generation processes */
+	int no_ipv6;                    /* no ::1 hosts: the loopback has none */
 	const char *out_dir;
 	const char *cache_dir;
 };

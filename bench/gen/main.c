@@ -30,7 +30,8 @@ static void usage(FILE *f)
 		"  --faults PCT   own edge endpoints with a server fault (default 3);\n"
 		"                 a third of PCT of the domains get a DNS failure\n"
 		"  --dir-rows M   also write targets-dir.csv with M DIR rows (default 0)\n"
-		"  --jobs J       key generation processes (default: online CPUs)\n",
+		"  --jobs J       key generation processes (default: online CPUs)\n"
+		"  --no-ipv6      no IPv6 hosts (for a loopback without ::1)\n",
 		GEN_DOMAINS_MAX, GEN_V6_HOSTS_MAX);
 }
 
@@ -80,6 +81,7 @@ static int parse_options(int argc, char **argv, struct gen_options *o)
 		{ "faults", required_argument, NULL, 'f' },
 		{ "dir-rows", required_argument, NULL, 'r' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "no-ipv6", no_argument, NULL, '6' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -97,6 +99,7 @@ static int parse_options(int argc, char **argv, struct gen_options *o)
 		case 'f': bad = parse_pct(optarg, &o->fault_pct); break;
 		case 'r': bad = parse_long(optarg, 0, 100000000L, &v); o->dir_rows = v; break;
 		case 'j': bad = parse_long(optarg, 1, 64, &v); o->jobs = (int)v; break;
+		case '6': o->no_ipv6 = 1; break;
 		case 'h': usage(stdout); exit(0);
 		default: bad = 1; break;
 		}

@@ -205,7 +205,8 @@ static int plan_edge(struct gen_plan *p, int domain, uint64_t *rng)
 		 GEN_DOMAIN_MAX, dname);
 	h->role = GEN_ROLE_EDGE;
 	h->port = p->opt.port;
-	if (edges % GEN_V6_EVERY == 0 && p->n_v6 < GEN_V6_HOSTS_MAX)
+	if (edges % GEN_V6_EVERY == 0 && p->n_v6 < GEN_V6_HOSTS_MAX &&
+	    !p->opt.no_ipv6)
 		h->port = p->opt.port + 1 + p->n_v6; /* one ::1 listener per port */
 	/* The first own edges carry one of each defect, then one of each fault,
 	 * so that even a 50-domain fleet shows them all; then the rates rule. */

@@ -295,6 +295,13 @@ make_ca_named() {
 	make_ca_subjects "$1" "$2 Root" "$2 Issuing CA"
 }
 
+# have_ipv6_loopback: whether ::1 is configured on this machine (a
+# container may run without IPv6; the kernel lists every configured IPv6
+# address in /proc/net/if_inet6).
+have_ipv6_loopback() {
+	grep -qi '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null
+}
+
 # stop_pid PID: stops one server this test started (by its PID, as cleanup
 # does) and waits for it, so that its port is free again.
 stop_pid() {
