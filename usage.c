@@ -38,7 +38,8 @@
 	"                       error)\n" \
 	"  --only ID[,ID...]    show only these findings (repeatable)\n" \
 	"  --fail-on SEV        exit 3 when a finding shown is SEV or worse\n" \
-	"                       (info, warning, error; default none)\n" \
+	"                       (info, warning, error; default none), and\n" \
+	"                       when the scan did not run to its end\n" \
 	"  --warn-days N        expires_soon below N days left (default 30)\n"
 
 const char usage_main[] =
@@ -74,7 +75,8 @@ const char usage_main[] =
 	"     stopped by Ctrl-C or SIGTERM\n"
 	"  2  a usage error\n"
 	"  3  an alert: a finding shown at or above --fail-on (report, check,\n"
-	"     inspect), a certificate listed at or above expiring --fail-on\n"
+	"     inspect), or a report with --fail-on of a scan that did not run\n"
+	"     to its end; a certificate listed at or above expiring --fail-on\n"
 	"  4  scan --fail-on-input-errors: rows of the targets file were\n"
 	"     rejected (the others were scanned and stored)\n"
 	"Run 'fedcert COMMAND --help' for a command's options.\n";
