@@ -16,11 +16,6 @@
 /* A label for certificate i: "the leaf (CN=...)". */
 #define LABEL_MAX 512
 
-static int kind_is(const char *kind, const char *name)
-{
-	return kind != NULL && strcmp(kind, name) == 0;
-}
-
 /* ---- connect_failed, handshake_failed --------------------------------- */
 
 /* A probe that never connected (connect_ms < 0: refused, unreachable, a
@@ -44,7 +39,7 @@ int check_connection(struct probe_judge *j)
 		return 0;
 	/* OpenSSL's cap on the certificate list ended the handshake: that is
 	 * what to say, not that the handshake failed. */
-	if (kind_is(kind, "chain_too_large"))
+	if (failure_is(kind, FAIL_CHAIN_TOO_LARGE))
 		return finding_add(j->out, "chain_too_large", SEVERITY_ERROR, p,
 				   "%s", reason);
 	/* The server's verdict on our client certificate (or on our having
@@ -52,8 +47,8 @@ int check_connection(struct probe_judge *j)
 	 * endpoint itself works as a federation Edge should. */
 	if (finding_cc_required(p) || finding_cc_refused(p))
 		return 0;
-	if (p->connect_ms < 0 || kind_is(kind, "refused") ||
-	    kind_is(kind, "unreachable") || kind_is(kind, "connect_error"))
+	if (p->connect_ms < 0 || failure_is(kind, FAIL_REFUSED) ||
+	    failure_is(kind, FAIL_UNREACHABLE) || failure_is(kind, FAIL_CONNECT_ERROR))
 		return finding_add(j->out, "connect_failed", SEVERITY_ERROR, p,
 				   "could not connect to %s%s%s:%d: %s (%s)",
 				   bracket ? "[" : "", p->address,
@@ -267,8 +262,8 @@ int check_tls(struct probe_judge *j)
 {
 	const char *v = j->probe->tls_version;
 
-	if (!kind_is(v, "TLSv1") && !kind_is(v, "TLSv1.1") &&
-	    !kind_is(v, "SSLv3"))
+	if (v == NULL || (strcmp(v, "TLSv1") != 0 && strcmp(v, "TLSv1.1") != 0 &&
+			  strcmp(v, "SSLv3") != 0))
 		return 0;
 	return finding_add(j->out, "legacy_tls", SEVERITY_WARNING, j->probe,
 			   "the server negotiated %s (cipher %s): it does not "

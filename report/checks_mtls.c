@@ -35,8 +35,8 @@ static int outcome_ended(const struct store_probe_row *p)
 static int kind_ended_after_chain(const struct store_probe_row *p)
 {
 	return p->chain_len > 0 &&
-	       (is(p->error_kind, "tls_alert") || is(p->error_kind, "closed") ||
-		is(p->error_kind, "reset"));
+	       (failure_is(p->error_kind, FAIL_TLS_ALERT) || failure_is(p->error_kind, FAIL_CLOSED) ||
+		failure_is(p->error_kind, FAIL_RESET));
 }
 
 int finding_cc_required(const struct store_probe_row *p)

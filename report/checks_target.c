@@ -77,7 +77,7 @@ static int srv_from_answer(const struct store_target_row *t,
 		return finding_add(out, "srv_not_available", SEVERITY_WARNING,
 				   NULL, "%s SRV target is \".\": the service "
 				   "is decidedly not available", a->name);
-	if (is(t->error_kind, "srv_invalid"))
+	if (failure_is(t->error_kind, FAIL_SRV_INVALID))
 		return finding_add(out, "srv_missing", SEVERITY_ERROR, NULL,
 				   "no usable SRV record: %s",
 				   reason_or(t->error_reason, a->name));
@@ -93,11 +93,11 @@ static int srv_from_kind(const struct store_target_row *t,
 
 	if (k == NULL)
 		return 0;
-	if (is(k, "srv_missing") || is(k, "srv_invalid") ||
-	    is(k, "invalid_name") || is(k, "dns_nxdomain"))
+	if (failure_is(k, FAIL_SRV_MISSING) || failure_is(k, FAIL_SRV_INVALID) ||
+	    failure_is(k, FAIL_INVALID_NAME) || failure_is(k, FAIL_DNS_NXDOMAIN))
 		return finding_add(out, "srv_missing", SEVERITY_ERROR, NULL,
 				   "%s", why);
-	if (is(k, "srv_not_available"))
+	if (failure_is(k, FAIL_SRV_NOT_AVAILABLE))
 		return finding_add(out, "srv_not_available", SEVERITY_WARNING,
 				   NULL, "%s", why);
 	if (strncmp(k, "dns_", 4) == 0)
@@ -187,7 +187,7 @@ static int host_from_kind(const struct store_target_row *t,
 
 	if (k == NULL)
 		return 0;
-	if (is(k, "dns_nxdomain") || is(k, "dns_noaddress"))
+	if (failure_is(k, FAIL_DNS_NXDOMAIN) || failure_is(k, FAIL_DNS_NOADDRESS))
 		return finding_add(out, "host_unresolved", SEVERITY_ERROR, NULL,
 				   "%s has no address: %s", t->domain, why);
 	if (strncmp(k, "dns_", 4) == 0)

@@ -31,7 +31,6 @@
 
 #define DIFF_WARN_DAYS_DEFAULT 30
 /* A target that reached no endpoint and recorded no reason. */
-#define DIFF_NOT_PROBED "not_probed"
 
 struct diff_walk {
 	FILE *out;
@@ -132,7 +131,7 @@ static const char *target_kind(const struct store_target_row *t)
 {
 	if (t->error_kind != NULL)
 		return t->error_kind;
-	return t->probe_count == 0 ? DIFF_NOT_PROBED : NULL;
+	return t->probe_count == 0 ? failure_name(FAIL_NOT_PROBED) : NULL;
 }
 
 /* Info findings (name_match, no_ocsp, ...) are facts, not problems: their

@@ -25,7 +25,6 @@
 #include "report/render.h"
 
 /* Why a target reached no endpoint in a scan it did not finish. */
-#define HIST_NOT_PROBED "not_probed"
 
 /* A run of scans; its strings are owned copies (the store's die with the
  * callback). */
@@ -97,7 +96,7 @@ static const char *row_kind(const struct store_history_row *h)
 		return h->error_kind;
 	if (h->target_error_kind != NULL)
 		return h->target_error_kind;
-	return HIST_NOT_PROBED;
+	return failure_name(FAIL_NOT_PROBED);
 }
 
 static const char *row_reason(const struct store_history_row *h)

@@ -28,24 +28,24 @@ static const char *const srv_prefix[] = {
 /* One answer's outcome, named as the store records it. */
 struct dns_outcome {
 	const char *rcode;
-	const char *kind; /* the target-level failure kind it implies */
+	enum failure_kind kind; /* the target-level failure it implies */
 	const char *reason;
 };
 
 static struct dns_outcome dns_outcome_of(int status)
 {
-	struct dns_outcome o = { "ERROR", "dns_error", ares_strerror(status) };
+	struct dns_outcome o = { "ERROR", FAIL_DNS_ERROR, ares_strerror(status) };
 
 	switch (status) {
 	case ARES_SUCCESS:
 	case ARES_ENODATA:
-		o.rcode = "NOERROR"; o.kind = NULL; o.reason = NULL; break;
-	case ARES_ENOTFOUND: o.rcode = "NXDOMAIN"; o.kind = "dns_nxdomain"; break;
-	case ARES_ESERVFAIL: o.rcode = "SERVFAIL"; o.kind = "dns_servfail"; break;
-	case ARES_EREFUSED: o.rcode = "REFUSED"; o.kind = "dns_refused"; break;
+		o.rcode = "NOERROR"; o.kind = FAIL_NONE; o.reason = NULL; break;
+	case ARES_ENOTFOUND: o.rcode = "NXDOMAIN"; o.kind = FAIL_DNS_NXDOMAIN; break;
+	case ARES_ESERVFAIL: o.rcode = "SERVFAIL"; o.kind = FAIL_DNS_SERVFAIL; break;
+	case ARES_EREFUSED: o.rcode = "REFUSED"; o.kind = FAIL_DNS_REFUSED; break;
 	case ARES_EFORMERR: o.rcode = "FORMERR"; break;
 	case ARES_ENOTIMP: o.rcode = "NOTIMP"; break;
-	case ARES_ETIMEOUT: o.rcode = "TIMEOUT"; o.kind = "dns_timeout"; break;
+	case ARES_ETIMEOUT: o.rcode = "TIMEOUT"; o.kind = FAIL_DNS_TIMEOUT; break;
 	}
 	return o;
 }
@@ -78,7 +78,7 @@ static void discover_link_answer(struct scan *s, int64_t target_id,
 }
 
 static void discover_target_error(struct scan *s, int64_t target_id,
-				  const char *kind, const char *reason)
+				  enum failure_kind kind, const char *reason)
 {
 	if (store_target_set_error(s->st, target_id, kind, reason) != 0)
 		scan_fail(s, "%s", store_errmsg(s->st));
@@ -177,8 +177,8 @@ static void host_done(struct scan *s, struct host_lookup *h)
 {
 	size_t i;
 
-	if (h->naddrs == 0 && h->fail_kind == NULL) {
-		h->fail_kind = "dns_noaddress";
+	if (h->naddrs == 0 && h->fail_kind == FAIL_NONE) {
+		h->fail_kind = FAIL_DNS_NOADDRESS;
 		set_reason(&h->fail_reason, "%s has no %s address", h->name,
 			 s->opts->ipv4_only ? "IPv4" :
 			 s->opts->ipv6_only ? "IPv6" : "IPv4 or IPv6");
@@ -235,7 +235,7 @@ static void host_take_answer(struct host_lookup *h, int type, int status,
 	a.count = (size_t)n;
 	h->answer_ids[h->nanswers++] = discover_store_answer(s, &a);
 	/* NXDOMAIN says most; otherwise the first failure. */
-	if (o.kind && (h->fail_kind == NULL || strcmp(o.kind, "dns_nxdomain") == 0)) {
+	if (o.kind && (h->fail_kind == FAIL_NONE || o.kind == FAIL_DNS_NXDOMAIN)) {
 		h->fail_kind = o.kind;
 		set_reason(&h->fail_reason, "%s %s: %s", h->name, a.type,
 			   o.reason ? o.reason : o.rcode);
@@ -433,15 +433,15 @@ static void srv_keep_targets(struct srv_lookup *l,
 	qsort(l->targets, l->ntargets, sizeof(*l->targets), srv_target_cmp);
 	srv_start_hosts(l);
 	if (total == 0) {
-		l->error_kind = "srv_missing";
+		l->error_kind = FAIL_SRV_MISSING;
 		set_reason(&l->error_reason, "no SRV record for %s", l->name);
 	} else if (dots > 0 && l->ntargets == 0) {
-		l->error_kind = "srv_not_available";
+		l->error_kind = FAIL_SRV_NOT_AVAILABLE;
 		set_reason(&l->error_reason,
 			   "%s: service decidedly not available (SRV target \".\")",
 			   l->name);
 	} else if (l->ntargets == 0) {
-		l->error_kind = "srv_invalid";
+		l->error_kind = FAIL_SRV_INVALID;
 		set_reason(&l->error_reason,
 			   "%s: no SRV target is a valid host name", l->name);
 	}
@@ -530,7 +530,7 @@ static void srv_on_answer(void *arg, int status, int timeouts,
 
 		if (rc != ARES_SUCCESS && rc != ARES_ENODATA) {
 			o.rcode = "ERROR";
-			o.kind = "dns_error";
+			o.kind = FAIL_DNS_ERROR;
 			o.reason = ares_strerror(rc);
 		}
 	}
@@ -560,7 +560,7 @@ void discover_srv(struct scan *s, struct target *t, enum target_type type,
 
 	snprintf(name, sizeof(name), "%s%s", srv_prefix[type], domain);
 	if (strlen(name) > FC_DNS_NAME_MAX) {
-		discover_target_error(s, t->id, "invalid_name",
+		discover_target_error(s, t->id, FAIL_INVALID_NAME,
 				      "the SRV name would be longer than 253 bytes");
 		return;
 	}

@@ -69,16 +69,16 @@ const char *mtls_alert_name(int alert)
 	return name;
 }
 
-void mtls_settle(struct mtls_facts *f, const char *kind, int alert)
+void mtls_settle(struct mtls_facts *f, enum failure_kind kind, int alert)
 {
 	if (!f->requested || f->outcome)
 		return;
-	if (kind == NULL) {
+	if (kind == FAIL_NONE) {
 		f->outcome = "accepted";
-	} else if (strcmp(kind, "tls_alert") == 0) {
+	} else if (kind == FAIL_TLS_ALERT) {
 		f->outcome = "alert";
 		f->alert = mtls_alert_name(alert);
-	} else if (strcmp(kind, "closed") == 0 || strcmp(kind, "reset") == 0) {
+	} else if (kind == FAIL_CLOSED || kind == FAIL_RESET) {
 		f->outcome = "closed";
 	} else {
 		f->outcome = "unknown";

@@ -29,9 +29,9 @@ struct mtls_facts {
 void mtls_watch(SSL *ssl, struct mtls_facts *f);
 
 /* The server's verdict, from how the exchange ended: kind is the probe's
- * failure kind (NULL: the handshake completed and the server kept the
- * connection), alert the TLS alert number when kind is "tls_alert". */
-void mtls_settle(struct mtls_facts *f, const char *kind, int alert);
+ * failure kind (FAIL_NONE: the handshake completed and the server kept the
+ * connection), alert the TLS alert number when kind is FAIL_TLS_ALERT. */
+void mtls_settle(struct mtls_facts *f, enum failure_kind kind, int alert);
 
 /* A TLS alert's name, also for those OpenSSL 3.0 does not name. */
 const char *mtls_alert_name(int alert);

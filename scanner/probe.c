@@ -46,7 +46,7 @@ struct probe {
 	/* Taken when the handshake completes (static strings of OpenSSL's):
 	 * a verdict alert after it leaves the session unusable. */
 	const char *tls_version, *cipher;
-	const char *error_kind; /* static string; NULL: success */
+	enum failure_kind error_kind; /* FAIL_NONE: success */
 };
 
 /* A write in flight owns a copy of what OpenSSL produced. */
@@ -55,7 +55,7 @@ struct probe_write {
 	char data[];
 };
 
-static void probe_finish(struct probe *p, const char *kind, const char *fmt,
+static void probe_finish(struct probe *p, enum failure_kind kind, const char *fmt,
 			 ...) __attribute__((format(printf, 3, 4)));
 
 static int64_t probe_now_ms(void)
@@ -178,8 +178,8 @@ static int probe_is_up(const struct probe *p)
 	       strcmp(p->mtls.outcome, "accepted") == 0;
 }
 
-/* The one exit: records the result, then closes. kind NULL is success. */
-static void probe_finish(struct probe *p, const char *kind, const char *fmt,
+/* The one exit: records the result, then closes. FAIL_NONE is success. */
+static void probe_finish(struct probe *p, enum failure_kind kind, const char *fmt,
 			 ...)
 {
 	char reason[FC_REASON_MAX] = "";
@@ -191,7 +191,7 @@ static void probe_finish(struct probe *p, const char *kind, const char *fmt,
 	 * the server's verdict on our certificate, not a failed probe. */
 	if (p->state == PROBE_VERDICT) {
 		mtls_settle(&p->mtls, kind, p->alert);
-		kind = NULL;
+		kind = FAIL_NONE;
 	}
 	p->error_kind = kind;
 	if (kind && fmt) {
@@ -204,7 +204,7 @@ static void probe_finish(struct probe *p, const char *kind, const char *fmt,
 	probe_record(p, reason);
 	/* A courtesy close_notify while the connection is up (not after the
 	 * server closed it or alerted); the peer's answer does not matter. */
-	if (kind == NULL && probe_is_up(p) && SSL_shutdown(p->ssl) >= 0) {
+	if (kind == FAIL_NONE && probe_is_up(p) && SSL_shutdown(p->ssl) >= 0) {
 		char buf[256];
 		int n = BIO_read(p->wbio, buf, sizeof(buf));
 
@@ -227,7 +227,7 @@ static void probe_on_write(uv_write_t *req, int status)
 
 	free(w);
 	if (status < 0 && status != UV_ECANCELED && p->state != PROBE_DONE)
-		probe_finish(p, status == UV_ECONNRESET ? "reset" : "io_error",
+		probe_finish(p, status == UV_ECONNRESET ? FAIL_RESET : FAIL_IO_ERROR,
 			     "write: %s", uv_strerror(status));
 }
 
@@ -243,19 +243,19 @@ static int probe_flush(struct probe *p)
 		return 0;
 	w = malloc(sizeof(*w) + pending);
 	if (w == NULL) {
-		probe_finish(p, "local_error", "out of memory");
+		probe_finish(p, FAIL_LOCAL_ERROR, "out of memory");
 		return -1;
 	}
 	if (BIO_read(p->wbio, w->data, (int)pending) != (int)pending) {
 		free(w);
-		probe_finish(p, "local_error", "short read from the TLS write buffer");
+		probe_finish(p, FAIL_LOCAL_ERROR, "short read from the TLS write buffer");
 		return -1;
 	}
 	b = uv_buf_init(w->data, (unsigned)pending);
 	rc = uv_write(&w->req, (uv_stream_t *)&p->tcp, &b, 1, probe_on_write);
 	if (rc < 0) {
 		free(w);
-		probe_finish(p, "io_error", "write: %s", uv_strerror(rc));
+		probe_finish(p, FAIL_IO_ERROR, "write: %s", uv_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -270,9 +270,9 @@ static void probe_tls_failed(struct probe *p, int sslerr)
 
 	if (e == 0) {
 		if (sslerr == SSL_ERROR_SYSCALL || sslerr == SSL_ERROR_ZERO_RETURN)
-			probe_finish(p, "closed", "the peer closed the connection during the handshake");
+			probe_finish(p, FAIL_CLOSED, "the peer closed the connection during the handshake");
 		else
-			probe_finish(p, "tls_error", "handshake failed (SSL error %d)", sslerr);
+			probe_finish(p, FAIL_TLS_ERROR, "handshake failed (SSL error %d)", sslerr);
 		return;
 	}
 	ERR_error_string_n(e, buf, sizeof(buf));
@@ -281,7 +281,7 @@ static void probe_tls_failed(struct probe *p, int sslerr)
 		int alert = reason - SSL_AD_REASON_OFFSET;
 
 		p->alert = alert;
-		probe_finish(p, "tls_alert", "%s (alert %d)",
+		probe_finish(p, FAIL_TLS_ALERT, "%s (alert %d)",
 			     mtls_alert_name(alert), alert);
 		return;
 	}
@@ -289,7 +289,7 @@ static void probe_tls_failed(struct probe *p, int sslerr)
 	 * a hostile 1 MB chain from costing more than that. */
 	if (ERR_GET_LIB(e) == ERR_LIB_SSL &&
 	    reason == SSL_R_EXCESSIVE_MESSAGE_SIZE) {
-		probe_finish(p, "chain_too_large",
+		probe_finish(p, FAIL_CHAIN_TOO_LARGE,
 			     "the server's certificate list exceeds %d bytes: %s",
 			     FC_CERT_LIST_MAX, buf);
 		return;
@@ -299,10 +299,10 @@ static void probe_tls_failed(struct probe *p, int sslerr)
 	     reason == SSL_R_PACKET_LENGTH_TOO_LONG ||
 	     reason == SSL_R_UNKNOWN_PROTOCOL || reason == SSL_R_HTTP_REQUEST ||
 	     reason == SSL_R_HTTPS_PROXY_REQUEST)) {
-		probe_finish(p, "not_tls", "the peer does not speak TLS: %s", buf);
+		probe_finish(p, FAIL_NOT_TLS, "the peer does not speak TLS: %s", buf);
 		return;
 	}
-	probe_finish(p, "tls_error", "%s", buf);
+	probe_finish(p, FAIL_TLS_ERROR, "%s", buf);
 }
 
 /* Reads what the server says after the handshake: an alert about our
@@ -321,7 +321,7 @@ static void probe_read_verdict(struct probe *p)
 		return;
 	}
 	if (sslerr == SSL_ERROR_ZERO_RETURN) {
-		probe_finish(p, "closed", "close_notify after the handshake");
+		probe_finish(p, FAIL_CLOSED, "close_notify after the handshake");
 		return;
 	}
 	probe_tls_failed(p, sslerr);
@@ -329,7 +329,7 @@ static void probe_read_verdict(struct probe *p)
 
 static void probe_on_verdict_timeout(uv_timer_t *t)
 {
-	probe_finish(t->data, NULL, NULL);
+	probe_finish(t->data, FAIL_NONE, NULL);
 }
 
 static void probe_await_verdict(struct probe *p)
@@ -361,7 +361,7 @@ static void probe_handshake(struct probe *p)
 		if (p->mtls.requested && SSL_version(p->ssl) == TLS1_3_VERSION)
 			probe_await_verdict(p);
 		else
-			probe_finish(p, NULL, NULL);
+			probe_finish(p, FAIL_NONE, NULL);
 		return;
 	}
 	/* An alert we send on failure is not worth waiting for. */
@@ -403,21 +403,21 @@ static void probe_on_read(uv_stream_t *stream, ssize_t nread,
 		/* Data and a reset can arrive together; libuv then reports the
 		 * end of the data, and the socket keeps the reset. */
 		if (probe_socket_error(p) == ECONNRESET)
-			probe_finish(p, "reset", "read: connection reset by peer");
+			probe_finish(p, FAIL_RESET, "read: connection reset by peer");
 		else if (p->bytes_in == 0)
-			probe_finish(p, "closed", "the peer closed the connection without answering");
+			probe_finish(p, FAIL_CLOSED, "the peer closed the connection without answering");
 		else
-			probe_finish(p, "closed", "the peer closed the connection during the handshake");
+			probe_finish(p, FAIL_CLOSED, "the peer closed the connection during the handshake");
 		return;
 	}
 	if (nread < 0) {
-		probe_finish(p, nread == UV_ECONNRESET ? "reset" : "io_error",
+		probe_finish(p, nread == UV_ECONNRESET ? FAIL_RESET : FAIL_IO_ERROR,
 			     "read: %s", uv_strerror((int)nread));
 		return;
 	}
 	p->bytes_in += (size_t)nread;
 	if (BIO_write(p->rbio, buf->base, (int)nread) != (int)nread) {
-		probe_finish(p, "local_error", "cannot buffer the peer's data");
+		probe_finish(p, FAIL_LOCAL_ERROR, "cannot buffer the peer's data");
 		return;
 	}
 	if (p->state == PROBE_VERDICT)
@@ -431,10 +431,10 @@ static void probe_on_timeout(uv_timer_t *t)
 	struct probe *p = t->data;
 
 	if (p->state == PROBE_CONNECTING)
-		probe_finish(p, "timeout", "connect timed out after %u s",
+		probe_finish(p, FAIL_TIMEOUT, "connect timed out after %u s",
 			     p->scan->opts->timeout_s);
 	else
-		probe_finish(p, "timeout", "handshake timed out after %u s (%zu bytes received)",
+		probe_finish(p, FAIL_TIMEOUT, "handshake timed out after %u s (%zu bytes received)",
 			     p->scan->opts->timeout_s, p->bytes_in);
 }
 
@@ -467,12 +467,11 @@ static void probe_on_connect(uv_connect_t *req, int status)
 	if (p->state == PROBE_DONE)
 		return;
 	if (status < 0) {
-		const char *kind = status == UV_ECONNREFUSED ? "refused" :
-				   status == UV_ETIMEDOUT    ? "timeout" :
-				   status == UV_ENETUNREACH ||
-						   status == UV_EHOSTUNREACH ?
-								"unreachable" :
-								"connect_error";
+		enum failure_kind kind =
+			status == UV_ECONNREFUSED ? FAIL_REFUSED :
+			status == UV_ETIMEDOUT ? FAIL_TIMEOUT :
+			status == UV_ENETUNREACH || status == UV_EHOSTUNREACH ?
+				FAIL_UNREACHABLE : FAIL_CONNECT_ERROR;
 
 		probe_finish(p, kind, "connect: %s", uv_strerror(status));
 		return;
@@ -483,12 +482,12 @@ static void probe_on_connect(uv_connect_t *req, int status)
 	uv_timer_start(&p->timer, probe_on_timeout,
 		       (uint64_t)p->scan->opts->timeout_s * 1000, 0);
 	if (probe_tls_begin(p) != 0) {
-		probe_finish(p, "local_error", "cannot create a TLS session");
+		probe_finish(p, FAIL_LOCAL_ERROR, "cannot create a TLS session");
 		return;
 	}
 	rc = uv_read_start((uv_stream_t *)&p->tcp, probe_alloc, probe_on_read);
 	if (rc < 0) {
-		probe_finish(p, "io_error", "read: %s", uv_strerror(rc));
+		probe_finish(p, FAIL_IO_ERROR, "read: %s", uv_strerror(rc));
 		return;
 	}
 	probe_handshake(p);
@@ -541,13 +540,13 @@ int probe_start(struct scan *s, struct endpoint *ep)
 	uv_timer_start(&p->timer, probe_on_timeout,
 		       (uint64_t)s->opts->timeout_s * 1000, 0);
 	if (rc < 0)
-		probe_finish(p, "local_error", "socket: %s", uv_strerror(rc));
+		probe_finish(p, FAIL_LOCAL_ERROR, "socket: %s", uv_strerror(rc));
 	else if (addr_rc < 0)
-		probe_finish(p, "connect_error", "address: %s", uv_strerror(addr_rc));
+		probe_finish(p, FAIL_CONNECT_ERROR, "address: %s", uv_strerror(addr_rc));
 	else if ((rc = uv_tcp_connect(&p->connect_req, &p->tcp,
 				      (const struct sockaddr *)&sa,
 				      probe_on_connect)) < 0)
-		probe_finish(p, "connect_error", "connect: %s", uv_strerror(rc));
+		probe_finish(p, FAIL_CONNECT_ERROR, "connect: %s", uv_strerror(rc));
 	return PROBE_STARTED;
 }
 

@@ -88,7 +88,7 @@ struct host_lookup {
 	int pending; /* queries outstanding */
 	int64_t answer_ids[2];
 	size_t nanswers;
-	const char *fail_kind; /* the worst failure, when no address came */
+	enum failure_kind fail_kind; /* the worst failure, when no address came */
 	char *fail_reason;     /* owned; NULL without a failure */
 	char (*addrs)[INET6_ADDRSTRLEN]; /* owned, in the order answered */
 	size_t naddrs, capaddrs;
@@ -109,7 +109,7 @@ struct srv_lookup {
 	const char *name; /* borrowed: scan->srvs' key */
 	int done;
 	int64_t answer_id;
-	const char *error_kind; /* static; NULL: follow the targets */
+	enum failure_kind error_kind; /* FAIL_NONE: follow the targets */
 	char *error_reason;     /* owned; NULL without an error */
 	struct srv_target *targets; /* owned */
 	size_t ntargets;

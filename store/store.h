@@ -19,6 +19,8 @@
 
 #include <openssl/types.h>
 
+#include "common/failure.h"
+
 struct store;
 
 /* How a command uses the database.
@@ -96,10 +98,10 @@ int store_target_add(struct store *st, int64_t scan_id,
 		     const struct store_target *t, int64_t *target_id);
 
 /* Records why a target has no probes (a failed lookup, no SRV record, an
- * invalid name). kind is a failure-kind name such as "dns_nxdomain" or
- * "srv_missing"; reason is free text. */
+ * invalid name): kind is stored as its name (failure.h); reason is free
+ * text. */
 int store_target_set_error(struct store *st, int64_t target_id,
-			   const char *kind, const char *reason);
+			   enum failure_kind kind, const char *reason);
 
 /* One bad CSV row: line number, reason, and the raw row text (possibly
  * truncated to FC_CSV_RAW_MAX bytes by the caller). */
@@ -157,7 +159,7 @@ struct store_probe {
 	int64_t started_ms; /* Unix epoch milliseconds */
 	double connect_ms;
 	double handshake_ms;
-	const char *error_kind;   /* NULL on success; see README "failure kinds" */
+	enum failure_kind error_kind; /* FAIL_NONE on success */
 	const char *error_reason; /* the library's reason string */
 	const char *tls_version;  /* "TLSv1.3", ... or NULL */
 	const char *cipher;

@@ -237,7 +237,7 @@ out:
 }
 
 int store_target_set_error(struct store *st, int64_t target_id,
-			   const char *kind, const char *reason)
+			   enum failure_kind kind, const char *reason)
 {
 	sqlite3_stmt *s;
 	int binds;
@@ -247,7 +247,7 @@ int store_target_set_error(struct store *st, int64_t target_id,
 		goto out;
 	s = store_stmt(st, STMT_TARGET_SET_ERROR);
 	binds = sqlite3_bind_int64(s, 1, target_id) |
-		bind_text_or_empty_null(s, 2, kind) |
+		bind_text_or_empty_null(s, 2, failure_name(kind)) |
 		store_bind_text(s, 3, reason);
 	if (store_bind_check(st, binds, "cannot record the target's error") != 0 ||
 	    store_step_done(st, s, "cannot record the target's error") != 0)
@@ -480,7 +480,7 @@ static int insert_probe(struct store *st, int64_t scan_id, int64_t endpoint_id,
 		store_bind_text(s, 3, have_started ? started : NULL) |
 		bind_nonneg_double(s, 4, p->connect_ms) |
 		bind_nonneg_double(s, 5, p->handshake_ms) |
-		bind_text_or_empty_null(s, 6, p->error_kind) |
+		bind_text_or_empty_null(s, 6, failure_name(p->error_kind)) |
 		store_bind_text(s, 7, p->error_reason) |
 		store_bind_text(s, 8, p->tls_version) |
 		store_bind_text(s, 9, p->cipher) |

@@ -245,7 +245,7 @@ static void run_db_fill_srv(struct store *st, int64_t *scan_id)
 	struct store_target fed = { 3, "example.com", "FED", 5061 };
 	struct store_probe p = {
 		.port = 5061, .connect_ms = -1, .handshake_ms = -1,
-		.error_kind = "refused", .error_reason = "Connection refused",
+		.error_kind = FAIL_REFUSED, .error_reason = "Connection refused",
 		.verify_code = -1,
 	};
 	struct store_route route = { SRV_NAME, NULL, -1, -1 };

@@ -128,7 +128,7 @@ static inline void run_db_fill(struct store *st, int64_t *scan_id,
 	};
 	struct store_probe refused = {
 		.address = "127.0.0.2", .port = 5061, .sni = "sip.example.com",
-		.connect_ms = -1, .handshake_ms = -1, .error_kind = "refused",
+		.connect_ms = -1, .handshake_ms = -1, .error_kind = FAIL_REFUSED,
 		.error_reason = "Connection refused", .verify_code = -1,
 	};
 	struct store_route route = { NULL, "sip.example.com", -1, -1 };
@@ -147,7 +147,7 @@ static inline void run_db_fill(struct store *st, int64_t *scan_id,
 	assert_int_equal(store_probe_add(st, *scan_id, &refused, &pid), 0);
 	assert_int_equal(store_target_probe_link(st, tid, pid, &route), 0);
 	assert_int_equal(store_target_add(st, *scan_id, &fed, &tid), 0);
-	assert_int_equal(store_target_set_error(st, tid, "dns_nxdomain",
+	assert_int_equal(store_target_set_error(st, tid, FAIL_DNS_NXDOMAIN,
 						"example.org: no such domain"),
 			 0);
 	assert_int_equal(store_input_error_add(st, *scan_id, 17,

@@ -807,7 +807,7 @@ static void test_errors_roundtrip(void **state)
 	struct store_probe p = {
 		.address = "192.0.2.1", .port = 5061,
 		.started_ms = INT64_C(1764063780000), .connect_ms = -1,
-		.handshake_ms = -1, .error_kind = "refused",
+		.handshake_ms = -1, .error_kind = FAIL_REFUSED,
 		.error_reason = "connection refused", .verify_code = -1,
 	};
 	struct walk w = { 0 };
@@ -817,9 +817,9 @@ static void test_errors_roundtrip(void **state)
 	/* Added out of line order: the walk sorts by line. */
 	refused = add_target(st, scan, 3, "192.0.2.1");
 	nx = add_target(st, scan, 2, "nx.example");
-	assert_int_equal(store_target_set_error(st, nx, "dns_nxdomain",
+	assert_int_equal(store_target_set_error(st, nx, FAIL_DNS_NXDOMAIN,
 						"Domain name not found"), 0);
-	assert_int_equal(store_target_set_error(st, nx + 100, "x", "y"), -1);
+	assert_int_equal(store_target_set_error(st, nx + 100, FAIL_DNS_ERROR, "y"), -1);
 	assert_non_null(strstr(store_errmsg(st), "no target"));
 	assert_int_equal(store_target_probe_link(st, refused,
 						 add_probe(st, scan, &p), DIR_ROUTE(NULL)), 0);

@@ -65,7 +65,7 @@ static int64_t add_probe(struct store *st, int64_t scan, const char *address,
 	struct store_probe p = {
 		.address = address, .port = port, .sni = "sip.example.com",
 		.started_ms = INT64_C(1764063780000), .connect_ms = 1.0,
-		.handshake_ms = -1, .error_kind = "timeout",
+		.handshake_ms = -1, .error_kind = FAIL_TIMEOUT,
 		.error_reason = "handshake timed out", .verify_code = -1,
 	};
 	int64_t id = 0;

@@ -170,7 +170,7 @@ static inline int64_t hf_probe(struct hf *f, int64_t scan, int64_t tid,
 		p.chain_len = 2;
 	} else {
 		p.connect_ms = p.handshake_ms = -1;
-		p.error_kind = "refused";
+		p.error_kind = FAIL_REFUSED;
 		p.error_reason = "Connection refused";
 		p.tls_version = p.cipher = p.verify_reason = NULL;
 		p.verify_code = -1;
@@ -201,7 +201,7 @@ static inline void hf_night(struct hf *f, int64_t scan)
 	assert_int_equal(store_target_complete(f->st, b), 0);
 	if (scan <= 3) {
 		c = hf_target(f, scan, 4, "c.test", "FED");
-		assert_int_equal(store_target_set_error(f->st, c, "dns_nxdomain",
+		assert_int_equal(store_target_set_error(f->st, c, FAIL_DNS_NXDOMAIN,
 			"c.test: Domain name not found"), 0);
 		assert_int_equal(store_target_complete(f->st, c), 0);
 	}
