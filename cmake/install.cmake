@@ -1,8 +1,8 @@
 # install.cmake: what `cmake --install` puts where, and the Debian package
 # (`cpack -G DEB`) made of it. Included last from the top CMakeLists.txt, so
 # that every target exists. Only the fedcert binary and the files below are
-# installed: the unit tests, the e2e fixtures and bench/ have no install
-# rules (tests/e2e/test_install.sh checks the whole tree).
+# installed: the unit tests, the e2e fixtures, fleet/ and bench/ have no
+# install rules (tests/e2e/test_install.sh checks the whole tree).
 include(GNUInstallDirs)
 
 install(TARGETS fedcert RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -1,4 +1,4 @@
-/* bench-floor: the CPU floor of a TLS audit, for bench/run (issue #9).
+/* bench-floor: the CPU floor of a TLS audit, for bench/run.
  *
  *   bench-floor --manifest FILE --ca-file FILE [--procs P] [--limit N]
  *               [--all-tls] [--timeout S]

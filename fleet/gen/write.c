@@ -8,7 +8,7 @@
  *   roots.pem      both roots, the trust store to scan with
  *   targets-dir.csv  (with --dir-rows) DIR rows cycling over every host
  *   summary.txt    counts, for people
- * The TSV headers are the contract bench/check-fleet reads; add columns at
+ * The TSV headers are the contract fleet/check-fleet reads; add columns at
  * the end only.
  */
 #include <errno.h>

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# fleet.sh: the loopback federation of issue #9, started and stopped by PID.
+# fleet.sh: the local federation on loopback (fleet/README.md), started and
+# stopped by PID.
 #
-#   bench/fleet.sh start [options]         build, generate (cached), start; prints the env file
-#   bench/fleet.sh run [options] -- CMD..  start, run CMD with the env file exported, stop
-#   bench/fleet.sh stats [options]         SIGUSR1 to the fleet server; prints its stats line
-#   bench/fleet.sh stop [options]          stop what start started (by PID)
-#   bench/with-fleet N [options] -- CMD..  the same as: fleet.sh run --domains N [options] -- CMD..
+#   fleet/fleet.sh start [options]         build, generate (cached), start; prints the env file
+#   fleet/fleet.sh run [options] -- CMD..  start, run CMD with the env file exported, stop
+#   fleet/fleet.sh stats [options]         SIGUSR1 to the fleet server; prints its stats line
+#   fleet/fleet.sh stop [options]          stop what start started (by PID)
+#   fleet/with-fleet N [options] -- CMD..  the same as: fleet.sh run --domains N [options] -- CMD..
 #
 # Options:
 #   --domains N     partner domains (default 10000)     --seed S        (default 1)
@@ -23,7 +24,7 @@
 # the DNS delay forwarder on 127.0.0.1. dnsmasq reads every srv-host= record
 # on every query (0.3 ms of CPU per query at 10,000 domains), so the SRV
 # records are split over --dns-shards instances by a hash of their name and
-# the forwarder asks the one that holds a name (bench/fleet/dnsshard.c);
+# the forwarder asks the one that holds a name (fleet/dns/dnsshard.c);
 # one more instance holds the whole zone, for TCP and for $DNSMASQ.
 set -euo pipefail
 
@@ -59,11 +60,18 @@ parse_options() {
 	done
 }
 
+# A build directory configured for another source tree (the fleet's sources
+# lived in bench/ before, and a copy of the repository elsewhere has its
+# own) is configured afresh: CMake refuses to build it from this one.
 build() {
-	local log=$FLEET_BUILD/build.log
+	local log=$FLEET_BUILD/build.log home
 	mkdir -p "$FLEET_BUILD"
+	home=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$FLEET_BUILD/CMakeCache.txt" 2>/dev/null || true)
+	if [ -n "$home" ] && ! [ "$home" -ef "$ROOT/fleet" ]; then
+		rm -rf -- "$FLEET_BUILD/CMakeCache.txt" "$FLEET_BUILD/CMakeFiles"
+	fi
 	if ! { [ -f "$FLEET_BUILD/CMakeCache.txt" ] ||
-		cmake -S "$ROOT/bench" -B "$FLEET_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo; } \
+		cmake -S "$ROOT/fleet" -B "$FLEET_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo; } \
 		>"$log" 2>&1 || ! cmake --build "$FLEET_BUILD" --target fleet -j >>"$log" 2>&1; then
 		cat "$log" >&2
 		die "build failed"
@@ -257,7 +265,7 @@ cmd_start() {
 	mkdir -p "$DIR"
 	DIR=$(cd "$DIR" && pwd)
 	if [ -f "$DIR/fleet.env" ] && env_pids_alive; then
-		die "a fleet is already running in $DIR (bench/fleet.sh stop --dir $DIR)"
+		die "a fleet is already running in $DIR (fleet/fleet.sh stop --dir $DIR)"
 	fi
 	rm -f "$DIR/fleet.env" "$DIR/fleet-stats.txt"
 	# Whatever fails from here on, what was started is stopped again.

@@ -1,4 +1,4 @@
-/* fleet.h: the fleet server's parts (private to bench/fleet, not an API).
+/* fleet.h: the fleet server's parts (private to fleet/server, not an API).
  *
  * One process, one libuv loop, one listener per (address, port) of the
  * configuration, each with its fault mode and, for the modes that speak

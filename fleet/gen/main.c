@@ -3,6 +3,7 @@
  *
  *   fleet-gen --out DIR --cache DIR [--domains N] [--seed S] [--port P]
  *             [--defects PCT] [--faults PCT] [--dir-rows M] [--jobs J]
+ *             [--no-ipv6]
  *
  * The same (N, seed, port, rates) give the same fleet; keys and
  * certificates are kept in the cache directory and reused (see pki.c and

@@ -1,4 +1,4 @@
-/* dnsdelay.h: the DNS delay forwarder's parts (private to bench/fleet).
+/* dnsdelay.h: the DNS delay forwarder's parts (private to fleet/dns).
  *
  * tc/netem is not available here, so the internet's DNS round trip is
  * played by a forwarder on loopback that holds every answer for a fixed
