@@ -436,7 +436,7 @@ static void chain_item(FILE *out, const struct store_probe_row *p, size_t i,
 	const struct store_cert_row *c = &p->chain[i];
 	char thumb[sizeof c->sha1];
 
-	render_thumbprint(c, thumb);
+	hex_thumbprint(c->sha1, thumb);
 	fprintf(out, "  [%zu] Subject: ", i);
 	render_text_value(out, c->subject);
 	fputc('\n', out);

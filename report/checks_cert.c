@@ -167,14 +167,14 @@ static const char *days(long long n)
 
 static int validity_one(struct probe_judge *j, size_t i)
 {
-	char label[LABEL_MAX], nb[CERT_TIME_LEN], na[CERT_TIME_LEN];
+	char label[LABEL_MAX], nb[UTC_TEXT_MAX], na[UTC_TEXT_MAX];
 	time_t not_before, not_after;
 	long long n;
 
 	if (cert_validity(j->certs[i], &not_before, &not_after) != 0)
 		return 0;
-	cert_time_text(not_before, nb);
-	cert_time_text(not_after, na);
+	utc_format(not_before, nb);
+	utc_format(not_after, na);
 	judge_cert_label(j, i, label, sizeof label);
 	if (j->now > not_after) {
 		j->said_expired = 1;
@@ -311,7 +311,7 @@ out:
  * in that store the finding is only informational, which it is. */
 int check_lifetime(struct probe_judge *j)
 {
-	char label[LABEL_MAX], nb[CERT_TIME_LEN], na[CERT_TIME_LEN];
+	char label[LABEL_MAX], nb[UTC_TEXT_MAX], na[UTC_TEXT_MAX];
 	time_t not_before, not_after;
 
 	if (j->certs[0] == NULL || !j->verified ||
@@ -319,8 +319,8 @@ int check_lifetime(struct probe_judge *j)
 	    not_after - not_before <= (time_t)FINDING_MAX_VALIDITY_DAYS * DAY_SECONDS)
 		return 0;
 	judge_cert_label(j, 0, label, sizeof label);
-	cert_time_text(not_before, nb);
-	cert_time_text(not_after, na);
+	utc_format(not_before, nb);
+	utc_format(not_after, na);
 	return finding_add(j->out, "long_validity", SEVERITY_INFO, j->probe,
 			   "%s is valid for %lld days (%s to %s), more than %d",
 			   label,

@@ -70,7 +70,7 @@ static int verify_again(struct probe_judge *j, struct verdict *v)
 {
 	time_t at = j->now;
 
-	(void)cert_time_parse(j->probe->started, &at);
+	(void)utc_parse(j->probe->started, &at);
 	if (chain_verify(j->opts->trust, j->certs, j->ncerts, at, &v->code,
 			 &v->depth) != 0)
 		return -1;
@@ -359,12 +359,12 @@ static int weak_signature_one(struct probe_judge *j, size_t i)
 static int weak_key_one(struct probe_judge *j, size_t i)
 {
 	char label[LABEL_MAX];
-	const char *type;
+	char type[32];
 	int bits, min = 0;
 
 	if (i > 0 && j->self_signed[i])
 		return 0;
-	cert_key(j->certs[i], &type, &bits);
+	cert_key_facts(j->certs[i], type, &bits);
 	if (strcmp(type, "RSA") == 0 || strcmp(type, "RSA-PSS") == 0 ||
 	    strcmp(type, "DSA") == 0)
 		min = 2048;

@@ -54,8 +54,8 @@ struct comp_row {
 	const struct store_cert_row *leaf; /* expiring first; NULL: none */
 	const char *root;
 	const char *tls_version;           /* the lowest negotiated */
-	char last_scanned[HIST_TIME_MAX];
-	char first_seen[HIST_TIME_MAX];
+	char last_scanned[UTC_TEXT_MAX];
+	char first_seen[UTC_TEXT_MAX];
 	long long days_left;
 	size_t leaves, failed;
 };
@@ -139,7 +139,7 @@ static int comp_facts(struct comp_walk *w, const struct store_target_row *t,
 		if (p->tls_version != NULL &&
 		    (r->tls_version == NULL || strcmp(p->tls_version, r->tls_version) < 0))
 			r->tls_version = p->tls_version;
-		if (hist_time_parse(p->started, &started) == 0 && started > last)
+		if (utc_parse(p->started, &started) == 0 && started > last)
 			last = started;
 		if (p->chain_len == 0)
 			continue;
@@ -152,11 +152,11 @@ static int comp_facts(struct comp_walk *w, const struct store_target_row *t,
 		}
 	}
 	if (last != 0)
-		hist_time_text(last, r->last_scanned);
+		utc_format(last, r->last_scanned);
 	else
 		snprintf(r->last_scanned, sizeof r->last_scanned, "%s",
 			 w->scan->started ? w->scan->started : "");
-	if (r->leaf != NULL && hist_time_parse(r->leaf->not_after, &na) == 0)
+	if (r->leaf != NULL && utc_parse(r->leaf->not_after, &na) == 0)
 		r->days_left = hist_days_left(na, w->judge.now);
 	if (r->leaf != NULL &&
 	    store_cert_first_seen(w->st, r->leaf->id, r->first_seen,
@@ -172,7 +172,7 @@ static void comp_csv(struct comp_walk *w, const struct store_target_row *t,
 	const struct store_cert_row *l = r->leaf;
 	char thumb[41];
 
-	hist_thumbprint(l ? l->sha1 : NULL, thumb);
+	hex_thumbprint(l ? l->sha1 : NULL, thumb);
 	hist_csv_cell(c, t->domain);
 	hist_csv_cell(c, t->type);
 	hist_csv_long(c, t->port);
@@ -225,7 +225,7 @@ static void comp_json(struct comp_walk *w, const struct store_target_row *t,
 	struct hist_json j;
 	char thumb[41];
 
-	hist_thumbprint(l ? l->sha1 : NULL, thumb);
+	hex_thumbprint(l ? l->sha1 : NULL, thumb);
 	hist_json_open(&j, w->out);
 	hist_json_str(&j, "domain", t->domain);
 	hist_json_str(&j, "type", t->type);

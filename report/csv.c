@@ -330,7 +330,7 @@ static void csv_cert_cells(struct csv_row *r, const struct store_cert_row *c)
 			csv_cell(r, CSV_EMPTY);
 		return;
 	}
-	render_thumbprint(c, thumb);
+	hex_thumbprint(c->sha1, thumb);
 	csv_cell(r, c->subject);
 	csv_cell(r, c->issuer);
 	csv_cell(r, c->not_before);
@@ -509,7 +509,7 @@ static void csv_leaves_cell(struct csv_row *r, const struct store_target_row *t,
 		if (v == NULL || seen)
 			continue;
 		if (field == CSV_LEAF_THUMBPRINT) {
-			render_thumbprint(&t->probes[i].chain[0], thumb);
+			hex_thumbprint(t->probes[i].chain[0].sha1, thumb);
 			v = thumb;
 		}
 		csv_list_add(r, sep, v);

@@ -402,8 +402,8 @@ int report_diff(struct store *st, const struct report_diff_options *o,
 	}
 	w.scans.from_row = &from;
 	w.scans.to_row = &to;
-	if (hist_time_parse(from.started, &w.from_at) != 0 ||
-	    hist_time_parse(to.started, &w.to_at) != 0) {
+	if (utc_parse(from.started, &w.from_at) != 0 ||
+	    utc_parse(to.started, &w.to_at) != 0) {
 		snprintf(err, errlen, "a scan without a valid start time");
 		goto out;
 	}

@@ -86,7 +86,7 @@ static void text_leaf(FILE *out, const struct store_cert_row *c)
 {
 	char thumb[41];
 
-	hist_thumbprint(c->sha1, thumb);
+	hex_thumbprint(c->sha1, thumb);
 	fprintf(out, "%s (expires ", thumb);
 	render_text_value(out, c->not_after);
 	fputc(')', out);
@@ -190,7 +190,7 @@ static void json_leaf(struct hist_json *j, const char *key,
 	struct hist_json o;
 	char thumb[41];
 
-	hist_thumbprint(c->sha1, thumb);
+	hex_thumbprint(c->sha1, thumb);
 	hist_json_key(j, key);
 	hist_json_open(&o, j->out);
 	hist_json_str(&o, "thumbprint", thumb);

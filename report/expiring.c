@@ -162,7 +162,7 @@ static void exp_csv(struct exp_walk *w, const struct entry *e, long long days)
 {
 	char thumb[41];
 
-	hist_thumbprint(e->sha1, thumb);
+	hex_thumbprint(e->sha1, thumb);
 	hist_csv_long(&w->csv, days);
 	hist_csv_cell(&w->csv, e->not_after);
 	hist_csv_cell(&w->csv, e->domain);
@@ -191,7 +191,7 @@ static void exp_json(struct exp_walk *w, const struct entry *e, long long days)
 	struct hist_json j;
 	char thumb[41];
 
-	hist_thumbprint(e->sha1, thumb);
+	hex_thumbprint(e->sha1, thumb);
 	hist_json_open(&j, w->out);
 	hist_json_int(&j, "days_left", days);
 	hist_json_str(&j, "not_after", e->not_after);
@@ -223,7 +223,7 @@ static void exp_text(struct exp_walk *w, const struct entry *e, long long days)
 {
 	char thumb[41];
 
-	hist_thumbprint(e->sha1, thumb);
+	hex_thumbprint(e->sha1, thumb);
 	if (days < 0)
 		fprintf(w->out, "expired %lld day%s ago", -days, days == -1 ? "" : "s");
 	else
@@ -256,7 +256,7 @@ static void exp_flush(struct exp_walk *w)
 
 	if (!e->open)
 		return;
-	if (hist_time_parse(e->not_after, &na) == 0) {
+	if (utc_parse(e->not_after, &na) == 0) {
 		days = hist_days_left(na, w->now);
 		w->expired += na <= w->now;
 	}
@@ -289,13 +289,13 @@ int report_expiring(struct store *st, const struct report_expiring_options *o,
 		    FILE *out, int *flagged, char *err, size_t errlen)
 {
 	struct exp_walk w = { .out = out, .o = o };
-	char until[HIST_TIME_MAX];
+	char until[UTC_TEXT_MAX];
 	int rc;
 
 	w.now = o->now != 0 ? o->now : time(NULL);
 	w.csv.out = out;
 	*flagged = 0;
-	hist_time_text(o->until != 0 ? o->until : w.now + (time_t)o->within_s,
+	utc_format(o->until != 0 ? o->until : w.now + (time_t)o->within_s,
 		       until);
 	if (o->format == REPORT_CSV)
 		hist_csv_header(&w.csv, exp_columns);

@@ -128,15 +128,6 @@ void hist_endpoint_text(const char *address, int port,
 		snprintf(out, HIST_ENDPOINT_MAX, "%.60s:%d", a, port);
 }
 
-void hist_thumbprint(const char *sha1, char out[41])
-{
-	size_t i = 0;
-
-	for (; sha1 != NULL && i < 40 && sha1[i] != '\0'; i++)
-		out[i] = (char)toupper((unsigned char)sha1[i]);
-	out[i] = '\0';
-}
-
 long long hist_days_left(time_t t, time_t now)
 {
 	long long d = (long long)t - (long long)now;
@@ -145,16 +136,6 @@ long long hist_days_left(time_t t, time_t now)
 	if (d < 0)
 		return -((-d + HIST_DAY_SECONDS - 1) / HIST_DAY_SECONDS);
 	return d / HIST_DAY_SECONDS;
-}
-
-void hist_time_text(time_t t, char out[HIST_TIME_MAX])
-{
-	cert_time_text(t, out);
-}
-
-int hist_time_parse(const char *s, time_t *out)
-{
-	return cert_time_parse(s, out);
 }
 
 /* ---- The digest ------------------------------------------------------------ */
@@ -275,10 +256,10 @@ int hist_dates_between(const struct store_target_row *t, time_t a, time_t b,
 	for (i = 0; i < t->probe_count; i++) {
 		for (k = 0; k < t->probes[i].chain_len; k++) {
 			c = &t->probes[i].chain[k];
-			if (hist_time_parse(c->not_before, &nb) == 0 &&
+			if (utc_parse(c->not_before, &nb) == 0 &&
 			    near_between(nb, lo, hi))
 				return 1;
-			if (hist_time_parse(c->not_after, &na) == 0 &&
+			if (utc_parse(c->not_after, &na) == 0 &&
 			    (near_between(na, lo, hi) ||
 			     near_between(na - warn, lo, hi)))
 				return 1;

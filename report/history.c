@@ -203,7 +203,7 @@ static void text_run(struct hist_walk *w, const struct run *r)
 	esc_text(w->out, r->last_seen);
 	fputc('\n', w->out);
 	if (r->sha256 != NULL) {
-		hist_thumbprint(r->sha1, thumb);
+		hex_thumbprint(r->sha1, thumb);
 		fprintf(w->out, "    leaf %s, expires ", thumb);
 		render_text_value(w->out, r->not_after);
 		fputs("\n    subject ", w->out);
@@ -243,7 +243,7 @@ static void json_run(struct hist_walk *w, const struct run *r)
 	if (r->sha256 == NULL) {
 		hist_json_null(&j, "leaf");
 	} else {
-		hist_thumbprint(r->sha1, thumb);
+		hex_thumbprint(r->sha1, thumb);
 		hist_json_key(&j, "leaf");
 		hist_json_open(&o, w->out);
 		hist_json_str(&o, "thumbprint", thumb);

@@ -17,13 +17,13 @@
 
 #include "report/escape.h"
 #include "report/findings.h"
+#include "common/hex.h"
+#include "common/utc.h"
 #include "store/store.h"
 
 #define HIST_DAY_SECONDS 86400
 /* "[" + an IPv6 address + "]:" + a port, and the NUL. */
 #define HIST_ENDPOINT_MAX 96
-/* "YYYY-MM-DDTHH:MM:SSZ" and the NUL. */
-#define HIST_TIME_MAX 21
 /* The digest of a target's facts (SHA-256). */
 #define HIST_DIGEST_LEN 32
 
@@ -67,20 +67,9 @@ void hist_json_endpoint(struct hist_json *j, const char *key,
 void hist_endpoint_text(const char *address, int port,
 			char out[HIST_ENDPOINT_MAX]);
 
-/* The thumbprint as Windows shows it: the SHA-1 in uppercase ("" for
- * NULL). */
-void hist_thumbprint(const char *sha1, char out[41]);
-
 /* Whole days from now until t, rounded down: -1 for a certificate that
  * expired an hour ago, 0 for one that expires within the day. */
 long long hist_days_left(time_t t, time_t now);
-
-/* Writes t as "YYYY-MM-DDTHH:MM:SSZ". */
-void hist_time_text(time_t t, char out[HIST_TIME_MAX]);
-
-/* Reads a stored time (with or without milliseconds); -1 when NULL or not
- * in that form. */
-int hist_time_parse(const char *s, time_t *out);
 
 /* ---- Judging a scan again, as cheaply as the facts allow. ----------- */
 

@@ -47,17 +47,8 @@ static void inspect_free(struct inspect *in)
 	size_t i;
 
 	for (i = 0; i < in->n; i++) {
-		struct store_cert_row *r = &in->rows[i];
-
 		X509_free(in->certs[i]);
-		OPENSSL_free((void *)r->der);
-		free(r->subject);
-		free(r->issuer);
-		free(r->serial);
-		free(r->not_before);
-		free(r->not_after);
-		free(r->sig_alg);
-		free(r->key_type);
+		store_cert_row_clear(&in->rows[i]);
 	}
 	free(in->data);
 	in->n = 0;
@@ -200,70 +191,19 @@ static int inspect_parse(struct inspect *in, char *err, size_t errlen)
 
 /* ---- The rows ---------------------------------------------------------- */
 
-static void inspect_hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 0x0f];
-	}
-	out[2 * n] = '\0';
-}
-
-/* The serial as uppercase hex, as the store writes it. */
-static char *inspect_serial(const X509 *x)
-{
-	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
-	char *hex = bn != NULL ? BN_bn2hex(bn) : NULL;
-	char *copy = hex != NULL ? strdup(hex) : NULL;
-
-	OPENSSL_free(hex);
-	BN_free(bn);
-	return copy;
-}
-
-static char *inspect_time(time_t t)
-{
-	char buf[CERT_TIME_LEN];
-
-	cert_time_text(t, buf);
-	return strdup(buf);
-}
-
-/* The columns the store would keep of x (store.h, struct store_cert_row),
- * from the report's own decoders (x509.h). -1 when memory ran out. */
+/* The row the store would hand over for x once a scan captured it
+ * (store_cert_row_of(): the same decoder, the same columns). -1 when
+ * memory ran out. */
 static int inspect_row(X509 *x, struct store_cert_row *r)
 {
-	unsigned char md[EVP_MAX_MD_SIZE], *der = NULL;
-	unsigned int mdlen = 0;
-	int len = i2d_X509(x, &der), sig = X509_get_signature_nid(x);
-	time_t nb, na;
-	const char *key;
+	unsigned char *der = NULL;
+	int len = i2d_X509(x, &der), rc;
 
 	if (len <= 0)
 		return -1;
-	r->der = der;
-	r->der_len = (size_t)len;
-	if (!EVP_Digest(der, (size_t)len, md, &mdlen, EVP_sha256(), NULL))
-		return -1;
-	inspect_hex(md, mdlen, r->sha256);
-	if (!EVP_Digest(der, (size_t)len, md, &mdlen, EVP_sha1(), NULL))
-		return -1;
-	inspect_hex(md, mdlen, r->sha1);
-	r->subject = cert_name_text(X509_get_subject_name(x));
-	r->issuer = cert_name_text(X509_get_issuer_name(x));
-	r->serial = inspect_serial(x);
-	if (cert_validity(x, &nb, &na) == 0) {
-		r->not_before = inspect_time(nb);
-		r->not_after = inspect_time(na);
-	}
-	r->sig_alg = sig != NID_undef ? strdup(OBJ_nid2ln(sig)) : NULL;
-	cert_key(x, &key, &r->key_bits);
-	r->key_type = strdup(key);
-	r->x509_version = (int)X509_get_version(x) + 1;
-	return r->key_type != NULL ? 0 : -1;
+	rc = store_cert_row_of(der, (size_t)len, x, r);
+	OPENSSL_free(der);
+	return rc;
 }
 
 /* ---- Judging and writing ----------------------------------------------- */

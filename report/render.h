@@ -14,6 +14,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "report/findings.h"
+#include "common/hex.h"
 #include "store/store.h"
 
 /* ---- What every renderer gets ----------------------------------------- */
@@ -102,10 +103,6 @@ void render_text_summary(FILE *out, const struct render_totals *tot);
 
 /* Writes an untrusted value escaped, or "-" for NULL. */
 void render_text_value(FILE *out, const char *s);
-
-/* The uppercase SHA-1 thumbprint of c, as Windows shows it; "" when the
- * row has none. */
-void render_thumbprint(const struct store_cert_row *c, char out[41]);
 
 /* --advanced: every extension of the leaf, decoded from its DER, under an
  * "Extensions:" heading. */

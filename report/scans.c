@@ -158,7 +158,7 @@ static int scans_judge(struct scans_walk *w, const struct store_scan_row *s)
 
 	memset(w->findings, 0, sizeof(w->findings));
 	memset(w->status, 0, sizeof(w->status));
-	if (hist_time_parse(s->started, &w->at) != 0)
+	if (utc_parse(s->started, &w->at) != 0)
 		w->at = time(NULL);
 	w->cur.count = 0;
 	w->prev.next = 0;
@@ -180,8 +180,8 @@ static void scans_duration(const struct store_scan_row *s, char *buf,
 
 	*secs = -1;
 	snprintf(buf, len, "-");
-	if (hist_time_parse(s->started, &a) != 0 ||
-	    hist_time_parse(s->finished, &b) != 0 || b < a)
+	if (utc_parse(s->started, &a) != 0 ||
+	    utc_parse(s->finished, &b) != 0 || b < a)
 		return;
 	*secs = (long long)(b - a);
 	if (*secs >= 3600)

@@ -276,21 +276,12 @@ static void text_verify(FILE *out, const struct store_probe_row *p)
 	fputc('\n', out);
 }
 
-void render_thumbprint(const struct store_cert_row *c, char out[41])
-{
-	size_t i;
-
-	for (i = 0; i < 40 && c->sha1[i] != '\0'; i++)
-		out[i] = (char)toupper((unsigned char)c->sha1[i]);
-	out[i] = '\0';
-}
-
 /* The leaf's facts. The thumbprint is Windows' SHA-1, in its uppercase. */
 static void text_cert(FILE *out, const struct store_cert_row *c)
 {
 	char thumb[sizeof c->sha1];
 
-	render_thumbprint(c, thumb);
+	hex_thumbprint(c->sha1, thumb);
 	text_line(out, "Subject", c->subject);
 	text_line(out, "Issuer", c->issuer);
 	text_line(out, "Not Before", c->not_before);

@@ -15,10 +15,6 @@
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
-/* As store/certdecode.c: RFC 2253, but UTF-8 stays UTF-8 so that a name in
- * another script is readable; each renderer escapes for its own output. */
-#define CERT_NAME_FLAGS (XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB)
-
 /* Longest dotted OID we print ("1.3.6.1.4.1.311.10.3.4" is 22). */
 #define CERT_OID_MAX 128
 
@@ -159,29 +155,6 @@ char *cert_common_name(const X509 *x)
 out:
 	OPENSSL_free(utf8);
 	return cn;
-}
-
-char *cert_name_text(const X509_NAME *name)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	char *data = NULL, *text = NULL;
-	long len;
-
-	if (bio == NULL || name == NULL ||
-	    X509_NAME_print_ex(bio, name, 0, CERT_NAME_FLAGS) < 0)
-		goto out;
-	len = BIO_get_mem_data(bio, &data);
-	if (len < 0)
-		goto out;
-	text = malloc((size_t)len + 1);
-	if (text == NULL)
-		goto out;
-	if (len > 0)
-		memcpy(text, data, (size_t)len);
-	text[len] = '\0';
-out:
-	BIO_free(bio);
-	return text;
 }
 
 /* ---- Extended Key Usage ----------------------------------------------- */
@@ -330,46 +303,6 @@ int cert_ca_issuers_urls(const X509 *x, struct cert_strings *out)
 
 /* ---- Key, signature, issuer ------------------------------------------- */
 
-void cert_key(const X509 *x, const char **type, int *bits)
-{
-	EVP_PKEY *k = X509_get0_pubkey(x);
-	int id;
-
-	*type = "unknown";
-	*bits = 0;
-	if (k == NULL)
-		return;
-	*bits = EVP_PKEY_get_bits(k);
-	id = EVP_PKEY_get_base_id(k);
-	switch (id) {
-	case EVP_PKEY_RSA:
-		*type = "RSA";
-		break;
-	case EVP_PKEY_RSA_PSS:
-		*type = "RSA-PSS";
-		break;
-	case EVP_PKEY_EC:
-		*type = "EC";
-		break;
-	case EVP_PKEY_DSA:
-		*type = "DSA";
-		break;
-	case EVP_PKEY_ED25519:
-		*type = "ED25519";
-		break;
-	case EVP_PKEY_ED448:
-		*type = "ED448";
-		break;
-	default:
-		if (id != NID_undef && OBJ_nid2sn(id) != NULL)
-			*type = OBJ_nid2sn(id);
-		else if (EVP_PKEY_get0_type_name(k) != NULL)
-			*type = EVP_PKEY_get0_type_name(k);
-	}
-	if (*bits < 0)
-		*bits = 0;
-}
-
 int cert_sig_digest(X509 *x)
 {
 	int mdnid = NID_undef, pknid = NID_undef;
@@ -423,40 +356,5 @@ int cert_validity(const X509 *x, time_t *not_before, time_t *not_after)
 		*not_before = *not_after = 0;
 		return -1;
 	}
-	return 0;
-}
-
-void cert_time_text(time_t t, char buf[CERT_TIME_LEN])
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, CERT_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, CERT_TIME_LEN, "?");
-}
-
-int cert_time_parse(const char *s, time_t *out)
-{
-	struct tm tm = { 0 };
-	int n = 0;
-
-	if (s == NULL ||
-	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
-	    n != 19)
-		return -1;
-	s += n;
-	if (*s == '.') {
-		s++;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	if (strcmp(s, "Z") != 0 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
-	    tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-	    tm.tm_min > 59 || tm.tm_sec > 60)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = timegm(&tm);
 	return 0;
 }

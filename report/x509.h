@@ -20,10 +20,9 @@
 
 #include <openssl/x509.h>
 
+#include "common/cert.h"
+#include "common/utc.h"
 #include "store/store.h"
-
-/* "YYYY-MM-DDTHH:MM:SSZ" and its NUL. */
-#define CERT_TIME_LEN 21
 
 /* At most this many entries are read from one list in a certificate (SAN
  * names, EKUs, URLs): a certificate is outside input, and a report only
@@ -58,11 +57,6 @@ int cert_san_ip(const X509 *x, struct cert_strings *out);
  * when there is none, it cannot be converted, or memory ran out. */
 char *cert_common_name(const X509 *x);
 
-/* A name as text: RFC 2253 order and escaping, non-ASCII kept as UTF-8
- * (as store/certdecode.c writes subject and issuer). malloc'd; NULL when
- * OpenSSL cannot print it or memory ran out. */
-char *cert_name_text(const X509_NAME *name);
-
 /* The Extended Key Usage extension. */
 struct cert_eku {
 	int present;     /* the extension is there (absent: any purpose) */
@@ -89,12 +83,6 @@ int cert_crl_urls(const X509 *x, struct cert_strings *out);
 int cert_ocsp_urls(const X509 *x, struct cert_strings *out);
 int cert_ca_issuers_urls(const X509 *x, struct cert_strings *out);
 
-/* The public key: its type ("RSA", "RSA-PSS", "EC", "DSA", "ED25519",
- * "ED448", else OpenSSL's short name of the algorithm; "unknown" when the
- * key does not decode) and its size in bits (EVP_PKEY_get_bits(): the RSA
- * or DSA modulus, the EC curve's order; 0 when unknown). */
-void cert_key(const X509 *x, const char **type, int *bits);
-
 /* The NID of the digest the certificate was signed with (NID_sha1,
  * NID_md5, NID_sha256, ...; RSA-PSS reads its parameters), or NID_undef
  * for a signature without a separate digest (Ed25519) or one OpenSSL does
@@ -116,13 +104,5 @@ int cert_is_issued_by_name(const X509 *x, const X509 *issuer);
 /* The validity period as Unix time. 0, or -1 when a date does not decode
  * (the outputs are then 0). */
 int cert_validity(const X509 *x, time_t *not_before, time_t *not_after);
-
-/* Writes t as "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
-void cert_time_text(time_t t, char buf[CERT_TIME_LEN]);
-
-/* Reads an ISO 8601 UTC time as the store writes it,
- * "YYYY-MM-DDTHH:MM:SSZ" or with milliseconds "...:SS.mmmZ" (the
- * milliseconds are dropped). 0, or -1 when s is NULL or not that form. */
-int cert_time_parse(const char *s, time_t *out);
 
 #endif

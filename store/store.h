@@ -380,6 +380,19 @@ int store_scan_client_chain(struct store *st, int64_t scan_id,
 			    struct store_cert_row **chain, size_t *n);
 void store_cert_rows_free(struct store_cert_row *chain, size_t n);
 
+/* Frees what a certificate row holds (not the row itself). */
+void store_cert_row_clear(struct store_cert_row *c);
+
+/* The row the reader hands over for the certificate der (len bytes) once
+ * it is stored, without storing it: the same decoder (common/cert.h), the
+ * same empty-is-NULL rule as the columns, so that `fedcert inspect` shows
+ * a file's certificate exactly as `fedcert report` shows it captured by a
+ * scan. x, when not NULL, is der already parsed (borrowed). 0, or -1 when
+ * out of memory or the digests fail; free the row with
+ * store_cert_row_clear(). id is 0. */
+int store_cert_row_of(const unsigned char *der, size_t len, const X509 *x,
+		      struct store_cert_row *out);
+
 typedef int (*store_input_error_cb)(const struct store_input_error_row *e,
 				    void *arg);
 int store_each_input_error(struct store *st, int64_t scan_id,

@@ -12,6 +12,8 @@
 
 #include "fedcert_limits.h"
 #include "store/store.h"
+#include "common/cert.h"
+#include "common/utc.h"
 
 /* Every writer statement, prepared once in store_open() and reused with
  * sqlite3_reset()/sqlite3_clear_bindings(). Their SQL is in writer.c. */
@@ -56,9 +58,6 @@ struct store {
 	char errmsg[FC_STORE_ERRMSG_MAX];
 };
 
-/* "YYYY-MM-DDTHH:MM:SS.mmmZ" and its terminating NUL. */
-#define STORE_TIME_LEN 25
-
 /* ---- util.c ---------------------------------------------------------- */
 
 /* Sets st->errmsg from a printf format. */
@@ -73,13 +72,6 @@ void store_set_error(struct store *st, const char *fmt, ...)
  * batch is gone: the handle forgets it and the message says so. */
 void store_db_error(struct store *st, const char *what);
 
-/* Formats a broken-down UTC time, with milliseconds when ms >= 0:
- * "2026-11-25T09:43:00Z" or "2026-11-25T09:43:00.123Z". */
-void store_format_tm(const struct tm *tm, int ms, char buf[STORE_TIME_LEN]);
-
-/* Formats Unix epoch milliseconds as "2026-11-25T09:43:00.123Z". Returns
- * -1 when the time cannot be represented. */
-int store_format_epoch_ms(int64_t ms, char buf[STORE_TIME_LEN]);
 
 /* ---- schema.c -------------------------------------------------------- */
 
@@ -148,47 +140,6 @@ int store_savepoint_begin(struct store *st, const char *what);
 int store_savepoint_release(struct store *st, const char *what);
 void store_savepoint_undo(struct store *st);
 
-/* ---- certdecode.c ---------------------------------------------------- */
-
-/* What the certificate table stores of one DER certificate. Text fields
- * are "" (and pointers NULL, numbers 0) when the DER does not decode or
- * OpenSSL cannot express that field; the writer stores those as NULL.
- * subject, issuer and serial are malloc'd; cert_facts_free() frees them. */
-struct cert_facts {
-	char sha256[65]; /* lowercase hex of the DER's SHA-256 */
-	char sha1[41];
-	int decoded; /* 1: OpenSSL parsed exactly these bytes as X.509 */
-	char *subject;
-	char *issuer;
-	char *serial;
-	char not_before[STORE_TIME_LEN];
-	char not_after[STORE_TIME_LEN];
-	char sig_alg[80];
-	char key_type[32];
-	int key_bits;
-	int x509_version;
-};
-
-/* Sets f's fingerprints (f zeroed by the caller). Returns -1 with a message
- * in err when the digests cannot be computed. */
-int cert_facts_digest(const unsigned char *der, size_t len,
-		      struct cert_facts *f, char *err, size_t errlen);
-
-/* Fills f's decoded fields. DER that OpenSSL cannot parse, or that has
- * bytes after the certificate, is not an error: decoded stays 0 and the
- * fields stay empty. */
-void cert_facts_decode(const unsigned char *der, size_t len,
-		       struct cert_facts *f);
-
-/* Fills f's decoded fields from x (borrowed), which the caller vouches is
- * exactly the stored DER: cert_facts_decode() after its parse, or a
- * certificate the TLS handshake already parsed. Sets decoded. */
-void cert_facts_from_x509(const X509 *x, struct cert_facts *f);
-
-/* Frees what cert_facts_decode() and cert_facts_from_x509() allocated; f
- * may be zeroed. */
-void cert_facts_free(struct cert_facts *f);
-
 /* ---- reader.c: walking targets --------------------------------------- */
 
 /* The statements of one walk over targets (store_each_target(), and the
@@ -224,9 +175,6 @@ void store_walk_close(struct target_walk *w);
  * issuer, serial, not_before, not_after, sig_alg, key_type, key_bits,
  * x509_version, der). -1 when out of memory; c is freed by the caller. */
 int store_fill_cert(sqlite3_stmt *s, struct store_cert_row *c);
-
-/* Frees what a certificate row holds (not the row itself). */
-void store_cert_row_clear(struct store_cert_row *c);
 
 /* ---- reader_mtls.c --------------------------------------------------- */
 

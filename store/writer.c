@@ -470,8 +470,8 @@ static int insert_probe(struct store *st, int64_t scan_id, int64_t endpoint_id,
 			const struct store_probe *p, int64_t *probe_id)
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_PROBE_ADD);
-	char started[STORE_TIME_LEN];
-	int have_started = store_format_epoch_ms(p->started_ms, started) == 0;
+	char started[UTC_TEXT_MAX];
+	int have_started = utc_format_epoch_ms(p->started_ms, started) == 0;
 	int binds;
 
 	/* -1 (not verified) is NULL; X509_V_OK (0) is a real value. */

@@ -2,10 +2,10 @@
  * from DER.
  *
  * The input is one certificate's DER, as a peer presents it. It takes the
- * path a scanned certificate takes: the store's decoder (store/certdecode.c,
- * through the folder-private store_int.h) turns it into the columns the
- * certificate table keeps, a target row is built from them as the store's
- * reader hands it to the report, and the report judges the target
+ * path a scanned certificate takes: the one decoder (common/cert.h) turns
+ * it into the columns the certificate table keeps and store_cert_row_of()
+ * into the row the store's reader hands to the report (as `fedcert
+ * inspect` does for a file), and the report judges the target
  * (findings.h) and writes it in every format (render.h): text with
  * --advanced and --chain, CSV per target and per endpoint, JSON Lines. The
  * x509.h helpers the report is built on are also called on the certificate
@@ -15,10 +15,9 @@
  * schema's migrations, every statement prepared) takes about 3 ms under the
  * sanitizers, which kept the fuzzer near 90 inputs a second; one database
  * for the whole run would carry state (certificates are stored once per
- * SHA-256) from one input to the next. The row is built here exactly as
- * store/writer.c binds the facts and store/reader.c reads them back (empty
- * text is NULL, a number <= 0 reads as 0); the writer and reader are
- * covered by the unit tests of the store.
+ * SHA-256) from one input to the next. store_cert_row_of() builds the row
+ * as store/writer.c binds the facts and store/reader.c reads them back;
+ * that they agree is test_store_certrow's.
  *
  * The target is a FED domain reached through an SRV record. Its first
  * probe presents [input], verified OK. For one input in four (by a hash of
@@ -46,7 +45,6 @@
 #include "report/render.h"
 #include "report/x509.h"
 #include "store/store.h"
-#include "store/store_int.h"
 #include "tests/fuzz/fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -78,16 +76,16 @@ static int is_hex(const char *s, size_t len, int upper)
 	return 1;
 }
 
-/* A decoded time is what cert_time_parse() reads back, to the second. */
+/* A decoded time is what utc_parse() reads back, to the second. */
 static void check_time_column(const char *s)
 {
 	time_t t;
-	char again[CERT_TIME_LEN];
+	char again[UTC_TEXT_MAX];
 
 	if (s == NULL)
 		return;
-	FUZZ_CHECK(cert_time_parse(s, &t) == 0);
-	cert_time_text(t, again);
+	FUZZ_CHECK(utc_parse(s, &t) == 0);
+	utc_format(t, again);
 	FUZZ_CHECK(strncmp(again, s, 19) == 0);
 }
 
@@ -102,34 +100,6 @@ static void check_cert_row(const struct store_cert_row *c)
 
 		FUZZ_CHECK(hex[0] != '\0' && is_hex(hex, strlen(hex), 1));
 	}
-}
-
-/* Empty text is SQL NULL (bind_text_or_empty_null() in store/writer.c). */
-static char *empty_is_null(char *s)
-{
-	return s != NULL && s[0] != '\0' ? s : NULL;
-}
-
-/* The certificate row store/reader.c would hand over for f; borrows f's
- * strings and the DER. */
-static void cert_row_from_facts(struct cert_facts *f, const uint8_t *der,
-				size_t len, struct store_cert_row *c)
-{
-	memset(c, 0, sizeof *c);
-	c->id = 1;
-	memcpy(c->sha256, f->sha256, sizeof c->sha256);
-	memcpy(c->sha1, f->sha1, sizeof c->sha1);
-	c->subject = f->subject;
-	c->issuer = f->issuer;
-	c->serial = f->serial;
-	c->not_before = empty_is_null(f->not_before);
-	c->not_after = empty_is_null(f->not_after);
-	c->sig_alg = empty_is_null(f->sig_alg);
-	c->key_type = empty_is_null(f->key_type);
-	c->key_bits = f->key_bits > 0 ? f->key_bits : 0;
-	c->x509_version = f->x509_version > 0 ? f->x509_version : 0;
-	c->der = der;
-	c->der_len = len;
 }
 
 /* ---- x509.h on the certificate itself ------------------------------------- */
@@ -149,9 +119,9 @@ static void exercise_x509(const struct store_cert_row *c)
 	X509 *x = cert_from_row(c);
 	struct cert_strings list = { 0 };
 	struct cert_eku eku = { 0 };
-	const char *type = NULL;
+	char type[32];
 	time_t nb, na;
-	char when[CERT_TIME_LEN];
+	char when[UTC_TEXT_MAX];
 	int bits = -1;
 
 	/* What the report cannot decode, the store did not either: no
@@ -183,14 +153,14 @@ static void exercise_x509(const struct store_cert_row *c)
 	free(cert_common_name(x));
 	free(cert_name_text(X509_get_subject_name(x)));
 	free(cert_name_text(X509_get_issuer_name(x)));
-	cert_key(x, &type, &bits);
-	FUZZ_CHECK(type != NULL && bits >= 0);
+	cert_key_facts(x, type, &bits);
+	FUZZ_CHECK(bits >= 0 && (bits == 0 || type[0] != '\0'));
 	(void)cert_digest_is_weak(cert_sig_digest(x));
 	(void)cert_is_self_signed(x);
 	(void)cert_is_issued_by_name(x, x);
 	if (cert_validity(x, &nb, &na) == 0) {
-		cert_time_text(nb, when);
-		cert_time_text(na, when);
+		utc_format(nb, when);
+		utc_format(na, when);
 	}
 	X509_free(x);
 }
@@ -302,8 +272,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct store_cert_row chain[2];
 	struct store_probe_row probes[2];
 	struct store_target_row t;
-	struct cert_facts facts;
-	char err[256];
 	uint32_t h = input_hash(data, size);
 	X509_STORE *trust;
 	size_t i;
@@ -311,13 +279,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* A probe never stores an empty certificate. */
 	if (size == 0)
 		return 0;
-	memset(&facts, 0, sizeof facts);
-	if (cert_facts_digest(data, size, &facts, err, sizeof err) != 0) {
-		fprintf(stderr, "fuzz_cert: %s\n", err);
+	if (store_cert_row_of(data, size, NULL, &chain[0]) != 0) {
+		fprintf(stderr, "fuzz_cert: cannot make the certificate's row\n");
 		abort();
 	}
-	cert_facts_decode(data, size, &facts);
-	cert_row_from_facts(&facts, data, size, &chain[0]);
+	chain[0].id = 1;
 	chain[1] = chain[0];
 	check_cert_row(&chain[0]);
 	exercise_x509(&chain[0]);
@@ -367,6 +333,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		render_all(&t, trust);
 		X509_STORE_free(trust);
 	}
-	cert_facts_free(&facts);
+	store_cert_row_clear(&chain[0]);
 	return 0;
 }

@@ -1,10 +1,11 @@
-/* certdecode.c: the columns of the certificate table, by OpenSSL, from
- * the X509 the handshake parsed or else from the DER.
+/* cert.c: the one certificate decoder (cert.h), by OpenSSL, from an X509
+ * already parsed or else from the DER.
  *
  * The store keeps the DER itself (the report can judge a chain again
- * against another trust store); the decoded columns are there so that a
- * user can query certificates with the sqlite3 shell, and so the report
- * does not have to parse each certificate again for the common fields.
+ * against another trust store) and these facts as columns, so that a user
+ * can query certificates with the sqlite3 shell and the report does not
+ * parse each certificate again for the common fields; `fedcert inspect`
+ * reads a file's certificates through the same functions.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -19,25 +20,14 @@
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
-#include "store/store_int.h"
+#include "common/cert.h"
+#include "common/hex.h"
 
 /* RFC 2253 as OpenSSL prints it, except that bytes above 0x7f stay the
  * UTF-8 they are instead of becoming \XX escapes: a name in another script
  * stays readable, and each renderer escapes for its own output. Control
  * characters are still escaped. */
 #define NAME_FLAGS (XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB)
-
-static void to_hex(const unsigned char *bytes, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[bytes[i] >> 4];
-		out[2 * i + 1] = digits[bytes[i] & 0x0f];
-	}
-	out[2 * n] = '\0';
-}
 
 static int digest_hex(const unsigned char *der, size_t len, const EVP_MD *md,
 		      unsigned int want, char *out)
@@ -47,7 +37,7 @@ static int digest_hex(const unsigned char *der, size_t len, const EVP_MD *md,
 
 	if (md == NULL || !EVP_Digest(der, len, buf, &n, md, NULL) || n != want)
 		return -1;
-	to_hex(buf, n, out);
+	hex_encode(buf, n, out, 0);
 	return 0;
 }
 
@@ -85,7 +75,7 @@ static char *bio_to_text(BIO *bio)
 
 /* NULL when OpenSSL cannot print the name (e.g. a UTF8String that is not
  * UTF-8) or memory ran out: the column is then NULL, the DER is kept. */
-static char *name_to_text(const X509_NAME *name)
+char *cert_name_text(const X509_NAME *name)
 {
 	BIO *bio = BIO_new(BIO_s_mem());
 	char *text = NULL;
@@ -122,13 +112,13 @@ out:
 	return text;
 }
 
-static void time_to_text(const ASN1_TIME *t, char buf[STORE_TIME_LEN])
+static void time_to_text(const ASN1_TIME *t, char buf[UTC_TEXT_MAX])
 {
 	struct tm tm;
 
 	buf[0] = '\0';
 	if (t != NULL && ASN1_TIME_to_tm(t, &tm) == 1)
-		store_format_tm(&tm, -1, buf);
+		utc_format_tm(&tm, -1, buf);
 }
 
 /* The OpenSSL long name, or the dotted OID when OpenSSL has no name for
@@ -172,20 +162,27 @@ static const char *key_type_name(int base_id)
 	}
 }
 
-static void key_to_facts(const X509 *x, struct cert_facts *f)
+void cert_key_facts(const X509 *x, char type[32], int *bits)
 {
-	EVP_PKEY *key = X509_get0_pubkey(x); /* borrowed from x */
+	EVP_PKEY *key;
 	const char *name;
 
+	type[0] = '\0';
+	*bits = 0;
+	/* Decoding an unknown key leaves errors on the queue (see below). */
+	ERR_set_mark();
+	key = X509_get0_pubkey(x); /* borrowed from x */
 	if (key == NULL)
-		return; /* a key type or curve OpenSSL does not know */
+		goto out; /* a key type or curve OpenSSL does not know */
 	name = key_type_name(EVP_PKEY_get_base_id(key));
 	if (name == NULL)
 		name = EVP_PKEY_get0_type_name(key);
 	if (name != NULL)
-		snprintf(f->key_type, sizeof(f->key_type), "%s", name);
+		snprintf(type, 32, "%s", name);
 	if (EVP_PKEY_get_bits(key) > 0)
-		f->key_bits = EVP_PKEY_get_bits(key);
+		*bits = EVP_PKEY_get_bits(key);
+out:
+	ERR_pop_to_mark();
 }
 
 void cert_facts_from_x509(const X509 *x, struct cert_facts *f)
@@ -195,13 +192,13 @@ void cert_facts_from_x509(const X509 *x, struct cert_facts *f)
 	 * of its own failures: take ours off again, and only ours. */
 	ERR_set_mark();
 	f->decoded = 1;
-	f->subject = name_to_text(X509_get_subject_name(x));
-	f->issuer = name_to_text(X509_get_issuer_name(x));
+	f->subject = cert_name_text(X509_get_subject_name(x));
+	f->issuer = cert_name_text(X509_get_issuer_name(x));
 	f->serial = serial_to_text(X509_get0_serialNumber(x));
 	time_to_text(X509_get0_notBefore(x), f->not_before);
 	time_to_text(X509_get0_notAfter(x), f->not_after);
 	sig_alg_to_text(x, f->sig_alg, sizeof(f->sig_alg));
-	key_to_facts(x, f);
+	cert_key_facts(x, f->key_type, &f->key_bits);
 	/* OpenSSL 3.0 accepts any version number; only 1..3 mean something
 	 * (found by fuzzing: 0x7FFFFFFF + 1 overflowed). 0 is stored as
 	 * unknown. */
