@@ -23,10 +23,10 @@
 #include <openssl/x509.h>
 
 #include "fedcert_limits.h"
-#include "report/findings.h"
-#include "report/render.h"
+#include "report/judge/findings.h"
+#include "report/render/render.h"
 #include "report/report_int.h"
-#include "report/x509.h"
+#include "report/judge/x509.h"
 
 /* expires_soon's threshold when the caller gives none. */
 #define INSPECT_WARN_DAYS_DEFAULT 30

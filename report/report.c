@@ -21,8 +21,8 @@
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 
-#include "report/findings.h"
-#include "report/render.h"
+#include "report/judge/findings.h"
+#include "report/render/render.h"
 #include "report/report_int.h"
 #include "store/store.h"
 

@@ -10,7 +10,7 @@
 
 #include <openssl/x509_vfy.h>
 
-#include "report/findings.h"
+#include "report/judge/findings.h"
 #include "report/report.h"
 
 /* The trust store of ca_file and/or ca_path into *out (the caller frees

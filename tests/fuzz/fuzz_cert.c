@@ -41,9 +41,9 @@
 
 #include <openssl/x509_vfy.h>
 
-#include "report/findings.h"
-#include "report/render.h"
-#include "report/x509.h"
+#include "report/judge/findings.h"
+#include "report/render/render.h"
+#include "report/judge/x509.h"
 #include "store/store.h"
 #include "tests/fuzz/fuzz_check.h"
 

@@ -25,7 +25,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
-#include "report/render.h"
+#include "report/render/render.h"
 #include "store/store.h"
 
 /* The CSV report's columns (csv.c's lists): per endpoint, per target. */

@@ -26,7 +26,7 @@
 #include <openssl/x509v3.h>
 
 #include "fedcert_limits.h"
-#include "report/findings.h"
+#include "report/judge/findings.h"
 #include "store/store.h"
 
 #define TF_NOW ((time_t)1790000000) /* 2026-09-21T14:13:20Z */

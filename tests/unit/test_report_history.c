@@ -8,7 +8,7 @@
  */
 #include "test_store_history.h"
 
-#include "report/history_int.h"
+#include "report/history/history_int.h"
 #include "report/report.h"
 #include "test_json.h"
 #include "test_report.h"

@@ -6,7 +6,7 @@
 #include "test_json.h"
 #include "test_report.h"
 
-#include "report/escape.h"
+#include "report/render/escape.h"
 
 /* One target as JSON Lines; exactly one line, valid. */
 static const char *render_json(struct capture *c,

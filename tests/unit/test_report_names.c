@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "report/names.h"
+#include "report/judge/names.h"
 
 #define X NAME_MATCH_EXACT
 #define W NAME_MATCH_WILDCARD

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "fedcert_limits.h"
-#include "report/history_int.h"
+#include "report/history/history_int.h"
 
 #define SCANS_WARN_DAYS_DEFAULT 30
 

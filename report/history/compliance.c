@@ -25,9 +25,9 @@
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 
-#include "report/history_int.h"
+#include "report/history/history_int.h"
 #include "report/report_int.h"
-#include "report/render.h"
+#include "report/render/render.h"
 
 #define COMPLIANCE_WARN_DAYS_DEFAULT 30
 

@@ -4,7 +4,7 @@
  * registry order; and our own certificate, as the one probe of a target
  * of our own (findings_judge_self()).
  */
-#include "report/findings.h"
+#include "report/judge/findings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +13,8 @@
 
 #include <openssl/err.h>
 
-#include "report/findings_int.h"
-#include "report/x509.h"
+#include "report/judge/findings_int.h"
+#include "report/judge/x509.h"
 
 #define E SEVERITY_ERROR
 #define W SEVERITY_WARNING

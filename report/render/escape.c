@@ -1,5 +1,5 @@
 /* escape.c: output escaping for the terminal and for spreadsheet cells. */
-#include "report/escape.h"
+#include "report/render/escape.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* x509.c: certificate facts for the report, decoded by OpenSSL from the
  * stored DER. See x509.h for what each function promises.
  */
-#include "report/x509.h"
+#include "report/judge/x509.h"
 
 #include <arpa/inet.h>
 #include <limits.h>

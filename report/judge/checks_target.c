@@ -14,8 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "report/findings_int.h"
-#include "report/names.h"
+#include "report/judge/findings_int.h"
+#include "report/judge/names.h"
 
 static int is(const char *s, const char *want)
 {

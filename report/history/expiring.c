@@ -25,8 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/history_int.h"
-#include "report/render.h"
+#include "report/history/history_int.h"
+#include "report/render/render.h"
 
 /* One entry: the first row's facts (copied) and its endpoints. */
 struct entry {

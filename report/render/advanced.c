@@ -22,7 +22,7 @@
  * Everything OpenSSL prints here came from a certificate: it is written
  * through esc_text_n(), line by line.
  */
-#include "report/render.h"
+#include "report/render/render.h"
 
 #include <limits.h>
 #include <string.h>
@@ -30,7 +30,7 @@
 #include <openssl/bio.h>
 #include <openssl/x509v3.h>
 
-#include "report/escape.h"
+#include "report/render/escape.h"
 
 #define ADV_INDENT "    "   /* an extension's value */
 #define CHAIN_INDENT "      " /* a chain item's facts, under "  [0] " */

@@ -93,14 +93,14 @@
  * that row's worst_severity and finding_ids are of the target's own
  * findings.
  */
-#include "report/render.h"
+#include "report/render/render.h"
 
 #include <assert.h>
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/escape.h"
+#include "report/render/escape.h"
 
 static const char *const csv_probe_columns[] = {
 	"line", "domain", "type", "port", "address", "endpoint_port", "sni",

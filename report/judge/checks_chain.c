@@ -11,8 +11,8 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
-#include "report/findings_int.h"
-#include "report/x509.h"
+#include "report/judge/findings_int.h"
+#include "report/judge/x509.h"
 
 #define LABEL_MAX 512
 

@@ -25,12 +25,12 @@
  * included) goes through esc_text() in text_value(), the one place a value
  * is written.
  */
-#include "report/render.h"
+#include "report/render/render.h"
 
 #include <ctype.h>
 #include <string.h>
 
-#include "report/escape.h"
+#include "report/render/escape.h"
 
 /* Shown where a fact is missing (NULL column, negative timing). */
 #define TEXT_MISSING "-"

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "report/findings.h"
+#include "report/judge/findings.h"
 #include "report/report.h"
 #include "store/store.h"
 

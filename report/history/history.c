@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/history_int.h"
-#include "report/render.h"
+#include "report/history/history_int.h"
+#include "report/render/render.h"
 
 /* Why a target reached no endpoint in a scan it did not finish. */
 

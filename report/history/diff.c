@@ -25,9 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/diff_int.h"
-#include "report/history_int.h"
-#include "report/render.h"
+#include "report/history/diff_int.h"
+#include "report/history/history_int.h"
+#include "report/render/render.h"
 
 #define DIFF_WARN_DAYS_DEFAULT 30
 /* A target that reached no endpoint and recorded no reason. */

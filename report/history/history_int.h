@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "report/escape.h"
-#include "report/findings.h"
+#include "report/render/escape.h"
+#include "report/judge/findings.h"
 #include "common/hex.h"
 #include "common/utc.h"
 #include "store/store.h"

@@ -1,7 +1,7 @@
 /* names.c: RFC 6125 host name matching for the report. See names.h for the
  * rules and why they are this strict.
  */
-#include "report/names.h"
+#include "report/judge/names.h"
 
 #include <string.h>
 #include <strings.h>

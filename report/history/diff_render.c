@@ -14,12 +14,12 @@
  *   finding {id, severity, message} | null (finding_appeared, _cleared)
  *   note: root_changed: what to do about it; else null
  */
-#include "report/diff_int.h"
+#include "report/history/diff_int.h"
 
 #include <string.h>
 
-#include "report/history_int.h"
-#include "report/render.h"
+#include "report/history/history_int.h"
+#include "report/render/render.h"
 
 #define DIFF_ROOT_NOTE "the partner's new root may need installing on our Edge"
 

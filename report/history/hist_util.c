@@ -2,7 +2,7 @@
  * (history_int.h): a CSV row, a JSON object, endpoints, thumbprints, days,
  * and the digest that lets a report judge again only what changed.
  */
-#include "report/history_int.h"
+#include "report/history/history_int.h"
 
 #include <csv.h>
 #include <ctype.h>
@@ -10,7 +10,7 @@
 
 #include <openssl/evp.h>
 
-#include "report/x509.h"
+#include "report/judge/x509.h"
 
 /* ---- CSV ----------------------------------------------------------------- */
 

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/findings_int.h"
-#include "report/names.h"
-#include "report/x509.h"
+#include "report/judge/findings_int.h"
+#include "report/judge/names.h"
+#include "report/judge/x509.h"
 
 #define DAY_SECONDS 86400
 

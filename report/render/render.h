@@ -13,7 +13,7 @@
 
 #include <openssl/x509_vfy.h>
 
-#include "report/findings.h"
+#include "report/judge/findings.h"
 #include "common/hex.h"
 #include "store/store.h"
 

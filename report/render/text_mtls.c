@@ -8,7 +8,7 @@
  * same wherever it is shown. Every untrusted string goes through
  * render_text_value().
  */
-#include "report/render.h"
+#include "report/render/render.h"
 
 #include <string.h>
 

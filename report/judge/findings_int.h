@@ -17,7 +17,7 @@
 #include <openssl/x509.h>
 
 #include "fedcert_limits.h"
-#include "report/findings.h"
+#include "report/judge/findings.h"
 
 /* Bounds on what one message carries: a certificate can list thousands of
  * names and a pool can have 256 members; a message names the first few and

@@ -30,11 +30,11 @@
  *                  | {address, ttl} (A, AAAA)]}],
  *   findings [{id, severity, message, endpoint}]
  */
-#include "report/render.h"
+#include "report/render/render.h"
 
 #include <string.h>
 
-#include "report/escape.h"
+#include "report/render/escape.h"
 
 /* Room for "[" + an IPv6 address + "]:" + a port. */
 #define JSON_ENDPOINT_MAX 96

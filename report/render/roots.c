@@ -9,7 +9,7 @@
  * and never shows a URL taken from a certificate as a download location
  * (the AIA caIssuers URL is shown as what it is, the certificate's claim).
  */
-#include "report/render.h"
+#include "report/render/render.h"
 
 #include <string.h>
 
