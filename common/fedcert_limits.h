@@ -19,8 +19,10 @@
 
 /* Scanner. */
 #define FC_CONCURRENCY_DEFAULT 256
+#define FC_CONCURRENCY_MIN 1
 #define FC_CONCURRENCY_MAX 100000
 #define FC_TIMEOUT_DEFAULT_S 10     /* connect, and separately handshake */
+#define FC_TIMEOUT_MIN_S 1
 #define FC_TIMEOUT_MAX_S 3600
 #define FC_CHAIN_MAX 32             /* certificates of one chain stored */
 #define FC_CERT_LIST_MAX (256 * 1024) /* bytes of a server's Certificate
@@ -38,11 +40,17 @@
 /* DNS. */
 #define FC_DNS_SERVERS_MAX 8        /* --dns-server given at most */
 #define FC_DNS_TIMEOUT_DEFAULT_MS 3000 /* per try (c-ares) */
+#define FC_DNS_TIMEOUT_MIN_MS 100
 #define FC_DNS_TIMEOUT_MAX_MS 60000
 #define FC_DNS_TRIES_DEFAULT 2
+#define FC_DNS_TRIES_MIN 1
 #define FC_DNS_TRIES_MAX 10
 #define FC_SRV_TARGETS_DEFAULT 32   /* SRV targets probed per name */
+#define FC_SRV_TARGETS_MIN 1
+#define FC_SRV_TARGETS_MAX 256      /* at most FC_DNS_RECORDS_MAX */
 #define FC_ADDRS_DEFAULT 32         /* addresses probed per host */
+#define FC_ADDRS_MIN 1
+#define FC_ADDRS_MAX 256            /* at most FC_DNS_RECORDS_MAX */
 #define FC_DNS_RECORDS_MAX 256      /* records parsed from one answer; flags cap below it */
 /* DNS queries in flight before more rows are read: a burst of answers
  * larger than the socket's receive buffer is dropped by the kernel and
@@ -50,6 +58,9 @@
 #define FC_DNS_INFLIGHT_MAX 256
 #define FC_DNS_RCVBUF (1 << 20)     /* asked of c-ares' UDP sockets; the
 				       kernel may grant less */
+
+/* Command line. */
+#define FC_CLI_ERRMSG_MAX 1024      /* bytes of a stage's error message */
 
 /* Progress on a terminal. */
 #define FC_PROGRESS_INTERVAL_MS 1000
@@ -62,7 +73,16 @@
 					  at rest to WAL mode */
 #define FC_STORE_ERRMSG_MAX 512     /* bytes of one store error message */
 
-/* Reports across scans (#6). */
+/* Findings. */
+#define FC_WARN_DAYS_DEFAULT 30     /* expires_soon below this many days left */
+#define FC_WARN_DAYS_MIN 1
+#define FC_WARN_DAYS_MAX 3650
+#define FC_ONLY_MAX 64              /* finding ids given to --only */
+
+/* Reports across scans. */
+#define FC_EXPIRING_WITHIN_DEFAULT_S (30LL * 86400) /* expiring --within */
+#define FC_EXPIRING_WITHIN_MAX_S (100LL * 366 * 86400) /* a century */
+#define FC_PRUNE_KEEP_MIN 1         /* prune never empties the database */
 #define FC_HISTORY_MEMO_MAX 1000000 /* targets whose verdict `fedcert scans`
 				       keeps from one scan to the next (about
 				       56 bytes each); beyond, it judges */

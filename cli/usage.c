@@ -1,9 +1,9 @@
-/* usage.c: what `fedcert help` and each command's --help print. README's
- * "Usage" says the same at more length; keep them in step. */
-#include <stddef.h>
-#include <string.h>
-
-#include "usage.h"
+/* usage.c: what `fedcert help` and each command's --help print (the
+ * command table in main.c names each command's text). docs/ and
+ * fedcert(1) say the same at more length; keep them in step. The numbers
+ * are common/fedcert_limits.h's: tests/e2e/test_cli_limits.sh holds them
+ * to it. */
+#include "cli/usage.h"
 
 #define SCAN_OPTIONS \
 	"  --ca-file FILE       trusted roots (PEM) to verify chains against\n" \
@@ -252,26 +252,3 @@ const char usage_upgrade[] =
 	"\n"
 	"  --db FILE            the SQLite database (it must exist)\n"
 	"  --help               this text\n";
-
-const char *usage_for(const char *command)
-{
-	static const struct {
-		const char *name;
-		const char *text;
-	} all[] = {
-		{ "scan", usage_scan }, { "report", usage_report },
-		{ "check", usage_check }, { "findings", usage_findings },
-		{ "inspect", usage_inspect },
-		{ "scans", usage_scans }, { "history", usage_history },
-		{ "expiring", usage_expiring }, { "diff", usage_diff },
-		{ "prune", usage_prune }, { "upgrade", usage_upgrade },
-	};
-	size_t i;
-
-	if (command == NULL)
-		return usage_main;
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (strcmp(all[i].name, command) == 0)
-			return all[i].text;
-	return NULL;
-}

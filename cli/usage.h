@@ -1,6 +1,7 @@
-/* usage.h: the help texts of fedcert's commands (usage.c). */
-#ifndef FEDCERT_USAGE_H
-#define FEDCERT_USAGE_H
+/* usage.h: the help texts of fedcert's commands (usage.c): usage_main
+ * for `fedcert help`, the others for `fedcert help CMD` and CMD --help. */
+#ifndef FEDCERT_CLI_USAGE_H
+#define FEDCERT_CLI_USAGE_H
 
 extern const char usage_main[];
 extern const char usage_scan[];
@@ -14,8 +15,5 @@ extern const char usage_expiring[];
 extern const char usage_diff[];
 extern const char usage_prune[];
 extern const char usage_upgrade[];
-
-/* The help of a command by name; usage_main for NULL; NULL when unknown. */
-const char *usage_for(const char *command);
 
 #endif

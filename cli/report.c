@@ -1,0 +1,144 @@
+/* report.c: the commands that judge without probing: report (a scan of
+ * the database), inspect (a certificate file) and findings (what they can
+ * say). They parse their words and call the report; nothing else lives
+ * here.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli/commands.h"
+#include "cli/run.h"
+#include "store/store.h"
+
+/* --compliance is a CSV (or JSON) of its own: the text views do not
+ * apply. CLI_GO_ON when the options agree, else the usage error. */
+static int report_compliance_options(struct cli_run *r)
+{
+	if (!r->cli.format_given)
+		r->report.format = REPORT_CSV;
+	if (r->report.format == REPORT_TEXT)
+		return cli_usage(&r->cli, "%s", "--compliance writes csv or json");
+	if (r->report.per_endpoint || r->report.advanced || r->report.chain)
+		return cli_usage(&r->cli, "%s", "--compliance is one row per target: no --per-endpoint, --advanced or --chain");
+	return CLI_GO_ON;
+}
+
+/* The options report takes after its words: --compliance's, then
+ * --per-endpoint's. */
+static int report_views(struct cli_run *r)
+{
+	int rc;
+
+	if (r->compliance && (rc = report_compliance_options(r)) != CLI_GO_ON)
+		return rc;
+	if (r->report.per_endpoint && r->report.format != REPORT_CSV)
+		return cli_usage(&r->cli, "%s", "--per-endpoint goes with --format csv");
+	return CLI_GO_ON;
+}
+
+enum cli_exit cli_cmd_report(const struct cli_command *cmd, int argc,
+			     char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_RUN_REPORT_LONGOPTS,
+		CLI_LONGOPT_DB,
+		CLI_LONGOPT_OUTPUT,
+		CLI_LONGOPT("scan", required_argument, RUN_SCAN),
+		CLI_LONGOPT("per-endpoint", no_argument, RUN_PER_ENDPOINT),
+		CLI_LONGOPT("compliance", no_argument, RUN_COMPLIANCE),
+		CLI_LONGOPT("ca-file", required_argument, RUN_CA_FILE),
+		CLI_LONGOPT("ca-path", required_argument, RUN_CA_PATH),
+		CLI_LONGOPT_HELP,
+		CLI_LONGOPT_END
+	};
+	struct cli_run r;
+	struct store *st = NULL;
+	int rc;
+
+	cli_run_init(&r, cmd);
+	if ((rc = cli_run_parse(&r, argc, argv, longopts)) != CLI_GO_ON ||
+	    (rc = cli_no_words(&r.cli, argc, argv)) != CLI_GO_ON ||
+	    (rc = cli_require_db(&r.cli)) != CLI_GO_ON ||
+	    (rc = report_views(&r)) != CLI_GO_ON)
+		return rc;
+	/* --ca-file here is the trust store the report judges chains
+	 * against again; the scan's options hold it as parsed. */
+	r.report.ca_file = r.scan.ca_file;
+	r.report.ca_path = r.scan.ca_path;
+	if ((rc = cli_open_db(&r.cli, 0, &st)) != CLI_GO_ON)
+		return rc;
+	rc = cli_run_report(&r, st);
+	store_close(st);
+	return rc;
+}
+
+/* --type TYPE: a target type in any case, as the scanner names it. */
+static int inspect_type(struct cli_run *r)
+{
+	enum target_type t;
+
+	if (r->inspect.type == NULL)
+		return CLI_GO_ON;
+	for (t = TARGET_FED; t <= TARGET_DIR; t++) {
+		if (strcasecmp(r->inspect.type, target_type_name(t)) == 0) {
+			r->inspect.type = target_type_name(t);
+			return CLI_GO_ON;
+		}
+	}
+	return cli_usage(&r->cli, "--type must be FED, SIP, SIPINT or DIR, not \"%s\"",
+			 r->inspect.type);
+}
+
+/* inspect FILE: the report's findings on a certificate file, no network,
+ * no database. CLI_OK, CLI_FAILED (an unreadable file, not a
+ * certificate), CLI_USAGE or CLI_ALERT. */
+enum cli_exit cli_cmd_inspect(const struct cli_command *cmd, int argc,
+			      char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_RUN_REPORT_LONGOPTS,
+		CLI_LONGOPT("name", required_argument, RUN_NAME),
+		CLI_LONGOPT("type", required_argument, RUN_TYPE),
+		CLI_LONGOPT("ca-file", required_argument, RUN_CA_FILE),
+		CLI_LONGOPT("ca-path", required_argument, RUN_CA_PATH),
+		CLI_LONGOPT_HELP,
+		CLI_LONGOPT_END
+	};
+	struct cli_run r;
+	char err[FC_CLI_ERRMSG_MAX];
+	int rc, flagged = 0;
+
+	cli_run_init(&r, cmd);
+	if ((rc = cli_run_parse(&r, argc, argv, longopts)) != CLI_GO_ON)
+		return rc;
+	if (optind != argc - 1)
+		return cli_usage(&r.cli, "%s", "give one certificate FILE");
+	if ((rc = cli_format_is_accepted(&r.cli)) != CLI_GO_ON ||
+	    (rc = inspect_type(&r)) != CLI_GO_ON)
+		return rc;
+	r.inspect.file = argv[optind];
+	r.report.ca_file = r.scan.ca_file;
+	r.report.ca_path = r.scan.ca_path;
+	if (report_inspect(&r.inspect, &r.report, stdout, &flagged, err,
+			   sizeof(err)) != 0)
+		return cli_fail(&r.cli, "%s", err);
+	return flagged ? CLI_ALERT : CLI_OK;
+}
+
+/* findings takes no option but --help, and no word. */
+enum cli_exit cli_cmd_findings(const struct cli_command *cmd, int argc,
+			       char **argv)
+{
+	struct cli c;
+
+	cli_init(&c, cmd);
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		fputs(cmd->help, stdout);
+		return CLI_OK;
+	}
+	if (argc > 1)
+		return cli_usage(&c, "unexpected argument \"%s\"", argv[1]);
+	report_list_findings(stdout);
+	return CLI_OK;
+}

@@ -1,0 +1,293 @@
+/* run.c: the options of a scan and of a report, and the two steps every
+ * run is made of (run.h). scan.c and report.c parse their words and call
+ * these; nothing here knows which command it serves but by its options.
+ */
+#include "cli/run.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store.h"
+
+void cli_run_init(struct cli_run *r, const struct cli_command *cmd)
+{
+	memset(r, 0, sizeof(*r));
+	cli_init(&r->cli, cmd);
+	r->scan.timeout_s = FC_TIMEOUT_DEFAULT_S;
+	r->scan.concurrency = FC_CONCURRENCY_DEFAULT;
+	r->scan.dns_servers = r->servers;
+	r->scan.dns_timeout_ms = FC_DNS_TIMEOUT_DEFAULT_MS;
+	r->scan.dns_tries = FC_DNS_TRIES_DEFAULT;
+	r->scan.max_srv_targets = FC_SRV_TARGETS_DEFAULT;
+	r->scan.max_addresses = FC_ADDRS_DEFAULT;
+	r->report.format = REPORT_TEXT;
+	r->report.min_severity = -1;
+	r->report.fail_on = -1;
+	r->report.warn_days = FC_WARN_DAYS_DEFAULT;
+	r->report.only = r->only;
+}
+
+/* A range-checked count of the scan's (timeouts, limits) into *dst. */
+static int run_unsigned(struct cli_run *r, const char *name, const char *arg,
+			long long min, long long max, unsigned *dst)
+{
+	long long v;
+	int rc = cli_number_option(&r->cli, name, arg, min, max, &v);
+
+	if (rc == CLI_GO_ON)
+		*dst = (unsigned)v;
+	return rc;
+}
+
+static int run_dns_timeout(struct cli_run *r, const char *arg)
+{
+	long long ms;
+
+	if (!cli_parse_seconds_ms(arg, FC_DNS_TIMEOUT_MIN_MS,
+				  FC_DNS_TIMEOUT_MAX_MS, &ms))
+		return cli_usage(&r->cli, "--dns-timeout must be a number of seconds from %g to %g, not \"%s\"",
+				 FC_DNS_TIMEOUT_MIN_MS / 1000.0,
+				 FC_DNS_TIMEOUT_MAX_MS / 1000.0, arg);
+	r->scan.dns_timeout_ms = (unsigned)ms;
+	return CLI_GO_ON;
+}
+
+static int run_dns_server(struct cli_run *r, const char *arg)
+{
+	struct scan_options *s = &r->scan;
+
+	if (!scan_dns_server_is_valid(arg))
+		return cli_usage(&r->cli, "--dns-server takes an IP address and an optional port (127.0.0.1:5353, [::1]:53), not \"%s\"", arg);
+	if (s->ndns_servers == FC_DNS_SERVERS_MAX)
+		return cli_usage(&r->cli, "at most %d --dns-server, not more (\"%s\")",
+				 FC_DNS_SERVERS_MAX, arg);
+	r->servers[s->ndns_servers++] = arg;
+	return CLI_GO_ON;
+}
+
+/* --resume[=SCAN]: without a number, the newest unfinished scan (the
+ * number may also come as the next word: see scan.c). */
+static int run_resume(struct cli_run *r, const char *arg)
+{
+	long long id;
+
+	r->scan.resume = 1;
+	if (arg == NULL)
+		return CLI_GO_ON;
+	if (!cli_parse_scan_id(arg, &id))
+		return cli_usage(&r->cli, "--resume takes a scan number, not \"%s\"", arg);
+	r->scan.resume_scan = id;
+	return CLI_GO_ON;
+}
+
+/* The options of a scan (scan and check). */
+static int run_scan_option(struct cli_run *r, int opt, char *arg)
+{
+	struct scan_options *s = &r->scan;
+
+	switch (opt) {
+	case RUN_CA_FILE: s->ca_file = arg; break;
+	case RUN_CA_PATH: s->ca_path = arg; break;
+	case RUN_TIMEOUT:
+		return run_unsigned(r, "timeout", arg, FC_TIMEOUT_MIN_S,
+				    FC_TIMEOUT_MAX_S, &s->timeout_s);
+	case RUN_CONCURRENCY:
+		return run_unsigned(r, "concurrency", arg, FC_CONCURRENCY_MIN,
+				    FC_CONCURRENCY_MAX, &s->concurrency);
+	case RUN_DNS_TRIES:
+		return run_unsigned(r, "dns-tries", arg, FC_DNS_TRIES_MIN,
+				    FC_DNS_TRIES_MAX, &s->dns_tries);
+	case RUN_MAX_SRV:
+		return run_unsigned(r, "max-srv-targets", arg, FC_SRV_TARGETS_MIN,
+				    FC_SRV_TARGETS_MAX, &s->max_srv_targets);
+	case RUN_MAX_ADDR:
+		return run_unsigned(r, "max-addresses", arg, FC_ADDRS_MIN,
+				    FC_ADDRS_MAX, &s->max_addresses);
+	case RUN_DNS_TIMEOUT: return run_dns_timeout(r, arg);
+	case RUN_DNS_SERVER: return run_dns_server(r, arg);
+	case RUN_RESUME: return run_resume(r, arg);
+	case RUN_NO_POOL: s->no_pool = 1; break;
+	case RUN_IPV4: s->ipv4_only = 1; break;
+	case RUN_IPV6: s->ipv6_only = 1; break;
+	case RUN_CLIENT_CERT: s->client_cert = arg; break;
+	case RUN_CLIENT_KEY: s->client_key = arg; break;
+	case RUN_CLIENT_KEY_PASS: s->client_key_pass_file = arg; break;
+	default: return CLI_OPT_UNKNOWN;
+	}
+	return CLI_GO_ON;
+}
+
+/* --only takes one id or several separated by commas, and may repeat. */
+static int run_only(struct cli_run *r, char *list)
+{
+	char *save = NULL, *id;
+
+	for (id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
+		if (!report_is_finding_id(id))
+			return cli_usage(&r->cli, "no such finding \"%s\" (see 'fedcert findings')", id);
+		if (r->report.nonly == FC_ONLY_MAX)
+			return cli_usage(&r->cli, "%s", "too many --only");
+		r->only[r->report.nonly++] = id;
+	}
+	return CLI_GO_ON;
+}
+
+static int run_warn_days(struct cli_run *r, const char *arg)
+{
+	long long days;
+	int rc = cli_number_option(&r->cli, "warn-days", arg, FC_WARN_DAYS_MIN,
+				   FC_WARN_DAYS_MAX, &days);
+
+	if (rc == CLI_GO_ON)
+		r->report.warn_days = (int)days;
+	return rc;
+}
+
+static int run_scan_id(struct cli_run *r, const char *arg)
+{
+	long long id;
+
+	if (!cli_parse_scan_id(arg, &id))
+		return cli_usage(&r->cli, "--scan must be a scan number, not \"%s\"", arg);
+	r->report.scan_id = id;
+	return CLI_GO_ON;
+}
+
+/* The options of a report (report, check and inspect). --format knows
+ * every format here; a command that writes fewer says so after its words
+ * (cli_format_is_accepted()). */
+static int run_report_option(struct cli_run *r, int opt, char *arg)
+{
+	struct report_options *o = &r->report;
+
+	switch (opt) {
+	case RUN_FORMAT: return cli_format_option(&r->cli, arg, CLI_FORMATS_ALL);
+	case RUN_ADVANCED: o->advanced = 1; break;
+	case RUN_CHAIN: o->chain = 1; break;
+	case RUN_PER_ENDPOINT: o->per_endpoint = 1; break;
+	case RUN_COMPLIANCE: r->compliance = 1; break;
+	case RUN_MIN_SEVERITY:
+		return cli_severity_option(&r->cli, "min-severity", arg, 0,
+					   &o->min_severity);
+	case RUN_FAIL_ON:
+		return cli_severity_option(&r->cli, "fail-on", arg, 1, &o->fail_on);
+	case RUN_ONLY: return run_only(r, arg);
+	case RUN_WARN_DAYS: return run_warn_days(r, arg);
+	case RUN_SCAN: return run_scan_id(r, arg);
+	default: return CLI_OPT_UNKNOWN;
+	}
+	return CLI_GO_ON;
+}
+
+/* check --fed/--sip/--sipint DOMAIN: one SIP domain instead of one host. */
+static int run_one_domain(struct cli_run *r, int opt, char *arg)
+{
+	if (r->scan.one_type)
+		return cli_usage(&r->cli, "%s", "one of --fed, --sip, --sipint, once");
+	r->scan.one_type = opt == RUN_FED ? "FED" : opt == RUN_SIP ? "SIP" : "SIPINT";
+	r->scan.one_host = arg;
+	return CLI_GO_ON;
+}
+
+/* cli_option_fn for a run: the options of no group, then each group. */
+static int run_option(struct cli *c, int opt, char *arg)
+{
+	struct cli_run *r = container_of(c, struct cli_run, cli);
+	int rc;
+
+	switch (opt) {
+	case RUN_QUIET: r->quiet = 1; return CLI_GO_ON;
+	case RUN_FAIL_ON_INPUT: r->fail_on_input = 1; return CLI_GO_ON;
+	case RUN_NAME: r->inspect.name = arg; return CLI_GO_ON;
+	case RUN_TYPE: r->inspect.type = arg; return CLI_GO_ON;
+	case RUN_FED:
+	case RUN_SIP:
+	case RUN_SIPINT: return run_one_domain(r, opt, arg);
+	default: break;
+	}
+	rc = run_scan_option(r, opt, arg);
+	return rc == CLI_OPT_UNKNOWN ? run_report_option(r, opt, arg) : rc;
+}
+
+int cli_run_parse(struct cli_run *r, int argc, char **argv,
+		  const struct option *longopts)
+{
+	/* -o FILE is known to every run; only report and check write it. */
+	int rc = cli_parse_options(&r->cli, argc, argv, "o:", longopts,
+				   run_option);
+
+	if (rc != CLI_GO_ON)
+		return rc;
+	r->report.format = r->cli.format;
+	if (r->scan.ipv4_only && r->scan.ipv6_only)
+		return cli_usage(&r->cli, "%s", "--ipv4-only and --ipv6-only exclude each other");
+	if ((r->scan.client_key || r->scan.client_key_pass_file) &&
+	    !r->scan.client_cert)
+		return cli_usage(&r->cli, "%s", "--client-key and --client-key-pass-file go with --client-cert");
+	return CLI_GO_ON;
+}
+
+/* The scan's closing line on standard error. */
+static void run_print_summary(const struct cli_run *r,
+			      const struct scan_summary *sum)
+{
+	char resumed[64] = "";
+
+	if (sum->resumed_rows != 0)
+		snprintf(resumed, sizeof(resumed), ", %ld rows already done",
+			 sum->resumed_rows);
+	fprintf(stderr, "fedcert %s: scan %lld%s: %ld targets, %ld endpoints probed, %ld failed, %ld row%s rejected%s, peak %u in flight, %.1f s\n",
+		r->cli.command->name, (long long)sum->scan_id,
+		r->scan.resume ? " resumed" : "", sum->targets, sum->probes,
+		sum->probe_failures, sum->input_errors,
+		sum->input_errors == 1 ? "" : "s", resumed,
+		sum->peak_inflight, sum->elapsed_s);
+}
+
+enum cli_exit cli_run_scan(struct cli_run *r, struct store *st)
+{
+	struct scan_summary sum;
+	char err[FC_CLI_ERRMSG_MAX];
+
+	if (scan_run(&r->scan, st, &sum, err, sizeof(err)) != 0)
+		return cli_fail(&r->cli, "%s", err);
+	if (sum.interrupted)
+		return cli_fail(&r->cli, "scan %lld interrupted; what was stored is kept",
+				(long long)sum.scan_id);
+	r->report.scan_id = sum.scan_id;
+	if (!r->quiet)
+		run_print_summary(r, &sum);
+	if (sum.input_errors > 0 && r->scan.one_host)
+		return CLI_USAGE;
+	if (sum.input_errors > 0 && r->fail_on_input) {
+		cli_fail(&r->cli, "%ld row%s of %s %s rejected (--fail-on-input-errors)",
+			 sum.input_errors, sum.input_errors == 1 ? "" : "s",
+			 r->scan.input ? r->scan.input : "the targets file",
+			 sum.input_errors == 1 ? "was" : "were");
+		return CLI_REJECTED;
+	}
+	return CLI_OK;
+}
+
+enum cli_exit cli_run_report(struct cli_run *r, struct store *st)
+{
+	FILE *out = cli_output_open(&r->cli);
+	char err[FC_CLI_ERRMSG_MAX];
+	int flagged = 0;
+	enum cli_exit rc;
+
+	if (out == NULL)
+		return CLI_FAILED;
+	if ((r->compliance ? report_compliance : report_run)(st, &r->report, out,
+		&flagged, err, sizeof(err)) != 0) {
+		rc = cli_fail(&r->cli, "%s", err);
+	} else if ((rc = cli_output_flush(&r->cli, out)) == CLI_OK) {
+		if (flagged & REPORT_FLAGGED_UNFINISHED)
+			fprintf(stderr, "fedcert %s: the scan reported did not run to its end"
+				" (its status is in the text report's heading): the targets it"
+				" did not reach were not checked, an alert for --fail-on\n",
+				r->cli.command->name);
+		rc = flagged ? CLI_ALERT : CLI_OK;
+	}
+	return cli_output_close(&r->cli, out, rc);
+}
