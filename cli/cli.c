@@ -331,7 +331,8 @@ int cli_open_db(const struct cli *c, int must_exist, struct store **st)
 		if (path == NULL)
 			path = ":memory:";
 		break;
-	case CLI_DB_NONE: return cli_fail(c, "%s", "no database here");
+	case CLI_DB_NONE: /* a command table error: it says no database */
+		return cli_fail(c, "%s", "this command takes no database");
 	}
 	if (store_open_mode(path, mode, st, err, sizeof(err)) != 0)
 		return cli_fail(c, "%s", err);

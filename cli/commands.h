@@ -9,21 +9,24 @@
 
 #include "cli/cli.h"
 
+#define CLI_HANDLER(name) \
+	enum cli_exit name(const struct cli_command *cmd, int argc, char **argv)
+
 /* scan.c */
-enum cli_exit cli_cmd_scan(const struct cli_command *cmd, int argc, char **argv);
-enum cli_exit cli_cmd_check(const struct cli_command *cmd, int argc, char **argv);
+CLI_HANDLER(cli_cmd_scan);     /* TARGETS.csv into --db: 0, 1, 2 or 4 */
+CLI_HANDLER(cli_cmd_check);    /* one server or SIP domain now: 0-3 */
 
 /* report.c */
-enum cli_exit cli_cmd_report(const struct cli_command *cmd, int argc, char **argv);
-enum cli_exit cli_cmd_inspect(const struct cli_command *cmd, int argc, char **argv);
-enum cli_exit cli_cmd_findings(const struct cli_command *cmd, int argc, char **argv);
+CLI_HANDLER(cli_cmd_report);   /* a scan's report: 0-3 */
+CLI_HANDLER(cli_cmd_inspect);  /* a certificate file's findings: 0-3 */
+CLI_HANDLER(cli_cmd_findings); /* every finding, and why: 0 or 2 */
 
-/* history.c */
-enum cli_exit cli_cmd_scans(const struct cli_command *cmd, int argc, char **argv);
-enum cli_exit cli_cmd_history(const struct cli_command *cmd, int argc, char **argv);
-enum cli_exit cli_cmd_expiring(const struct cli_command *cmd, int argc, char **argv);
-enum cli_exit cli_cmd_diff(const struct cli_command *cmd, int argc, char **argv);
-enum cli_exit cli_cmd_prune(const struct cli_command *cmd, int argc, char **argv);
-enum cli_exit cli_cmd_upgrade(const struct cli_command *cmd, int argc, char **argv);
+/* history.c: 0, 1 or 2 (expiring also 3 with --fail-on) */
+CLI_HANDLER(cli_cmd_scans);    /* the scans, with counts and findings */
+CLI_HANDLER(cli_cmd_history);  /* one domain over time */
+CLI_HANDLER(cli_cmd_expiring); /* certificates expiring soon */
+CLI_HANDLER(cli_cmd_diff);     /* what changed between two scans */
+CLI_HANDLER(cli_cmd_prune);    /* keeps the newest N scans */
+CLI_HANDLER(cli_cmd_upgrade);  /* an older database to this schema */
 
 #endif

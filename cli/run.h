@@ -15,41 +15,45 @@ struct store;
 
 /* The option ids of a run (long options without a short form). */
 enum cli_run_option {
+	/* a scan's */
 	RUN_CA_FILE = CLI_OPT_OWN, RUN_CA_PATH, RUN_TIMEOUT, RUN_CONCURRENCY,
-	RUN_QUIET, RUN_DNS_SERVER, RUN_DNS_TIMEOUT, RUN_DNS_TRIES, RUN_MAX_SRV,
-	RUN_MAX_ADDR, RUN_NO_POOL, RUN_IPV4, RUN_IPV6, RUN_FORMAT, RUN_SCAN,
-	RUN_PER_ENDPOINT, RUN_ADVANCED, RUN_CHAIN, RUN_MIN_SEVERITY, RUN_ONLY,
-	RUN_FAIL_ON, RUN_WARN_DAYS, RUN_FED, RUN_SIP, RUN_SIPINT, RUN_RESUME,
-	RUN_COMPLIANCE, RUN_CLIENT_CERT, RUN_CLIENT_KEY, RUN_CLIENT_KEY_PASS,
-	RUN_NAME, RUN_TYPE, RUN_FAIL_ON_INPUT
+	RUN_DNS_SERVER, RUN_DNS_TIMEOUT, RUN_DNS_TRIES, RUN_MAX_SRV,
+	RUN_MAX_ADDR, RUN_NO_POOL, RUN_IPV4, RUN_IPV6, RUN_CLIENT_CERT,
+	RUN_CLIENT_KEY, RUN_CLIENT_KEY_PASS, RUN_RESUME,
+	/* a report's */
+	RUN_FORMAT, RUN_ADVANCED, RUN_CHAIN, RUN_MIN_SEVERITY, RUN_ONLY,
+	RUN_FAIL_ON, RUN_WARN_DAYS, RUN_SCAN, RUN_PER_ENDPOINT, RUN_COMPLIANCE,
+	/* one command's */
+	RUN_QUIET, RUN_FAIL_ON_INPUT, RUN_FED, RUN_SIP, RUN_SIPINT, RUN_NAME,
+	RUN_TYPE
 };
 
 /* The options of a scan (scan and check). */
 #define CLI_RUN_SCAN_LONGOPTS                                                \
-	CLI_LONGOPT("ca-file", required_argument, RUN_CA_FILE),                \
-	CLI_LONGOPT("ca-path", required_argument, RUN_CA_PATH),                \
-	CLI_LONGOPT("timeout", required_argument, RUN_TIMEOUT),                \
-	CLI_LONGOPT("concurrency", required_argument, RUN_CONCURRENCY),        \
-	CLI_LONGOPT("dns-server", required_argument, RUN_DNS_SERVER),          \
-	CLI_LONGOPT("dns-timeout", required_argument, RUN_DNS_TIMEOUT),        \
-	CLI_LONGOPT("dns-tries", required_argument, RUN_DNS_TRIES),            \
-	CLI_LONGOPT("max-srv-targets", required_argument, RUN_MAX_SRV),        \
-	CLI_LONGOPT("max-addresses", required_argument, RUN_MAX_ADDR),         \
-	CLI_LONGOPT("no-pool", no_argument, RUN_NO_POOL),                      \
-	CLI_LONGOPT("ipv4-only", no_argument, RUN_IPV4),                       \
-	CLI_LONGOPT("ipv6-only", no_argument, RUN_IPV6),                       \
-	CLI_LONGOPT("client-cert", required_argument, RUN_CLIENT_CERT),        \
-	CLI_LONGOPT("client-key", required_argument, RUN_CLIENT_KEY),          \
+	CLI_LONGOPT("ca-file", required_argument, RUN_CA_FILE),              \
+	CLI_LONGOPT("ca-path", required_argument, RUN_CA_PATH),              \
+	CLI_LONGOPT("timeout", required_argument, RUN_TIMEOUT),              \
+	CLI_LONGOPT("concurrency", required_argument, RUN_CONCURRENCY),      \
+	CLI_LONGOPT("dns-server", required_argument, RUN_DNS_SERVER),        \
+	CLI_LONGOPT("dns-timeout", required_argument, RUN_DNS_TIMEOUT),      \
+	CLI_LONGOPT("dns-tries", required_argument, RUN_DNS_TRIES),          \
+	CLI_LONGOPT("max-srv-targets", required_argument, RUN_MAX_SRV),      \
+	CLI_LONGOPT("max-addresses", required_argument, RUN_MAX_ADDR),       \
+	CLI_LONGOPT("no-pool", no_argument, RUN_NO_POOL),                    \
+	CLI_LONGOPT("ipv4-only", no_argument, RUN_IPV4),                     \
+	CLI_LONGOPT("ipv6-only", no_argument, RUN_IPV6),                     \
+	CLI_LONGOPT("client-cert", required_argument, RUN_CLIENT_CERT),      \
+	CLI_LONGOPT("client-key", required_argument, RUN_CLIENT_KEY),        \
 	CLI_LONGOPT("client-key-pass-file", required_argument, RUN_CLIENT_KEY_PASS)
 
 /* The options of a report (report, check and inspect). */
 #define CLI_RUN_REPORT_LONGOPTS                                              \
-	CLI_LONGOPT("format", required_argument, RUN_FORMAT),                  \
-	CLI_LONGOPT("advanced", no_argument, RUN_ADVANCED),                    \
-	CLI_LONGOPT("chain", no_argument, RUN_CHAIN),                          \
-	CLI_LONGOPT("min-severity", required_argument, RUN_MIN_SEVERITY),      \
-	CLI_LONGOPT("only", required_argument, RUN_ONLY),                      \
-	CLI_LONGOPT("fail-on", required_argument, RUN_FAIL_ON),                \
+	CLI_LONGOPT("format", required_argument, RUN_FORMAT),                \
+	CLI_LONGOPT("advanced", no_argument, RUN_ADVANCED),                  \
+	CLI_LONGOPT("chain", no_argument, RUN_CHAIN),                        \
+	CLI_LONGOPT("min-severity", required_argument, RUN_MIN_SEVERITY),    \
+	CLI_LONGOPT("only", required_argument, RUN_ONLY),                    \
+	CLI_LONGOPT("fail-on", required_argument, RUN_FAIL_ON),              \
 	CLI_LONGOPT("warn-days", required_argument, RUN_WARN_DAYS)
 
 /* What one run's command line says: the stages' options, filled in by

@@ -1,5 +1,5 @@
 /* usage.c: what `fedcert help` and each command's --help print (the
- * command table in main.c names each command's text). docs/ and
+ * command table in main.c names each command's text). docs/usage.md and
  * fedcert(1) say the same at more length; keep them in step. The numbers
  * are common/fedcert_limits.h's: tests/e2e/test_cli_limits.sh holds them
  * to it. */
