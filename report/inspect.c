@@ -25,7 +25,6 @@
 #include "fedcert_limits.h"
 #include "report/judge/findings.h"
 #include "report/render/render.h"
-#include "report/report_int.h"
 #include "report/judge/x509.h"
 
 /* expires_soon's threshold when the caller gives none. */
@@ -246,7 +245,7 @@ static int inspect_judge(const struct report_options *o, X509_STORE *trust,
 		trust, v->probe.chain, v->probe.chain_len, judge.now, &reason);
 	v->probe.verify_reason = (char *)reason; /* static, OpenSSL's */
 	if (findings_judge_target(&judge, &v->target, &v->all) < 0 ||
-	    report_select_shown(o, &v->all, &v->shown, &v->rt.nshown,
+	    render_select_shown(o, &v->all, &v->shown, &v->rt.nshown,
 				flagged) < 0)
 		return -1;
 	v->rt.row = &v->target;
@@ -267,7 +266,7 @@ static void inspect_render(const struct report_inspect *what,
 	if (o->format == REPORT_JSON)
 		render_json_file_target(out, what->file, &v->rt);
 	else
-		render_text_target(out, &text, &v->rt);
+		render_text_file(out, &text, &v->rt);
 }
 
 int report_inspect(const struct report_inspect *what,
@@ -289,7 +288,7 @@ int report_inspect(const struct report_inspect *what,
 			snprintf(err, errlen, "%s: out of memory", in.file);
 			goto out;
 		}
-	if (report_load_trust(opts->ca_file, opts->ca_path, 1, &trust, err,
+	if (judge_load_trust(opts->ca_file, opts->ca_path, 1, &trust, err,
 			      errlen) != 0)
 		goto out;
 	inspect_target(what, &in, &v);

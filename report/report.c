@@ -23,7 +23,6 @@
 
 #include "report/judge/findings.h"
 #include "report/render/render.h"
-#include "report/report_int.h"
 #include "store/store.h"
 
 /* expires_soon's threshold when the caller gives none (report.h). */
@@ -55,100 +54,6 @@ struct report_walk {
 };
 
 /* ---- Status and filters (render.h) -------------------------------------- */
-
-const char *render_status_name(enum render_status s)
-{
-	switch (s) {
-	case RENDER_FAIL:
-		return "FAIL";
-	case RENDER_WARN:
-		return "WARN";
-	default:
-		return "PASS";
-	}
-}
-
-enum render_status render_status_of(const struct finding_list *l,
-				    const struct store_probe_row *probe)
-{
-	enum render_status s = RENDER_PASS;
-	size_t i;
-
-	for (i = 0; i < l->count; i++) {
-		if (probe != NULL && l->items[i].probe != probe)
-			continue;
-		if (l->items[i].severity == SEVERITY_ERROR)
-			return RENDER_FAIL;
-		if (l->items[i].severity == SEVERITY_WARNING)
-			s = RENDER_WARN;
-	}
-	return s;
-}
-
-int render_worst_shown(const struct render_target *rt)
-{
-	int worst = -1;
-	size_t i;
-
-	for (i = 0; i < rt->nshown; i++)
-		if ((int)rt->shown[i]->severity > worst)
-			worst = (int)rt->shown[i]->severity;
-	return worst;
-}
-
-int render_worst_shown_of(const struct render_target *rt,
-			  const struct store_probe_row *probe)
-{
-	int worst = -1;
-	size_t i;
-
-	for (i = 0; i < rt->nshown; i++)
-		if (rt->shown[i]->probe == probe &&
-		    (int)rt->shown[i]->severity > worst)
-			worst = (int)rt->shown[i]->severity;
-	return worst;
-}
-
-/* Whether the filters let f through: at or above min_severity (-1: all)
- * and, when ids are given, one of them. */
-static int report_is_shown(const struct report_options *o,
-			   const struct finding *f)
-{
-	size_t i;
-
-	if (o->min_severity >= 0 && (int)f->severity < o->min_severity)
-		return 0;
-	if (o->nonly == 0)
-		return 1;
-	for (i = 0; i < o->nonly; i++)
-		if (f->def != NULL && strcmp(o->only[i], f->def->id) == 0)
-			return 1;
-	return 0;
-}
-
-int report_select_shown(const struct report_options *o,
-			const struct finding_list *all,
-			const struct finding ***shown, size_t *nshown,
-			int *flagged)
-{
-	size_t i;
-
-	*shown = NULL;
-	*nshown = 0;
-	if (all->count == 0)
-		return 0;
-	*shown = calloc(all->count, sizeof **shown);
-	if (*shown == NULL)
-		return -1;
-	for (i = 0; i < all->count; i++) {
-		if (!report_is_shown(o, &all->items[i]))
-			continue;
-		(*shown)[(*nshown)++] = &all->items[i];
-		if (o->fail_on >= 0 && (int)all->items[i].severity >= o->fail_on)
-			*flagged = 1;
-	}
-	return 0;
-}
 
 /* ---- The walk ----------------------------------------------------------- */
 
@@ -188,7 +93,7 @@ static int report_on_target(const struct store_target_row *t, void *arg)
 	int rc = REPORT_STOP_NOMEM;
 
 	if (findings_judge_target(&w->judge, t, &all) < 0 ||
-	    report_select_shown(w->opts, &all, &shown, &rt.nshown,
+	    render_select_shown(w->opts, &all, &shown, &rt.nshown,
 				&w->flagged) < 0)
 		goto out;
 	rt.shown = shown;
@@ -256,76 +161,6 @@ static int report_resolve_scan(struct store *st, int64_t asked,
 	return 0;
 }
 
-/* OpenSSL's reason for the last failure, or a fallback. */
-static const char *report_ssl_reason(void)
-{
-	unsigned long e = ERR_peek_last_error();
-	const char *r = e != 0 ? ERR_reason_error_string(e) : NULL;
-
-	return r != NULL ? r : "no certificate could be read";
-}
-
-/* Adds the hashed directory path to st. It is read lazily, at each
- * lookup: check now that it is a directory. */
-static int report_load_path(X509_STORE *st, const char *path, char *err,
-			    size_t errlen)
-{
-	struct stat sb;
-
-	if (stat(path, &sb) != 0) {
-		snprintf(err, errlen, "reading the trust store %s: %s", path,
-			 strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(sb.st_mode)) {
-		snprintf(err, errlen, "reading the trust store %s: not a "
-			 "directory", path);
-		return -1;
-	}
-	if (X509_STORE_load_path(st, path) != 1) {
-		snprintf(err, errlen, "reading the trust store %s: %s", path,
-			 report_ssl_reason());
-		return -1;
-	}
-	return 0;
-}
-
-int report_load_trust(const char *ca_file, const char *ca_path,
-		      int system_default, X509_STORE **out, char *err,
-		      size_t errlen)
-{
-	X509_STORE *st = NULL;
-
-	*out = NULL;
-	if (ca_file == NULL && ca_path == NULL && !system_default)
-		return 0;
-	ERR_clear_error();
-	st = X509_STORE_new();
-	if (st == NULL) {
-		snprintf(err, errlen, "loading the trust store: out of memory");
-		return -1;
-	}
-	if (ca_file == NULL && ca_path == NULL &&
-	    X509_STORE_set_default_paths(st) != 1) {
-		snprintf(err, errlen, "reading the system's trust store: %s",
-			 report_ssl_reason());
-		goto fail;
-	}
-	if (ca_file != NULL && X509_STORE_load_file(st, ca_file) != 1) {
-		snprintf(err, errlen, "reading the trust store %s: %s",
-			 ca_file, report_ssl_reason());
-		goto fail;
-	}
-	if (ca_path != NULL && report_load_path(st, ca_path, err, errlen) < 0)
-		goto fail;
-	*out = st;
-	return 0;
-fail:
-	X509_STORE_free(st);
-	ERR_clear_error();
-	return -1;
-}
-
 /* The scan's heading (text) or header row (CSV); JSON has none: every
  * line is a target (or, first, our certificate). */
 static void report_open(const struct report_walk *w,
@@ -353,11 +188,11 @@ static int report_self(struct report_walk *w, X509_STORE *trust, char *err,
 	int rc = -1;
 
 	if (trust == NULL &&
-	    report_load_trust(NULL, NULL, 1, &system, err, errlen) < 0)
+	    judge_load_trust(NULL, NULL, 1, &system, err, errlen) < 0)
 		return -1;
 	judge.trust = trust != NULL ? trust : system;
 	if (findings_judge_self(&judge, &all) < 0 ||
-	    report_select_shown(w->opts, &all, &shown, &self.nshown,
+	    render_select_shown(w->opts, &all, &shown, &self.nshown,
 				&w->flagged) < 0) {
 		snprintf(err, errlen, "judging our certificate: out of memory");
 		goto out;
@@ -413,15 +248,6 @@ static int report_close(struct store *st, struct report_walk *w,
 	return 0;
 }
 
-int report_unfinished(const struct report_options *opts,
-		      const struct store_scan_row *scan)
-{
-	if (opts->fail_on < 0 || scan->status == NULL ||
-	    strcmp(scan->status, "done") == 0)
-		return 0;
-	return REPORT_FLAGGED_UNFINISHED;
-}
-
 int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	       int *flagged, char *err, size_t errlen)
 {
@@ -437,7 +263,7 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 		snprintf(err, errlen, "%s", store_errmsg(st));
 		goto out;
 	}
-	if (report_load_trust(opts->ca_file, opts->ca_path, 0, &trust, err,
+	if (judge_load_trust(opts->ca_file, opts->ca_path, 0, &trust, err,
 			      errlen) < 0)
 		goto out;
 	w.input = scan.input;
@@ -461,7 +287,7 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 		goto out;
 	}
 	*flagged = (w.flagged ? REPORT_FLAGGED_FINDING : 0) |
-		   report_unfinished(opts, &scan);
+		   render_unfinished(opts, &scan);
 	rc = 0;
 out:
 	/* Zeroed above, and zeroed by the store when it fails: always safe. */

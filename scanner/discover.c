@@ -255,7 +255,7 @@ static void host_on_answer(void *arg, int status, int timeouts,
 	host_take_answer(h, q->type, status, abuf, alen);
 	if (--h->pending == 0)
 		host_done(s, h);
-	scan_pump(s);
+	scan_wake(s);
 }
 
 /* The hosts file answers first, as the system resolver would ("localhost"
@@ -549,7 +549,7 @@ static void srv_on_answer(void *arg, int status, int timeouts,
 	free(l->waiters);
 	l->waiters = NULL;
 	l->nwaiters = l->capwaiters = 0;
-	scan_pump(s);
+	scan_wake(s);
 }
 
 void discover_srv(struct scan *s, struct target *t, enum target_type type,

@@ -217,7 +217,7 @@ static void probe_finish(struct probe *p, enum failure_kind kind, const char *fm
 	ERR_clear_error();
 	probe_close(p);
 	p->scan->inflight--;
-	scan_pump(p->scan);
+	scan_wake(p->scan);
 }
 
 static void probe_on_write(uv_write_t *req, int status)

@@ -22,18 +22,6 @@
 
 #include "scan_int.h"
 
-void scan_fail(struct scan *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (s->failed)
-		return;
-	s->failed = 1;
-	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof(s->err), fmt, ap);
-	va_end(ap);
-}
-
 static int scan_is_stopping(const struct scan *s)
 {
 	return s->failed || s->interrupted;
@@ -184,6 +172,8 @@ static void scan_read_rows(struct scan *s)
 	}
 }
 
+static void scan_pump(struct scan *s);
+
 static void scan_on_idle(uv_idle_t *h);
 
 static void scan_on_close(uv_handle_t *h)
@@ -233,12 +223,14 @@ static void scan_maybe_end(struct scan *s)
 		uv_timer_start(&s->end_timer, scan_on_end, 0, 0);
 }
 
+static void scan_pump(struct scan *s);
+
 static void scan_on_idle(uv_idle_t *h)
 {
 	scan_pump(container_of(h, struct scan, pump_idle));
 }
 
-void scan_pump(struct scan *s)
+static void scan_pump(struct scan *s)
 {
 	if (s->pumping) {
 		s->pump_again = 1;
@@ -517,6 +509,7 @@ int scan_run(const struct scan_options *opts, struct store *st,
 	}
 	s->opts = opts;
 	s->st = st;
+	s->wake = scan_pump;
 	s->summary = summary;
 	s->input = opts->input;
 	s->slots = scan_slots(opts);

@@ -121,6 +121,8 @@ struct probe;
 
 struct scan {
 	uv_loop_t loop;
+	/* scan.c's pump, called by scan_wake() (state.c). */
+	void (*wake)(struct scan *s);
 	const struct scan_options *opts;
 	struct store *st;
 	int64_t scan_id;
@@ -182,9 +184,17 @@ int probe_start(struct scan *s, struct endpoint *ep);
 /* Abandons every probe in flight without storing them (an interrupt). */
 void probe_abandon_all(struct scan *s);
 
-/* scan.c */
-void scan_pump(struct scan *s);
-void scan_fail(struct scan *s, const char *fmt, ...);
+/* state.c: fails the scan (the first reason is kept; the loop then
+ * stops starting work and the scan is marked failed). */
+void scan_fail(struct scan *s, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/* state.c: a lookup or a probe finished: the loop refills its window
+ * (scan->wake, scan.c's pump) before this returns. */
+void scan_wake(struct scan *s);
 
 /* inflight.c: t wants the probe of (address, port, sni); linked with
  * route as soon as it is stored. A probe's end stores it and links its

@@ -61,28 +61,6 @@ static int prepare(struct store *st, const char *sql, sqlite3_stmt **s)
 	return -1;
 }
 
-/* A malloc'd copy of a text column, NULL for SQL NULL; sets *oom when
- * memory ran out. */
-static char *col_dup(sqlite3_stmt *s, int i, int *oom)
-{
-	const unsigned char *v;
-	char *copy;
-	int n;
-
-	if (sqlite3_column_type(s, i) == SQLITE_NULL)
-		return NULL;
-	v = sqlite3_column_text(s, i);
-	n = sqlite3_column_bytes(s, i);
-	copy = v != NULL ? malloc((size_t)n + 1) : NULL;
-	if (copy == NULL) {
-		*oom = 1;
-		return NULL;
-	}
-	memcpy(copy, v, (size_t)n);
-	copy[n] = '\0';
-	return copy;
-}
-
 /* NULL (did not happen) reads back as the writer's "negative". */
 static double col_double_or_neg(sqlite3_stmt *s, int i)
 {
@@ -97,27 +75,6 @@ static int64_t col_int_or_neg(sqlite3_stmt *s, int i)
 	if (sqlite3_column_type(s, i) == SQLITE_NULL)
 		return -1;
 	return sqlite3_column_int64(s, i);
-}
-
-static void copy_hex(sqlite3_stmt *s, int i, char *out, size_t len)
-{
-	const unsigned char *v = sqlite3_column_text(s, i);
-
-	out[0] = '\0';
-	if (v != NULL)
-		strncat(out, (const char *)v, len - 1);
-}
-
-void store_cert_row_clear(struct store_cert_row *c)
-{
-	free(c->subject);
-	free(c->issuer);
-	free(c->serial);
-	free(c->not_before);
-	free(c->not_after);
-	free(c->sig_alg);
-	free(c->key_type);
-	free((void *)c->der); /* const for the callback, ours to free */
 }
 
 static void probe_row_free(struct store_probe_row *p)
@@ -193,37 +150,6 @@ static void *reserve_one(void *arr, size_t count, size_t *cap, size_t elem)
 	return bigger;
 }
 
-int store_fill_cert(sqlite3_stmt *s, struct store_cert_row *c)
-{
-	const void *der = sqlite3_column_blob(s, 12);
-	int der_len = sqlite3_column_bytes(s, 12);
-	unsigned char *copy = NULL;
-	int oom = 0;
-
-	c->id = sqlite3_column_int64(s, 0);
-	copy_hex(s, 1, c->sha256, sizeof(c->sha256));
-	copy_hex(s, 2, c->sha1, sizeof(c->sha1));
-	c->subject = col_dup(s, 3, &oom);
-	c->issuer = col_dup(s, 4, &oom);
-	c->serial = col_dup(s, 5, &oom);
-	c->not_before = col_dup(s, 6, &oom);
-	c->not_after = col_dup(s, 7, &oom);
-	c->sig_alg = col_dup(s, 8, &oom);
-	c->key_type = col_dup(s, 9, &oom);
-	c->key_bits = sqlite3_column_int(s, 10);     /* NULL reads as 0 */
-	c->x509_version = sqlite3_column_int(s, 11); /* likewise */
-	if (der != NULL && der_len > 0) {
-		copy = malloc((size_t)der_len);
-		if (copy == NULL)
-			oom = 1;
-		else
-			memcpy(copy, der, (size_t)der_len);
-	}
-	c->der = copy;
-	c->der_len = copy != NULL ? (size_t)der_len : 0;
-	return oom ? -1 : 0;
-}
-
 static int load_chain(struct target_walk *w, struct store_probe_row *p)
 {
 	sqlite3_stmt *s = w->chain;
@@ -261,30 +187,30 @@ static int fill_probe(sqlite3_stmt *s, struct store_probe_row *p)
 	int oom = 0;
 
 	p->id = sqlite3_column_int64(s, 0);
-	p->address = col_dup(s, 1, &oom);
+	p->address = store_col_dup(s, 1, &oom);
 	p->port = sqlite3_column_int(s, 2);
-	p->sni = col_dup(s, 3, &oom);
-	p->via = col_dup(s, 4, &oom);
-	p->started = col_dup(s, 5, &oom);
+	p->sni = store_col_dup(s, 3, &oom);
+	p->via = store_col_dup(s, 4, &oom);
+	p->started = store_col_dup(s, 5, &oom);
 	p->connect_ms = col_double_or_neg(s, 6);
 	p->handshake_ms = col_double_or_neg(s, 7);
-	p->error_kind = col_dup(s, 8, &oom);
-	p->error_reason = col_dup(s, 9, &oom);
-	p->tls_version = col_dup(s, 10, &oom);
-	p->cipher = col_dup(s, 11, &oom);
+	p->error_kind = store_col_dup(s, 8, &oom);
+	p->error_reason = store_col_dup(s, 9, &oom);
+	p->tls_version = store_col_dup(s, 10, &oom);
+	p->cipher = store_col_dup(s, 11, &oom);
 	p->verify_code = sqlite3_column_type(s, 12) == SQLITE_NULL
 				 ? -1
 				 : (long)sqlite3_column_int64(s, 12);
-	p->verify_reason = col_dup(s, 13, &oom);
-	p->srv_name = col_dup(s, 14, &oom);
+	p->verify_reason = store_col_dup(s, 13, &oom);
+	p->srv_name = store_col_dup(s, 14, &oom);
 	p->srv_priority = (int)col_int_or_neg(s, 15);
 	p->srv_weight = (int)col_int_or_neg(s, 16);
 	p->chain_presented = sqlite3_column_type(s, 17) == SQLITE_NULL ? 0 :
 			     (size_t)sqlite3_column_int64(s, 17);
 	p->cc_requested = sqlite3_column_int(s, 18) != 0;
 	p->cc_presented = sqlite3_column_int(s, 19) != 0;
-	p->cc_outcome = col_dup(s, 20, &oom);
-	p->cc_alert = col_dup(s, 21, &oom);
+	p->cc_outcome = store_col_dup(s, 20, &oom);
+	p->cc_alert = store_col_dup(s, 21, &oom);
 	return oom ? -1 : 0;
 }
 
@@ -329,8 +255,8 @@ static int fill_dns_record(sqlite3_stmt *s, struct store_dns_record_row *r)
 	r->priority = (int)col_int_or_neg(s, 0);
 	r->weight = (int)col_int_or_neg(s, 1);
 	r->port = (int)col_int_or_neg(s, 2);
-	r->target = col_dup(s, 3, &oom);
-	r->address = col_dup(s, 4, &oom);
+	r->target = store_col_dup(s, 3, &oom);
+	r->address = store_col_dup(s, 4, &oom);
 	r->ttl = (long)col_int_or_neg(s, 5);
 	return oom ? -1 : 0;
 }
@@ -371,11 +297,11 @@ static int fill_dns_answer(sqlite3_stmt *s, struct store_dns_answer_row *a)
 	int oom = 0;
 
 	a->id = sqlite3_column_int64(s, 0);
-	a->name = col_dup(s, 1, &oom);
-	a->type = col_dup(s, 2, &oom);
-	a->rcode = col_dup(s, 3, &oom);
-	a->source = col_dup(s, 4, &oom);
-	a->reason = col_dup(s, 5, &oom);
+	a->name = store_col_dup(s, 1, &oom);
+	a->type = store_col_dup(s, 2, &oom);
+	a->rcode = store_col_dup(s, 3, &oom);
+	a->source = store_col_dup(s, 4, &oom);
+	a->reason = store_col_dup(s, 5, &oom);
 	return oom ? -1 : 0;
 }
 
@@ -418,11 +344,11 @@ int store_walk_load(struct target_walk *w, struct store_target_row *t)
 
 	t->id = sqlite3_column_int64(s, 0);
 	t->line = (long)sqlite3_column_int64(s, 1);
-	t->domain = col_dup(s, 2, &oom);
-	t->type = col_dup(s, 3, &oom);
+	t->domain = store_col_dup(s, 2, &oom);
+	t->type = store_col_dup(s, 3, &oom);
 	t->port = sqlite3_column_int(s, 4);
-	t->error_kind = col_dup(s, 5, &oom);
-	t->error_reason = col_dup(s, 6, &oom);
+	t->error_kind = store_col_dup(s, 5, &oom);
+	t->error_reason = store_col_dup(s, 6, &oom);
 	if (oom) {
 		store_set_error(w->st, "out of memory reading a target");
 		return -1;
@@ -512,8 +438,8 @@ int store_each_input_error(struct store *st, int64_t scan_id,
 	sqlite3_bind_int64(s, 1, scan_id);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		e.line = (long)sqlite3_column_int64(s, 0);
-		e.reason = col_dup(s, 1, &oom);
-		e.raw = col_dup(s, 2, &oom);
+		e.reason = store_col_dup(s, 1, &oom);
+		e.raw = store_col_dup(s, 2, &oom);
 		if (oom) {
 			store_set_error(st, "out of memory reading input errors");
 			goto out;
@@ -582,12 +508,12 @@ int store_scan_get(struct store *st, int64_t scan_id,
 		goto out;
 	}
 	out->id = scan_id;
-	out->started = col_dup(s, 0, &oom);
-	out->finished = col_dup(s, 1, &oom);
-	out->status = col_dup(s, 2, &oom);
-	out->input = col_dup(s, 3, &oom);
-	out->options = col_dup(s, 4, &oom);
-	out->version = col_dup(s, 5, &oom);
+	out->started = store_col_dup(s, 0, &oom);
+	out->finished = store_col_dup(s, 1, &oom);
+	out->status = store_col_dup(s, 2, &oom);
+	out->input = store_col_dup(s, 3, &oom);
+	out->options = store_col_dup(s, 4, &oom);
+	out->version = store_col_dup(s, 5, &oom);
 	if (oom) {
 		store_set_error(st, "out of memory reading the scan");
 		store_scan_row_free(out);

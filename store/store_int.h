@@ -176,6 +176,10 @@ void store_walk_close(struct target_walk *w);
  * x509_version, der). -1 when out of memory; c is freed by the caller. */
 int store_fill_cert(sqlite3_stmt *s, struct store_cert_row *c);
 
+/* A copy of text column i (malloc'd); NULL for SQL NULL, and then *oom
+ * stays as it was; NULL with *oom set when memory ran out. (rows.c) */
+char *store_col_dup(sqlite3_stmt *s, int i, int *oom);
+
 /* ---- reader_mtls.c --------------------------------------------------- */
 
 /* The acceptable CA names of a probe, by position (?1: probe id). */

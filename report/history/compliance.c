@@ -26,7 +26,6 @@
 #include <openssl/x509_vfy.h>
 
 #include "report/history/history_int.h"
-#include "report/report_int.h"
 #include "report/render/render.h"
 
 #define COMPLIANCE_WARN_DAYS_DEFAULT 30
@@ -60,18 +59,6 @@ struct comp_row {
 	size_t leaves, failed;
 };
 
-static int comp_is_shown(const struct report_options *o, const struct finding *f)
-{
-	size_t i;
-
-	if (o->min_severity >= 0 && (int)f->severity < o->min_severity)
-		return 0;
-	for (i = 0; i < o->nonly; i++)
-		if (strcmp(o->only[i], f->def->id) == 0)
-			return 1;
-	return o->nonly == 0;
-}
-
 /* The shown ids, each once, space-separated, into w->ids. */
 static int comp_ids(struct comp_walk *w, const struct finding_list *l)
 {
@@ -81,14 +68,14 @@ static int comp_ids(struct comp_walk *w, const struct finding_list *l)
 
 	w->ids.len = 0;
 	for (i = 0; i < l->count; i++) {
-		if (!comp_is_shown(w->o, &l->items[i]))
+		if (!render_is_shown(w->o, &l->items[i]))
 			continue;
 		if (w->o->fail_on >= 0 && (int)l->items[i].severity >= w->o->fail_on)
 			w->flagged = 1;
 		id = l->items[i].def->id;
 		for (k = 0; k < i; k++)
 			if (l->items[k].def == l->items[i].def &&
-			    comp_is_shown(w->o, &l->items[k]))
+			    render_is_shown(w->o, &l->items[k]))
 				break;
 		if (k < i)
 			continue;
@@ -286,32 +273,6 @@ out:
 	return rc;
 }
 
-/* The trust store of --ca-file / --ca-path (NULL: the recorded
- * verification), as report_run() loads it. */
-static int comp_trust(const struct report_options *o, X509_STORE **out,
-		      char *err, size_t errlen)
-{
-	X509_STORE *st;
-
-	*out = NULL;
-	if (o->ca_file == NULL && o->ca_path == NULL)
-		return 0;
-	st = X509_STORE_new();
-	if (st != NULL &&
-	    (o->ca_file == NULL || X509_STORE_load_file(st, o->ca_file) == 1) &&
-	    (o->ca_path == NULL || X509_STORE_load_path(st, o->ca_path) == 1)) {
-		*out = st;
-		return 0;
-	}
-	snprintf(err, errlen, "reading the trust store %s: %s",
-		 o->ca_file ? o->ca_file : o->ca_path,
-		 ERR_peek_last_error() ? ERR_reason_error_string(ERR_peek_last_error())
-				       : "out of memory");
-	X509_STORE_free(st);
-	ERR_clear_error();
-	return -1;
-}
-
 static int comp_walk_scan(struct comp_walk *w, int64_t scan_id, char *err,
 			  size_t errlen)
 {
@@ -354,7 +315,7 @@ int report_compliance(struct store *st, const struct report_options *opts,
 		snprintf(err, errlen, "%s", store_errmsg(st));
 		return -1;
 	}
-	if (comp_trust(opts, &trust, err, errlen) != 0)
+	if (judge_load_trust(opts->ca_file, opts->ca_path, 0, &trust, err, errlen) != 0)
 		goto out;
 	w.scan = &scan;
 	w.judge.now = opts->now != 0 ? opts->now : time(NULL);
@@ -363,7 +324,7 @@ int report_compliance(struct store *st, const struct report_options *opts,
 	w.judge.trust = trust;
 	rc = comp_walk_scan(&w, scan_id, err, errlen);
 	*flagged = rc != 0 ? 0 : (w.flagged ? REPORT_FLAGGED_FINDING : 0) |
-				 report_unfinished(opts, &scan);
+				 render_unfinished(opts, &scan);
 out:
 	hist_csv_free(&w.csv);
 	esc_buf_free(&w.ids);

@@ -118,4 +118,15 @@ long findings_verify_chain(X509_STORE *trust,
 int finding_cc_required(const struct store_probe_row *p);
 int finding_cc_refused(const struct store_probe_row *p);
 
+/* The trust store of ca_file and/or ca_path into *out (the caller frees
+ * it with X509_STORE_free()). Neither given: NULL in *out, or with
+ * system_default the system's default store (OpenSSL's default file and
+ * directory, as X509_STORE_set_default_paths() finds them). An
+ * unreadable file or directory is an error naming it: judging against a
+ * store that silently holds nothing would call every chain untrusted.
+ * 0, or -1 with a message in err. */
+int judge_load_trust(const char *ca_file, const char *ca_path,
+		     int system_default, X509_STORE **out, char *err,
+		     size_t errlen);
+
 #endif

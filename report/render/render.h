@@ -14,10 +14,14 @@
 #include <openssl/x509_vfy.h>
 
 #include "report/judge/findings.h"
+#include "report/report.h"
 #include "common/hex.h"
 #include "store/store.h"
 
 /* ---- What every renderer gets ----------------------------------------- */
+
+/* Shown in text where a fact is missing (NULL column, negative timing). */
+#define RENDER_MISSING "-"
 
 /* A target's (or one endpoint's) verdict: FAIL when any finding is an
  * error, WARN when any is a warning, else PASS. */
@@ -55,9 +59,9 @@ struct render_text_options {
 	/* The trust store the chain view checks the top item against
 	 * (report --ca-file / --ca-path); NULL: none given. Borrowed. */
 	X509_STORE *trust;
-	/* `fedcert inspect`: the certificate file judged. The target is then
-	 * shown as the file's block (no address, DNS or TLS facts: there
-	 * were none); NULL: a scan's target. Borrowed. */
+	/* `fedcert inspect`: the certificate file render_text_file() names
+	 * (its block has no address, DNS or TLS facts: there were none);
+	 * NULL for a scan's targets. Borrowed. */
 	const char *file;
 };
 
@@ -125,7 +129,7 @@ struct render_root {
  * ours, from a fixed table: never taken from a certificate. */
 const struct render_root *render_root_lookup(const char *cn);
 
-/* The text report's shared blocks (text.c), for text_mtls.c. */
+/* The text report's shared blocks (text.c), for text_self.c. */
 
 /* "Chain Verification", "Chain Length", the leaf's facts, then with
  * --advanced its extensions and with --chain each chain item. */
@@ -141,7 +145,7 @@ void render_text_comments(FILE *out, const struct render_target *rt,
 /* "Result: FAIL (2 errors, 1 warning) — domain". */
 void render_text_result(FILE *out, const struct render_target *rt);
 
-/* ---- Mutual TLS (#10) and our own certificate ---------------------------- */
+/* ---- Mutual TLS and our own certificate ------------------------------- */
 
 /* "Client certificate: requested (acceptable CAs: CN=..., CN=...); ours
  * presented; refused with alert unknown CA", or "not requested". */
@@ -221,5 +225,25 @@ int render_worst_shown(const struct render_target *rt);
 /* The same among those that concern probe (NULL: the target's own). */
 int render_worst_shown_of(const struct render_target *rt,
 			  const struct store_probe_row *probe);
+
+/* ---- What is shown (select.c) ---------------------------------------- */
+
+/* Whether o's filters (--min-severity, --only) let f through. */
+int render_is_shown(const struct report_options *o, const struct finding *f);
+
+/* The findings of all that o's filters (--min-severity, --only) let
+ * through, in all's order, into *shown (calloc'd, the caller frees it;
+ * NULL when all is empty) and *nshown; *flagged is set to 1 when one of
+ * them is at or above o->fail_on (it is never cleared). 0, or -1 when
+ * out of memory. */
+int render_select_shown(const struct report_options *o,
+			const struct finding_list *all,
+			const struct finding ***shown, size_t *nshown,
+			int *flagged);
+
+/* REPORT_FLAGGED_UNFINISHED when o asks to fail on something and scan
+ * did not run to its end, else 0. */
+int render_unfinished(const struct report_options *o,
+		      const struct store_scan_row *scan);
 
 #endif

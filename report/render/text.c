@@ -16,9 +16,11 @@
  * finding: the filters shape the lists, not the verdict). --advanced adds
  * the leaf's extensions and --chain each chain item (advanced.c), between
  * the leaf's lines and the comments. Each endpoint that got as far as TLS
- * has a "Client certificate:" line (#10); that line, the "Our
+ * has a "Client certificate:" line (mutual TLS: did the server ask for
+ * ours, which CAs it accepts, what it did with ours). The "Our
  * certificate:" block and `fedcert inspect`'s file block are in
- * text_mtls.c, built from the blocks shared here (render.h).
+ * text_self.c, one layer up, built from the blocks shared here
+ * (render.h).
  *
  * Every block starts with a blank line, which puts exactly one blank line
  * between blocks. Each untrusted string (DNS names and resolver messages
@@ -32,52 +34,17 @@
 
 #include "report/render/escape.h"
 
-/* Shown where a fact is missing (NULL column, negative timing). */
-#define TEXT_MISSING "-"
-
-/* OpenSSL long names and what Windows' certificate dialog calls them. */
-static const struct {
-	const char *openssl;
-	const char *windows;
-} sigalg_names[] = {
-	{ "md5WithRSAEncryption", "md5RSA" },
-	{ "sha1WithRSAEncryption", "sha1RSA" },
-	{ "sha256WithRSAEncryption", "sha256RSA" },
-	{ "sha384WithRSAEncryption", "sha384RSA" },
-	{ "sha512WithRSAEncryption", "sha512RSA" },
-	{ "ecdsa-with-SHA1", "sha1ECDSA" },
-	{ "ecdsa-with-SHA256", "sha256ECDSA" },
-	{ "ecdsa-with-SHA384", "sha384ECDSA" },
-	{ "ecdsa-with-SHA512", "sha512ECDSA" },
-	{ "RSASSA-PSS", "RSASSA-PSS" },
-	{ "ED25519", "Ed25519" },
-};
-
-const char *render_sigalg_windows(const char *openssl_name)
+static int is(const char *s, const char *want)
 {
-	size_t i;
-
-	if (openssl_name == NULL)
-		return "unknown";
-	for (i = 0; i < sizeof sigalg_names / sizeof sigalg_names[0]; i++)
-		if (strcmp(openssl_name, sigalg_names[i].openssl) == 0)
-			return sigalg_names[i].windows;
-	/* Borrowed from the caller: still untrusted, still to be escaped. */
-	return openssl_name;
+	return s != NULL && strcmp(s, want) == 0;
 }
 
-/* Writes an untrusted value, or TEXT_MISSING for NULL. */
+/* Shown where a fact is missing (NULL column, negative timing). */
+
+/* Writes an untrusted value, or RENDER_MISSING for NULL. */
 static void text_value(FILE *out, const char *s)
 {
-	if (s == NULL)
-		fputs(TEXT_MISSING, out);
-	else
-		esc_text(out, s);
-}
-
-void render_text_value(FILE *out, const char *s)
-{
-	text_value(out, s);
+	render_text_value(out, s);
 }
 
 static void text_line(FILE *out, const char *label, const char *s)
@@ -87,14 +54,14 @@ static void text_line(FILE *out, const char *label, const char *s)
 	fputc('\n', out);
 }
 
-/* Milliseconds with one decimal, or TEXT_MISSING when the step did not
+/* Milliseconds with one decimal, or RENDER_MISSING when the step did not
  * happen (negative, or a NaN read back from the database). */
 static void text_ms(FILE *out, double ms)
 {
 	if (ms >= 0)
 		fprintf(out, "%.1f ms", ms);
 	else
-		fputs(TEXT_MISSING, out);
+		fputs(RENDER_MISSING, out);
 }
 
 void render_text_scan(FILE *out, const struct store_scan_row *scan)
@@ -159,13 +126,13 @@ static int text_dns_is_noerror(const struct store_dns_answer_row *a)
 	return a->rcode != NULL && strcmp(a->rcode, "NOERROR") == 0;
 }
 
-/* An SRV number, TEXT_MISSING when unused (-1). */
+/* An SRV number, RENDER_MISSING when unused (-1). */
 static void text_dns_number(FILE *out, const char *label, int v)
 {
 	if (v >= 0)
 		fprintf(out, "%s %d", label, v);
 	else
-		fprintf(out, "%s " TEXT_MISSING, label);
+		fprintf(out, "%s " RENDER_MISSING, label);
 }
 
 /* "  priority 0 weight 100 port 5061 sip.example.com". RFC 2782's "."
@@ -293,7 +260,7 @@ static void text_cert(FILE *out, const struct store_cert_row *c)
 	if (c->x509_version > 0)
 		fprintf(out, "Version: V%d\n", c->x509_version);
 	else
-		fputs("Version: " TEXT_MISSING "\n", out);
+		fputs("Version: " RENDER_MISSING "\n", out);
 	fputs("Public Key: ", out);
 	text_value(out, c->key_type);
 	if (c->key_bits > 0)
@@ -482,10 +449,6 @@ void render_text_target(FILE *out, const struct render_text_options *o,
 	const struct store_target_row *t = rt->row;
 	size_t i;
 
-	if (o->file != NULL) {
-		render_text_file(out, o, rt);
-		return;
-	}
 	text_target_head(out, t);
 	for (i = 0; i < t->dns_count; i++)
 		text_dns(out, &t->dns[i]);
@@ -547,4 +510,59 @@ void render_text_summary(FILE *out, const struct render_totals *tot)
 		tot->targets, tot->probes, tot->failed, tot->dns_failed,
 		tot->input_errors, tot->status[RENDER_PASS],
 		tot->status[RENDER_WARN], tot->status[RENDER_FAIL]);
+}
+
+/* " (acceptable CAs: CN=A,O=X, CN=B)" or " (no acceptable CA named)". */
+static void text_ca_names(FILE *out, const struct store_probe_row *p)
+{
+	size_t i;
+
+	if (p->ca_count == 0) {
+		fputs(" (no acceptable CA named)", out);
+		return;
+	}
+	fputs(" (acceptable CAs: ", out);
+	for (i = 0; i < p->ca_count; i++) {
+		if (i > 0)
+			fputs(", ", out);
+		render_text_value(out, p->ca_names[i]);
+	}
+	fputc(')', out);
+}
+
+/* What the server did after our answer: ours refused, or the handshake
+ * ended because we sent none, or it went on. */
+static void text_cc_outcome(FILE *out, const struct store_probe_row *p)
+{
+	const char *verb = p->cc_presented ? "refused" : "ended";
+
+	if (is(p->cc_outcome, "accepted")) {
+		fputs(p->cc_presented ? "; accepted" : "; went on without one",
+		      out);
+	} else if (is(p->cc_outcome, "alert")) {
+		fprintf(out, "; %s with alert ", verb);
+		render_text_value(out, p->cc_alert);
+	} else if (is(p->cc_outcome, "closed")) {
+		fprintf(out, "; %s: the server closed the connection", verb);
+	} else if (finding_cc_required(p)) {
+		fputs("; ended: ", out);
+		render_text_value(out, p->error_kind);
+	} else if (p->cc_outcome != NULL) {
+		fputs("; outcome ", out);
+		render_text_value(out, p->cc_outcome);
+	}
+}
+
+void render_text_client_cert(FILE *out, const struct store_probe_row *p)
+{
+	fputs("Client certificate: ", out);
+	if (!p->cc_requested) {
+		fputs("not requested\n", out);
+		return;
+	}
+	fputs("requested", out);
+	text_ca_names(out, p);
+	fputs(p->cc_presented ? "; ours presented" : "; none presented", out);
+	text_cc_outcome(out, p);
+	fputc('\n', out);
 }

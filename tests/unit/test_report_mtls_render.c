@@ -372,7 +372,7 @@ static void test_text_file(void **state)
 	tf_init(&tf, &t);
 	tf_add(&tf, "name_match", SEVERITY_INFO, "FQDN is in SAN list", &p);
 	capture_open(&c);
-	render_text_target(c.f, &o, &tf.rt);
+	render_text_file(c.f, &o, &tf.rt);
 	capture_close(&c);
 	assert_true(strncmp(c.buf, head, strlen(head)) == 0);
 	assert_null(strstr(c.buf, "Checking IP Address"));
@@ -386,7 +386,7 @@ static void test_text_file(void **state)
 	p.sni = p.via = NULL;
 	tf_init(&tf, &t);
 	capture_open(&c);
-	render_text_target(c.f, &o, &tf.rt);
+	render_text_file(c.f, &o, &tf.rt);
 	assert_non_null(strstr(capture_close(&c), "Judged as: FED, no name "
 				"given (--name): names not checked\n"));
 	capture_free(&c);

@@ -1,0 +1,80 @@
+/* statements.c: the SQL of every statement the writer prepares once
+ * (store_int.h, enum store_stmt_id), beside the enum it is indexed by;
+ * db.c prepares them when a database opens, writer.c runs them. */
+#include "store/store_int.h"
+
+static const char *const stmt_sql[STMT_COUNT] = {
+	[STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
+	[STMT_SAVEPOINT] = "SAVEPOINT one_write",
+	[STMT_RELEASE] = "RELEASE one_write",
+	[STMT_ROLLBACK_TO] = "ROLLBACK TO one_write",
+	[STMT_SCAN_BEGIN] =
+		"INSERT INTO scan(started, status, input, options, version)"
+		" VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'running',"
+		" ?1, ?2, ?3)",
+	[STMT_SCAN_FINISH] =
+		"UPDATE scan SET finished = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+		" status = ?2 WHERE id = ?1",
+	[STMT_TARGET_ADD] =
+		"INSERT INTO target(scan_id, line, domain, type, port, complete)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+	[STMT_TARGET_COMPLETE] = "UPDATE target SET complete = 1 WHERE id = ?1",
+	[STMT_TARGET_SET_ERROR] =
+		"UPDATE target SET error_kind = ?2, error_reason = ?3"
+		" WHERE id = ?1",
+	[STMT_INPUT_ERROR_ADD] =
+		"INSERT INTO input_error(scan_id, line, reason, raw)"
+		" VALUES (?1, ?2, ?3, ?4)",
+	/* Written as the index expression so that endpoint_key serves it. */
+	[STMT_ENDPOINT_FIND] =
+		"SELECT id FROM endpoint WHERE address = ?1 AND port = ?2"
+		" AND ifnull(sni, '') = ifnull(?3, '')",
+	[STMT_ENDPOINT_ADD] =
+		"INSERT INTO endpoint(address, port, sni) VALUES (?1, ?2, ?3)",
+	[STMT_PROBE_ADD] =
+		"INSERT INTO probe(scan_id, endpoint_id, started, connect_ms,"
+		" handshake_ms, error_kind, error_reason, tls_version, cipher,"
+		" verify_code, verify_reason, chain_presented, cc_requested,"
+		" cc_presented, cc_outcome, cc_alert)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" ?13, ?14, ?15, ?16)",
+	[STMT_CA_NAME_ADD] =
+		"INSERT INTO probe_ca_name(probe_id, position, name)"
+		" VALUES (?1, ?2, ?3)",
+	[STMT_CLIENT_CERT_ADD] =
+		"INSERT INTO scan_client_cert(scan_id, position, certificate_id)"
+		" VALUES (?1, ?2, ?3)",
+	[STMT_CERT_FIND] = "SELECT id FROM certificate WHERE sha256 = ?1",
+	[STMT_CERT_ADD] =
+		"INSERT INTO certificate(sha256, sha1, der, subject, issuer,"
+		" serial, not_before, not_after, sig_alg, key_type, key_bits,"
+		" x509_version)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[STMT_CHAIN_LINK_ADD] =
+		"INSERT INTO chain_link(probe_id, position, certificate_id)"
+		" VALUES (?1, ?2, ?3)",
+	/* A target reaching the same probe twice (two SRV records naming
+	 * one address) keeps its first route. */
+	[STMT_TARGET_PROBE_ADD] =
+		"INSERT INTO target_probe(target_id, probe_id, via, srv_name,"
+		" srv_priority, srv_weight)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+	[STMT_DNS_ANSWER_ADD] =
+		"INSERT INTO dns_answer(scan_id, name, type, rcode, source, reason)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[STMT_DNS_RECORD_ADD] =
+		"INSERT INTO dns_record(answer_id, position, priority, weight,"
+		" port, target, address, ttl)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	/* ON CONFLICT rather than OR IGNORE: only the duplicate link is
+	 * skipped; a NOT NULL or foreign-key failure is still an error. */
+	[STMT_TARGET_DNS_ADD] =
+		"INSERT INTO target_dns(target_id, answer_id) VALUES (?1, ?2)"
+		" ON CONFLICT DO NOTHING",
+};
+
+const char *store_stmt_sql(enum store_stmt_id id)
+{
+	return stmt_sql[id];
+}
