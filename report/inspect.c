@@ -1,4 +1,4 @@
-/* inspect.c: `fedcert inspect FILE` (#10): will this certificate work on
+/* inspect.c: `fedcert inspect FILE`: will this certificate work on
  * our Edge? The file's chain becomes the one probe of an in-memory target
  * (the rows store.h's reader would hand over), judged by
  * findings_judge_target() and written by the report's own renderers: the
@@ -27,8 +27,6 @@
 #include "report/render/render.h"
 #include "report/judge/x509.h"
 
-/* expires_soon's threshold when the caller gives none. */
-#define INSPECT_WARN_DAYS_DEFAULT 30
 
 /* The certificates of the file, as store rows; each row's strings and DER
  * are owned here, freed by inspect_free(). */
@@ -239,8 +237,7 @@ static int inspect_judge(const struct report_options *o, X509_STORE *trust,
 	const char *reason;
 
 	judge.now = o->now != 0 ? o->now : time(NULL);
-	judge.warn_days = o->warn_days > 0 ? o->warn_days
-					   : INSPECT_WARN_DAYS_DEFAULT;
+	judge.warn_days = judge_warn_days(o->warn_days);
 	v->probe.verify_code = findings_verify_chain(
 		trust, v->probe.chain, v->probe.chain_len, judge.now, &reason);
 	v->probe.verify_reason = (char *)reason; /* static, OpenSSL's */

@@ -8,7 +8,7 @@
  * (and what --fail-on looks at), so that a report narrowed to one finding
  * id still says which targets fail.
  *
- * Our own certificate (#10: the chain the scan presented, if any) is
+ * Our own certificate (the chain the scan presented, if any) is
  * judged once, before the targets, and shown first (text, JSON).
  */
 #include "report/report.h"
@@ -25,8 +25,6 @@
 #include "report/render/render.h"
 #include "store/store.h"
 
-/* expires_soon's threshold when the caller gives none (report.h). */
-#define REPORT_WARN_DAYS_DEFAULT 30
 
 /* Why a walk over the store stopped early. Positive, so that they cannot be
  * mistaken for the store's own -1. */
@@ -172,7 +170,7 @@ static void report_open(const struct report_walk *w,
 		render_text_scan(w->out, scan);
 }
 
-/* Our certificate (#10), judged once: against the report's trust store,
+/* Our certificate, judged once: against the report's trust store,
  * else the system's (the scanner never verified our own chain). Judged in
  * every format, so that --fail-on sees it; shown in text and JSON (a CSV
  * row stands for a target). */
@@ -268,8 +266,7 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 		goto out;
 	w.input = scan.input;
 	w.judge.now = opts->now != 0 ? opts->now : time(NULL);
-	w.judge.warn_days = opts->warn_days > 0 ? opts->warn_days
-						: REPORT_WARN_DAYS_DEFAULT;
+	w.judge.warn_days = judge_warn_days(opts->warn_days);
 	w.judge.trust = trust;
 	w.text.advanced = opts->advanced;
 	w.text.chain = opts->chain;

@@ -34,7 +34,7 @@ struct report_options {
 	size_t nonly;
 	int fail_on;       /* severity at or above which *flagged is set;
 			      -1: never */
-	int warn_days;     /* expires_soon threshold, days (default 30) */
+	int warn_days;     /* expires_soon threshold, days (0: FC_WARN_DAYS_DEFAULT, 30) */
 	const char *ca_file; /* judge chains again against this trust store */
 	const char *ca_path;
 	time_t now;        /* the time findings are judged at (0: now) */
@@ -57,7 +57,7 @@ struct report_options {
 int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	       int *flagged, char *err, size_t errlen);
 
-/* ---- A certificate file (#10) ------------------------------------------ */
+/* ---- A certificate file ------------------------------------------ */
 
 /* `fedcert inspect FILE`: judges a certificate file with the findings and
  * renderers of report_run(), no network, no database: the chain in the
@@ -94,7 +94,7 @@ void report_list_findings(FILE *out);
 /* The finding id is known: 1, or 0 (for validating --only). */
 int report_is_finding_id(const char *id);
 
-/* ---- Across scans (#6) ------------------------------------------------ */
+/* ---- Across scans ------------------------------------------------ */
 
 /* `fedcert scans`: one line (text) or object (JSON) per scan, oldest first,
  * with its counts and, unless findings is 0, the findings of its targets
@@ -104,7 +104,7 @@ struct report_scans_options {
 	enum report_format format; /* text or json */
 	int64_t last;  /* only the newest `last` scans; 0: all */
 	int findings;  /* judge each scan's targets */
-	int warn_days; /* expires_soon threshold (default 30) */
+	int warn_days; /* expires_soon threshold (0: FC_WARN_DAYS_DEFAULT, 30) */
 };
 
 int report_scans(struct store *st, const struct report_scans_options *o,

@@ -1,4 +1,4 @@
-/* mtls.h: what a probe learns about mutual TLS (#10), private to scanner/.
+/* mtls.h: what a probe learns about mutual TLS, private to scanner/.
  *
  * Facts only: whether the server asked for our certificate, the CA names
  * it said it accepts, whether we presented one, and what the server did

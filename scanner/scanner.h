@@ -95,7 +95,7 @@ struct scan_options {
 	unsigned max_addresses;   /* addresses probed per host */
 	int no_pool;              /* probe only the first address of a host */
 
-	/* Mutual TLS (#10): our Edge's certificate (PEM, our intermediates may
+	/* Mutual TLS: our Edge's certificate (PEM, our intermediates may
 	 * follow the leaf) and key, presented to every endpoint that asks.
 	 * NULL: an empty Certificate message, as a client without one. */
 	const char *client_cert;

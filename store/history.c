@@ -1,4 +1,4 @@
-/* history.c: the readers of questions asked across scans (#6): the list
+/* history.c: the readers of questions asked across scans: the list
  * of scans, one domain's history, the leaves that expire, when a
  * certificate was first seen.
  *

@@ -30,7 +30,7 @@ static const char sql_delete_scans[] =
 
 /* Every column of the schema that references ?1's id: the references are
  * read from the schema itself, so that a table a later step adds (the
- * client certificate of a scan, #10) keeps what it points at. */
+ * client certificate of a scan) keeps what it points at. */
 static const char sql_references[] =
 	"SELECT m.name, f.\"from\" FROM sqlite_master m"
 	" JOIN pragma_foreign_key_list(m.name) f"

@@ -1,4 +1,4 @@
-/* reader_mtls.c: what the report reads of mutual TLS (#10): a probe's
+/* reader_mtls.c: what the report reads of mutual TLS: a probe's
  * acceptable CA names, and the chain a scan presented as ours.
  */
 #include <stdlib.h>

@@ -97,7 +97,7 @@ static const char migration_1[] =
 	" PRIMARY KEY (probe_id, position)) WITHOUT ROWID;"
 	"CREATE INDEX chain_link_by_certificate ON chain_link(certificate_id);";
 
-/* Step 2 (#3, SRV discovery): the DNS answers a scan used, and the route
+/* Step 2 (SRV discovery): the DNS answers a scan used, and the route
  * (SRV name, priority, weight) by which a target reached a probe. The new
  * target_probe columns are NULL on version-1 rows, which is right: version
  * 1 probed only DIR targets. dns_record is keyed like chain_link, an
@@ -134,20 +134,20 @@ static const char migration_2[] =
 	"ALTER TABLE target_probe ADD COLUMN srv_priority INTEGER;"
 	"ALTER TABLE target_probe ADD COLUMN srv_weight INTEGER;";
 
-/* Step 3 (#6, resume): whether all of a target's work (its lookups, its
+/* Step 3 (resume): whether all of a target's work (its lookups, its
  * probes, their links) is stored. The scanner inserts 0 and sets 1 at the
  * end; a resumed scan redoes the targets still at 0. Rows of older scans
  * were finished by definition: the default 1. */
 static const char migration_3[] =
 	"ALTER TABLE target ADD COLUMN complete INTEGER NOT NULL DEFAULT 1;";
 
-/* Step 4 (#7, hostile peers): how many certificates the server presented,
+/* Step 4 (hostile peers): how many certificates the server presented,
  * when more than the FC_CHAIN_MAX that chain_link keeps. NULL on older
  * rows: they kept everything they saw. */
 static const char migration_4[] =
 	"ALTER TABLE probe ADD COLUMN chain_presented INTEGER;";
 
-/* Step 5 (#6, many scans in one database): indexes and views for the
+/* Step 5 (many scans in one database): indexes and views for the
  * questions asked across scans. A target's identity across scans is
  * (domain, type, port), the CSV row as written. target_by_identity finds
  * every scan of one target (history) and each target's newest complete
@@ -209,7 +209,7 @@ static const char migration_5[] =
 	" AS days_left"
 	" FROM latest_leaf;";
 
-/* Step 6 (#10, mutual TLS): what a probe learned of the server's request
+/* Step 6 (mutual TLS): what a probe learned of the server's request
  * for our certificate, the CA names it listed, and the certificate chain
  * we presented in a scan (stored once per fingerprint, like any other).
  * NULL on older probes: not recorded then. */

@@ -113,7 +113,7 @@ int store_input_error_add(struct store *st, int64_t scan_id, long line,
  * others again. */
 int store_target_complete(struct store *st, int64_t target_id);
 
-/* ---- Resume (#6) ---------------------------------------------------- */
+/* ---- Resume ---------------------------------------------------- */
 
 /* Reopens a scan that did not finish (running after a kill or a power
  * loss, interrupted, failed) so that it can go on: its incomplete targets
@@ -170,7 +170,7 @@ struct store_probe {
 	/* Certificates the server presented, when more than chain_len could
 	 * keep (FC_CHAIN_MAX); 0 otherwise. */
 	size_t chain_presented;
-	/* Mutual TLS (#10). cc_outcome: NULL when no certificate was asked
+	/* Mutual TLS. cc_outcome: NULL when no certificate was asked
 	 * for; else "accepted" (the handshake completed and the server kept
 	 * the connection), "closed" (it closed or reset), "alert" (cc_alert
 	 * names it), "unknown". ca_names: the acceptable CA names it listed
@@ -206,7 +206,7 @@ struct store_route {
 int store_target_probe_link(struct store *st, int64_t target_id,
 			    int64_t probe_id, const struct store_route *route);
 
-/* ---- DNS facts (#3) -------------------------------------------------- */
+/* ---- DNS facts -------------------------------------------------- */
 
 /* One record of an answer. SRV: priority, weight, port, target ("." means
  * "service decidedly not available", RFC 2782). A/AAAA: address. ttl in
@@ -317,7 +317,7 @@ struct store_probe_row {
 	struct store_cert_row *chain; /* position order, leaf first */
 	size_t chain_presented; /* > chain_len: the server sent more than
 				   were kept (FC_CHAIN_MAX); else 0 */
-	/* Mutual TLS (#10), as in struct store_probe. */
+	/* Mutual TLS, as in struct store_probe. */
 	int cc_requested;
 	int cc_presented;
 	char *cc_outcome;
@@ -398,7 +398,7 @@ typedef int (*store_input_error_cb)(const struct store_input_error_row *e,
 int store_each_input_error(struct store *st, int64_t scan_id,
 			   store_input_error_cb cb, void *arg);
 
-/* ---- History (#6): many scans in one database ------------------------ */
+/* ---- History: many scans in one database ------------------------ */
 
 /* A target's identity across scans is (domain, type, port): the CSV row as
  * written. Strings in the rows below are the reader's, valid only during

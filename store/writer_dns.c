@@ -1,4 +1,4 @@
-/* writer_dns.c: the scanner's DNS facts (#3), beside writer.c.
+/* writer_dns.c: the scanner's DNS facts, beside writer.c.
  *
  * An answer is stored as the resolver gave it, records in answer order,
  * whatever the scanner then did with it: the report can tell "the SRV

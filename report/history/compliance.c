@@ -28,7 +28,6 @@
 #include "report/history/history_int.h"
 #include "report/render/render.h"
 
-#define COMPLIANCE_WARN_DAYS_DEFAULT 30
 
 static const char *const comp_columns[] = {
 	"domain", "type", "port", "line", "status", "finding_ids", "not_after",
@@ -319,8 +318,7 @@ int report_compliance(struct store *st, const struct report_options *opts,
 		goto out;
 	w.scan = &scan;
 	w.judge.now = opts->now != 0 ? opts->now : time(NULL);
-	w.judge.warn_days = opts->warn_days > 0 ? opts->warn_days
-						: COMPLIANCE_WARN_DAYS_DEFAULT;
+	w.judge.warn_days = judge_warn_days(opts->warn_days);
 	w.judge.trust = trust;
 	rc = comp_walk_scan(&w, scan_id, err, errlen);
 	*flagged = rc != 0 ? 0 : (w.flagged ? REPORT_FLAGGED_FINDING : 0) |

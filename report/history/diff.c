@@ -29,7 +29,6 @@
 #include "report/history/history_int.h"
 #include "report/render/render.h"
 
-#define DIFF_WARN_DAYS_DEFAULT 30
 /* A target that reached no endpoint and recorded no reason. */
 
 struct diff_walk {
@@ -385,7 +384,7 @@ int report_diff(struct store *st, const struct report_diff_options *o,
 	struct store_scan_row from = { 0 }, to = { 0 };
 	int rc = -1;
 
-	w.warn_days = o->warn_days > 0 ? o->warn_days : DIFF_WARN_DAYS_DEFAULT;
+	w.warn_days = judge_warn_days(o->warn_days);
 	if (diff_resolve(st, o, &w.scans, err, errlen) != 0)
 		return -1;
 	if (w.scans.first_night) {

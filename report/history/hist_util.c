@@ -200,7 +200,7 @@ static void dg_probe(EVP_MD_CTX *md, const struct store_probe_row *p)
 	dg_num(md, (long long)p->chain_len);
 	for (i = 0; i < p->chain_len; i++)
 		dg_str(md, p->chain[i].sha256);
-	/* Mutual TLS (#10): what the server asked of our certificate and
+	/* Mutual TLS: what the server asked of our certificate and
 	 * what it did with it. */
 	dg_num(md, p->cc_requested);
 	dg_num(md, p->cc_presented);

@@ -1,4 +1,4 @@
-/* history_int.h: what the reports across scans share (#6: scans.c,
+/* history_int.h: what the reports across scans share (scans.c,
  * history.c, expiring.c, diff.c, compliance.c), folder-private to report/
  * and its unit tests.
  *

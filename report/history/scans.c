@@ -21,7 +21,6 @@
 #include "fedcert_limits.h"
 #include "report/history/history_int.h"
 
-#define SCANS_WARN_DAYS_DEFAULT 30
 
 /* One target's verdict, kept for the next scan, in identity order. */
 struct memo_entry {
@@ -291,7 +290,7 @@ int report_scans(struct store *st, const struct report_scans_options *o,
 	struct scans_walk w = { .st = st, .o = o, .out = out };
 	int rc;
 
-	w.warn_days = o->warn_days > 0 ? o->warn_days : SCANS_WARN_DAYS_DEFAULT;
+	w.warn_days = judge_warn_days(o->warn_days);
 	if (o->format != REPORT_JSON)
 		scans_text_head(out, o->findings);
 	rc = store_each_scan(st, o->last, scans_on_scan, &w);

@@ -22,7 +22,7 @@
  * connect timeout) failed to connect; any error after the connection
  * (timeout during the handshake, reset, closed, alert, not TLS, a TLS
  * error; even fedcert's own local_error) is a failed handshake, except
- * the server's answer to our client certificate (#10). */
+ * the server's answer to our client certificate. */
 int check_connection(struct probe_judge *j)
 {
 	const struct store_probe_row *p = j->probe;

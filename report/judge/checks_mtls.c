@@ -1,4 +1,4 @@
-/* checks_mtls.c: the per-endpoint findings of mutual TLS (#10): the server
+/* checks_mtls.c: the per-endpoint findings of mutual TLS: the server
  * asked for our certificate (client_cert_requested), required one when we
  * sent none (client_cert_required), refused ours
  * (partner_rejects_our_certificate), or names acceptable CAs none of which

@@ -15,6 +15,7 @@
 
 #include <openssl/x509_vfy.h>
 
+#include "fedcert_limits.h"
 #include "store/store.h"
 
 enum finding_severity {
@@ -70,12 +71,13 @@ int finding_list_worst(const struct finding_list *l);
 /* What judging needs besides the facts. */
 struct judge_options {
 	time_t now;      /* the time expiry is judged at */
-	int warn_days;   /* expires_soon when fewer days are left (default 30) */
+	int warn_days;   /* expires_soon when fewer days are left; 0 or less:
+			    FC_WARN_DAYS_DEFAULT (judge_warn_days()) */
 	/* A trust store to judge chains against again, from the DER, without
 	 * a rescan (report --ca-file / --ca-path); NULL: the verification
 	 * result the scanner recorded is used. Borrowed. */
 	X509_STORE *trust;
-	/* The chain the scan presented as its client certificate (#10,
+	/* The chain the scan presented as its client certificate (mutual TLS,
 	 * --client-cert), leaf first; NULL and 0 when it presented none.
 	 * partner_ca_list_excludes_our_root compares the CA names a server
 	 * accepts with it. Borrowed. */
@@ -109,7 +111,7 @@ long findings_verify_chain(X509_STORE *trust,
 			   const struct store_cert_row *chain, size_t n,
 			   time_t at, const char **reason);
 
-/* Mutual TLS (#10), how a probe ended. Required: the server asked for a
+/* Mutual TLS, how a probe ended. Required: the server asked for a
  * client certificate, we sent none, and it ended the handshake (an alert
  * or a close, recorded as the outcome, or as the probe's failure after its
  * chain was captured): what a federation Edge does, not a failure.
@@ -128,5 +130,10 @@ int finding_cc_refused(const struct store_probe_row *p);
 int judge_load_trust(const char *ca_file, const char *ca_path,
 		     int system_default, X509_STORE **out, char *err,
 		     size_t errlen);
+
+/* expires_soon's threshold: asked when it is a number of days, else
+ * (0 or less: not given) FC_WARN_DAYS_DEFAULT, the one default every
+ * command shares. */
+int judge_warn_days(int asked);
 
 #endif

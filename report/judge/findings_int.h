@@ -29,8 +29,6 @@
  * Baseline Requirements since 2020-09-01). */
 #define FINDING_MAX_VALIDITY_DAYS 398
 
-/* warn_days when judge_options.warn_days is negative. */
-#define FINDING_WARN_DAYS_DEFAULT 30
 
 /* A message under construction: appends past FINDING_MESSAGE_MAX are cut
  * and marked "...". data is owned; msg_take() hands it over. */

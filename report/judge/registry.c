@@ -72,7 +72,7 @@ static const struct finding_def registry[] = {
 	  "Without an OCSP responder in the Authority Information Access, revocation can only be checked by downloading CRLs." },
 	{ "long_validity", I, 0,
 	  "The leaf is valid for more than 398 days, longer than the public root programs allow for a publicly trusted certificate: clients may reject it." },
-	/* Per endpoint: mutual TLS (#10). */
+	/* Per endpoint: mutual TLS. */
 	{ "client_cert_requested", I, 0,
 	  "The server asks connecting servers for their certificate, as a federation Edge does (mutual TLS): the CAs it names are those whose certificates it accepts, and an empty list means any CA it trusts." },
 	{ "client_cert_required", I, 0,
@@ -309,4 +309,9 @@ void judge_cert_label(const struct probe_judge *j, size_t i, char *buf,
 		snprintf(buf, len, "chain certificate %zu (%s)", i,
 			 subject ? subject : "subject unknown");
 	free(decoded);
+}
+
+int judge_warn_days(int asked)
+{
+	return asked > 0 ? asked : FC_WARN_DAYS_DEFAULT;
 }

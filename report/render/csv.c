@@ -31,7 +31,7 @@
  *                        each once, space-separated
  *   endpoints_tested     probes of the target
  *   endpoints_failed     those that ended with an error kind
- *   client_cert_outcomes mutual TLS (#10) across the endpoints that got as
+ *   client_cert_outcomes mutual TLS across the endpoints that got as
  *                        far as TLS, each state once, space-separated, in
  *                        probe order: not_requested, requested (asked; we
  *                        presented none and it went on), required (it ended
@@ -82,7 +82,7 @@
  *                        about one endpoint: pool_partial_failure,
  *                        srv_missing, ...), the same on each of its rows
  *   client_cert_requested  true when the server asked for our certificate
- *                        (#10), else false
+ *                       , else false
  *   client_cert_outcome  accepted | closed | alert | unknown: what the
  *                        server did after our answer; empty when it did not
  *                        ask

@@ -4,7 +4,7 @@
  * every string goes. Numbers are integers or one-decimal timings written
  * with integer arithmetic (no locale's decimal comma); a missing value is
  * null, never "" or -1. Keys keep their order. Every line is a target
- * object but the first when the scan presented our certificate (#10):
+ * object but the first when the scan presented our certificate:
  * {"self": {status, worst_severity, verify, chain, findings}}. Bad input
  * rows are not in the JSON (they are in the text report and the
  * database's input_error table). scan, line and the ports are null in

@@ -289,7 +289,7 @@ start_fixture_dns() {
 
 # make_ca_named DIR NAME: like make_ca, a root and an intermediate (ECDSA
 # P-256) in DIR, named "NAME Root" and "NAME Issuing CA" (O=fedcert tests),
-# so that two hierarchies can be told apart by name (#6: a root that
+# so that two hierarchies can be told apart by name (a root that
 # changed). Their RFC 2253 names: "CN=NAME Root,O=fedcert tests".
 make_ca_named() {
 	make_ca_subjects "$1" "$2 Root" "$2 Issuing CA"

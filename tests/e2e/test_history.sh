@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Many scans in one database (#6), end to end: a small federation on
+# Many scans in one database, end to end: a small federation on
 # loopback (dnsmasq for SRV and A records, openssl s_server for the TLS
 # servers) is scanned three times, and the test changes it between scans:
 #   rot.test  (DIR)  rotates its certificate (scan 2), then moves to another

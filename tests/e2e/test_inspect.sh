@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `fedcert inspect FILE` (#10) on certificate files made with the openssl
+# `fedcert inspect FILE` on certificate files made with the openssl
 # CLI: the question before installing a renewed certificate on the Edge.
 # Text and JSON output, the finding ids, exit codes (0, 1 for a file that
 # is not a certificate, 2 for usage, 3 with --fail-on), PEM and DER, with
@@ -64,7 +64,7 @@ inspect "$T/noclient-chain.pem" --name sip.contoso.test >"$T/noclient.txt"
 assert_contains "no clientAuth: text comment" "$T/noclient.txt" "[error] no_client_auth_eku:"
 assert_contains "no clientAuth: FAIL" "$T/noclient.txt" "Result: FAIL"
 
-# 4. Other defects of #4.
+# 4. Other certificate defects.
 inspect "$T/expired-chain.pem" --name sip.contoso.test --format json >"$T/expired.json"
 case " $(ids "$T/expired.json") " in *" expired "*) ok ;; *) fail "expired: $(ids "$T/expired.json")" ;; esac
 inspect "$T/weak-chain.pem" --name sip.contoso.test --format json >"$T/weak.json"

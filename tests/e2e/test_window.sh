@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The window: --concurrency bounds probes in flight, and only probes. The
 # lookups of the rows that follow run while the slots are held, so that a
-# freed slot finds its next endpoint already resolved (#9); the queue of
+# freed slot finds its next endpoint already resolved; the queue of
 # resolved endpoints is bounded too. Real dnsmasq (logging its queries),
 # the fixture's silent peer holding every slot.
 . "$E2E_DIR/lib.sh"

@@ -1,4 +1,4 @@
-/* test_report_history.c: the reports across scans (#6) on the five nights
+/* test_report_history.c: the reports across scans on the five nights
  * of test_store_history.h: diff (JSON and text, the default scans, a
  * failure and a recovery, a rotation with a CA change, findings that
  * appear), history, expiring (text, CSV, JSON), report --compliance and

@@ -1,5 +1,5 @@
 /* test_report_inspect.c: `fedcert inspect` (report_inspect()) on
- * certificate files written here, one for every certificate defect of #4:
+ * certificate files written here, one for every certificate defect the report finds:
  * each triggers its finding id, and the good certificate none of them.
  * Also the file formats (PEM, DER, chains, a key beside the certificate),
  * the errors that name the file, --fail-on, and the text layout.
@@ -125,7 +125,7 @@ static int has_id(const struct run *r, const char *id)
 	return strstr(r->out, want) != NULL;
 }
 
-/* The ids of #4's certificate defects: the good certificate has none. */
+/* The ids of the certificate defects: the good certificate has none. */
 static const char *const defect_ids[] = {
 	"expired", "not_yet_valid", "expires_soon", "name_mismatch",
 	"wildcard_name", "no_server_auth_eku", "no_client_auth_eku",
@@ -180,7 +180,7 @@ static void test_good(void **state)
 	free(r.out);
 }
 
-/* ---- Each defect of #4 --------------------------------------------------- */
+/* ---- Each certificate defect --------------------------------------------------- */
 
 static void test_dates(void **state)
 {

@@ -1,4 +1,4 @@
-/* test_report_mtls.c: the findings of mutual TLS (#10), each triggered and
+/* test_report_mtls.c: the findings of mutual TLS, each triggered and
  * not, on crafted probe rows (the facts the scanner records) over
  * certificates made here (test_report_findings.h); and our own
  * certificate judged once (findings_judge_self(), findings_verify_chain()).

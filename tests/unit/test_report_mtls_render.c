@@ -1,4 +1,4 @@
-/* test_report_mtls_render.c: how mutual TLS (#10) and our own certificate
+/* test_report_mtls_render.c: how mutual TLS and our own certificate
  * are written: the text "Client certificate:" line, the JSON client_cert
  * object and self line (checked by test_json.h's strict reader), the CSV
  * columns, and the blocks of `fedcert inspect` (a file instead of an

@@ -1,4 +1,4 @@
-/* test_store_dns.c: the store's DNS facts and routes (#3), against real
+/* test_store_dns.c: the store's DNS facts and routes, against real
  * SQLite files.
  *
  * Answers go in through store.h and come back through store_each_target();

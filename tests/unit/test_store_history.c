@@ -1,4 +1,4 @@
-/* test_store_history.c: the store's readers across scans (#6) on a
+/* test_store_history.c: the store's readers across scans on a
  * database of five nights built through the writer (test_store_history.h):
  * the views of schema step 5, the list of scans, the latest finished scan,
  * the pair walk, one domain's history, the expiring leaves, first seen,
