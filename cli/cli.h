@@ -55,8 +55,6 @@ enum cli_db {
 #define CLI_FORMATS_ALL \
 	(CLI_FORMAT(REPORT_TEXT) | CLI_FORMAT(REPORT_CSV) | CLI_FORMAT(REPORT_JSON))
 
-struct cli;
-
 /* One command of the table (cli/main.c). */
 struct cli_command {
 	const char *name;
