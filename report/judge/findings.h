@@ -136,4 +136,32 @@ int judge_load_trust(const char *ca_file, const char *ca_path,
  * command shares. */
 int judge_warn_days(int asked);
 
+/* Whether item i of p's chain verified (--chain). Below the top:
+ * issued by the next item (reason: OpenSSL's, when it is not) and signed
+ * with its key; the top: self-signed, or issued by a root of trust (NULL:
+ * no trust store given, not checked). */
+enum judge_link_verdict {
+	LINK_UNDECODABLE,        /* the item itself does not decode */
+	LINK_NEXT_UNDECODABLE,   /* the next item (its issuer) does not */
+	LINK_NOT_ISSUED_BY_NEXT, /* reason says why */
+	LINK_SIGNED_BY_NEXT,
+	LINK_NEXT_KEY_MISMATCH,  /* its signature does not check */
+	LINK_ROOT_NO_STORE,      /* self-signed top, no trust store given */
+	LINK_ROOT_IN_STORE,
+	LINK_ROOT_NOT_IN_STORE,
+	LINK_TOP_NO_STORE,       /* its issuer not presented, no store given */
+	LINK_TOP_NOMEM,
+	LINK_TOP_ISSUER_UNTRUSTED,
+	LINK_TOP_TRUSTED,
+	LINK_TOP_KEY_MISMATCH    /* a root of that name, another key */
+};
+
+struct judge_link {
+	enum judge_link_verdict verdict;
+	const char *reason; /* static (OpenSSL's); NULL but for NOT_ISSUED */
+};
+
+void judge_chain_link(const struct store_probe_row *p, size_t i,
+		      X509_STORE *trust, struct judge_link *out);
+
 #endif

@@ -13,9 +13,10 @@
  * its lines escaped.
  *
  * --chain: "Chain:", each item as presented ("  [0] Subject: ..."), with
- * whether it verified: an item below the top must be issued by the next
- * one and its signature check with that one's key; the top one is
- * self-signed, or issued by a root of the trust store given to the report.
+ * whether it verified, as the judge found (judge/links.c): an item below
+ * the top must be issued by the next one and its signature check with
+ * that one's key; the top one is self-signed, or issued by a root of the
+ * trust store given to the report.
  * Then where to get the root: the top item's AIA caIssuers URLs and, for a
  * well-known public root (roots.c), its CA's repository page.
  *
@@ -30,22 +31,12 @@
 #include <openssl/bio.h>
 #include <openssl/x509v3.h>
 
+#include "report/judge/x509.h"
 #include "report/render/escape.h"
 
 #define ADV_INDENT "    "   /* an extension's value */
 #define CHAIN_INDENT "      " /* a chain item's facts, under "  [0] " */
 #define ADV_OID_MAX 128   /* a longer OID is shown truncated */
-
-/* The certificate of row c, or NULL when it has no DER or OpenSSL cannot
- * decode it. The caller frees it with X509_free(). */
-static X509 *adv_decode(const struct store_cert_row *c)
-{
-	const unsigned char *p = c->der;
-
-	if (p == NULL || c->der_len == 0 || c->der_len > LONG_MAX)
-		return NULL;
-	return d2i_X509(NULL, &p, (long)c->der_len);
-}
 
 /* Writes what b holds, one indented, escaped line per line. */
 static void adv_bio_lines(FILE *out, BIO *b, const char *indent)
@@ -295,7 +286,7 @@ static void adv_extension(FILE *out, X509_EXTENSION *ext)
 
 void render_text_extensions(FILE *out, const struct store_cert_row *leaf)
 {
-	X509 *x = adv_decode(leaf);
+	X509 *x = cert_from_row(leaf);
 	int i, n;
 
 	fputs("Extensions:", out);
@@ -312,115 +303,69 @@ void render_text_extensions(FILE *out, const struct store_cert_row *leaf)
 
 /* ---- --chain ------------------------------------------------------------ */
 
-/* "yes (...)", or why not, for the item x below the top: is the next item
- * its issuer, and does x's signature check with its key? */
-static void chain_verify_link(FILE *out, X509 *x, X509 *next, size_t i)
+/* The top item's verdict, in words. */
+static void chain_verify_top(FILE *out, enum judge_link_verdict v)
 {
-	EVP_PKEY *key = next != NULL ? X509_get0_pubkey(next) : NULL;
-	int rc;
-
-	if (next == NULL || key == NULL) {
-		fprintf(out, "not checked ([%zu] could not be decoded)\n",
-			i + 1);
-		return;
-	}
-	rc = X509_check_issued(next, x);
-	if (rc != X509_V_OK) {
-		fprintf(out, "NO ([%zu] is not its issuer: %s)\n", i + 1,
-			X509_verify_cert_error_string(rc));
-		return;
-	}
-	if (X509_verify(x, key) == 1)
-		fprintf(out, "yes (signed by [%zu])\n", i + 1);
-	else
-		fprintf(out, "NO (its signature does not check with [%zu]'s "
-			     "key)\n", i + 1);
-}
-
-/* The root in trust that issued x: 1 and *root (freed by the caller), 0
- * when there is none, -1 when out of memory. */
-static int chain_trusted_issuer(X509_STORE *trust, X509 *x, X509 **root)
-{
-	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	int rc = -1;
-
-	*root = NULL;
-	if (ctx == NULL || X509_STORE_CTX_init(ctx, trust, x, NULL) != 1)
-		goto out;
-	rc = X509_STORE_CTX_get1_issuer(root, ctx, x) == 1 ? 1 : 0;
-out:
-	X509_STORE_CTX_free(ctx);
-	return rc;
-}
-
-/* A self-signed top item: a root, which the trust store holds or not. */
-static void chain_verify_root(FILE *out, X509 *x, X509_STORE *trust)
-{
-	X509 *root = NULL;
-	int found;
-
-	if (trust == NULL) {
+	switch (v) {
+	case LINK_ROOT_NO_STORE:
 		fputs("self-signed (a root: trusted only where it is in the "
 		      "trust store)\n", out);
-		return;
-	}
-	found = chain_trusted_issuer(trust, x, &root);
-	fputs(found > 0 && X509_cmp(root, x) == 0
-		      ? "self-signed, a root of the trust store\n"
-		      : "NO (self-signed, not in the trust store)\n",
-	      out);
-	X509_free(root);
-}
-
-/* The top item: self-signed, issued by a root of the trust store, or not
- * checked (no trust store, and its issuer not presented). */
-static void chain_verify_top(FILE *out, X509 *x, X509_STORE *trust)
-{
-	X509 *root = NULL;
-	int found;
-
-	if (X509_self_signed(x, 1) == 1) {
-		chain_verify_root(out, x, trust);
-		return;
-	}
-	if (trust == NULL) {
+		break;
+	case LINK_ROOT_IN_STORE:
+		fputs("self-signed, a root of the trust store\n", out);
+		break;
+	case LINK_ROOT_NOT_IN_STORE:
+		fputs("NO (self-signed, not in the trust store)\n", out);
+		break;
+	case LINK_TOP_NO_STORE:
 		fputs("not checked (its issuer was not presented; give "
 		      "--ca-file or --ca-path to check it against a trust "
 		      "store)\n", out);
-		return;
-	}
-	found = chain_trusted_issuer(trust, x, &root);
-	if (found < 0)
+		break;
+	case LINK_TOP_NOMEM:
 		fputs("not checked (out of memory)\n", out);
-	else if (found == 0)
+		break;
+	case LINK_TOP_ISSUER_UNTRUSTED:
 		fputs("NO (its issuer is not in the trust store)\n", out);
-	else if (X509_verify(x, X509_get0_pubkey(root)) == 1)
+		break;
+	case LINK_TOP_TRUSTED:
 		fputs("yes (issued by a root of the trust store)\n", out);
-	else
+		break;
+	default:
 		fputs("NO (its signature does not check with the trust "
 		      "store's root of that name)\n", out);
-	X509_free(root);
+	}
 }
 
+/* What --chain says of each verdict (judge_chain_link()). */
 static void chain_verify(FILE *out, const struct store_probe_row *p, size_t i,
 			 X509_STORE *trust)
 {
-	X509 *x = adv_decode(&p->chain[i]), *next = NULL;
+	struct judge_link v;
 
+	judge_chain_link(p, i, trust, &v);
 	fputs(CHAIN_INDENT "Verified: ", out);
-	if (x == NULL) {
-		fputs("not checked (the certificate could not be decoded)\n",
-		      out);
-		return;
+	switch (v.verdict) {
+	case LINK_UNDECODABLE:
+		fputs("not checked (the certificate could not be decoded)\n", out);
+		break;
+	case LINK_NEXT_UNDECODABLE:
+		fprintf(out, "not checked ([%zu] could not be decoded)\n", i + 1);
+		break;
+	case LINK_NOT_ISSUED_BY_NEXT:
+		fprintf(out, "NO ([%zu] is not its issuer: %s)\n", i + 1,
+			v.reason);
+		break;
+	case LINK_SIGNED_BY_NEXT:
+		fprintf(out, "yes (signed by [%zu])\n", i + 1);
+		break;
+	case LINK_NEXT_KEY_MISMATCH:
+		fprintf(out, "NO (its signature does not check with [%zu]'s "
+			     "key)\n", i + 1);
+		break;
+	default:
+		chain_verify_top(out, v.verdict);
 	}
-	if (i + 1 < p->chain_len) {
-		next = adv_decode(&p->chain[i + 1]);
-		chain_verify_link(out, x, next, i);
-	} else {
-		chain_verify_top(out, x, trust);
-	}
-	X509_free(next);
-	X509_free(x);
 }
 
 static void chain_line(FILE *out, const char *label, const char *value)
@@ -498,7 +443,7 @@ static unsigned char *chain_issuer_cn(X509 *x)
 static void chain_root_hint(FILE *out, const struct store_probe_row *p)
 {
 	size_t top = p->chain_len - 1;
-	X509 *x = adv_decode(&p->chain[top]);
+	X509 *x = cert_from_row(&p->chain[top]);
 	const struct render_root *root;
 	unsigned char *cn;
 
