@@ -42,7 +42,7 @@ struct comp_walk {
 	const struct report_options *o;
 	struct judge_options judge;
 	const struct store_scan_row *scan;
-	struct hist_csv csv;
+	struct emit_csv csv;
 	struct esc_buf ids;
 	int flagged, nomem;
 };
@@ -154,47 +154,47 @@ static int comp_facts(struct comp_walk *w, const struct store_target_row *t,
 static void comp_csv(struct comp_walk *w, const struct store_target_row *t,
 		     const char *status, const struct comp_row *r)
 {
-	struct hist_csv *c = &w->csv;
+	struct emit_csv *c = &w->csv;
 	const struct store_cert_row *l = r->leaf;
 	char thumb[41];
 
 	hex_thumbprint(l ? l->sha1 : NULL, thumb);
-	hist_csv_cell(c, t->domain);
-	hist_csv_cell(c, t->type);
-	hist_csv_long(c, t->port);
-	hist_csv_long(c, t->line);
-	hist_csv_cell(c, status);
-	hist_csv_cell(c, w->ids.len ? w->ids.data : NULL);
-	hist_csv_cell(c, l ? l->not_after : NULL);
+	emit_csv_cell(c, t->domain);
+	emit_csv_cell(c, t->type);
+	emit_csv_number(c, t->port);
+	emit_csv_number(c, t->line);
+	emit_csv_cell(c, status);
+	emit_csv_cell(c, w->ids.len ? w->ids.data : NULL);
+	emit_csv_cell(c, l ? l->not_after : NULL);
 	if (l != NULL && l->not_after != NULL)
-		hist_csv_long(c, r->days_left);
+		emit_csv_number(c, r->days_left);
 	else
-		hist_csv_cell(c, NULL);
-	hist_csv_cell(c, thumb);
-	hist_csv_cell(c, l ? l->subject : NULL);
-	hist_csv_cell(c, l ? l->issuer : NULL);
-	hist_csv_cell(c, r->root);
-	hist_csv_cell(c, l ? l->key_type : NULL);
+		emit_csv_cell(c, NULL);
+	emit_csv_cell(c, thumb);
+	emit_csv_cell(c, l ? l->subject : NULL);
+	emit_csv_cell(c, l ? l->issuer : NULL);
+	emit_csv_cell(c, r->root);
+	emit_csv_cell(c, l ? l->key_type : NULL);
 	if (l != NULL && l->key_bits > 0)
-		hist_csv_long(c, l->key_bits);
+		emit_csv_number(c, l->key_bits);
 	else
-		hist_csv_cell(c, NULL);
-	hist_csv_cell(c, l && l->sig_alg ? render_sigalg_windows(l->sig_alg) : NULL);
-	hist_csv_cell(c, r->tls_version);
-	hist_csv_cell(c, r->last_scanned);
-	hist_csv_cell(c, r->first_seen[0] ? r->first_seen : NULL);
-	hist_csv_long(c, (long long)r->leaves);
-	hist_csv_long(c, (long long)t->probe_count);
-	hist_csv_long(c, (long long)r->failed);
-	hist_csv_end_row(c);
+		emit_csv_cell(c, NULL);
+	emit_csv_cell(c, l && l->sig_alg ? render_sigalg_windows(l->sig_alg) : NULL);
+	emit_csv_cell(c, r->tls_version);
+	emit_csv_cell(c, r->last_scanned);
+	emit_csv_cell(c, r->first_seen[0] ? r->first_seen : NULL);
+	emit_csv_number(c, (long long)r->leaves);
+	emit_csv_number(c, (long long)t->probe_count);
+	emit_csv_number(c, (long long)r->failed);
+	emit_csv_end_row(c);
 }
 
-static void comp_json_ids(struct hist_json *j, const struct esc_buf *ids)
+static void comp_json_ids(struct emit_json *j, const struct esc_buf *ids)
 {
 	const char *s = ids->len ? ids->data : "";
 	size_t n;
 
-	hist_json_key(j, "finding_ids");
+	emit_json_key(j, "finding_ids");
 	fputc('[', j->out);
 	while (*s != '\0') {
 		n = strcspn(s, " ");
@@ -208,40 +208,40 @@ static void comp_json(struct comp_walk *w, const struct store_target_row *t,
 		      const char *status, const struct comp_row *r)
 {
 	const struct store_cert_row *l = r->leaf;
-	struct hist_json j;
+	struct emit_json j;
 	char thumb[41];
 
 	hex_thumbprint(l ? l->sha1 : NULL, thumb);
-	hist_json_open(&j, w->out);
-	hist_json_str(&j, "domain", t->domain);
-	hist_json_str(&j, "type", t->type);
-	hist_json_int(&j, "port", t->port);
-	hist_json_int(&j, "line", t->line);
-	hist_json_str(&j, "status", status);
+	emit_json_open(&j, w->out);
+	emit_json_str(&j, "domain", t->domain);
+	emit_json_str(&j, "type", t->type);
+	emit_json_int(&j, "port", t->port);
+	emit_json_int(&j, "line", t->line);
+	emit_json_str(&j, "status", status);
 	comp_json_ids(&j, &w->ids);
-	hist_json_str(&j, "not_after", l ? l->not_after : NULL);
+	emit_json_str(&j, "not_after", l ? l->not_after : NULL);
 	if (l != NULL && l->not_after != NULL)
-		hist_json_int(&j, "days_left", r->days_left);
+		emit_json_int(&j, "days_left", r->days_left);
 	else
-		hist_json_null(&j, "days_left");
-	hist_json_str(&j, "thumbprint", l ? thumb : NULL);
-	hist_json_str(&j, "subject", l ? l->subject : NULL);
-	hist_json_str(&j, "issuer", l ? l->issuer : NULL);
-	hist_json_str(&j, "root", r->root);
-	hist_json_str(&j, "key_type", l ? l->key_type : NULL);
+		emit_json_null(&j, "days_left");
+	emit_json_str(&j, "thumbprint", l ? thumb : NULL);
+	emit_json_str(&j, "subject", l ? l->subject : NULL);
+	emit_json_str(&j, "issuer", l ? l->issuer : NULL);
+	emit_json_str(&j, "root", r->root);
+	emit_json_str(&j, "key_type", l ? l->key_type : NULL);
 	if (l != NULL && l->key_bits > 0)
-		hist_json_int(&j, "key_bits", l->key_bits);
+		emit_json_int(&j, "key_bits", l->key_bits);
 	else
-		hist_json_null(&j, "key_bits");
-	hist_json_str(&j, "signature_algorithm",
+		emit_json_null(&j, "key_bits");
+	emit_json_str(&j, "signature_algorithm",
 		      l && l->sig_alg ? render_sigalg_windows(l->sig_alg) : NULL);
-	hist_json_str(&j, "tls_version", r->tls_version);
-	hist_json_str(&j, "last_scanned", r->last_scanned);
-	hist_json_str(&j, "first_seen", r->first_seen[0] ? r->first_seen : NULL);
-	hist_json_int(&j, "leaves", (long long)r->leaves);
-	hist_json_int(&j, "endpoints", (long long)t->probe_count);
-	hist_json_int(&j, "endpoints_failed", (long long)r->failed);
-	hist_json_close(&j);
+	emit_json_str(&j, "tls_version", r->tls_version);
+	emit_json_str(&j, "last_scanned", r->last_scanned);
+	emit_json_str(&j, "first_seen", r->first_seen[0] ? r->first_seen : NULL);
+	emit_json_int(&j, "leaves", (long long)r->leaves);
+	emit_json_int(&j, "endpoints", (long long)t->probe_count);
+	emit_json_int(&j, "endpoints_failed", (long long)r->failed);
+	emit_json_close(&j);
 	fputc('\n', w->out);
 }
 
@@ -278,7 +278,7 @@ static int comp_walk_scan(struct comp_walk *w, int64_t scan_id, char *err,
 	int rc;
 
 	if (w->o->format != REPORT_JSON)
-		hist_csv_header(&w->csv, comp_columns);
+		emit_csv_header(&w->csv, comp_columns);
 	rc = store_each_target(w->st, scan_id, comp_on_target, w);
 	if (rc < 0)
 		snprintf(err, errlen, "reading the scan: %s", store_errmsg(w->st));
@@ -324,7 +324,7 @@ int report_compliance(struct store *st, const struct report_options *opts,
 	*flagged = rc != 0 ? 0 : (w.flagged ? REPORT_FLAGGED_FINDING : 0) |
 				 render_unfinished(opts, &scan);
 out:
-	hist_csv_free(&w.csv);
+	emit_csv_free(&w.csv);
 	esc_buf_free(&w.ids);
 	X509_STORE_free(trust);
 	store_scan_row_free(&scan);

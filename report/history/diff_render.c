@@ -184,48 +184,48 @@ static void text_change(FILE *out, const struct diff_change *c)
 
 /* ---- JSON ----------------------------------------------------------------- */
 
-static void json_leaf(struct hist_json *j, const char *key,
+static void json_leaf(struct emit_json *j, const char *key,
 		      const struct store_cert_row *c)
 {
-	struct hist_json o;
+	struct emit_json o;
 	char thumb[41];
 
 	hex_thumbprint(c->sha1, thumb);
-	hist_json_key(j, key);
-	hist_json_open(&o, j->out);
-	hist_json_str(&o, "thumbprint", thumb);
-	hist_json_str(&o, "sha256", c->sha256);
-	hist_json_str(&o, "subject", c->subject);
-	hist_json_str(&o, "not_after", c->not_after);
-	hist_json_close(&o);
+	emit_json_key(j, key);
+	emit_json_open(&o, j->out);
+	emit_json_str(&o, "thumbprint", thumb);
+	emit_json_str(&o, "sha256", c->sha256);
+	emit_json_str(&o, "subject", c->subject);
+	emit_json_str(&o, "not_after", c->not_after);
+	emit_json_close(&o);
 }
 
-static void json_failure(struct hist_json *j, const char *key,
+static void json_failure(struct emit_json *j, const char *key,
 			 const char *kind, const char *reason)
 {
-	struct hist_json o;
+	struct emit_json o;
 
 	if (kind == NULL) {
-		hist_json_null(j, key);
+		emit_json_null(j, key);
 		return;
 	}
-	hist_json_key(j, key);
-	hist_json_open(&o, j->out);
-	hist_json_str(&o, "kind", kind);
-	hist_json_str(&o, "reason", reason);
-	hist_json_close(&o);
+	emit_json_key(j, key);
+	emit_json_open(&o, j->out);
+	emit_json_str(&o, "kind", kind);
+	emit_json_str(&o, "reason", reason);
+	emit_json_close(&o);
 }
 
-static void json_verdict(struct hist_json *j, const struct diff_change *c)
+static void json_verdict(struct emit_json *j, const struct diff_change *c)
 {
-	struct hist_json o;
+	struct emit_json o;
 	size_t i;
 	int first = 1;
 
-	hist_json_key(j, "after");
-	hist_json_open(&o, j->out);
-	hist_json_str(&o, "status", c->status);
-	hist_json_key(&o, "findings");
+	emit_json_key(j, "after");
+	emit_json_open(&o, j->out);
+	emit_json_str(&o, "status", c->status);
+	emit_json_key(&o, "findings");
 	fputc('[', j->out);
 	for (i = 0; c->findings != NULL && i < c->findings->count; i++) {
 		if (c->probe != NULL && c->findings->items[i].probe != c->probe)
@@ -235,10 +235,10 @@ static void json_verdict(struct hist_json *j, const struct diff_change *c)
 		first = 0;
 	}
 	fputc(']', j->out);
-	hist_json_close(&o);
+	emit_json_close(&o);
 }
 
-static void json_before_after(struct hist_json *j, const struct diff_change *c)
+static void json_before_after(struct emit_json *j, const struct diff_change *c)
 {
 	switch (c->kind) {
 	case DIFF_ROTATED:
@@ -247,15 +247,15 @@ static void json_before_after(struct hist_json *j, const struct diff_change *c)
 		return;
 	case DIFF_ISSUER_CHANGED:
 	case DIFF_ROOT_CHANGED:
-		hist_json_str(j, "before", c->before);
-		hist_json_str(j, "after", c->after);
+		emit_json_str(j, "before", c->before);
+		emit_json_str(j, "after", c->after);
 		return;
 	case DIFF_RECOVERED:
 		json_failure(j, "before", c->before, c->reason_before);
 		if (c->status != NULL)
 			json_verdict(j, c);
 		else
-			hist_json_null(j, "after");
+			emit_json_null(j, "after");
 		return;
 	case DIFF_NEW_FAILURE:
 	case DIFF_FAILURE_CHANGED:
@@ -264,47 +264,47 @@ static void json_before_after(struct hist_json *j, const struct diff_change *c)
 		return;
 	case DIFF_TARGET_ADDED:
 	case DIFF_ENDPOINT_ADDED:
-		hist_json_null(j, "before");
+		emit_json_null(j, "before");
 		json_verdict(j, c);
 		return;
 	default:
-		hist_json_null(j, "before");
-		hist_json_null(j, "after");
+		emit_json_null(j, "before");
+		emit_json_null(j, "after");
 	}
 }
 
 static void json_change(FILE *out, const struct diff_scans *s,
 			const struct diff_change *c)
 {
-	struct hist_json j, o;
+	struct emit_json j, o;
 	const struct store_probe_row *p = c->probe;
 
-	hist_json_open(&j, out);
-	hist_json_str(&j, "change", diff_kind_name(c->kind));
-	hist_json_int(&j, "from_scan", s->from);
-	hist_json_int(&j, "to_scan", s->to);
-	hist_json_str(&j, "domain", c->target->domain);
-	hist_json_str(&j, "type", c->target->type);
-	hist_json_int(&j, "port", c->target->port);
+	emit_json_open(&j, out);
+	emit_json_str(&j, "change", diff_kind_name(c->kind));
+	emit_json_int(&j, "from_scan", s->from);
+	emit_json_int(&j, "to_scan", s->to);
+	emit_json_str(&j, "domain", c->target->domain);
+	emit_json_str(&j, "type", c->target->type);
+	emit_json_int(&j, "port", c->target->port);
 	hist_json_endpoint(&j, "endpoint", p ? p->address : NULL,
 			   p ? p->port : 0, p ? p->sni : NULL);
 	json_before_after(&j, c);
 	if (c->finding == NULL) {
-		hist_json_null(&j, "finding");
+		emit_json_null(&j, "finding");
 	} else {
-		hist_json_key(&j, "finding");
-		hist_json_open(&o, out);
-		hist_json_str(&o, "id", c->finding->def->id);
-		hist_json_str(&o, "severity",
+		emit_json_key(&j, "finding");
+		emit_json_open(&o, out);
+		emit_json_str(&o, "id", c->finding->def->id);
+		emit_json_str(&o, "severity",
 			      finding_severity_name(c->finding->severity));
-		hist_json_str(&o, "message", c->finding->message);
-		hist_json_close(&o);
+		emit_json_str(&o, "message", c->finding->message);
+		emit_json_close(&o);
 	}
 	if (c->kind == DIFF_ROOT_CHANGED)
-		hist_json_str(&j, "note", DIFF_ROOT_NOTE);
+		emit_json_str(&j, "note", DIFF_ROOT_NOTE);
 	else
-		hist_json_null(&j, "note");
-	hist_json_close(&j);
+		emit_json_null(&j, "note");
+	emit_json_close(&j);
 	fputc('\n', out);
 }
 

@@ -45,7 +45,7 @@ struct exp_walk {
 	const struct report_expiring_options *o;
 	time_t now;
 	struct entry e;
-	struct hist_csv csv;
+	struct emit_csv csv;
 	size_t entries, expired;
 	int nomem;
 };
@@ -132,7 +132,7 @@ static int entry_start(struct entry *e, const struct store_leaf_row *r)
 static int entry_add_endpoint(struct entry *e, const struct store_leaf_row *r)
 {
 	char ep[HIST_ENDPOINT_MAX];
-	struct hist_json j;
+	struct emit_json j;
 	char *mem = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -147,11 +147,11 @@ static int entry_add_endpoint(struct entry *e, const struct store_leaf_row *r)
 		return -1;
 	if (e->json.len > 0)
 		fputc(',', f);
-	hist_json_open(&j, f);
-	hist_json_str(&j, "address", r->address);
-	hist_json_int(&j, "port", r->endpoint_port);
-	hist_json_str(&j, "sni", r->sni);
-	hist_json_close(&j);
+	emit_json_open(&j, f);
+	emit_json_str(&j, "address", r->address);
+	emit_json_int(&j, "port", r->endpoint_port);
+	emit_json_str(&j, "sni", r->sni);
+	emit_json_close(&j);
 	rc = fclose(f) == 0 ? buf_add(&e->json, mem, len) : -1;
 	free(mem);
 	e->nendpoints++;
@@ -163,59 +163,59 @@ static void exp_csv(struct exp_walk *w, const struct entry *e, long long days)
 	char thumb[41];
 
 	hex_thumbprint(e->sha1, thumb);
-	hist_csv_long(&w->csv, days);
-	hist_csv_cell(&w->csv, e->not_after);
-	hist_csv_cell(&w->csv, e->domain);
-	hist_csv_cell(&w->csv, e->type);
-	hist_csv_long(&w->csv, e->port);
-	hist_csv_cell(&w->csv, e->subject);
-	hist_csv_cell(&w->csv, e->issuer);
-	hist_csv_cell(&w->csv, e->root);
-	hist_csv_cell(&w->csv, thumb);
-	hist_csv_cell(&w->csv, e->sha256);
-	hist_csv_cell(&w->csv, e->key_type);
+	emit_csv_number(&w->csv, days);
+	emit_csv_cell(&w->csv, e->not_after);
+	emit_csv_cell(&w->csv, e->domain);
+	emit_csv_cell(&w->csv, e->type);
+	emit_csv_number(&w->csv, e->port);
+	emit_csv_cell(&w->csv, e->subject);
+	emit_csv_cell(&w->csv, e->issuer);
+	emit_csv_cell(&w->csv, e->root);
+	emit_csv_cell(&w->csv, thumb);
+	emit_csv_cell(&w->csv, e->sha256);
+	emit_csv_cell(&w->csv, e->key_type);
 	if (e->key_bits > 0)
-		hist_csv_long(&w->csv, e->key_bits);
+		emit_csv_number(&w->csv, e->key_bits);
 	else
-		hist_csv_cell(&w->csv, NULL);
-	hist_csv_cell(&w->csv, e->sig_alg ? render_sigalg_windows(e->sig_alg) : NULL);
-	hist_csv_cell(&w->csv, e->endpoints.data);
-	hist_csv_long(&w->csv, e->scan_id);
-	hist_csv_cell(&w->csv, e->scanned);
-	hist_csv_cell(&w->csv, e->intermediate ? "intermediate" : "leaf");
-	hist_csv_end_row(&w->csv);
+		emit_csv_cell(&w->csv, NULL);
+	emit_csv_cell(&w->csv, e->sig_alg ? render_sigalg_windows(e->sig_alg) : NULL);
+	emit_csv_cell(&w->csv, e->endpoints.data);
+	emit_csv_number(&w->csv, e->scan_id);
+	emit_csv_cell(&w->csv, e->scanned);
+	emit_csv_cell(&w->csv, e->intermediate ? "intermediate" : "leaf");
+	emit_csv_end_row(&w->csv);
 }
 
 static void exp_json(struct exp_walk *w, const struct entry *e, long long days)
 {
-	struct hist_json j;
+	struct emit_json j;
 	char thumb[41];
 
 	hex_thumbprint(e->sha1, thumb);
-	hist_json_open(&j, w->out);
-	hist_json_int(&j, "days_left", days);
-	hist_json_str(&j, "not_after", e->not_after);
-	hist_json_str(&j, "domain", e->domain);
-	hist_json_str(&j, "type", e->type);
-	hist_json_int(&j, "port", e->port);
-	hist_json_str(&j, "subject", e->subject);
-	hist_json_str(&j, "issuer", e->issuer);
-	hist_json_str(&j, "root", e->root);
-	hist_json_str(&j, "thumbprint", thumb);
-	hist_json_str(&j, "sha256", e->sha256);
-	hist_json_str(&j, "key_type", e->key_type);
+	emit_json_open(&j, w->out);
+	emit_json_int(&j, "days_left", days);
+	emit_json_str(&j, "not_after", e->not_after);
+	emit_json_str(&j, "domain", e->domain);
+	emit_json_str(&j, "type", e->type);
+	emit_json_int(&j, "port", e->port);
+	emit_json_str(&j, "subject", e->subject);
+	emit_json_str(&j, "issuer", e->issuer);
+	emit_json_str(&j, "root", e->root);
+	emit_json_str(&j, "thumbprint", thumb);
+	emit_json_str(&j, "sha256", e->sha256);
+	emit_json_str(&j, "key_type", e->key_type);
 	if (e->key_bits > 0)
-		hist_json_int(&j, "key_bits", e->key_bits);
+		emit_json_int(&j, "key_bits", e->key_bits);
 	else
-		hist_json_null(&j, "key_bits");
-	hist_json_str(&j, "signature_algorithm",
+		emit_json_null(&j, "key_bits");
+	emit_json_str(&j, "signature_algorithm",
 		      e->sig_alg ? render_sigalg_windows(e->sig_alg) : NULL);
-	hist_json_key(&j, "endpoints");
+	emit_json_key(&j, "endpoints");
 	fprintf(w->out, "[%s]", e->json.data != NULL ? e->json.data : "");
-	hist_json_int(&j, "scan", e->scan_id);
-	hist_json_str(&j, "scanned", e->scanned);
-	hist_json_str(&j, "role", e->intermediate ? "intermediate" : "leaf");
-	hist_json_close(&j);
+	emit_json_int(&j, "scan", e->scan_id);
+	emit_json_str(&j, "scanned", e->scanned);
+	emit_json_str(&j, "role", e->intermediate ? "intermediate" : "leaf");
+	emit_json_close(&j);
 	fputc('\n', w->out);
 }
 
@@ -298,12 +298,12 @@ int report_expiring(struct store *st, const struct report_expiring_options *o,
 	utc_format(o->until != 0 ? o->until : w.now + (time_t)o->within_s,
 		       until);
 	if (o->format == REPORT_CSV)
-		hist_csv_header(&w.csv, exp_columns);
+		emit_csv_header(&w.csv, exp_columns);
 	rc = store_each_expiring(st, until, exp_on_leaf, &w);
 	if (rc == 0)
 		exp_flush(&w);
 	entry_clear(&w.e);
-	hist_csv_free(&w.csv);
+	emit_csv_free(&w.csv);
 	if (o->format == REPORT_TEXT && rc == 0)
 		fprintf(out, "%s%zu %s (a target and a certificate it presented)"
 			" by %s, %zu already expired\n", w.entries ? "\n" : "",

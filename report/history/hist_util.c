@@ -4,7 +4,6 @@
  */
 #include "report/history/history_int.h"
 
-#include <csv.h>
 #include <ctype.h>
 #include <string.h>
 
@@ -12,107 +11,23 @@
 
 #include "report/judge/x509.h"
 
-/* ---- CSV ----------------------------------------------------------------- */
-
-void hist_csv_cell(struct hist_csv *c, const char *s)
-{
-	if (c->col++ > 0)
-		fputc(',', c->out);
-	if (esc_csv_cell(&c->buf, s) < 0) {
-		c->failed = 1;
-		c->buf.len = 0;
-	}
-	csv_fwrite(c->out, c->buf.data != NULL ? c->buf.data : "", c->buf.len);
-}
-
-/* A number we formatted ourselves is not escaped: esc_csv_cell() would
- * put an apostrophe before a minus sign, and -3 days left is a number to
- * sort by, not a formula. Still quoted by libcsv, like every cell. */
-void hist_csv_long(struct hist_csv *c, long long v)
-{
-	char num[32];
-	int n = snprintf(num, sizeof num, "%lld", v);
-
-	if (c->col++ > 0)
-		fputc(',', c->out);
-	csv_fwrite(c->out, num, (size_t)n);
-}
-
-void hist_csv_end_row(struct hist_csv *c)
-{
-	fputs("\r\n", c->out);
-	c->col = 0;
-}
-
-void hist_csv_header(struct hist_csv *c, const char *const *names)
-{
-	size_t i;
-
-	for (i = 0; names[i] != NULL; i++)
-		hist_csv_cell(c, names[i]);
-	hist_csv_end_row(c);
-}
-
-void hist_csv_free(struct hist_csv *c)
-{
-	esc_buf_free(&c->buf);
-}
-
 /* ---- JSON ---------------------------------------------------------------- */
 
-void hist_json_open(struct hist_json *j, FILE *out)
-{
-	j->out = out;
-	j->first = 1;
-	fputc('{', out);
-}
-
-void hist_json_close(struct hist_json *j)
-{
-	fputc('}', j->out);
-}
-
-void hist_json_key(struct hist_json *j, const char *key)
-{
-	if (!j->first)
-		fputc(',', j->out);
-	j->first = 0;
-	fprintf(j->out, "\"%s\":", key); /* keys are ours: plain ASCII */
-}
-
-void hist_json_str(struct hist_json *j, const char *key, const char *s)
-{
-	hist_json_key(j, key);
-	esc_json(j->out, s);
-}
-
-void hist_json_int(struct hist_json *j, const char *key, long long v)
-{
-	hist_json_key(j, key);
-	fprintf(j->out, "%lld", v);
-}
-
-void hist_json_null(struct hist_json *j, const char *key)
-{
-	hist_json_key(j, key);
-	fputs("null", j->out);
-}
-
-void hist_json_endpoint(struct hist_json *j, const char *key,
+void hist_json_endpoint(struct emit_json *j, const char *key,
 			const char *address, int port, const char *sni)
 {
-	struct hist_json e;
+	struct emit_json e;
 
 	if (address == NULL) {
-		hist_json_null(j, key);
+		emit_json_null(j, key);
 		return;
 	}
-	hist_json_key(j, key);
-	hist_json_open(&e, j->out);
-	hist_json_str(&e, "address", address);
-	hist_json_int(&e, "port", port);
-	hist_json_str(&e, "sni", sni);
-	hist_json_close(&e);
+	emit_json_key(j, key);
+	emit_json_open(&e, j->out);
+	emit_json_str(&e, "address", address);
+	emit_json_int(&e, "port", port);
+	emit_json_str(&e, "sni", sni);
+	emit_json_close(&e);
 }
 
 /* ---- Facts as people read them --------------------------------------------- */

@@ -227,43 +227,43 @@ static void text_run(struct hist_walk *w, const struct run *r)
 
 static void json_run(struct hist_walk *w, const struct run *r)
 {
-	struct hist_json j, o;
+	struct emit_json j, o;
 	char thumb[41];
 
-	hist_json_open(&j, w->out);
-	hist_json_str(&j, "domain", r->domain);
-	hist_json_str(&j, "type", r->type);
-	hist_json_int(&j, "port", r->port);
+	emit_json_open(&j, w->out);
+	emit_json_str(&j, "domain", r->domain);
+	emit_json_str(&j, "type", r->type);
+	emit_json_int(&j, "port", r->port);
 	hist_json_endpoint(&j, "endpoint", r->address, r->endpoint_port, r->sni);
-	hist_json_int(&j, "first_scan", r->first_scan);
-	hist_json_int(&j, "last_scan", r->last_scan);
-	hist_json_str(&j, "first_seen", r->first_seen);
-	hist_json_str(&j, "last_seen", r->last_seen);
-	hist_json_int(&j, "scans", r->scans);
+	emit_json_int(&j, "first_scan", r->first_scan);
+	emit_json_int(&j, "last_scan", r->last_scan);
+	emit_json_str(&j, "first_seen", r->first_seen);
+	emit_json_str(&j, "last_seen", r->last_seen);
+	emit_json_int(&j, "scans", r->scans);
 	if (r->sha256 == NULL) {
-		hist_json_null(&j, "leaf");
+		emit_json_null(&j, "leaf");
 	} else {
 		hex_thumbprint(r->sha1, thumb);
-		hist_json_key(&j, "leaf");
-		hist_json_open(&o, w->out);
-		hist_json_str(&o, "thumbprint", thumb);
-		hist_json_str(&o, "sha256", r->sha256);
-		hist_json_str(&o, "subject", r->subject);
-		hist_json_str(&o, "issuer", r->issuer);
-		hist_json_str(&o, "root", r->root);
-		hist_json_str(&o, "not_after", r->not_after);
-		hist_json_close(&o);
+		emit_json_key(&j, "leaf");
+		emit_json_open(&o, w->out);
+		emit_json_str(&o, "thumbprint", thumb);
+		emit_json_str(&o, "sha256", r->sha256);
+		emit_json_str(&o, "subject", r->subject);
+		emit_json_str(&o, "issuer", r->issuer);
+		emit_json_str(&o, "root", r->root);
+		emit_json_str(&o, "not_after", r->not_after);
+		emit_json_close(&o);
 	}
 	if (r->error_kind == NULL) {
-		hist_json_null(&j, "error");
+		emit_json_null(&j, "error");
 	} else {
-		hist_json_key(&j, "error");
-		hist_json_open(&o, w->out);
-		hist_json_str(&o, "kind", r->error_kind);
-		hist_json_str(&o, "reason", r->error_reason);
-		hist_json_close(&o);
+		emit_json_key(&j, "error");
+		emit_json_open(&o, w->out);
+		emit_json_str(&o, "kind", r->error_kind);
+		emit_json_str(&o, "reason", r->error_reason);
+		emit_json_close(&o);
 	}
-	hist_json_close(&j);
+	emit_json_close(&j);
 	fputc('\n', w->out);
 }
 

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "report/render/escape.h"
+#include "report/render/emit.h"
 #include "report/judge/findings.h"
 #include "common/hex.h"
 #include "common/utc.h"
@@ -27,38 +27,8 @@
 /* The digest of a target's facts (SHA-256). */
 #define HIST_DIGEST_LEN 32
 
-/* ---- CSV: one row at a time, every cell through esc_csv_cell() and
- * csv_fwrite() (which always quotes), "\r\n" line ends. ---------------- */
-
-struct hist_csv {
-	FILE *out;
-	struct esc_buf buf; /* the cell being written, escaped; owned */
-	size_t col;
-	int failed; /* a cell could not be built: out of memory */
-};
-
-void hist_csv_cell(struct hist_csv *c, const char *s);
-void hist_csv_long(struct hist_csv *c, long long v);
-void hist_csv_end_row(struct hist_csv *c);
-/* The header row, from a NULL-terminated list of plain names. */
-void hist_csv_header(struct hist_csv *c, const char *const *names);
-void hist_csv_free(struct hist_csv *c);
-
-/* ---- JSON: one object, keys in order. ------------------------------- */
-
-struct hist_json {
-	FILE *out;
-	int first;
-};
-
-void hist_json_open(struct hist_json *j, FILE *out);   /* "{" */
-void hist_json_close(struct hist_json *j);             /* "}" */
-void hist_json_key(struct hist_json *j, const char *key);
-void hist_json_str(struct hist_json *j, const char *key, const char *s);
-void hist_json_int(struct hist_json *j, const char *key, long long v);
-void hist_json_null(struct hist_json *j, const char *key);
 /* "endpoint": {"address", "port", "sni"}, or null when address is NULL. */
-void hist_json_endpoint(struct hist_json *j, const char *key,
+void hist_json_endpoint(struct emit_json *j, const char *key,
 			const char *address, int port, const char *sni);
 
 /* ---- Facts as people read them. ----------------------------------- */

@@ -227,46 +227,46 @@ static void scans_text(struct scans_walk *w, const struct store_scan_summary *s)
 
 static void scans_json(struct scans_walk *w, const struct store_scan_summary *s)
 {
-	struct hist_json j, f;
+	struct emit_json j, f;
 	char dur[32];
 	long long secs;
 
 	scans_duration(s->scan, dur, sizeof dur, &secs);
-	hist_json_open(&j, w->out);
-	hist_json_int(&j, "scan", s->scan->id);
-	hist_json_str(&j, "started", s->scan->started);
-	hist_json_str(&j, "finished", s->scan->finished);
+	emit_json_open(&j, w->out);
+	emit_json_int(&j, "scan", s->scan->id);
+	emit_json_str(&j, "started", s->scan->started);
+	emit_json_str(&j, "finished", s->scan->finished);
 	if (secs >= 0)
-		hist_json_int(&j, "duration_s", secs);
+		emit_json_int(&j, "duration_s", secs);
 	else
-		hist_json_null(&j, "duration_s");
-	hist_json_str(&j, "status", s->scan->status);
-	hist_json_str(&j, "input", s->scan->input);
-	hist_json_str(&j, "version", s->scan->version);
-	hist_json_int(&j, "targets", s->targets);
-	hist_json_int(&j, "targets_failed", s->targets_failed);
-	hist_json_int(&j, "incomplete", s->incomplete);
-	hist_json_int(&j, "endpoints", s->endpoints);
-	hist_json_int(&j, "endpoints_failed", s->endpoints_failed);
-	hist_json_int(&j, "input_errors", s->input_errors);
+		emit_json_null(&j, "duration_s");
+	emit_json_str(&j, "status", s->scan->status);
+	emit_json_str(&j, "input", s->scan->input);
+	emit_json_str(&j, "version", s->scan->version);
+	emit_json_int(&j, "targets", s->targets);
+	emit_json_int(&j, "targets_failed", s->targets_failed);
+	emit_json_int(&j, "incomplete", s->incomplete);
+	emit_json_int(&j, "endpoints", s->endpoints);
+	emit_json_int(&j, "endpoints_failed", s->endpoints_failed);
+	emit_json_int(&j, "input_errors", s->input_errors);
 	if (!w->o->findings) {
-		hist_json_null(&j, "findings");
-		hist_json_null(&j, "status_counts");
+		emit_json_null(&j, "findings");
+		emit_json_null(&j, "status_counts");
 	} else {
-		hist_json_key(&j, "findings");
-		hist_json_open(&f, w->out);
-		hist_json_int(&f, "error", (long long)w->findings[SEVERITY_ERROR]);
-		hist_json_int(&f, "warning", (long long)w->findings[SEVERITY_WARNING]);
-		hist_json_int(&f, "info", (long long)w->findings[SEVERITY_INFO]);
-		hist_json_close(&f);
-		hist_json_key(&j, "status_counts");
-		hist_json_open(&f, w->out);
-		hist_json_int(&f, "FAIL", (long long)w->status[2]);
-		hist_json_int(&f, "WARN", (long long)w->status[1]);
-		hist_json_int(&f, "PASS", (long long)w->status[0]);
-		hist_json_close(&f);
+		emit_json_key(&j, "findings");
+		emit_json_open(&f, w->out);
+		emit_json_int(&f, "error", (long long)w->findings[SEVERITY_ERROR]);
+		emit_json_int(&f, "warning", (long long)w->findings[SEVERITY_WARNING]);
+		emit_json_int(&f, "info", (long long)w->findings[SEVERITY_INFO]);
+		emit_json_close(&f);
+		emit_json_key(&j, "status_counts");
+		emit_json_open(&f, w->out);
+		emit_json_int(&f, "FAIL", (long long)w->status[2]);
+		emit_json_int(&f, "WARN", (long long)w->status[1]);
+		emit_json_int(&f, "PASS", (long long)w->status[0]);
+		emit_json_close(&f);
 	}
-	hist_json_close(&j);
+	emit_json_close(&j);
 	fputc('\n', w->out);
 }
 

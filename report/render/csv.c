@@ -100,7 +100,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/render/escape.h"
+#include "report/render/emit.h"
 
 static const char *const csv_probe_columns[] = {
 	"line", "domain", "type", "port", "address", "endpoint_port", "sni",
@@ -111,19 +111,20 @@ static const char *const csv_probe_columns[] = {
 	"key_bits", "srv_name", "srv_target", "srv_priority", "srv_weight",
 	"result", "worst_severity", "finding_ids", "target_finding_ids",
 	"client_cert_requested", "client_cert_outcome", "client_cert_alert",
+	NULL
 };
 
 static const char *const csv_target_columns[] = {
 	"domain", "type", "port", "line", "status", "worst_severity",
 	"finding_ids", "earliest_expiry", "leaf_subject", "issuer",
 	"thumbprints", "endpoints_tested", "endpoints_failed",
-	"client_cert_outcomes",
+	"client_cert_outcomes", NULL
 };
 
 #define CSV_NPROBE_COLUMNS                                                   \
-	(sizeof csv_probe_columns / sizeof csv_probe_columns[0])
+	(sizeof csv_probe_columns / sizeof csv_probe_columns[0] - 1)
 #define CSV_NTARGET_COLUMNS                                                  \
-	(sizeof csv_target_columns / sizeof csv_target_columns[0])
+	(sizeof csv_target_columns / sizeof csv_target_columns[0] - 1)
 #define CSV_EMPTY NULL
 
 /* Column groups that a row can leave empty together. */
@@ -134,93 +135,55 @@ static const char *const csv_target_columns[] = {
 #define CSV_CC_COLUMNS 3        /* client_cert_requested .. _alert */
 #define CSV_CC_STATES 6         /* render_client_cert_state()'s words */
 
-/* Room for any number this file formats (a 64-bit integer, a timing). */
-#define CSV_NUM_MAX 32
-
-/* One row being written. buf and list are reused by every cell and owned
- * here (freed with csv_row_free()). */
+/* One row being written: its cells through the emit layer (emit.h), and
+ * a joined value being built, reused by every row and owned here (freed
+ * with csv_row_free()). */
 struct csv_row {
-	FILE *out;
-	struct esc_buf buf;  /* the cell, escaped */
-	struct esc_buf list; /* a joined value being built */
-	size_t col;
+	struct emit_csv e;
+	struct esc_buf list;
 	size_t ncols; /* what a row of this layout holds */
-	int failed;   /* a cell could not be built: out of memory */
 };
 
 static void csv_row_free(struct csv_row *r)
 {
-	esc_buf_free(&r->buf);
+	emit_csv_free(&r->e);
 	esc_buf_free(&r->list);
 }
 
-/* The one place a cell is written. */
 static void csv_cell(struct csv_row *r, const char *s)
 {
-	if (r->col++ > 0)
-		fputc(',', r->out);
-	if (esc_csv_cell(&r->buf, s) < 0) {
-		r->failed = 1;
-		r->buf.len = 0;
-	}
-	csv_fwrite(r->out, r->buf.data != NULL ? r->buf.data : "", r->buf.len);
+	emit_csv_cell(&r->e, s);
 }
 
 static void csv_end_row(struct csv_row *r)
 {
-	assert(r->col == r->ncols);
-	fputs("\r\n", r->out);
-	r->col = 0;
+	assert(r->e.col == r->ncols);
+	emit_csv_end_row(&r->e);
 }
 
 static void csv_long(struct csv_row *r, long long v)
 {
-	char num[CSV_NUM_MAX];
-
-	snprintf(num, sizeof num, "%lld", v);
-	csv_cell(r, num);
+	emit_csv_number(&r->e, v);
 }
 
-/* Milliseconds with one decimal, empty when the step did not happen.
- * Formatted with integers so that a locale's decimal comma never reaches
- * the file; values beyond a year of milliseconds are not timings. */
 static void csv_ms(struct csv_row *r, double ms)
 {
-	char num[CSV_NUM_MAX];
-	long long tenths;
-
-	if (!(ms >= 0 && ms < 1e12)) {
-		csv_cell(r, CSV_EMPTY);
-		return;
-	}
-	tenths = (long long)(ms * 10 + 0.5);
-	snprintf(num, sizeof num, "%lld.%lld", tenths / 10, tenths % 10);
-	csv_cell(r, num);
+	emit_csv_ms(&r->e, ms);
 }
 
 /* A number that is -1 when unused: empty then. */
 static void csv_optional(struct csv_row *r, long long v)
 {
-	if (v >= 0)
-		csv_long(r, v);
-	else
-		csv_cell(r, CSV_EMPTY);
+	emit_csv_optional(&r->e, v);
 }
 
 void render_csv_header(FILE *out, int per_endpoint)
 {
-	const char *const *cols = per_endpoint ? csv_probe_columns
-					       : csv_target_columns;
-	size_t i, n = per_endpoint ? CSV_NPROBE_COLUMNS : CSV_NTARGET_COLUMNS;
+	struct emit_csv e = { .out = out };
 
-	/* Plain names: the apostrophe rule cannot touch them, and libcsv
-	 * quotes them like every other field. */
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			fputc(',', out);
-		csv_fwrite(out, cols[i], strlen(cols[i]));
-	}
-	fputs("\r\n", out);
+	emit_csv_header(&e, per_endpoint ? csv_probe_columns
+					 : csv_target_columns);
+	emit_csv_free(&e);
 }
 
 /* ---- Joined values ------------------------------------------------------ */
@@ -240,7 +203,7 @@ static void csv_list_add(struct csv_row *r, const char *sep, const char *s)
 	if (need > b->cap) {
 		p = realloc(b->data, need * 2);
 		if (p == NULL) {
-			r->failed = 1;
+			r->e.failed = 1;
 			return;
 		}
 		b->data = p;
@@ -592,7 +555,7 @@ static void csv_target_row(struct csv_row *r, const struct render_target *rt)
 int render_csv_target(FILE *out, int per_endpoint,
 		      const struct render_target *rt)
 {
-	struct csv_row r = { .out = out };
+	struct csv_row r = { .e = { .out = out } };
 
 	r.ncols = per_endpoint ? CSV_NPROBE_COLUMNS : CSV_NTARGET_COLUMNS;
 	if (per_endpoint)
@@ -600,5 +563,5 @@ int render_csv_target(FILE *out, int per_endpoint,
 	else
 		csv_target_row(&r, rt);
 	csv_row_free(&r);
-	return r.failed ? -1 : 0;
+	return r.e.failed ? -1 : 0;
 }
