@@ -163,14 +163,14 @@ static void text_detail(FILE *out, const struct diff_change *c)
 
 static void text_change(FILE *out, const struct diff_change *c)
 {
-	char ep[HIST_ENDPOINT_MAX];
+	char ep[RENDER_ENDPOINT_MAX];
 
 	fprintf(out, "%c %s: ", kind_text[c->kind].mark, kind_text[c->kind].words);
 	esc_text(out, c->target->domain);
 	fputc(' ', out);
 	esc_text(out, c->target->type);
 	if (c->probe != NULL) {
-		hist_endpoint_text(c->probe->address, c->probe->port, ep);
+		render_endpoint_text(c->probe->address, c->probe->port, ep);
 		fprintf(out, " %s", ep);
 		if (c->probe->sni != NULL) {
 			fputs(" (", out);

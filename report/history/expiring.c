@@ -131,14 +131,14 @@ static int entry_start(struct entry *e, const struct store_leaf_row *r)
  * escaped now (through a memory stream: esc_json() writes to a FILE). */
 static int entry_add_endpoint(struct entry *e, const struct store_leaf_row *r)
 {
-	char ep[HIST_ENDPOINT_MAX];
+	char ep[RENDER_ENDPOINT_MAX];
 	struct emit_json j;
 	char *mem = NULL;
 	size_t len = 0;
 	FILE *f;
 	int rc;
 
-	hist_endpoint_text(r->address, r->endpoint_port, ep);
+	render_endpoint_text(r->address, r->endpoint_port, ep);
 	if ((e->endpoints.len > 0 && buf_add(&e->endpoints, " ", 1) != 0) ||
 	    buf_add(&e->endpoints, ep, strlen(ep)) != 0)
 		return -1;

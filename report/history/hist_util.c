@@ -32,17 +32,6 @@ void hist_json_endpoint(struct emit_json *j, const char *key,
 
 /* ---- Facts as people read them --------------------------------------------- */
 
-void hist_endpoint_text(const char *address, int port,
-			char out[HIST_ENDPOINT_MAX])
-{
-	const char *a = address != NULL ? address : "-";
-
-	if (strchr(a, ':') != NULL)
-		snprintf(out, HIST_ENDPOINT_MAX, "[%.60s]:%d", a, port);
-	else
-		snprintf(out, HIST_ENDPOINT_MAX, "%.60s:%d", a, port);
-}
-
 long long hist_days_left(time_t t, time_t now)
 {
 	long long d = (long long)t - (long long)now;

@@ -187,10 +187,10 @@ static void text_heading(struct hist_walk *w, const struct store_history_row *h)
 
 static void text_run(struct hist_walk *w, const struct run *r)
 {
-	char ep[HIST_ENDPOINT_MAX], thumb[41];
+	char ep[RENDER_ENDPOINT_MAX], thumb[41];
 
 	if (r->address != NULL)
-		hist_endpoint_text(r->address, r->endpoint_port, ep);
+		render_endpoint_text(r->address, r->endpoint_port, ep);
 	fprintf(w->out, "  %s", r->address != NULL ? ep : "(no endpoint)");
 	if (r->sni != NULL) {
 		fputs(" SNI ", w->out);

@@ -22,8 +22,6 @@
 #include "store/store.h"
 
 #define HIST_DAY_SECONDS 86400
-/* "[" + an IPv6 address + "]:" + a port, and the NUL. */
-#define HIST_ENDPOINT_MAX 96
 /* The digest of a target's facts (SHA-256). */
 #define HIST_DIGEST_LEN 32
 
@@ -32,10 +30,6 @@ void hist_json_endpoint(struct emit_json *j, const char *key,
 			const char *address, int port, const char *sni);
 
 /* ---- Facts as people read them. ----------------------------------- */
-
-/* "192.0.2.1:5061" or "[2001:db8::1]:5061". */
-void hist_endpoint_text(const char *address, int port,
-			char out[HIST_ENDPOINT_MAX]);
 
 /* Whole days from now until t, rounded down: -1 for a certificate that
  * expired an hour ago, 0 for one that expires within the day. */

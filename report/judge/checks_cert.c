@@ -13,8 +13,6 @@
 
 #define DAY_SECONDS 86400
 
-/* A label for certificate i: "the leaf (CN=...)". */
-#define LABEL_MAX 512
 
 /* ---- connect_failed, handshake_failed --------------------------------- */
 
@@ -167,7 +165,7 @@ static const char *days(long long n)
 
 static int validity_one(struct probe_judge *j, size_t i)
 {
-	char label[LABEL_MAX], nb[UTC_TEXT_MAX], na[UTC_TEXT_MAX];
+	char label[JUDGE_LABEL_MAX], nb[UTC_TEXT_MAX], na[UTC_TEXT_MAX];
 	time_t not_before, not_after;
 	long long n;
 
@@ -280,7 +278,7 @@ int check_tls(struct probe_judge *j)
 int check_revocation(struct probe_judge *j)
 {
 	struct cert_strings crl = { 0 }, ocsp = { 0 };
-	char label[LABEL_MAX];
+	char label[JUDGE_LABEL_MAX];
 	int rc = -1;
 
 	if (j->certs[0] == NULL || j->self_signed[0])
@@ -311,7 +309,7 @@ out:
  * in that store the finding is only informational, which it is. */
 int check_lifetime(struct probe_judge *j)
 {
-	char label[LABEL_MAX], nb[UTC_TEXT_MAX], na[UTC_TEXT_MAX];
+	char label[JUDGE_LABEL_MAX], nb[UTC_TEXT_MAX], na[UTC_TEXT_MAX];
 	time_t not_before, not_after;
 
 	if (j->certs[0] == NULL || !j->verified ||

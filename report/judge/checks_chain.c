@@ -14,7 +14,6 @@
 #include "report/judge/findings_int.h"
 #include "report/judge/x509.h"
 
-#define LABEL_MAX 512
 
 /* ---- Verification ----------------------------------------------------- */
 
@@ -141,7 +140,7 @@ static long missing_issuer_of(const struct probe_judge *j)
 static int add_missing(struct probe_judge *j, size_t at, struct msg *m)
 {
 	struct cert_strings urls = { 0 };
-	char label[LABEL_MAX];
+	char label[JUDGE_LABEL_MAX];
 	char *issuer = cert_name_text(X509_get_issuer_name(j->certs[at]));
 	int rc = -1;
 
@@ -182,7 +181,7 @@ static int say_incomplete(struct probe_judge *j, size_t at,
 static int say_untrusted(struct probe_judge *j, const struct verdict *v,
 			 long missing)
 {
-	char label[LABEL_MAX] = "";
+	char label[JUDGE_LABEL_MAX] = "";
 	struct msg m = { 0 };
 
 	if (v->depth >= 0 && (size_t)v->depth < j->ncerts)
@@ -239,7 +238,7 @@ int check_trust(struct probe_judge *j)
 				   j->probe, "the leaf certificate cannot be "
 				   "decoded, so it cannot be verified");
 	if (j->self_signed[0]) {
-		char label[LABEL_MAX];
+		char label[JUDGE_LABEL_MAX];
 
 		judge_cert_label(j, 0, label, sizeof label);
 		return finding_add(j->out, "self_signed", SEVERITY_ERROR,
@@ -308,7 +307,7 @@ static int find_disorder(const struct probe_judge *j, size_t *sub,
 
 int check_order(struct probe_judge *j)
 {
-	char a[LABEL_MAX], b[LABEL_MAX];
+	char a[JUDGE_LABEL_MAX], b[JUDGE_LABEL_MAX];
 	size_t sub, iss, i;
 
 	if (find_disorder(j, &sub, &iss)) {
@@ -340,7 +339,7 @@ int check_order(struct probe_judge *j)
  * self-signed leaf is self_signed already): it is not judged. */
 static int weak_signature_one(struct probe_judge *j, size_t i)
 {
-	char label[LABEL_MAX];
+	char label[JUDGE_LABEL_MAX];
 	int nid = cert_sig_digest(j->certs[i]);
 	int sig = X509_get_signature_nid(j->certs[i]);
 
@@ -358,7 +357,7 @@ static int weak_signature_one(struct probe_judge *j, size_t i)
  * key is still the key the TLS session relies on: judged. */
 static int weak_key_one(struct probe_judge *j, size_t i)
 {
-	char label[LABEL_MAX];
+	char label[JUDGE_LABEL_MAX];
 	char type[32];
 	int bits, min = 0;
 

@@ -23,6 +23,8 @@
  * names and a pool can have 256 members; a message names the first few and
  * says how many more there were. */
 #define FINDING_MESSAGE_MAX 2048 /* bytes, then "..." */
+/* A certificate's label in a message, "the leaf (CN=...)" (judge_cert_label()). */
+#define JUDGE_LABEL_MAX 512
 #define FINDING_LIST_SHOWN 8     /* names, EKUs, addresses shown per list */
 
 /* The public root programs' limit on a leaf's validity (CA/Browser Forum

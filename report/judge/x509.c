@@ -15,8 +15,6 @@
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
-/* Longest dotted OID we print ("1.3.6.1.4.1.311.10.3.4" is 22). */
-#define CERT_OID_MAX 128
 
 void cert_strings_free(struct cert_strings *s)
 {

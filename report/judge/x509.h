@@ -29,6 +29,10 @@
  * ever shows a handful of them. */
 #define CERT_LIST_MAX 256
 
+/* Room for the longest dotted OID shown, and its NUL (a longer one is
+ * truncated; "1.3.6.1.4.1.311.10.3.4" is 22). */
+#define CERT_OID_MAX 128
+
 /* A list of strings; items and each item are owned, freed with
  * cert_strings_free(). Zero-initialise before use. */
 struct cert_strings {

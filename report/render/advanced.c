@@ -36,7 +36,6 @@
 
 #define ADV_INDENT "    "   /* an extension's value */
 #define CHAIN_INDENT "      " /* a chain item's facts, under "  [0] " */
-#define ADV_OID_MAX 128   /* a longer OID is shown truncated */
 
 /* Writes what b holds, one indented, escaped line per line. */
 static void adv_bio_lines(FILE *out, BIO *b, const char *indent)
@@ -100,7 +99,7 @@ static const char *adv_eku_name(const ASN1_OBJECT *o, const char *oid)
 static int adv_eku(FILE *out, X509_EXTENSION *ext)
 {
 	EXTENDED_KEY_USAGE *eku = X509V3_EXT_d2i(ext);
-	char oid[ADV_OID_MAX];
+	char oid[CERT_OID_MAX];
 	ASN1_OBJECT *o;
 	int i;
 
@@ -161,7 +160,7 @@ static int adv_aia(FILE *out, X509_EXTENSION *ext)
 {
 	AUTHORITY_INFO_ACCESS *aia = X509V3_EXT_d2i(ext);
 	ACCESS_DESCRIPTION *ad;
-	char oid[ADV_OID_MAX], method[ADV_OID_MAX + 4];
+	char oid[CERT_OID_MAX], method[CERT_OID_MAX + 4];
 	const char *name;
 	int i, nid;
 
@@ -240,7 +239,7 @@ static void adv_ext_head(FILE *out, X509_EXTENSION *ext)
 {
 	ASN1_OBJECT *o = X509_EXTENSION_get_object(ext);
 	int nid = OBJ_obj2nid(o);
-	char name[ADV_OID_MAX];
+	char name[CERT_OID_MAX];
 	size_t i;
 
 	OBJ_obj2txt(name, sizeof name, o, 0);

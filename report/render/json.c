@@ -36,9 +36,6 @@
 
 #include "report/render/emit.h"
 
-/* Room for "[" + an IPv6 address + "]:" + a port. */
-#define JSON_ENDPOINT_MAX 96
-
 /* key: {"kind": ..., "reason": ...}, or null when neither is known. */
 static void json_error(struct emit_json *j, const char *kind,
 		       const char *reason)
@@ -215,16 +212,13 @@ static void json_dns(FILE *out, const struct store_dns_answer_row *a)
 /* "address:port", "[v6]:port", or null for a target-level finding. */
 static void json_endpoint(struct emit_json *j, const struct store_probe_row *p)
 {
-	char buf[JSON_ENDPOINT_MAX];
-	int v6;
+	char buf[RENDER_ENDPOINT_MAX];
 
 	if (p == NULL || p->address == NULL) {
 		emit_json_null(j, "endpoint");
 		return;
 	}
-	v6 = strchr(p->address, ':') != NULL;
-	snprintf(buf, sizeof buf, "%s%s%s:%d", v6 ? "[" : "", p->address,
-		 v6 ? "]" : "", p->port);
+	render_endpoint_text(p->address, p->port, buf);
 	emit_json_str(j, "endpoint", buf);
 }
 

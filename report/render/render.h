@@ -23,6 +23,12 @@
 /* Shown in text where a fact is missing (NULL column, negative timing). */
 #define RENDER_MISSING "-"
 
+/* An endpoint as people read it, "192.0.2.1:5061" or "[2001:db8::1]:5061"
+ * (RENDER_MISSING for no address), and the room it takes with its NUL. */
+#define RENDER_ENDPOINT_MAX 96
+void render_endpoint_text(const char *address, int port,
+			  char out[RENDER_ENDPOINT_MAX]);
+
 /* A target's (or one endpoint's) verdict: FAIL when any finding is an
  * error, WARN when any is a warning, else PASS. */
 enum render_status {

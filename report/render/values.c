@@ -6,6 +6,7 @@
  */
 #include "report/render/render.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "report/render/escape.h"
@@ -120,4 +121,15 @@ void render_text_value(FILE *out, const char *s)
 		fputs(RENDER_MISSING, out);
 	else
 		esc_text(out, s);
+}
+
+void render_endpoint_text(const char *address, int port,
+			  char out[RENDER_ENDPOINT_MAX])
+{
+	const char *a = address != NULL ? address : RENDER_MISSING;
+
+	if (strchr(a, ':') != NULL)
+		snprintf(out, RENDER_ENDPOINT_MAX, "[%.60s]:%d", a, port);
+	else
+		snprintf(out, RENDER_ENDPOINT_MAX, "%.60s:%d", a, port);
 }
