@@ -251,7 +251,15 @@ enum cli_exit cli_cmd_diff(const struct cli_command *cmd, int argc,
 	o.warn_days = (int)h.warn_days;
 	if ((rc = cli_open_db(&h.cli, 0, &st)) != CLI_GO_ON)
 		return rc;
-	rc = hist_result(&h, report_diff(st, &o, stdout, err, sizeof err), err);
+	rc = report_diff(st, &o, stdout, err, sizeof err);
+	/* The first night is no failure; JSON Lines says nothing of it on
+	 * standard output, which stays a stream of changes. */
+	if (rc == REPORT_DIFF_FIRST_NIGHT) {
+		if (o.format == REPORT_JSON)
+			fprintf(stderr, "fedcert diff: %s\n", err);
+		rc = 0;
+	}
+	rc = hist_result(&h, rc, err);
 	store_close(st);
 	return cli_output_close(&h.cli, stdout, rc);
 }

@@ -138,10 +138,16 @@ int report_expiring(struct store *st, const struct report_expiring_options *o,
 		    FILE *out, int *flagged, char *err, size_t errlen);
 
 /* `fedcert diff`: what changed between two scans, one change per line
- * (text) or per object with a "change" key (JSON Lines; README lists the
- * kinds and keys). from and to 0: the two newest scans that ran to their
- * end; to alone: the newest finished scan before it; from alone: the
- * newest finished scan. Each scan is judged at its own start. */
+ * (text) or per object with a "change" key (JSON Lines; docs/formats.md
+ * lists the kinds and keys). from and to 0: the two newest scans that ran
+ * to their end; to alone: the newest finished scan before it; from alone:
+ * the newest finished scan. Each scan is judged at its own start.
+ * Returns 0, -1 with a message in err, or REPORT_DIFF_FIRST_NIGHT when
+ * neither scan was asked for and only one scan finished: nothing to
+ * compare yet. The text says so on out; JSON Lines writes nothing (out
+ * stays a stream of changes: none), and err holds the note for the
+ * caller to show. */
+#define REPORT_DIFF_FIRST_NIGHT 1
 struct report_diff_options {
 	enum report_format format; /* text or json */
 	int64_t from, to;

@@ -389,8 +389,10 @@ int report_diff(struct store *st, const struct report_diff_options *o,
 		return -1;
 	if (w.scans.first_night) {
 		diff_render_first_night(out, o->format, w.scans.to);
-		if (fflush(out) == 0 && !ferror(out))
-			return 0;
+		if (fflush(out) == 0 && !ferror(out)) {
+			diff_first_night_note(w.scans.to, err, errlen);
+			return REPORT_DIFF_FIRST_NIGHT;
+		}
 		snprintf(err, errlen, "writing the changes: %s", strerror(errno));
 		return -1;
 	}

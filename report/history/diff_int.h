@@ -65,8 +65,10 @@ void diff_render_summary(FILE *out, enum report_format f,
 			 const size_t counts[DIFF_KINDS]);
 
 /* The database holds one finished scan: text says so on out; JSON Lines
- * writes no object (there is no change) and says it on stderr, so that
- * out stays a stream of changes. */
+ * writes nothing (there is no change; the caller says it on stderr). */
 void diff_render_first_night(FILE *out, enum report_format f, int64_t scan);
+
+/* "scan N is the only finished scan: nothing to compare yet (...)". */
+void diff_first_night_note(int64_t scan, char *buf, size_t len);
 
 #endif

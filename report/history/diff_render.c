@@ -74,12 +74,21 @@ void diff_render_heading(FILE *out, enum report_format f,
 			(long long)s->newer_unfinished);
 }
 
+void diff_first_night_note(int64_t scan, char *buf, size_t len)
+{
+	snprintf(buf, len, "scan %lld is the only finished scan: nothing to"
+		 " compare yet (the next scan will have a night before it)",
+		 (long long)scan);
+}
+
 void diff_render_first_night(FILE *out, enum report_format f, int64_t scan)
 {
-	fprintf(f == REPORT_JSON ? stderr : out,
-		"%sscan %lld is the only finished scan: nothing to compare yet"
-		" (the next scan will have a night before it)\n",
-		f == REPORT_JSON ? "fedcert diff: " : "diff: ", (long long)scan);
+	char note[160];
+
+	if (f == REPORT_JSON)
+		return;
+	diff_first_night_note(scan, note, sizeof note);
+	fprintf(out, "diff: %s\n", note);
 }
 
 static void text_leaf(FILE *out, const struct store_cert_row *c)
