@@ -1,5 +1,5 @@
 /* failure.h: the failure kinds, the one vocabulary the scanner records and
- * the report reads back (README, docs: "Failure kinds").
+ * the report reads back (docs/targets.md, "Failure kinds").
  *
  * The scanner names a failure with an enum value, so that a misspelt kind
  * does not compile; the store keeps its name as text (the database is read

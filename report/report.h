@@ -18,7 +18,7 @@ enum report_format {
 			with "Comments:" (findings) after each */
 	REPORT_CSV,  /* one row per target (per_endpoint: one per probe),
 			RFC 4180, header row first, spreadsheet-safe */
-	REPORT_JSON  /* JSON Lines: one object per target (README documents
+	REPORT_JSON  /* JSON Lines: one object per target (docs/formats.md documents
 			the keys: a contract) */
 };
 
@@ -158,7 +158,7 @@ int report_diff(struct store *st, const struct report_diff_options *o,
 		FILE *out, char *err, size_t errlen);
 
 /* `fedcert report --compliance`: one row per target of the scan for
- * auditors (README lists the columns): JSON Lines for REPORT_JSON, else
+ * auditors (docs/formats.md lists the columns): JSON Lines for REPORT_JSON, else
  * CSV (the command line's default for it). Takes
  * report_run()'s options (scan, filters, warn_days, trust store, fail_on)
  * and sets *flagged as report_run() does. */

@@ -8,7 +8,7 @@
  * and `leaves` counts them). The TLS version is the lowest its endpoints
  * negotiated: the weakest link is what an audit asks about.
  *
- * CSV columns (a contract, README copies them; added at the end only):
+ * CSV columns (a contract, docs/formats.md copies them, test_docs holds it to this; added at the end only):
  *   domain, type, port, line, status, finding_ids, not_after, days_left,
  *   thumbprint, subject, issuer, root, key_type, key_bits,
  *   signature_algorithm, tls_version, last_scanned, first_seen, leaves,

@@ -11,7 +11,7 @@
 #include "report/report.h"
 #include "store/store.h"
 
-/* The kinds, in the order README lists them; their names are a contract
+/* The kinds, in the order docs/formats.md lists them; their names are a contract
  * (the "change" key of the JSON). */
 enum diff_kind {
 	DIFF_TARGET_ADDED,
@@ -32,7 +32,7 @@ enum diff_kind {
 const char *diff_kind_name(enum diff_kind k);
 
 /* What a change says; everything borrowed from the rows being compared.
- * Which fields are set depends on the kind (README, "fedcert diff"). */
+ * Which fields are set depends on the kind (docs/formats.md, "fedcert diff"). */
 struct diff_change {
 	enum diff_kind kind;
 	const struct store_target_row *target; /* its identity */

@@ -11,7 +11,7 @@
  * the rows of one entry consecutively, so one entry is in memory at a
  * time.
  *
- * CSV columns (a contract, README copies them; added at the end only):
+ * CSV columns (a contract, docs/formats.md copies them, test_docs holds it to this; added at the end only):
  *   days_left, not_after, domain, type, port, subject, issuer, root,
  *   thumbprint, sha256, key_type, key_bits, signature_algorithm,
  *   endpoints (address:port, space-separated), scan, scanned, role

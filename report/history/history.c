@@ -8,7 +8,7 @@
  * (a rollback) is a new run, so the runs read as a timeline. Only the run
  * being built is in memory.
  *
- * JSON Lines, one object per run (README lists the keys):
+ * JSON Lines, one object per run (docs/formats.md lists the keys):
  *   domain, type, port, endpoint {address, port, sni} | null (the
  *   target's own runs: it reached no endpoint), first_scan, last_scan,
  *   first_seen, last_seen (the scans' starts), scans,

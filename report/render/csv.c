@@ -9,7 +9,7 @@
  * and disarmed formulas (a leading apostrophe before '=', '+', '-', '@',
  * TAB, CR). Numbers are written the same way, so that one path writes
  * every cell. Missing values (SQL NULL, negative timings, verify_code -1)
- * are empty cells. Both column lists are contracts (README copies them):
+ * are empty cells. Both column lists are contracts (docs/formats.md copies them; test_docs holds it to this):
  * later versions add columns at the end only.
  *
  * Per target:

@@ -210,7 +210,7 @@ int render_csv_target(FILE *out, int per_endpoint,
 
 /* ---- JSON Lines --------------------------------------------------------- */
 
-/* One line: the JSON object of rt's target (README lists its keys).
+/* One line: the JSON object of rt's target (docs/formats.md lists its keys).
  * Write errors are left on out's error indicator. */
 void render_json_target(FILE *out, int64_t scan_id,
 			const struct render_target *rt);
