@@ -1,6 +1,6 @@
 /* fuzz_check.h: the output invariants the fuzz targets hold the report to
- * (fuzz_escape.c, fuzz_cert.c). Static inline, as in tests/unit: one copy
- * per fuzzer program.
+ * (fuzz_escape.c, fuzz_cert.c). Static inline: one copy per fuzzer
+ * program.
  *
  * What the report promises (README, report/escape.h), checked by readers
  * written apart from the code under test:
@@ -22,7 +22,7 @@
 
 #include <csv.h>
 
-#include "tests/unit/test_json.h"
+#include "tests/support/json.h"
 
 #define FUZZ_CHECK(cond)                                                   \
 	do {                                                               \
@@ -97,11 +97,7 @@ static inline void fuzz_out_free(struct fuzz_out *o)
  * not start one: the unit tests' checker, reused. */
 static inline size_t fuzz_utf8_len(const char *s, size_t n)
 {
-	struct jp p = { s, 0, n, 0 };
-
-	if ((unsigned char)s[0] < 0x80)
-		return 1;
-	return jv_utf8(&p) == 0 ? p.i : 0;
+	return json_utf8_len(s, n);
 }
 
 /* Whether the character of len bytes at s is a control a reader must not
