@@ -2,6 +2,7 @@
  * findings (report.h). */
 #include "report.h"
 
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +30,34 @@ void capture_free(struct capture *c)
 {
 	free(c->buf);
 	c->buf = NULL;
+}
+
+const char *nth_line(const char *text, size_t n, char *out, size_t len)
+{
+	const char *nl;
+
+	for (; n > 0 && text != NULL; n--)
+		text = (nl = strchr(text, '\n')) ? nl + 1 : NULL;
+	assert_non_null(text);
+	nl = strchr(text, '\n');
+	snprintf(out, len, "%.*s", (int)(nl ? nl - text : (long)strlen(text)),
+		 text);
+	return out;
+}
+
+void assert_has(const char *text, const char *what)
+{
+	if (strstr(text, what) == NULL)
+		fail_msg("missing [%s] in:\n%s", what, text);
+}
+
+void thumb_upper(const char *sha1, char out[41])
+{
+	size_t i;
+
+	for (i = 0; i < 40; i++)
+		out[i] = (char)toupper((unsigned char)sha1[i]);
+	out[40] = '\0';
 }
 
 struct store_cert_row cert_leaf(void)

@@ -45,6 +45,17 @@ void capture_free(struct capture *c);
 	} while (0)
 #define ERR err_, sizeof err_
 
+/* The n-th line (0-based) of text, copied into out (len bytes); fails the
+ * test when text has fewer lines. Returns out. */
+const char *nth_line(const char *text, size_t n, char *out, size_t len);
+
+/* Fails the test, showing text, unless what is in it. */
+void assert_has(const char *text, const char *what);
+
+/* The stored lowercase SHA-1 (40 hex digits) in uppercase, as reports
+ * print thumbprints: written here, apart from the code under test. */
+void thumb_upper(const char *sha1, char out[41]);
+
 /* ---- Crafted rows ---------------------------------------------------- */
 
 /* A leaf's columns: CN=sip.example.com,O=Example under CN=Example
