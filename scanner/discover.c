@@ -25,14 +25,7 @@ static const char *const srv_prefix[] = {
 	[TARGET_SIPINT] = "_sipinternaltls._tcp.",
 };
 
-/* One answer's outcome, named as the store records it. */
-struct dns_outcome {
-	const char *rcode;
-	enum failure_kind kind; /* the target-level failure it implies */
-	const char *reason;
-};
-
-static struct dns_outcome dns_outcome_of(int status)
+struct dns_outcome discover_dns_outcome(int status)
 {
 	struct dns_outcome o = { "ERROR", FAIL_DNS_ERROR, ares_strerror(status) };
 
@@ -129,8 +122,8 @@ void discover_free_host(void *v)
 	free(h);
 }
 
-static void host_add_address(struct host_lookup *h, int family,
-			     const void *src)
+void discover_host_add_address(struct host_lookup *h, int family,
+			       const void *src)
 {
 	char buf[INET6_ADDRSTRLEN];
 	size_t i;
@@ -201,7 +194,7 @@ static void host_take_answer(struct host_lookup *h, int type, int status,
 	struct ares_addrttl v4[FC_DNS_RECORDS_MAX];
 	struct ares_addr6ttl v6[FC_DNS_RECORDS_MAX];
 	char text[FC_DNS_RECORDS_MAX][INET6_ADDRSTRLEN];
-	struct dns_outcome o = dns_outcome_of(status);
+	struct dns_outcome o = discover_dns_outcome(status);
 	struct store_dns_answer a = { h->name, type == T_A ? "A" : "AAAA",
 				      o.rcode, "dns", o.reason, 0, recs };
 	int i, n = FC_DNS_RECORDS_MAX;
@@ -212,7 +205,7 @@ static void host_take_answer(struct host_lookup *h, int type, int status,
 			ares_parse_aaaa_reply(abuf, alen, NULL, v6, &n);
 
 		if (rc != ARES_SUCCESS && rc != ARES_ENODATA) {
-			o = dns_outcome_of(rc);
+			o = discover_dns_outcome(rc);
 			a.rcode = "ERROR";
 			a.reason = ares_strerror(rc);
 			n = 0;
@@ -230,7 +223,8 @@ static void host_take_answer(struct host_lookup *h, int type, int status,
 			  sizeof(text[i]));
 		recs[i] = (struct store_dns_record){ -1, -1, -1, NULL, text[i],
 			type == T_A ? v4[i].ttl : v6[i].ttl };
-		host_add_address(h, type == T_A ? AF_INET : AF_INET6, src);
+		discover_host_add_address(h, type == T_A ? AF_INET : AF_INET6,
+					  src);
 	}
 	a.count = (size_t)n;
 	h->answer_ids[h->nanswers++] = discover_store_answer(s, &a);
@@ -282,7 +276,7 @@ static int host_from_file(struct scan *s, struct host_lookup *h)
 		for (i = 0; he->h_addr_list[i] && i < FC_DNS_RECORDS_MAX; i++) {
 			inet_ntop(families[f], he->h_addr_list[i], text[i], sizeof(text[i]));
 			recs[i] = (struct store_dns_record){ -1, -1, -1, NULL, text[i], -1 };
-			host_add_address(h, families[f], he->h_addr_list[i]);
+			discover_host_add_address(h, families[f], he->h_addr_list[i]);
 		}
 		a.count = (size_t)i;
 		h->answer_ids[h->nanswers++] = discover_store_answer(s, &a);
@@ -396,25 +390,24 @@ static void srv_start_hosts(struct srv_lookup *l)
 	l->ntargets = kept;
 }
 
-/* Keeps the records worth following: valid names, not ".", at most
- * --max-srv-targets of them after ordering. */
-static void srv_keep_targets(struct srv_lookup *l,
-			     const struct ares_srv_reply *reply)
+int discover_srv_pick(struct srv_lookup *l, const struct ares_srv_reply *reply,
+		      size_t *total, size_t *dots)
 {
 	const struct ares_srv_reply *r;
 	struct srv_target *t;
-	size_t n = 0, dots = 0, total = 0;
+	size_t n = 0;
 	char *c;
 
+	*total = *dots = 0;
 	for (r = reply; r; r = r->next)
 		n++;
 	l->targets = calloc(n ? n : 1, sizeof(*l->targets));
 	if (l->targets == NULL)
-		return;
+		return -1;
 	for (r = reply; r; r = r->next) {
-		total++;
+		(*total)++;
 		if (strcmp(r->host, "") == 0 || strcmp(r->host, ".") == 0) {
-			dots++;
+			(*dots)++;
 			continue;
 		}
 		if (!names_is_valid_host(r->host))
@@ -431,7 +424,11 @@ static void srv_keep_targets(struct srv_lookup *l,
 		l->ntargets++;
 	}
 	qsort(l->targets, l->ntargets, sizeof(*l->targets), srv_target_cmp);
-	srv_start_hosts(l);
+	return 0;
+}
+
+void discover_srv_verdict(struct srv_lookup *l, size_t total, size_t dots)
+{
 	if (total == 0) {
 		l->error_kind = FAIL_SRV_MISSING;
 		set_reason(&l->error_reason, "no SRV record for %s", l->name);
@@ -445,6 +442,19 @@ static void srv_keep_targets(struct srv_lookup *l,
 		set_reason(&l->error_reason,
 			   "%s: no SRV target is a valid host name", l->name);
 	}
+}
+
+/* Keeps the records worth following: valid names, not ".", at most
+ * --max-srv-targets of them after ordering. */
+static void srv_keep_targets(struct srv_lookup *l,
+			     const struct ares_srv_reply *reply)
+{
+	size_t total, dots;
+
+	if (discover_srv_pick(l, reply, &total, &dots) != 0)
+		return;
+	srv_start_hosts(l);
+	discover_srv_verdict(l, total, dots);
 }
 
 /* Whether r is one of the SRV targets the scan follows. */
@@ -518,7 +528,7 @@ static void srv_on_answer(void *arg, int status, int timeouts,
 	struct srv_lookup *l = arg;
 	struct scan *s = l->scan;
 	struct ares_srv_reply *reply = NULL;
-	struct dns_outcome o = dns_outcome_of(status);
+	struct dns_outcome o = discover_dns_outcome(status);
 	size_t i;
 
 	(void)timeouts;

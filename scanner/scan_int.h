@@ -227,4 +227,37 @@ void discover_host(struct scan *s, struct target *t, const char *name,
 void discover_free_host(void *lookup);
 void discover_free_srv(void *lookup);
 
+/* discover.c's handling of an answer, declared here for its unit tests
+ * (tests/unit/scanner/test_discover.c); nothing else calls them. */
+
+/* One answer's outcome, named as the store records it. */
+struct dns_outcome {
+	const char *rcode;
+	enum failure_kind kind; /* the target-level failure it implies */
+	const char *reason;     /* c-ares' message; NULL for an answer */
+};
+
+/* The outcome of a c-ares status: NOERROR (with data or without),
+ * NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP, TIMEOUT or ERROR. */
+struct dns_outcome discover_dns_outcome(int status);
+
+/* Keeps address (family AF_INET or AF_INET6, src in network order) among
+ * h's addresses in inet_ntop() form: once, in the order answered, at most
+ * --max-addresses. */
+void discover_host_add_address(struct host_lookup *h, int family,
+			       const void *src);
+
+/* The SRV records of reply worth following, into l->targets (owned, each
+ * name a lowercased copy; l->ntargets of them): valid host names, "." and
+ * "" left out, in RFC 2782 order (priority, then the heavier first, then
+ * by name). *total counts the records, *dots the "." ones. 0, or -1 when
+ * out of memory (nothing kept). */
+int discover_srv_pick(struct srv_lookup *l, const struct ares_srv_reply *reply,
+		      size_t *total, size_t *dots);
+
+/* The SRV lookup's failure once its targets are kept: srv_missing (no
+ * record), srv_not_available (only "."), srv_invalid (no valid name), or
+ * none (l->error_kind stays FAIL_NONE). */
+void discover_srv_verdict(struct srv_lookup *l, size_t total, size_t dots);
+
 #endif

@@ -1,11 +1,12 @@
-/* test_targets.c: the streaming targets CSV reader and the names_ checks. */
+/* test_targets.c: the streaming targets CSV reader: rows, quoting, bad
+ * rows, memory bounds, and the domains and literals a row may hold (the
+ * rules themselves, names.c, are in test_names.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,6 @@
 #include <unistd.h>
 
 #include "fedcert_limits.h"
-#include "scanner/names.h"
 #include "scanner/scanner.h"
 
 #define HEADER "Domain,Type,Port\n"
@@ -650,35 +650,6 @@ static void test_type_names(void **state)
 	assert_string_equal(target_type_name(TARGET_DIR), "DIR");
 }
 
-static void test_names_module(void **state)
-{
-	char out[64];
-
-	(void)state;
-	assert_true(names_is_valid_host("a"));
-	assert_true(names_is_valid_host("Mixed-Case.example"));
-	assert_true(names_is_valid_host("_sip._tls.example.com"));
-	assert_true(names_is_valid_host("123.example.com"));
-	assert_false(names_is_valid_host(""));
-	assert_false(names_is_valid_host("a-.example"));
-	assert_false(names_is_valid_host("a.-b"));
-	assert_false(names_is_valid_host("a.example."));
-	assert_false(names_is_valid_host("example.123"));
-	assert_false(names_is_valid_host("2130706433"));
-	assert_false(names_is_valid_host("*.example.com"));
-	assert_true(names_is_ip_literal("192.0.2.1"));
-	assert_true(names_is_ip_literal("[::1]"));
-	assert_true(names_is_ip_literal("::1"));
-	assert_false(names_is_ip_literal("[192.0.2.1]"));
-	assert_false(names_is_ip_literal("192.0.2.256"));
-	assert_false(names_is_ip_literal("[::1"));
-	assert_false(names_is_ip_literal("example.com"));
-	assert_int_equal(names_canon_ip_literal("[0:0::0:1]", out, sizeof(out)),
-			 AF_INET6);
-	assert_string_equal(out, "::1");
-	assert_int_equal(names_canon_ip_literal("::1", out, 3), 0);
-}
-
 /* ---- Streaming -------------------------------------------------------- */
 
 static void test_stream_many_rows(void **state)
@@ -750,7 +721,6 @@ int main(void)
 		T(test_domain_normalised),
 		T(test_name_lengths),
 		T(test_type_names),
-		T(test_names_module),
 		T(test_stream_many_rows),
 #undef T
 	};
