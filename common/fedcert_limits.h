@@ -79,6 +79,11 @@
 #define FC_WARN_DAYS_MAX 3650
 #define FC_ONLY_MAX 64              /* finding ids given to --only */
 
+/* Prometheus metrics (report --format prometheus). */
+#define FC_PROM_LABEL_MAX 1024      /* bytes of a certificate's text (subject,
+				       issuer) kept in one label value; the
+				       rest is cut, marked with U+2026 */
+
 /* Reports across scans. */
 #define FC_EXPIRING_WITHIN_DEFAULT_S (30LL * 86400) /* expiring --within */
 #define FC_EXPIRING_WITHIN_MAX_S (100LL * 366 * 86400) /* a century */

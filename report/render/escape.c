@@ -1,4 +1,5 @@
-/* escape.c: output escaping for the terminal and for spreadsheet cells. */
+/* escape.c: output escaping for the terminal, JSON strings, Prometheus
+ * label values and spreadsheet cells. */
 #include "report/render/escape.h"
 
 #include <stdint.h>
@@ -12,6 +13,11 @@ enum esc_mode {
 
 /* "\xNN" is four bytes for every byte escaped. */
 #define ESC_WIDTH 4
+
+/* U+FFFD, for what cannot be written as it is; U+2026, after a value cut
+ * short. */
+#define ESC_REPLACEMENT "\xEF\xBF\xBD"
+#define ESC_ELLIPSIS "\xE2\x80\xA6"
 
 /* Length of the well-formed UTF-8 sequence that starts at s (n > 0 bytes
  * left), or 0 when s[0] does not start one. The ranges are those of
@@ -167,6 +173,58 @@ void esc_json(FILE *out, const char *s)
 		run = 0;
 	}
 	fwrite(p, 1, run, out);
+	fputc('"', out);
+}
+
+/* How a Prometheus label value carries the unit at s (n > 0 bytes left):
+ * returns its length and sets *rep to what is written instead of it, or
+ * to NULL when the unit is written as it is. */
+static size_t esc_prom_unit(const unsigned char *s, size_t n, const char **rep)
+{
+	int cp;
+	size_t len = esc_json_unit(s, n, &cp);
+
+	/* The format's three escapes; JSON's rule finds the controls and
+	 * the stray bytes, for which the format has no escape at all. */
+	if (s[0] == '\\')
+		*rep = "\\\\";
+	else if (s[0] == '"')
+		*rep = "\\\"";
+	else if (s[0] == '\n')
+		*rep = "\\n";
+	else
+		*rep = cp >= 0 ? ESC_REPLACEMENT : NULL;
+	return len;
+}
+
+void esc_prom_label(FILE *out, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)p), run = 0, len;
+	const char *rep;
+	int cut = 0;
+
+	fputc('"', out);
+	while (run < n) {
+		len = esc_prom_unit(p + run, n - run, &rep);
+		if (len > max) {
+			cut = 1;
+			break;
+		}
+		max -= len;
+		if (rep == NULL) {
+			run += len;
+			continue;
+		}
+		fwrite(p, 1, run, out);
+		fputs(rep, out);
+		p += run + len;
+		n -= run + len;
+		run = 0;
+	}
+	fwrite(p, 1, run, out);
+	if (cut)
+		fputs(ESC_ELLIPSIS, out);
 	fputc('"', out);
 }
 

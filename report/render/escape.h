@@ -33,6 +33,19 @@ void esc_text_n(FILE *out, const char *s, size_t n);
  * is always valid JSON. Valid UTF-8 is kept. NULL writes null. */
 void esc_json(FILE *out, const char *s);
 
+/* Writes s as one label value of the Prometheus text exposition format
+ * (version 0.0.4), quotes included: a backslash as two, '"' as \" and a
+ * newline as \n, the only escapes the format has. The format wants valid
+ * UTF-8 (its parsers refuse a file with a stray byte), so each byte that
+ * is not part of valid UTF-8 becomes U+FFFD, as in esc_json(); so does
+ * every other control (C0, DEL, C1), which the format has no escape for
+ * and would carry raw to whoever cats the file. Valid UTF-8 is kept. At
+ * most max bytes of s are read, cut at a character's boundary and followed
+ * by U+2026 when s is longer: the subject of a hostile certificate may be
+ * most of its 256 KB. NULL writes the empty value (""). Write errors are
+ * left on out's error indicator. */
+void esc_prom_label(FILE *out, const char *s, size_t max);
+
 /* A growable byte buffer; data is owned by the buffer and freed with
  * esc_buf_free(). Zero-initialise before first use. */
 struct esc_buf {
