@@ -10,6 +10,12 @@
  * - esc_json(): one valid JSON string, safe on a terminal, that decodes to
  *   the input with each byte that is not part of valid UTF-8 replaced by
  *   U+FFFD;
+ * - esc_prom_label(): one quoted label value of the Prometheus text
+ *   format, with no escape but \\, \" and \n, safe on a terminal, that
+ *   decodes to the input with each byte that is not part of valid UTF-8
+ *   and each control but newline replaced by U+FFFD; read up to a bound
+ *   (cut between characters, then U+2026), the input's first byte's
+ *   value;
  * - esc_csv_cell(): never begins with '=', '+', '-', '@', TAB or CR; is
  *   an apostrophe (exactly when the input begins with one of those) and
  *   the input with some bytes \xNN-escaped; holds no C0 byte but TAB, CR
@@ -210,6 +216,87 @@ static void check_json(const char *s)
 	fuzz_out_free(&o);
 }
 
+/* Decodes the label value at s (len bytes, quotes included) into a
+ * malloc'd buffer, *n its length; checks that it is quoted and uses the
+ * format's three escapes only. */
+static char *prom_decode(const char *s, size_t len, size_t *n)
+{
+	char *out = malloc(len + 1);
+	size_t i = 1, o = 0;
+
+	FUZZ_CHECK(out != NULL);
+	FUZZ_CHECK(len >= 2 && s[0] == '"' && s[len - 1] == '"');
+	while (i < len - 1) {
+		FUZZ_CHECK_AT(s[i] != '"' && s[i] != '\n', s, len, i);
+		if (s[i] != '\\') {
+			out[o++] = s[i++];
+			continue;
+		}
+		FUZZ_CHECK_AT(i + 1 < len - 1, s, len, i);
+		if (s[i + 1] == 'n')
+			out[o++] = '\n';
+		else if (s[i + 1] == '\\' || s[i + 1] == '"')
+			out[o++] = s[i + 1];
+		else
+			FUZZ_CHECK_AT(0, s, len, i);
+		i += 2;
+	}
+	*n = o;
+	return out;
+}
+
+/* What esc_prom_label() must say of s: each of its characters read
+ * within max bytes (stray bytes and controls but newline as U+FFFD),
+ * then U+2026 when some were left. Malloc'd. */
+static char *prom_expected(const char *s, size_t n, size_t max,
+			   size_t *outlen)
+{
+	char *out = malloc(3 * n + 4);
+	size_t i = 0, o = 0, len;
+
+	FUZZ_CHECK(out != NULL);
+	while (i < n) {
+		len = fuzz_utf8_len(s + i, n - i);
+		if (len == 0)
+			len = 1;
+		if (len > max - i)
+			break;
+		if (fuzz_utf8_len(s + i, n - i) == 0 ||
+		    fuzz_is_control(s + i, len, "\n", 0)) {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+		} else {
+			memcpy(out + o, s + i, len);
+			o += len;
+		}
+		i += len;
+	}
+	if (i < n) {
+		memcpy(out + o, "\xE2\x80\xA6", 3);
+		o += 3;
+	}
+	*outlen = o;
+	return out;
+}
+
+static void check_prom_label(const char *s, size_t max)
+{
+	struct fuzz_out o;
+	char *decoded, *want;
+	size_t dlen, wlen;
+
+	fuzz_out_open(&o);
+	esc_prom_label(o.f, s, max);
+	fuzz_out_close(&o);
+	fuzz_check_terminal_safe(o.buf, o.len, "");
+	decoded = prom_decode(o.buf, o.len, &dlen);
+	want = prom_expected(s, strlen(s), max, &wlen);
+	FUZZ_CHECK(dlen == wlen && memcmp(decoded, want, wlen) == 0);
+	free(decoded);
+	free(want);
+	fuzz_out_free(&o);
+}
+
 static int is_formula_lead(char c)
 {
 	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' ||
@@ -245,6 +332,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_text(s, size, 1);
 	check_text(s, strlen(s), 0);
 	check_json(s);
+	check_prom_label(s, SIZE_MAX);
+	check_prom_label(s, size > 0 ? (unsigned char)data[0] : 0);
 	check_csv_cell(&cell, s);
 	/* The buffer again, for a shorter cell (the writer reuses it). */
 	half = strlen(s) / 2;
