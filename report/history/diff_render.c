@@ -2,15 +2,16 @@
  * change, a heading and a summary) or JSON Lines (one object per change,
  * nothing else, so that every line is a change).
  *
- * JSON keys, on every object (null where the kind has nothing to say):
- *   change, from_scan, to_scan, domain, type, port,
+ * JSON keys, on every object (null where the kind has nothing to say; the
+ * names are every output's, format version 2):
+ *   format_version, change, from_scan, to_scan, domain, type, port,
  *   endpoint {address, port, sni} | null,
  *   before, after: rotated {thumbprint, sha256, subject, not_after};
  *     issuer_changed, root_changed: the issuer or root (text);
- *     new_failure, failure_changed {kind, reason} (before null for a
- *     new failure); recovered: before {kind, reason}, after {status,
- *     findings [ids]} (null when the target needed no judging);
- *     target_added, endpoint_added: after {status, findings [ids]}
+ *     new_failure, failure_changed {error_kind, reason} (before null for
+ *     a new failure); recovered: before {error_kind, reason}, after
+ *     {status, finding_ids []} (null when the target needed no judging);
+ *     target_added, endpoint_added: after {status, finding_ids []}
  *   finding {id, severity, message} | null (finding_appeared, _cleared)
  *   note: root_changed: what to do about it; else null
  */
@@ -197,7 +198,7 @@ static void json_leaf(struct emit_json *j, const char *key,
 		      const struct store_cert_row *c)
 {
 	struct emit_json o;
-	char thumb[41];
+	char thumb[HEX_SHA1_MAX];
 
 	hex_thumbprint(c->sha1, thumb);
 	emit_json_key(j, key);
@@ -220,7 +221,7 @@ static void json_failure(struct emit_json *j, const char *key,
 	}
 	emit_json_key(j, key);
 	emit_json_open(&o, j->out);
-	emit_json_str(&o, "kind", kind);
+	emit_json_str(&o, "error_kind", kind);
 	emit_json_str(&o, "reason", reason);
 	emit_json_close(&o);
 }
@@ -234,7 +235,7 @@ static void json_verdict(struct emit_json *j, const struct diff_change *c)
 	emit_json_key(j, "after");
 	emit_json_open(&o, j->out);
 	emit_json_str(&o, "status", c->status);
-	emit_json_key(&o, "findings");
+	emit_json_key(&o, "finding_ids");
 	fputc('[', j->out);
 	for (i = 0; c->findings != NULL && i < c->findings->count; i++) {
 		if (c->probe != NULL && c->findings->items[i].probe != c->probe)
@@ -288,7 +289,7 @@ static void json_change(FILE *out, const struct diff_scans *s,
 	struct emit_json j, o;
 	const struct store_probe_row *p = c->probe;
 
-	emit_json_open(&j, out);
+	emit_json_open_line(&j, out);
 	emit_json_str(&j, "change", diff_kind_name(c->kind));
 	emit_json_int(&j, "from_scan", s->from);
 	emit_json_int(&j, "to_scan", s->to);

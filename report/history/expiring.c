@@ -11,13 +11,20 @@
  * the rows of one entry consecutively, so one entry is in memory at a
  * time.
  *
- * CSV columns (a contract, docs/formats.md copies them, test_docs holds it to this; added at the end only):
- *   days_left, not_after, domain, type, port, subject, issuer, root,
- *   thumbprint, sha256, key_type, key_bits, signature_algorithm,
- *   endpoints (address:port, space-separated), scan, scanned, role
- *   (leaf or intermediate)
- * JSON Lines keys: the same, with endpoints [{address, port, sni}] and
- *   port, days_left, key_bits, scan as numbers.
+ * The columns name the facts as every other output does (format version
+ * 2, docs/formats.md), in the same order as the report's CSV where they
+ * are the same facts. CSV columns (a contract, docs/formats.md copies
+ * them, test_docs holds it to the header row; added at the end only;
+ * dates as "2026-12-02 10:00:00", UTC):
+ *   domain, type, port, line (of the target in that scan), role (leaf
+ *   or intermediate), not_after, days_left (whole days, rounded down:
+ *   utc_days_left()), subject, issuer, root, thumbprint, sha256,
+ *   key_type, key_bits, signature_algorithm, addresses (the endpoints
+ *   that presented it, address:port, space-separated), scan, scanned
+ *   (that scan's start)
+ * JSON Lines: "format_version" first, then the same keys, with addresses
+ *   ["address:port", ...], dates ISO 8601 UTC and port, line, days_left,
+ *   key_bits, scan as numbers.
  */
 #include "report/report.h"
 
@@ -34,9 +41,10 @@ struct entry {
 	int64_t target_id, certificate_id, scan_id;
 	char *domain, *type, *subject, *issuer, *root, *sha256, *sha1;
 	char *not_after, *key_type, *sig_alg, *scanned;
+	long line;
 	int port, key_bits, intermediate;
 	struct esc_buf endpoints; /* "a:p a:p" (CSV and text) */
-	struct esc_buf json;      /* [{...},{...}] without the brackets */
+	struct esc_buf json;      /* "a:p","a:p" escaped, without brackets */
 	size_t nendpoints;
 };
 
@@ -51,9 +59,10 @@ struct exp_walk {
 };
 
 static const char *const exp_columns[] = {
-	"days_left", "not_after", "domain", "type", "port", "subject",
-	"issuer", "root", "thumbprint", "sha256", "key_type", "key_bits",
-	"signature_algorithm", "endpoints", "scan", "scanned", "role", NULL
+	"domain", "type", "port", "line", "role", "not_after", "days_left",
+	"subject", "issuer", "root", "thumbprint", "sha256", "key_type",
+	"key_bits", "signature_algorithm", "addresses", "scan", "scanned",
+	NULL
 };
 
 static char *edup(const char *s, int *nomem)
@@ -113,6 +122,7 @@ static int entry_start(struct entry *e, const struct store_leaf_row *r)
 	e->domain = edup(r->domain, &nomem);
 	e->type = edup(r->type, &nomem);
 	e->port = r->port;
+	e->line = r->line;
 	e->subject = edup(r->subject, &nomem);
 	e->issuer = edup(r->issuer, &nomem);
 	e->root = edup(r->root, &nomem);
@@ -127,12 +137,11 @@ static int entry_start(struct entry *e, const struct store_leaf_row *r)
 	return nomem ? -1 : 0;
 }
 
-/* Adds one endpoint: "address:port" to the text list; its JSON object,
+/* Adds one endpoint: "address:port" to the text list; as a JSON string,
  * escaped now (through a memory stream: esc_json() writes to a FILE). */
 static int entry_add_endpoint(struct entry *e, const struct store_leaf_row *r)
 {
 	char ep[RENDER_ENDPOINT_MAX];
-	struct emit_json j;
 	char *mem = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -147,57 +156,71 @@ static int entry_add_endpoint(struct entry *e, const struct store_leaf_row *r)
 		return -1;
 	if (e->json.len > 0)
 		fputc(',', f);
-	emit_json_open(&j, f);
-	emit_json_str(&j, "address", r->address);
-	emit_json_int(&j, "port", r->endpoint_port);
-	emit_json_str(&j, "sni", r->sni);
-	emit_json_close(&j);
+	esc_json(f, ep);
 	rc = fclose(f) == 0 ? buf_add(&e->json, mem, len) : -1;
 	free(mem);
 	e->nendpoints++;
 	return rc;
 }
 
-static void exp_csv(struct exp_walk *w, const struct entry *e, long long days)
+/* days_left, or an empty cell (null) when not_after is not a date. */
+struct exp_days {
+	long long days;
+	int known;
+};
+
+static void exp_csv(struct exp_walk *w, const struct entry *e,
+		    const struct exp_days *d)
 {
-	char thumb[41];
+	struct emit_csv *c = &w->csv;
+	char thumb[HEX_SHA1_MAX];
 
 	hex_thumbprint(e->sha1, thumb);
-	emit_csv_number(&w->csv, days);
-	emit_csv_cell(&w->csv, e->not_after);
-	emit_csv_cell(&w->csv, e->domain);
-	emit_csv_cell(&w->csv, e->type);
-	emit_csv_number(&w->csv, e->port);
-	emit_csv_cell(&w->csv, e->subject);
-	emit_csv_cell(&w->csv, e->issuer);
-	emit_csv_cell(&w->csv, e->root);
-	emit_csv_cell(&w->csv, thumb);
-	emit_csv_cell(&w->csv, e->sha256);
-	emit_csv_cell(&w->csv, e->key_type);
-	if (e->key_bits > 0)
-		emit_csv_number(&w->csv, e->key_bits);
+	emit_csv_cell(c, e->domain);
+	emit_csv_cell(c, e->type);
+	emit_csv_number(c, e->port);
+	emit_csv_number(c, e->line);
+	emit_csv_cell(c, e->intermediate ? "intermediate" : "leaf");
+	emit_csv_date(c, e->not_after);
+	if (d->known)
+		emit_csv_number(c, d->days);
 	else
-		emit_csv_cell(&w->csv, NULL);
-	emit_csv_cell(&w->csv, e->sig_alg ? render_sigalg_windows(e->sig_alg) : NULL);
-	emit_csv_cell(&w->csv, e->endpoints.data);
-	emit_csv_number(&w->csv, e->scan_id);
-	emit_csv_cell(&w->csv, e->scanned);
-	emit_csv_cell(&w->csv, e->intermediate ? "intermediate" : "leaf");
-	emit_csv_end_row(&w->csv);
+		emit_csv_cell(c, NULL);
+	emit_csv_cell(c, e->subject);
+	emit_csv_cell(c, e->issuer);
+	emit_csv_cell(c, e->root);
+	emit_csv_cell(c, thumb);
+	emit_csv_cell(c, e->sha256);
+	emit_csv_cell(c, e->key_type);
+	if (e->key_bits > 0)
+		emit_csv_number(c, e->key_bits);
+	else
+		emit_csv_cell(c, NULL);
+	emit_csv_cell(c, e->sig_alg ? render_sigalg_windows(e->sig_alg) : NULL);
+	emit_csv_cell(c, e->endpoints.data);
+	emit_csv_number(c, e->scan_id);
+	emit_csv_date(c, e->scanned);
+	emit_csv_end_row(c);
 }
 
-static void exp_json(struct exp_walk *w, const struct entry *e, long long days)
+static void exp_json(struct exp_walk *w, const struct entry *e,
+		     const struct exp_days *d)
 {
+	char thumb[HEX_SHA1_MAX];
 	struct emit_json j;
-	char thumb[41];
 
 	hex_thumbprint(e->sha1, thumb);
-	emit_json_open(&j, w->out);
-	emit_json_int(&j, "days_left", days);
-	emit_json_str(&j, "not_after", e->not_after);
+	emit_json_open_line(&j, w->out);
 	emit_json_str(&j, "domain", e->domain);
 	emit_json_str(&j, "type", e->type);
 	emit_json_int(&j, "port", e->port);
+	emit_json_int(&j, "line", e->line);
+	emit_json_str(&j, "role", e->intermediate ? "intermediate" : "leaf");
+	emit_json_str(&j, "not_after", e->not_after);
+	if (d->known)
+		emit_json_int(&j, "days_left", d->days);
+	else
+		emit_json_null(&j, "days_left");
 	emit_json_str(&j, "subject", e->subject);
 	emit_json_str(&j, "issuer", e->issuer);
 	emit_json_str(&j, "root", e->root);
@@ -210,21 +233,24 @@ static void exp_json(struct exp_walk *w, const struct entry *e, long long days)
 		emit_json_null(&j, "key_bits");
 	emit_json_str(&j, "signature_algorithm",
 		      e->sig_alg ? render_sigalg_windows(e->sig_alg) : NULL);
-	emit_json_key(&j, "endpoints");
+	emit_json_key(&j, "addresses");
 	fprintf(w->out, "[%s]", e->json.data != NULL ? e->json.data : "");
 	emit_json_int(&j, "scan", e->scan_id);
 	emit_json_str(&j, "scanned", e->scanned);
-	emit_json_str(&j, "role", e->intermediate ? "intermediate" : "leaf");
 	emit_json_close(&j);
 	fputc('\n', w->out);
 }
 
-static void exp_text(struct exp_walk *w, const struct entry *e, long long days)
+static void exp_text(struct exp_walk *w, const struct entry *e,
+		     const struct exp_days *d)
 {
-	char thumb[41];
+	long long days = d->days;
+	char thumb[HEX_SHA1_MAX];
 
 	hex_thumbprint(e->sha1, thumb);
-	if (days < 0)
+	if (!d->known)
+		fputs("expiry unknown", w->out);
+	else if (days < 0)
 		fprintf(w->out, "expired %lld day%s ago", -days, days == -1 ? "" : "s");
 	else
 		fprintf(w->out, "%lld day%s left", days, days == 1 ? "" : "s");
@@ -251,21 +277,22 @@ static void exp_text(struct exp_walk *w, const struct entry *e, long long days)
 static void exp_flush(struct exp_walk *w)
 {
 	struct entry *e = &w->e;
+	struct exp_days d = { 0, 0 };
 	time_t na;
-	long long days = 0;
 
 	if (!e->open)
 		return;
 	if (utc_parse(e->not_after, &na) == 0) {
-		days = hist_days_left(na, w->now);
+		d.days = utc_days_left(na, w->now);
+		d.known = 1;
 		w->expired += na <= w->now;
 	}
 	if (w->o->format == REPORT_CSV)
-		exp_csv(w, e, days);
+		exp_csv(w, e, &d);
 	else if (w->o->format == REPORT_JSON)
-		exp_json(w, e, days);
+		exp_json(w, e, &d);
 	else
-		exp_text(w, e, days);
+		exp_text(w, e, &d);
 	w->entries++;
 	entry_clear(e);
 }
@@ -297,8 +324,11 @@ int report_expiring(struct store *st, const struct report_expiring_options *o,
 	*flagged = 0;
 	utc_format(o->until != 0 ? o->until : w.now + (time_t)o->within_s,
 		       until);
-	if (o->format == REPORT_CSV)
+	if (o->format == REPORT_CSV) {
+		if (o->bom)
+			emit_csv_bom(out);
 		emit_csv_header(&w.csv, exp_columns);
+	}
 	rc = store_each_expiring(st, until, exp_on_leaf, &w);
 	if (rc == 0)
 		exp_flush(&w);

@@ -1,6 +1,6 @@
 /* hist_util.c: the writers and helpers the reports across scans share
- * (history_int.h): a CSV row, a JSON object, endpoints, thumbprints, days,
- * and the digest that lets a report judge again only what changed.
+ * (history_int.h): a JSON endpoint, and the digest that lets a report
+ * judge again only what changed.
  */
 #include "report/history/history_int.h"
 
@@ -28,18 +28,6 @@ void hist_json_endpoint(struct emit_json *j, const char *key,
 	emit_json_int(&e, "port", port);
 	emit_json_str(&e, "sni", sni);
 	emit_json_close(&e);
-}
-
-/* ---- Facts as people read them --------------------------------------------- */
-
-long long hist_days_left(time_t t, time_t now)
-{
-	long long d = (long long)t - (long long)now;
-
-	/* Rounded down, not toward zero: an hour past expiry is day -1. */
-	if (d < 0)
-		return -((-d + HIST_DAY_SECONDS - 1) / HIST_DAY_SECONDS);
-	return d / HIST_DAY_SECONDS;
 }
 
 /* ---- The digest ------------------------------------------------------------ */
@@ -146,14 +134,14 @@ out:
 /* Whether x lies in [lo - a day, hi + a day]. */
 static int near_between(time_t x, time_t lo, time_t hi)
 {
-	return x >= lo - HIST_DAY_SECONDS && x <= hi + HIST_DAY_SECONDS;
+	return x >= lo - UTC_DAY_SECONDS && x <= hi + UTC_DAY_SECONDS;
 }
 
 int hist_dates_between(const struct store_target_row *t, time_t a, time_t b,
 		       int warn_days)
 {
 	time_t lo = a < b ? a : b, hi = a < b ? b : a, nb, na;
-	time_t warn = (time_t)warn_days * HIST_DAY_SECONDS;
+	time_t warn = (time_t)warn_days * UTC_DAY_SECONDS;
 	const struct store_cert_row *c;
 	size_t i, k;
 

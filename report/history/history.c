@@ -8,12 +8,13 @@
  * (a rollback) is a new run, so the runs read as a timeline. Only the run
  * being built is in memory.
  *
- * JSON Lines, one object per run (docs/formats.md lists the keys):
- *   domain, type, port, endpoint {address, port, sni} | null (the
- *   target's own runs: it reached no endpoint), first_scan, last_scan,
- *   first_seen, last_seen (the scans' starts), scans,
+ * JSON Lines, one object per run (docs/formats.md lists the keys; the
+ * names are every output's, format version 2):
+ *   format_version, domain, type, port, endpoint {address, port, sni} |
+ *   null (the target's own runs: it reached no endpoint), first_scan,
+ *   last_scan, first_seen, last_seen (the scans' starts), scans,
  *   leaf {thumbprint, sha256, subject, issuer, root, not_after} | null,
- *   error {kind, reason} | null
+ *   error_kind, reason (null when the run did not fail)
  */
 #include "report/report.h"
 
@@ -228,9 +229,9 @@ static void text_run(struct hist_walk *w, const struct run *r)
 static void json_run(struct hist_walk *w, const struct run *r)
 {
 	struct emit_json j, o;
-	char thumb[41];
+	char thumb[HEX_SHA1_MAX];
 
-	emit_json_open(&j, w->out);
+	emit_json_open_line(&j, w->out);
 	emit_json_str(&j, "domain", r->domain);
 	emit_json_str(&j, "type", r->type);
 	emit_json_int(&j, "port", r->port);
@@ -254,15 +255,9 @@ static void json_run(struct hist_walk *w, const struct run *r)
 		emit_json_str(&o, "not_after", r->not_after);
 		emit_json_close(&o);
 	}
-	if (r->error_kind == NULL) {
-		emit_json_null(&j, "error");
-	} else {
-		emit_json_key(&j, "error");
-		emit_json_open(&o, w->out);
-		emit_json_str(&o, "kind", r->error_kind);
-		emit_json_str(&o, "reason", r->error_reason);
-		emit_json_close(&o);
-	}
+	emit_json_str(&j, "error_kind", r->error_kind);
+	emit_json_str(&j, "reason", r->error_kind != NULL ? r->error_reason
+							  : NULL);
 	emit_json_close(&j);
 	fputc('\n', w->out);
 }

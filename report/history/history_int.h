@@ -21,19 +21,12 @@
 #include "common/utc.h"
 #include "store/store.h"
 
-#define HIST_DAY_SECONDS 86400
 /* The digest of a target's facts (SHA-256). */
 #define HIST_DIGEST_LEN 32
 
 /* "endpoint": {"address", "port", "sni"}, or null when address is NULL. */
 void hist_json_endpoint(struct emit_json *j, const char *key,
 			const char *address, int port, const char *sni);
-
-/* ---- Facts as people read them. ----------------------------------- */
-
-/* Whole days from now until t, rounded down: -1 for a certificate that
- * expired an hour ago, 0 for one that expires within the day. */
-long long hist_days_left(time_t t, time_t now);
 
 /* ---- Judging a scan again, as cheaply as the facts allow. ----------- */
 

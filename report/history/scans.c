@@ -190,11 +190,18 @@ static void scans_duration(const struct store_scan_row *s, char *buf,
 		snprintf(buf, len, "%lld:%02lld", *secs / 60, *secs % 60);
 }
 
+/* The counts, each under the name of what it counts: targets (rows of
+ * the targets file that became targets), endpoints (distinct endpoints
+ * probed: one probe each), endpoints_failed (of those, the probes that
+ * ended with a failure kind), targets_failed (targets that failed
+ * themselves, before reaching an endpoint: a DNS failure), input_errors
+ * (rows rejected). The JSON keys are the same names. */
 static void scans_text_head(FILE *out, int findings)
 {
-	fprintf(out, "%5s  %-20s  %8s  %-11s  %7s  %9s  %8s",
+	fprintf(out, "%5s  %-20s  %8s  %-11s  %7s  %9s  %16s  %14s  %12s",
 		"scan", "started", "duration", "status", "targets",
-		"endpoints", "failures");
+		"endpoints", "endpoints_failed", "targets_failed",
+		"input_errors");
 	if (findings)
 		fprintf(out, "  %6s  %8s  %5s  %5s  %5s", "errors", "warnings",
 			"FAIL", "WARN", "PASS");
@@ -213,9 +220,10 @@ static void scans_text(struct scans_walk *w, const struct store_scan_summary *s)
 	fprintf(w->out, "  %8s  ", dur);
 	esc_text(w->out, s->scan->status);
 	pad = s->scan->status != NULL ? strlen(s->scan->status) : 0;
-	fprintf(w->out, "%*s  %7lld  %9lld  %8lld", pad < 11 ? (int)(11 - pad) : 0,
-		"", (long long)s->targets, (long long)s->endpoints,
-		(long long)(s->endpoints_failed + s->targets_failed));
+	fprintf(w->out, "%*s  %7lld  %9lld  %16lld  %14lld  %12lld",
+		pad < 11 ? (int)(11 - pad) : 0, "", (long long)s->targets,
+		(long long)s->endpoints, (long long)s->endpoints_failed,
+		(long long)s->targets_failed, (long long)s->input_errors);
 	if (w->o->findings)
 		fprintf(w->out, "  %6llu  %8llu  %5llu  %5llu  %5llu",
 			w->findings[SEVERITY_ERROR], w->findings[SEVERITY_WARNING],
@@ -232,7 +240,7 @@ static void scans_json(struct scans_walk *w, const struct store_scan_summary *s)
 	long long secs;
 
 	scans_duration(s->scan, dur, sizeof dur, &secs);
-	emit_json_open(&j, w->out);
+	emit_json_open_line(&j, w->out);
 	emit_json_int(&j, "scan", s->scan->id);
 	emit_json_str(&j, "started", s->scan->started);
 	emit_json_str(&j, "finished", s->scan->finished);

@@ -2,6 +2,10 @@
 #include "report/render/emit.h"
 
 #include <csv.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/utc.h"
 
 /* Room for any number formatted here (a 64-bit integer, a timing). */
 #define EMIT_NUM_MAX 32
@@ -37,6 +41,26 @@ void emit_csv_optional(struct emit_csv *c, long long v)
 		emit_csv_number(c, v);
 	else
 		emit_csv_cell(c, NULL);
+}
+
+void emit_csv_date(struct emit_csv *c, const char *iso)
+{
+	char text[UTC_TEXT_MAX];
+	struct tm tm;
+	time_t t;
+	size_t n;
+
+	if (iso == NULL || utc_parse(iso, &t) != 0 ||
+	    gmtime_r(&t, &tm) == NULL) {
+		emit_csv_cell(c, iso);
+		return;
+	}
+	n = strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
+	if (n != strlen("YYYY-MM-DD HH:MM:SS")) {
+		emit_csv_cell(c, iso);
+		return;
+	}
+	csv_plain(c, text, n);
 }
 
 /* The tenths of ms, or -1 when ms is not a timing. */
@@ -81,11 +105,22 @@ void emit_csv_free(struct emit_csv *c)
 	esc_buf_free(&c->buf);
 }
 
+void emit_csv_bom(FILE *out)
+{
+	fputs("\xEF\xBB\xBF", out);
+}
+
 void emit_json_open(struct emit_json *j, FILE *out)
 {
 	j->out = out;
 	j->first = 1;
 	fputc('{', out);
+}
+
+void emit_json_open_line(struct emit_json *j, FILE *out)
+{
+	emit_json_open(j, out);
+	emit_json_int(j, "format_version", EMIT_FORMAT_VERSION);
 }
 
 void emit_json_close(struct emit_json *j)
@@ -142,4 +177,22 @@ void emit_json_null(struct emit_json *j, const char *key)
 {
 	emit_json_key(j, key);
 	fputs("null", j->out);
+}
+
+void emit_json_words(struct emit_json *j, const char *key, const char *s)
+{
+	size_t n;
+	int first = 1;
+
+	emit_json_key(j, key);
+	fputc('[', j->out);
+	while (s != NULL && *s != '\0') {
+		n = strcspn(s, " ");
+		if (n > 0) {
+			fprintf(j->out, "%s\"%.*s\"", first ? "" : ",", (int)n, s);
+			first = 0;
+		}
+		s += n + (s[n] != '\0');
+	}
+	fputc(']', j->out);
 }

@@ -3,55 +3,51 @@
  * every value goes through the emit layer (emit.h), strings through
  * esc_json() (escape.c). Numbers are integers or one-decimal timings written
  * with integer arithmetic (no locale's decimal comma); a missing value is
- * null, never "" or -1. Keys keep their order. Every line is a target
- * object but the first when the scan presented our certificate:
- * {"self": {status, worst_severity, verify, chain, findings}}. Bad input
- * rows are not in the JSON (they are in the text report and the
- * database's input_error table). scan, line and the ports are null in
- * `fedcert inspect`'s object, which judged a file, not a scan.
+ * null, never "" or -1; dates are ISO 8601 UTC ("2026-12-02T10:00:00Z").
+ * Keys keep their order, and every line begins with "format_version" (2;
+ * absent: version 1). Every line is a target object but the first when
+ * the scan presented our certificate: {"format_version": 2, "self":
+ * {status, worst_severity, verify, chain, findings}}; and a row of the
+ * targets file rejected as an input error is a line too, status
+ * INPUT_ERROR, with its line, reason, input and raw. scan, line and the
+ * ports are null in `fedcert inspect`'s object, which judged a file, not
+ * a scan.
  *
- * The keys are a contract (docs/formats.md lists them with their types): add keys,
- * rename none.
+ * A target line begins with the keys every CSV of targets begins with
+ * (facts.h), under the same names; an endpoint object uses the names of
+ * the per-endpoint CSV (its verify {code, reason} is the CSV's
+ * verify_code and verify_reason). The keys are a contract
+ * (docs/formats.md lists them with their types): add keys, rename none.
  *
- *   [file (inspect only),] scan, domain, type, port, line, status,
- *   worst_severity,
- *   error {kind, reason} | null,
- *   endpoints [{address, port, sni, host, srv_name, srv_target,
- *               srv_priority, srv_weight, started, connect_ms,
- *               handshake_ms, error {kind, reason} | null, tls_version,
- *               cipher, verify {code, reason} | null, result,
- *               chain [{sha256, sha1, subject, issuer, not_before,
- *                       not_after, serial, signature_algorithm,
- *                       key_type, key_bits, x509_version}],
- *               client_cert {requested, acceptable_cas [], presented,
- *                            outcome, alert}}],
+ *   format_version, [file (inspect only),] scan, domain, type, port, line,
+ *   status, worst_severity, finding_ids [], error_kind, reason,
+ *   not_after, days_left, subject, issuer, root, thumbprint, sha256,
+ *   key_type, key_bits, signature_algorithm, tls_version, leaves,
+ *   endpoints, endpoints_failed,
+ *   probes [{address, port, sni, host, srv_name, srv_target,
+ *            srv_priority, srv_weight, started, connect_ms, handshake_ms,
+ *            status, worst_severity, finding_ids [], error_kind, reason,
+ *            tls_version, cipher, verify {code, reason} | null, root,
+ *            chain [{thumbprint, sha256, subject, issuer, not_before,
+ *                    not_after, days_left, serial, signature_algorithm,
+ *                    key_type, key_bits, x509_version}],
+ *            client_cert {requested, acceptable_cas [], presented,
+ *                         outcome, alert}}],
  *   dns [{name, type, rcode, source, reason,
  *         records [{priority, weight, port, target, ttl} (SRV)
  *                  | {address, ttl} (A, AAAA)]}],
  *   findings [{id, severity, message, endpoint}]
+ *
+ * An input error's line: format_version, scan, the keys from domain to
+ * endpoints_failed (status INPUT_ERROR, line, reason; the others null,
+ * finding_ids []), input, raw, probes [], dns [], findings [].
  */
 #include "report/render/render.h"
 
 #include <string.h>
 
 #include "report/render/emit.h"
-
-/* key: {"kind": ..., "reason": ...}, or null when neither is known. */
-static void json_error(struct emit_json *j, const char *kind,
-		       const char *reason)
-{
-	struct emit_json e;
-
-	if (kind == NULL && reason == NULL) {
-		emit_json_null(j, "error");
-		return;
-	}
-	emit_json_key(j, "error");
-	emit_json_open(&e, j->out);
-	emit_json_str(&e, "kind", kind);
-	emit_json_str(&e, "reason", reason);
-	emit_json_close(&e);
-}
+#include "report/render/facts.h"
 
 /* "verify": {code, reason}, or null when the chain was not verified. */
 static void json_verify(struct emit_json *j, long code, const char *reason)
@@ -69,17 +65,24 @@ static void json_verify(struct emit_json *j, long code, const char *reason)
 	emit_json_close(&v);
 }
 
-static void json_cert(FILE *out, const struct store_cert_row *c)
+static void json_cert(FILE *out, const struct store_cert_row *c, time_t now)
 {
+	char thumb[HEX_SHA1_MAX];
 	struct emit_json j;
+	long long days;
 
+	hex_thumbprint(c->sha1, thumb);
 	emit_json_open(&j, out);
+	emit_json_str(&j, "thumbprint", thumb[0] != '\0' ? thumb : NULL);
 	emit_json_str(&j, "sha256", c->sha256[0] != '\0' ? c->sha256 : NULL);
-	emit_json_str(&j, "sha1", c->sha1[0] != '\0' ? c->sha1 : NULL);
 	emit_json_str(&j, "subject", c->subject);
 	emit_json_str(&j, "issuer", c->issuer);
 	emit_json_str(&j, "not_before", c->not_before);
 	emit_json_str(&j, "not_after", c->not_after);
+	if (render_days_left(c->not_after, now, &days) == 0)
+		emit_json_int(&j, "days_left", days);
+	else
+		emit_json_null(&j, "days_left");
 	emit_json_str(&j, "serial", c->serial);
 	emit_json_str(&j, "signature_algorithm",
 		      c->sig_alg != NULL ? render_sigalg_windows(c->sig_alg)
@@ -93,7 +96,7 @@ static void json_cert(FILE *out, const struct store_cert_row *c)
 
 /* key: [certificate, ...], leaf first. */
 static void json_chain(struct emit_json *j, const struct store_cert_row *chain,
-		       size_t n)
+		       size_t n, time_t now)
 {
 	size_t i;
 
@@ -102,7 +105,7 @@ static void json_chain(struct emit_json *j, const struct store_cert_row *chain,
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			fputc(',', j->out);
-		json_cert(j->out, &chain[i]);
+		json_cert(j->out, &chain[i], now);
 	}
 	fputc(']', j->out);
 }
@@ -154,17 +157,23 @@ static void json_probe_route(struct emit_json *j,
 static void json_probe(FILE *out, const struct render_target *rt,
 		       const struct store_probe_row *p)
 {
+	int worst = render_worst_shown_of(rt, p);
 	struct emit_json j;
 
 	emit_json_open(&j, out);
 	json_probe_route(&j, p);
-	json_error(&j, p->error_kind, p->error_reason);
+	emit_json_str(&j, "status",
+		      render_status_name(render_status_of(rt->all, p)));
+	emit_json_str(&j, "worst_severity",
+		      worst >= 0 ? finding_severity_name(worst) : NULL);
+	render_json_ids(&j, rt, p, 0);
+	emit_json_str(&j, "error_kind", p->error_kind);
+	emit_json_str(&j, "reason", p->error_reason);
 	emit_json_str(&j, "tls_version", p->tls_version);
 	emit_json_str(&j, "cipher", p->cipher);
 	json_verify(&j, p->verify_code, p->verify_reason);
-	emit_json_str(&j, "result",
-		      render_status_name(render_status_of(rt->all, p)));
-	json_chain(&j, p->chain, p->chain_len);
+	emit_json_str(&j, "root", render_chain_root(p));
+	json_chain(&j, p->chain, p->chain_len, rt->now);
 	json_client_cert(&j, p);
 	emit_json_close(&j);
 }
@@ -234,24 +243,6 @@ static void json_finding(FILE *out, const struct finding *fd)
 	emit_json_close(&j);
 }
 
-/* The target's own members, before its arrays. */
-static void json_target_head(struct emit_json *j, int64_t scan_id,
-			     const struct render_target *rt)
-{
-	const struct store_target_row *t = rt->row;
-	int worst = render_worst_shown(rt);
-
-	emit_json_opt(j, "scan", scan_id > 0 ? scan_id : -1);
-	emit_json_str(j, "domain", t->domain);
-	emit_json_str(j, "type", t->type);
-	emit_json_opt(j, "port", t->port > 0 ? t->port : -1);
-	emit_json_opt(j, "line", t->line > 0 ? t->line : -1);
-	emit_json_str(j, "status", render_status_name(rt->status));
-	emit_json_str(j, "worst_severity",
-		      worst >= 0 ? finding_severity_name(worst) : NULL);
-	json_error(j, t->error_kind, t->error_reason);
-}
-
 /* findings: the shown ones, as "findings": [...]. */
 static void json_findings(struct emit_json *j,
 			  const struct finding *const *shown, size_t n)
@@ -268,19 +259,33 @@ static void json_findings(struct emit_json *j,
 	fputc(']', j->out);
 }
 
-/* file: inspect's certificate file, written first; NULL for a scan's. */
+/* key: [], for the arrays of a line that has nothing in them. */
+static void json_empty(struct emit_json *j, const char *key)
+{
+	emit_json_key(j, key);
+	fputs("[]", j->out);
+}
+
+/* file: inspect's certificate file, written after format_version; NULL
+ * for a scan's. */
 static void json_target(FILE *out, const char *file, int64_t scan_id,
 			const struct render_target *rt)
 {
 	const struct store_target_row *t = rt->row;
+	struct render_facts f;
 	struct emit_json j;
 	size_t i;
 
-	emit_json_open(&j, out);
+	render_facts_of(t, rt->now, &f);
+	f.status = render_status_name(rt->status);
+	f.worst = render_worst_shown(rt);
+	f.rt = rt;
+	emit_json_open_line(&j, out);
 	if (file != NULL)
 		emit_json_str(&j, "file", file);
-	json_target_head(&j, scan_id, rt);
-	emit_json_key(&j, "endpoints");
+	emit_json_opt(&j, "scan", scan_id > 0 ? scan_id : -1);
+	render_facts_json(&j, &f);
+	emit_json_key(&j, "probes");
 	fputc('[', out);
 	for (i = 0; i < t->probe_count; i++) {
 		if (i > 0)
@@ -313,6 +318,22 @@ void render_json_file_target(FILE *out, const char *file,
 	json_target(out, file, 0, rt);
 }
 
+void render_json_input_error(FILE *out, int64_t scan_id, const char *input,
+			     const struct store_input_error_row *e)
+{
+	struct emit_json j;
+
+	emit_json_open_line(&j, out);
+	emit_json_opt(&j, "scan", scan_id > 0 ? scan_id : -1);
+	render_input_error_json(&j, e);
+	render_input_error_json_source(&j, input, e);
+	json_empty(&j, "probes");
+	json_empty(&j, "dns");
+	json_empty(&j, "findings");
+	emit_json_close(&j);
+	fputc('\n', out);
+}
+
 void render_json_self(FILE *out, const struct render_self *s)
 {
 	struct emit_json outer, j;
@@ -322,14 +343,14 @@ void render_json_self(FILE *out, const struct render_self *s)
 	for (i = 0; i < s->nshown; i++)
 		if ((int)s->shown[i]->severity > worst)
 			worst = (int)s->shown[i]->severity;
-	emit_json_open(&outer, out);
+	emit_json_open_line(&outer, out);
 	emit_json_key(&outer, "self");
 	emit_json_open(&j, out);
 	emit_json_str(&j, "status", render_status_name(s->status));
 	emit_json_str(&j, "worst_severity",
 		      worst >= 0 ? finding_severity_name(worst) : NULL);
 	json_verify(&j, s->verify_code, s->verify_reason);
-	json_chain(&j, s->chain, s->count);
+	json_chain(&j, s->chain, s->count, s->now);
 	json_findings(&j, s->shown, s->nshown);
 	emit_json_close(&j);
 	emit_json_close(&outer);
