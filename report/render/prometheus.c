@@ -425,7 +425,7 @@ static void prom_chain(struct render_prom *p,
 	const struct store_cert_row *leaf = &chain[0];
 	char thumb[HEX_SHA1_MAX];
 	struct prom_line l;
-	time_t earliest;
+	time_t earliest = 0;
 
 	prom_int(p, fam->count, labels, (long long)(presented > n ? presented
 								  : n));

@@ -288,8 +288,8 @@ static void test_prom_reader_is_strict(void **state)
 		"# HELP m h\n# TYPE m gauge\nm{a=\"x} 1\n",
 		"# HELP m h\n# TYPE m gauge\nm 1,5\n",
 		"# HELP m h\n# TYPE m gauge\nn 1\n",
-		"# HELP m h\n# TYPE m gauge\nm 1\n# HELP n h\n# TYPE n gauge\n"
-		"n 1\nm 2\n",
+		("# HELP m h\n# TYPE m gauge\nm 1\n# HELP n h\n# TYPE n gauge\n"
+		 "n 1\nm 2\n"),
 		"# HELP m h\n# TYPE m gauge\nm 1\n# HELP m h\n# TYPE m gauge\n",
 	};
 	struct prom_read r;
