@@ -4,7 +4,8 @@
 #      its severity, per-target or per-endpoint, why it matters, in the
 #      registry's order), as scripts/findings-table makes it;
 #   2. each CSV column table of docs/formats.md is the header row fedcert
-#      writes, on a real scan (one loopback target that refuses);
+#      writes, on a real scan (one loopback target that refuses), and its
+#      table of names holds every column two CSVs share;
 #   3. the failure kinds of docs/targets.md are the kinds the code names;
 #   4. the README's exit codes and commands are those `fedcert help` prints;
 #   5. every link of README.md and docs/*.md reaches a file, and a heading
@@ -87,6 +88,31 @@ csv_columns report "## The CSV report" report --format csv
 csv_columns per-endpoint "### One row per probe" report --format csv --per-endpoint
 csv_columns compliance "## The compliance report" report --compliance
 csv_columns expiring "## fedcert expiring" expiring --format csv
+
+# 2b. One name for one fact: every column two of those CSVs share is in the
+#     table of names (docs/formats.md, "The names"), which says what it is
+#     once for every output; and the table names nothing no output writes.
+section "$DOCS/formats.md" "## The names" | first_cells | sort -u >"$T/names.doc"
+sort "$T"/{report,per-endpoint,compliance,expiring}.written | uniq -d >"$T/names.shared"
+[ -s "$T/names.shared" ] || fail "the CSVs share no column: is the header reader broken?"
+while read -r name; do
+	if grep -qxF "$name" "$T/names.doc"; then ok; else
+		fail "the names: [$name] is a column of two CSVs, not in docs/formats.md (The names)"
+	fi
+done <"$T/names.shared"
+for j in "report --format json" "report --compliance --format json" "scans --format json"; do
+	read -ra words <<<"$j"
+	"$FEDCERT" "${words[@]}" --db "$T/audit.db"
+done | jq -r 'paths | map(select(type == "string")) | .[]' | sort -u >"$T/names.json"
+cat "$T"/{report,per-endpoint,compliance,expiring}.written "$T/names.json" | sort -u >"$T/names.written"
+while read -r name; do
+	case $name in
+	input | raw | addresses | targets_failed | input_errors) ok ;; # rows this scan has none of
+	*) if grep -qxF "$name" "$T/names.written"; then ok; else
+		fail "the names: [$name] is in docs/formats.md (The names), in no header or key written"
+	fi ;;
+	esac
+done <"$T/names.doc"
 
 # 3. The failure kinds. Since common/failure.h the code names each kind once,
 #    in the table of stored names beside its enum; before it, the scanner and
