@@ -9,11 +9,11 @@
 
 /* The CSV report's columns (render/csv.c's lists): per endpoint, per
  * target. */
-#define TEST_CSV_NCOLUMNS 39
-#define TEST_CSV_TARGET_NCOLUMNS 14
+#define TEST_CSV_NCOLUMNS 41
+#define TEST_CSV_TARGET_NCOLUMNS 24
 
-#define PARSED_ROWS 8
-#define PARSED_COLS 40
+#define PARSED_ROWS 12
+#define PARSED_COLS 48
 
 struct parsed {
 	char *cell[PARSED_ROWS][PARSED_COLS]; /* owned; parsed_free() */

@@ -258,6 +258,7 @@ void rf_init(struct render_fixture *rf, const struct store_target_row *t)
 	rf->rt.all = &rf->list;
 	rf->rt.shown = rf->shown;
 	rf->rt.status = RENDER_PASS;
+	rf->rt.now = RF_NOW;
 }
 
 void rf_add(struct render_fixture *rf, const char *id,

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "report/render/render.h"
 #include "store/store.h"
@@ -135,7 +136,12 @@ struct render_fixture {
 	struct render_target rt;
 };
 
-/* t (borrowed) without findings: PASS. */
+/* The time a fixture is judged at: 2026-11-25T12:00:00Z, half a day off
+ * every date of the crafted rows, so that days_left shows whether it is
+ * rounded down (cert_leaf() expires in 36.5 days: 36). */
+#define RF_NOW ((time_t)1795608000)
+
+/* t (borrowed) without findings: PASS, judged at RF_NOW. */
 void rf_init(struct render_fixture *rf, const struct store_target_row *t);
 
 /* Adds a finding (probe NULL: the target's own), shown, and updates the

@@ -180,10 +180,10 @@ static void test_good(void **state)
 	assert_json_eq(r.out, "status", "\"PASS\"");
 	assert_json_eq(r.out, "type", "\"FED\"");
 	assert_json_eq(r.out, "domain", "\"sip.contoso.com\"");
-	assert_json_eq(r.out, "endpoints.0.verify.code", "0");
-	assert_json_eq(r.out, "endpoints.0.chain.1.subject",
+	assert_json_eq(r.out, "probes.0.verify.code", "0");
+	assert_json_eq(r.out, "probes.0.chain.1.subject",
 		       "\"CN=Contoso Test Issuing CA,O=Contoso Test\"");
-	assert_json_eq(r.out, "endpoints.0.client_cert.requested", "false");
+	assert_json_eq(r.out, "probes.0.client_cert.requested", "false");
 	assert_int_equal(r.flagged, 0);
 	free(r.out);
 }
@@ -294,7 +294,7 @@ static void test_chains(void **state)
 
 	run_certs(x, leaf_only, 1, &r); /* the trust store lacks the inter */
 	assert_true(has_id(&r, "incomplete_chain"));
-	assert_json_eq(r.out, "endpoints.0.verify.code", "20");
+	assert_json_eq(r.out, "probes.0.verify.code", "20");
 	free(r.out);
 	run_certs(x, with_root, 3, &r);
 	assert_true(has_id(&r, "root_sent"));
@@ -343,7 +343,7 @@ static void test_der_and_key_beside(void **state)
 	run_file(x, "sip.contoso.com", NULL, 0, -1, &r);
 	assert_int_equal(r.rc, 0);
 	assert_json_eq(r.out, "status", "\"PASS\"");
-	assert_json_eq(r.out, "endpoints.0.chain.1.subject",
+	assert_json_eq(r.out, "probes.0.chain.1.subject",
 		       "\"CN=Contoso Test Issuing CA,O=Contoso Test\"");
 	free(r.out);
 	/* A key first, then the chain: the key is skipped, never read. */

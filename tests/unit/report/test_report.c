@@ -113,46 +113,54 @@ static void test_run_csv(void **state)
 	/* By default one row per target. */
 	parse_csv_n(run_report(&db, &opts, &c, &flagged), &p,
 		    TEST_CSV_TARGET_NCOLUMNS);
-	assert_int_equal(p.nrows, 3);
+	assert_int_equal(p.nrows, 4); /* two targets, one row rejected */
 	assert_string_equal(CELL(&p, 1, "domain"), "sip.example.com");
 	assert_string_equal(CELL(&p, 1, "status"), "FAIL");
 	assert_string_equal(CELL(&p, 1, "worst_severity"), "error");
 	assert_non_null(strstr(CELL(&p, 1, "finding_ids"), "connect_failed"));
 	assert_non_null(strstr(CELL(&p, 1, "finding_ids"), "self_signed"));
-	assert_string_equal(CELL(&p, 1, "thumbprints"), thumb + 12);
-	assert_string_equal(CELL(&p, 1, "leaf_subject"), "CN=sip.example.com");
-	assert_string_equal(CELL(&p, 1, "endpoints_tested"), "2");
+	assert_string_equal(CELL(&p, 1, "thumbprint"), thumb + 12);
+	assert_string_equal(CELL(&p, 1, "subject"), "CN=sip.example.com");
+	assert_string_equal(CELL(&p, 1, "leaves"), "1");
+	assert_string_equal(CELL(&p, 1, "endpoints"), "2");
 	assert_string_equal(CELL(&p, 1, "endpoints_failed"), "1");
 	assert_string_equal(CELL(&p, 2, "domain"), "example.org");
 	assert_string_equal(CELL(&p, 2, "finding_ids"), "srv_missing");
+	assert_string_equal(CELL(&p, 2, "error_kind"), "dns_nxdomain");
+	assert_string_equal(CELL(&p, 2, "reason"), "example.org: no such domain");
+	/* The row the scan rejected is in the auditor's file too. */
+	assert_string_equal(CELL(&p, 3, "status"), "INPUT_ERROR");
+	assert_string_equal(CELL(&p, 3, "line"), "17");
+	assert_string_equal(CELL(&p, 3, "reason"), "unknown type \"FEDX\"");
 	parsed_free(&p);
 	capture_free(&c);
 
-	/* --per-endpoint: the layout of before, and the findings' columns. */
+	/* --per-endpoint: a row per probe, and the findings' columns. */
 	opts.per_endpoint = 1;
 	opts.scan_id = scan_id;
 	parse_csv(run_report(&db, &opts, &c, &flagged), &p);
-	assert_int_equal(p.nrows, 4);
+	assert_int_equal(p.nrows, 5);
 	/* The store orders a target's probes; find the IPv6 one. */
 	ok = strcmp(CELL(&p, 1, "address"), "::1") == 0 ? 1 : 2;
 	assert_string_equal(CELL(&p, ok, "address"), "::1");
-	assert_string_equal(CELL(&p, ok, "status"), "ok");
+	assert_string_equal(CELL(&p, ok, "error_kind"), "");
 	assert_string_equal(CELL(&p, ok, "signature_algorithm"), "sha256ECDSA");
 	assert_string_equal(CELL(&p, ok, "thumbprint"), thumb + 12);
-	assert_string_equal(CELL(&p, ok, "verify_result"),
+	assert_string_equal(CELL(&p, ok, "verify_reason"),
 			    "self-signed certificate");
-	assert_string_equal(CELL(&p, 3 - ok, "status"), "error");
 	assert_string_equal(CELL(&p, 3 - ok, "error_kind"), "refused");
-	assert_string_equal(CELL(&p, 3 - ok, "result"), "FAIL");
+	assert_string_equal(CELL(&p, 3 - ok, "status"), "FAIL");
 	assert_string_equal(CELL(&p, 3 - ok, "finding_ids"), "connect_failed");
 	assert_string_equal(CELL(&p, ok, "target_finding_ids"),
 			    "pool_partial_failure");
-	assert_string_equal(CELL(&p, ok, "via"), "sip.example.com");
+	assert_string_equal(CELL(&p, ok, "host"), "sip.example.com");
 	assert_string_equal(CELL(&p, ok, "srv_name"), "");
 	assert_string_equal(CELL(&p, ok, "srv_priority"), "");
 	assert_string_equal(CELL(&p, 3, "line"), "5");
 	assert_string_equal(CELL(&p, 3, "error_kind"), "dns_nxdomain");
-	assert_string_equal(CELL(&p, 3, "result"), "FAIL");
+	assert_string_equal(CELL(&p, 3, "status"), "FAIL");
+	assert_string_equal(CELL(&p, 4, "status"), "INPUT_ERROR");
+	assert_string_equal(CELL(&p, 4, "line"), "17");
 	parsed_free(&p);
 	capture_free(&c);
 	run_db_close(&db);
@@ -191,8 +199,9 @@ static void test_run_json(void **state)
 	run_db_open(&db);
 	run_db_fill(db.st, &scan_id, thumb);
 	s = run_report(&db, &opts, &c, &flagged);
-	/* Every line a target: no heading, no input errors, no summary. */
-	assert_int_equal(assert_json_lines(s), 2);
+	/* Every line a target or a row the scan rejected: no heading, no
+	 * summary. */
+	assert_int_equal(assert_json_lines(s), 3);
 	second = strchr(s, '\n') + 1;
 	assert_json_eq(s, "scan", "1");
 	assert_json_eq(s, "domain", "\"sip.example.com\"");
@@ -210,12 +219,14 @@ static void test_run_json(void **state)
 	snprintf(path, sizeof path, "findings.%d.endpoint", i);
 	assert_json_eq(s, path, "null");
 	assert_json_eq(second, "domain", "\"example.org\"");
-	assert_json_eq(second, "error",
-		       "{\"kind\":\"dns_nxdomain\",\"reason\":\"example.org: "
-		       "no such domain\"}");
+	assert_json_eq(second, "error_kind", "\"dns_nxdomain\"");
+	assert_json_eq(second, "reason", "\"example.org: no such domain\"");
 	assert_json_eq(second, "findings.0.id", "\"srv_missing\"");
 	assert_json_eq(second, "findings.0.endpoint", "null");
-	assert_null(strstr(s, "FEDX"));
+	second = strchr(second, '\n') + 1;
+	assert_json_eq(second, "status", "\"INPUT_ERROR\"");
+	assert_json_eq(second, "line", "17");
+	assert_json_eq(second, "raw", "\"x,FEDX\"");
 	capture_free(&c);
 	run_db_close(&db);
 }

@@ -32,7 +32,8 @@ static void test_diff_default_json(void **state)
 	thumb_upper(f->leaf2.sha1, t2);
 	thumb_upper(f->leaf3.sha1, t3);
 	nth_line(c.buf, 0, line, sizeof line);
-	snprintf(want, sizeof want, "{\"change\":\"rotated\",\"from_scan\":3,"
+	snprintf(want, sizeof want, "{\"format_version\":2,"
+		 "\"change\":\"rotated\",\"from_scan\":3,"
 		 "\"to_scan\":4,\"domain\":\"a.test\",\"type\":\"DIR\",\"port\":5061,"
 		 "\"endpoint\":{\"address\":\"192.0.2.1\",\"port\":5061,"
 		 "\"sni\":\"sip.a.test\"},\"before\":{\"thumbprint\":\"%s\"", t2);
@@ -50,12 +51,14 @@ static void test_diff_default_json(void **state)
 		   "\"change\":\"finding_appeared\"");
 	assert_has(line, "\"finding\":{\"id\":\"expires_soon\",\"severity\":\"warning\"");
 	assert_has(nth_line(c.buf, 4, line, sizeof line),
-		   "{\"change\":\"target_removed\",\"from_scan\":3,\"to_scan\":4,"
+		   "{\"format_version\":2,"
+		   "\"change\":\"target_removed\",\"from_scan\":3,\"to_scan\":4,"
 		   "\"domain\":\"c.test\",\"type\":\"FED\"");
 	assert_has(nth_line(c.buf, 5, line, sizeof line),
-		   "{\"change\":\"target_added\",\"from_scan\":3,\"to_scan\":4,"
+		   "{\"format_version\":2,"
+		   "\"change\":\"target_added\",\"from_scan\":3,\"to_scan\":4,"
 		   "\"domain\":\"d.test\"");
-	assert_has(line, "\"after\":{\"status\":\"FAIL\",\"findings\":[");
+	assert_has(line, "\"after\":{\"status\":\"FAIL\",\"finding_ids\":[");
 	assert_has(line, "\"expired\"");
 	capture_free(&c);
 }
@@ -96,7 +99,7 @@ static void test_diff_failure_and_recovery(void **state)
 	assert_has(nth_line(c.buf, 0, line, sizeof line),
 		   "\"change\":\"new_failure\"");
 	assert_has(line, "\"address\":\"192.0.2.2\"");
-	assert_has(line, "\"before\":null,\"after\":{\"kind\":\"refused\","
+	assert_has(line, "\"before\":null,\"after\":{\"error_kind\":\"refused\","
 		   "\"reason\":\"Connection refused\"}");
 	assert_has(nth_line(c.buf, 1, line, sizeof line),
 		   "\"change\":\"endpoint_removed\"");
@@ -109,8 +112,8 @@ static void test_diff_failure_and_recovery(void **state)
 	assert_int_equal(assert_json_lines(c.buf), 2);
 	assert_has(nth_line(c.buf, 0, line, sizeof line), "\"change\":\"rotated\"");
 	assert_has(nth_line(c.buf, 1, line, sizeof line), "\"change\":\"recovered\"");
-	assert_has(line, "\"before\":{\"kind\":\"refused\"");
-	assert_has(line, "\"after\":{\"status\":\"WARN\",\"findings\":[");
+	assert_has(line, "\"before\":{\"error_kind\":\"refused\"");
+	assert_has(line, "\"after\":{\"status\":\"WARN\",\"finding_ids\":[");
 	capture_free(&c);
 }
 

@@ -22,7 +22,7 @@
 static void test_expiring_json(void **state)
 {
 	struct hf *f = *state;
-	struct report_expiring_options o = { REPORT_JSON, 30LL * 86400, f->now, 0, -1 };
+	struct report_expiring_options o = { REPORT_JSON, 30LL * 86400, f->now, 0, -1, 0 };
 	struct capture c;
 	int flagged = 0;
 	char line[1024], want[300], t[41];
@@ -30,13 +30,13 @@ static void test_expiring_json(void **state)
 	RUN(&c, report_expiring(f->st, &o, c.f, &flagged, ERR));
 	assert_int_equal(assert_json_lines(c.buf), 2);
 	nth_line(c.buf, 0, line, sizeof line);
-	assert_has(line, "{\"days_left\":-5,");
-	assert_has(line, "\"domain\":\"d.test\",\"type\":\"DIR\",\"port\":5061,");
-	assert_has(line, "\"endpoints\":[{\"address\":\"192.0.2.4\",\"port\":5061,"
-		   "\"sni\":\"sip.d.test\"}],\"scan\":4,");
+	assert_has(line, "{\"format_version\":2,\"domain\":\"d.test\","
+		   "\"type\":\"DIR\",\"port\":5061,");
+	assert_has(line, "\"days_left\":-5,");
+	assert_has(line, "\"addresses\":[\"192.0.2.4:5061\"],\"scan\":4,");
 	thumb_upper(f->leaf3.sha1, t);
 	nth_line(c.buf, 1, line, sizeof line);
-	snprintf(want, sizeof want, "{\"days_left\":%d,", HF_LEAF3_DAYS);
+	snprintf(want, sizeof want, "\"days_left\":%d,", HF_LEAF3_DAYS);
 	assert_has(line, want);
 	snprintf(want, sizeof want, "\"root\":\"CN=History Root B\","
 		 "\"thumbprint\":\"%s\"", t);
@@ -50,7 +50,7 @@ static void test_expiring_json(void **state)
 	RUN(&c, report_expiring(f->st, &o, c.f, &flagged, ERR));
 	assert_int_equal(assert_json_lines(c.buf), 1);
 	assert_has(c.buf, "\"domain\":\"d.test\"");
-	assert_has(c.buf, "\"role\":\"leaf\"}");
+	assert_has(c.buf, "\"role\":\"leaf\",");
 	capture_free(&c);
 }
 
@@ -101,27 +101,48 @@ static void test_expiring_fail_on_before(void **state)
 static void test_expiring_csv_text(void **state)
 {
 	struct hf *f = *state;
-	struct report_expiring_options o = { REPORT_CSV, 200LL * 86400, f->now, 0, -1 };
+	struct report_expiring_options o = { REPORT_CSV, 200LL * 86400, f->now, 0, -1, 0 };
 	struct capture c;
 	int flagged = 0;
 	struct parsed p;
-	char t[41];
+	char t[41], d[20];
 
 	RUN(&c, report_expiring(f->st, &o, c.f, &flagged, ERR));
-	parse_csv_n(c.buf, &p, 17);
+	parse_csv_n(c.buf, &p, 18);
 	assert_int_equal(p.nrows, 4);
+	/* The report's names, in the report's order where they are the same
+	 * facts. */
+	assert_int_equal(csv_col(&p, "domain"), 0);
+	assert_int_equal(csv_col(&p, "line"), 3);
+	assert_int_equal(csv_col(&p, "days_left"), csv_col(&p, "not_after") + 1);
 	/* A negative number stays a number (no apostrophe): ours, not a
 	 * formula. */
 	assert_string_equal(CELL(&p, 1, "days_left"), "-5");
-	assert_string_equal(CELL(&p, 1, "endpoints"), "192.0.2.4:5061");
+	assert_string_equal(CELL(&p, 1, "addresses"), "192.0.2.4:5061");
 	assert_string_equal(CELL(&p, 2, "domain"), "a.test");
 	assert_string_equal(CELL(&p, 3, "domain"), "b.test");
 	assert_string_equal(CELL(&p, 3, "issuer"), "CN=History Root A");
 	thumb_upper(f->leaf_b.sha1, t);
 	assert_string_equal(CELL(&p, 3, "thumbprint"), t);
-	assert_string_equal(CELL(&p, 3, "scanned"), f->started[4]);
+	/* A date a spreadsheet reads as one. */
+	snprintf(d, sizeof d, "%.10s %.8s", f->started[4], f->started[4] + 11);
+	assert_string_equal(CELL(&p, 3, "scanned"), d);
 	assert_string_equal(CELL(&p, 3, "role"), "leaf");
 	parsed_free(&p);
+	capture_free(&c);
+
+	/* --bom: the byte order mark, then the same CSV. */
+	RUN(&c, report_expiring(f->st, &o, c.f, &flagged, ERR));
+	o.bom = 1;
+	{
+		struct capture b;
+
+		RUN(&b, report_expiring(f->st, &o, b.f, &flagged, ERR));
+		assert_memory_equal(b.buf, "\xEF\xBB\xBF", 3);
+		assert_string_equal(b.buf + 3, c.buf);
+		capture_free(&b);
+	}
+	assert_int_equal((unsigned char)c.buf[0], '"');
 	capture_free(&c);
 
 	o.format = REPORT_TEXT;

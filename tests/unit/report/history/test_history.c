@@ -22,7 +22,7 @@ static void test_history_json(void **state)
 {
 	struct hf *f = *state;
 	struct capture c;
-	char line[1024], want[300], t[41];
+	char line[1024], want[400], t[41];
 
 	RUN(&c, report_history(f->st, "a.test", REPORT_JSON, c.f, ERR));
 	/* leaf1 (scans 1-2), leaf2 (3), leaf3 (4, listed twice that night,
@@ -30,7 +30,8 @@ static void test_history_json(void **state)
 	assert_int_equal(assert_json_lines(c.buf), 4);
 	thumb_upper(f->leaf1.sha1, t);
 	nth_line(c.buf, 0, line, sizeof line);
-	snprintf(want, sizeof want, "{\"domain\":\"a.test\",\"type\":\"DIR\","
+	snprintf(want, sizeof want, "{\"format_version\":2,"
+		 "\"domain\":\"a.test\",\"type\":\"DIR\","
 		 "\"port\":5061,\"endpoint\":{\"address\":\"192.0.2.1\","
 		 "\"port\":5061,\"sni\":\"sip.a.test\"},\"first_scan\":1,"
 		 "\"last_scan\":2,\"first_seen\":\"%s\",\"last_seen\":\"%s\","
@@ -38,14 +39,14 @@ static void test_history_json(void **state)
 		 f->started[2], t);
 	assert_has(line, want);
 	assert_has(line, "\"issuer\":\"CN=History Root A\",\"root\":\"CN=History Root A\"");
-	assert_has(line, "\"error\":null}");
+	assert_has(line, "\"error_kind\":null,\"reason\":null}");
 	assert_has(nth_line(c.buf, 2, line, sizeof line),
 		   "\"first_scan\":4,\"last_scan\":4,");
 	assert_has(line, "\"scans\":1,");
 	assert_has(line, "\"root\":\"CN=History Root B\"");
 	assert_has(nth_line(c.buf, 3, line, sizeof line),
 		   "\"endpoint\":null,\"first_scan\":5");
-	assert_has(line, "\"leaf\":null,\"error\":{\"kind\":\"not_probed\"");
+	assert_has(line, "\"leaf\":null,\"error_kind\":\"not_probed\",\"reason\":");
 	capture_free(&c);
 
 	/* A failure between two runs of the same leaf: three runs. */
@@ -53,7 +54,8 @@ static void test_history_json(void **state)
 	assert_int_equal(assert_json_lines(c.buf), 4);
 	assert_has(nth_line(c.buf, 1, line, sizeof line),
 		   "\"first_scan\":2,\"last_scan\":2,");
-	assert_has(line, "\"leaf\":null,\"error\":{\"kind\":\"refused\"");
+	assert_has(line, "\"leaf\":null,\"error_kind\":\"refused\","
+		   "\"reason\":\"Connection refused\"}");
 	assert_has(nth_line(c.buf, 2, line, sizeof line),
 		   "\"first_scan\":3,\"last_scan\":4,");
 	capture_free(&c);

@@ -27,6 +27,7 @@ static void test_scans_json(void **state)
 
 	RUN(&all, report_scans(f->st, &o, all.f, ERR));
 	assert_int_equal(assert_json_lines(all.buf), 5);
+	assert_true(strncmp(all.buf, "{\"format_version\":2,\"scan\":1,", 29) == 0);
 	assert_has(nth_line(all.buf, 0, line, sizeof line),
 		   "\"targets\":3,\"targets_failed\":1,\"incomplete\":0,"
 		   "\"endpoints\":3,\"endpoints_failed\":0,");
@@ -57,13 +58,18 @@ static void test_scans_text(void **state)
 	struct report_scans_options o = { REPORT_TEXT, 0, 0, 30 };
 	struct capture c;
 	char want[200];
+	/* Each count under the name of what it counts, the JSON's keys:
+	 * scan 2 probed 2 endpoints, 1 of which failed, and c.test failed
+	 * itself (DNS); none counted in another's column. */
 	const char *head = " scan  started               duration  status"
-			   "       targets  endpoints  failures  input\n";
+			   "       targets  endpoints  endpoints_failed"
+			   "  targets_failed  input_errors  input\n";
 
 	RUN(&c, report_scans(f->st, &o, c.f, ERR));
 	assert_true(strncmp(c.buf, head, strlen(head)) == 0);
 	snprintf(want, sizeof want, "    2  %s      1:00  done               3"
-		 "          2         2  partners.csv\n", f->started[2]);
+		 "          2                 1               1             0"
+		 "  partners.csv\n", f->started[2]);
 	assert_has(c.buf, want);
 	capture_free(&c);
 }

@@ -49,18 +49,20 @@ static void test_csv_header(void **state)
 	capture_open(&c);
 	render_csv_header(c.f, 1);
 	capture_close(&c);
-	assert_string_equal(c.buf, "\"line\",\"domain\",\"type\",\"port\","
-			    "\"address\",\"endpoint_port\",\"sni\",\"via\","
-			    "\"status\",\"error_kind\",\"error_reason\","
-			    "\"tls_version\",\"cipher\",\"verify_code\","
-			    "\"verify_result\",\"connect_ms\",\"handshake_ms\","
-			    "\"chain_length\",\"subject\",\"issuer\","
-			    "\"not_before\",\"not_after\",\"serial\","
-			    "\"signature_algorithm\",\"thumbprint\","
-			    "\"sha256\",\"key_type\",\"key_bits\","
-			    "\"srv_name\",\"srv_target\",\"srv_priority\","
-			    "\"srv_weight\",\"result\",\"worst_severity\","
-			    "\"finding_ids\",\"target_finding_ids\","
+	/* The leading columns are every CSV's of targets (format version
+	 * 2), then the endpoint's own. */
+	assert_string_equal(c.buf, "\"domain\",\"type\",\"port\",\"line\","
+			    "\"status\",\"worst_severity\",\"finding_ids\","
+			    "\"error_kind\",\"reason\",\"not_after\","
+			    "\"days_left\",\"subject\",\"issuer\",\"root\","
+			    "\"thumbprint\",\"sha256\",\"key_type\","
+			    "\"key_bits\",\"signature_algorithm\","
+			    "\"tls_version\",\"address\",\"endpoint_port\","
+			    "\"sni\",\"host\",\"srv_name\",\"srv_target\","
+			    "\"srv_priority\",\"srv_weight\",\"cipher\","
+			    "\"verify_code\",\"verify_reason\",\"started\","
+			    "\"connect_ms\",\"handshake_ms\",\"chain_length\","
+			    "\"not_before\",\"serial\",\"target_finding_ids\","
 			    "\"client_cert_requested\",\"client_cert_outcome\","
 			    "\"client_cert_alert\"\r\n");
 	parse_csv(c.buf, &p);
@@ -85,9 +87,17 @@ static void test_csv_probe_rows(void **state)
 	assert_int_equal(p.nrows, 3);
 	assert_string_equal(CELL(&p, 1, "line"), "2");
 	assert_string_equal(CELL(&p, 1, "address"), "::1");
-	assert_string_equal(CELL(&p, 1, "status"), "ok");
+	assert_string_equal(CELL(&p, 1, "status"), "PASS");
+	assert_string_equal(CELL(&p, 1, "error_kind"), "");
 	assert_string_equal(CELL(&p, 1, "verify_code"), "0");
-	assert_string_equal(CELL(&p, 1, "verify_result"), "OK");
+	assert_string_equal(CELL(&p, 1, "verify_reason"), "ok");
+	/* Dates a spreadsheet reads as dates; days rounded down. */
+	assert_string_equal(CELL(&p, 1, "not_after"), "2027-01-01 00:00:00");
+	assert_string_equal(CELL(&p, 1, "not_before"), "2026-01-01 00:00:00");
+	assert_string_equal(CELL(&p, 1, "started"), "2026-11-25 09:43:01");
+	assert_string_equal(CELL(&p, 1, "days_left"), "36");
+	assert_string_equal(CELL(&p, 1, "root"), "CN=Example Intermediate");
+	assert_string_equal(CELL(&p, 1, "tls_version"), "TLSv1.3");
 	assert_string_equal(CELL(&p, 1, "connect_ms"), "0.4");
 	assert_string_equal(CELL(&p, 1, "handshake_ms"), "12.3");
 	assert_string_equal(CELL(&p, 1, "chain_length"), "2");
@@ -96,14 +106,16 @@ static void test_csv_probe_rows(void **state)
 			    "3F2A9D1E5B7C4A8F0E6D2C1B9A8F7E6D5C4B3A29");
 	assert_string_equal(CELL(&p, 1, "sha256"), chain[0].sha256);
 	assert_string_equal(CELL(&p, 1, "key_bits"), "2048");
-	assert_string_equal(CELL(&p, 2, "status"), "error");
+	assert_string_equal(CELL(&p, 2, "status"), "PASS"); /* no finding */
 	assert_string_equal(CELL(&p, 2, "error_kind"), "refused");
-	assert_string_equal(CELL(&p, 2, "error_reason"), "Connection refused");
+	assert_string_equal(CELL(&p, 2, "reason"), "Connection refused");
 	assert_string_equal(CELL(&p, 2, "verify_code"), "");
 	assert_string_equal(CELL(&p, 2, "connect_ms"), "");
 	assert_string_equal(CELL(&p, 2, "subject"), "");
+	assert_string_equal(CELL(&p, 2, "days_left"), "");
+	assert_string_equal(CELL(&p, 2, "root"), "");
 	/* DIR: the route has no SRV record. */
-	assert_string_equal(CELL(&p, 1, "via"), "sip.example.com");
+	assert_string_equal(CELL(&p, 1, "host"), "sip.example.com");
 	assert_string_equal(CELL(&p, 1, "srv_name"), "");
 	assert_string_equal(CELL(&p, 1, "srv_target"), "");
 	assert_string_equal(CELL(&p, 1, "srv_priority"), "");
@@ -125,16 +137,14 @@ static void test_csv_target_without_probes(void **state)
 	assert_int_equal(p.nrows, 2);
 	assert_string_equal(CELL(&p, 1, "domain"), "sip.example.com");
 	assert_string_equal(CELL(&p, 1, "type"), "FED");
-	assert_string_equal(CELL(&p, 1, "status"), "error");
 	assert_string_equal(CELL(&p, 1, "error_kind"), "dns_nxdomain");
-	assert_string_equal(CELL(&p, 1, "error_reason"),
+	assert_string_equal(CELL(&p, 1, "reason"),
 			    "example.org: does not exist");
-	for (i = csv_col(&p, "address"); i <= csv_col(&p, "srv_weight"); i++)
-		if (i < csv_col(&p, "status") ||
-		    i > csv_col(&p, "error_reason"))
-			assert_string_equal(p.cell[1][i], "");
+	for (i = csv_col(&p, "not_after"); i <= csv_col(&p, "client_cert_alert");
+	     i++)
+		assert_string_equal(p.cell[1][i], "");
 	/* No findings: the row that stands for the target passes. */
-	assert_string_equal(CELL(&p, 1, "result"), "PASS");
+	assert_string_equal(CELL(&p, 1, "status"), "PASS");
 	assert_string_equal(CELL(&p, 1, "worst_severity"), "");
 	assert_string_equal(CELL(&p, 1, "finding_ids"), "");
 	parsed_free(&p);
@@ -155,7 +165,7 @@ static void test_csv_quoting_round_trip(void **state)
 	assert_int_equal(p.nrows, 2);
 	assert_string_equal(CELL(&p, 1, "subject"), chain[0].subject);
 	assert_string_equal(CELL(&p, 1, "issuer"), chain[0].issuer);
-	assert_string_equal(CELL(&p, 1, "error_reason"), "  spaces kept  ");
+	assert_string_equal(CELL(&p, 1, "reason"), "  spaces kept  ");
 	parsed_free(&p);
 }
 
@@ -206,11 +216,11 @@ static void test_csv_escapes_control_and_invalid_utf8(void **state)
 static void test_csv_srv_route_columns(void **state)
 {
 	static const char *const want[SRV_NPROBES][5] = {
-		/* address, srv_target, srv_priority, srv_weight, status */
-		{ "127.0.0.2", "sip.example.com", "0", "100", "ok" },
-		{ "127.0.0.3", "sip.example.com", "0", "100", "error" },
-		{ "127.0.0.4", "sip.example.com", "0", "100", "error" },
-		{ "2001:db8::5", "sip2.example.com", "10", "0", "error" },
+		/* address, srv_target, srv_priority, srv_weight, error_kind */
+		{ "127.0.0.2", "sip.example.com", "0", "100", "" },
+		{ "127.0.0.3", "sip.example.com", "0", "100", "refused" },
+		{ "127.0.0.4", "sip.example.com", "0", "100", "refused" },
+		{ "2001:db8::5", "sip2.example.com", "10", "0", "refused" },
 	};
 	struct srv_fixture f;
 	struct parsed p;
@@ -227,17 +237,18 @@ static void test_csv_srv_route_columns(void **state)
 		assert_string_equal(CELL(&p, r, "address"), want[r - 1][0]);
 		assert_string_equal(CELL(&p, r, "srv_name"), SRV_NAME);
 		assert_string_equal(CELL(&p, r, "srv_target"), want[r - 1][1]);
-		assert_string_equal(CELL(&p, r, "via"), want[r - 1][1]);
+		assert_string_equal(CELL(&p, r, "host"), want[r - 1][1]);
 		assert_string_equal(CELL(&p, r, "srv_priority"),
 				    want[r - 1][2]);
 		assert_string_equal(CELL(&p, r, "srv_weight"), want[r - 1][3]);
-		assert_string_equal(CELL(&p, r, "status"), want[r - 1][4]);
+		assert_string_equal(CELL(&p, r, "error_kind"), want[r - 1][4]);
 	}
-	/* Columns are only ever added at the end: the old ones kept their
-	 * place. */
-	assert_int_equal(csv_col(&p, "key_bits"), 27);
-	assert_int_equal(csv_col(&p, "srv_weight"), 31);
-	assert_int_equal(csv_col(&p, "target_finding_ids"), 35);
+	/* Columns are only ever added at the end: those of format version
+	 * 2 keep their place. */
+	assert_int_equal(csv_col(&p, "reason"), 8);
+	assert_int_equal(csv_col(&p, "key_bits"), 17);
+	assert_int_equal(csv_col(&p, "srv_weight"), 27);
+	assert_int_equal(csv_col(&p, "target_finding_ids"), 37);
 	assert_int_equal(csv_col(&p, "client_cert_alert"),
 			 TEST_CSV_NCOLUMNS - 1);
 	assert_string_equal(CELL(&p, 1, "key_bits"), "2048");
@@ -256,8 +267,8 @@ static void test_csv_srv_target_without_probes(void **state)
 	f.target.error_kind = "dns_noaddress";
 	render_csv(&f.target, &p);
 	assert_int_equal(p.nrows, 2);
-	assert_string_equal(CELL(&p, 1, "status"), "error");
 	assert_string_equal(CELL(&p, 1, "error_kind"), "dns_noaddress");
+	assert_string_equal(CELL(&p, 1, "reason"), "");
 	assert_string_equal(CELL(&p, 1, "srv_name"), "");
 	assert_string_equal(CELL(&p, 1, "srv_target"), "");
 	assert_string_equal(CELL(&p, 1, "srv_priority"), "");
@@ -294,6 +305,8 @@ static void test_csv_srv_hostile_names(void **state)
 /* ---- Findings: per-endpoint columns and the per-target row -------------- */
 
 #define OTHER_SHA1 "00112233445566778899aabbccddeeff00112233"
+#define OTHER_SHA256                                                    \
+	"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
 /* The SRV pool with two leaves: 127.0.0.2 presents the usual one, the
  * IPv6 member (sip2) another, expiring earlier; 127.0.0.3 and .4 are
@@ -311,6 +324,7 @@ static void pool_findings(struct srv_fixture *f, struct store_cert_row *other,
 	other[0].subject = "CN=sip2.example.com";
 	other[0].not_after = "2026-12-01T00:00:00Z";
 	memcpy(other[0].sha1, OTHER_SHA1, sizeof other[0].sha1);
+	memcpy(other[0].sha256, OTHER_SHA256, sizeof other[0].sha256);
 	rf_init(rf, &f->target);
 	rf_add(rf, "name_match", SEVERITY_INFO, "FQDN is in SAN list",
 	       &f->probes[0]);
@@ -330,12 +344,15 @@ static void test_csv_target_header(void **state)
 
 	capture_open(&c);
 	render_csv_header(c.f, 0);
+	/* The compliance report's first 23 columns, then its own. */
 	assert_string_equal(capture_close(&c),
 		"\"domain\",\"type\",\"port\",\"line\",\"status\","
-		"\"worst_severity\",\"finding_ids\",\"earliest_expiry\","
-		"\"leaf_subject\",\"issuer\",\"thumbprints\","
-		"\"endpoints_tested\",\"endpoints_failed\","
-		"\"client_cert_outcomes\"\r\n");
+		"\"worst_severity\",\"finding_ids\",\"error_kind\","
+		"\"reason\",\"not_after\",\"days_left\",\"subject\","
+		"\"issuer\",\"root\",\"thumbprint\",\"sha256\","
+		"\"key_type\",\"key_bits\",\"signature_algorithm\","
+		"\"tls_version\",\"leaves\",\"endpoints\","
+		"\"endpoints_failed\",\"client_cert_outcomes\"\r\n");
 	capture_free(&c);
 }
 
@@ -360,17 +377,24 @@ static void test_csv_target_row(void **state)
 	assert_string_equal(CELL(&p, 1, "finding_ids"),
 			    "name_match connect_failed expires_soon "
 			    "pool_partial_failure pool_inconsistent");
-	assert_string_equal(CELL(&p, 1, "earliest_expiry"),
-			    "2026-12-01T00:00:00Z");
-	assert_string_equal(CELL(&p, 1, "leaf_subject"),
-			    "CN=sip.example.com,O=Example | "
-			    "CN=sip2.example.com");
+	/* The certificate columns describe the leaf that expires first, as
+	 * the compliance report's do; leaves counts the two. */
+	assert_string_equal(CELL(&p, 1, "not_after"), "2026-12-01 00:00:00");
+	assert_string_equal(CELL(&p, 1, "days_left"), "5"); /* 5.5 days */
+	assert_string_equal(CELL(&p, 1, "subject"), "CN=sip2.example.com");
 	assert_string_equal(CELL(&p, 1, "issuer"), "CN=Example Intermediate");
-	assert_string_equal(CELL(&p, 1, "thumbprints"),
-			    "3F2A9D1E5B7C4A8F0E6D2C1B9A8F7E6D5C4B3A29 "
+	assert_string_equal(CELL(&p, 1, "root"), "CN=Example Intermediate");
+	assert_string_equal(CELL(&p, 1, "thumbprint"),
 			    "00112233445566778899AABBCCDDEEFF00112233");
-	assert_string_equal(CELL(&p, 1, "endpoints_tested"), "4");
+	assert_string_equal(CELL(&p, 1, "sha256"), OTHER_SHA256);
+	assert_string_equal(CELL(&p, 1, "key_bits"), "2048");
+	assert_string_equal(CELL(&p, 1, "signature_algorithm"), "sha256RSA");
+	assert_string_equal(CELL(&p, 1, "tls_version"), "TLSv1.3");
+	assert_string_equal(CELL(&p, 1, "leaves"), "2");
+	assert_string_equal(CELL(&p, 1, "endpoints"), "4");
 	assert_string_equal(CELL(&p, 1, "endpoints_failed"), "2");
+	assert_string_equal(CELL(&p, 1, "error_kind"), "");
+	assert_string_equal(CELL(&p, 1, "reason"), "");
 	parsed_free(&p);
 
 	/* Filtered down to warnings about the pool: the list and the worst
@@ -405,16 +429,19 @@ static void test_csv_target_row_without_probes(void **state)
 	assert_string_equal(CELL(&p, 1, "port"), "");
 	assert_string_equal(CELL(&p, 1, "status"), "FAIL");
 	assert_string_equal(CELL(&p, 1, "finding_ids"), "srv_missing");
-	assert_string_equal(CELL(&p, 1, "earliest_expiry"), "");
-	assert_string_equal(CELL(&p, 1, "leaf_subject"), "");
-	assert_string_equal(CELL(&p, 1, "thumbprints"), "");
-	assert_string_equal(CELL(&p, 1, "endpoints_tested"), "0");
+	assert_string_equal(CELL(&p, 1, "error_kind"), "dns_nxdomain");
+	assert_string_equal(CELL(&p, 1, "not_after"), "");
+	assert_string_equal(CELL(&p, 1, "days_left"), "");
+	assert_string_equal(CELL(&p, 1, "subject"), "");
+	assert_string_equal(CELL(&p, 1, "thumbprint"), "");
+	assert_string_equal(CELL(&p, 1, "leaves"), "0");
+	assert_string_equal(CELL(&p, 1, "endpoints"), "0");
 	assert_string_equal(CELL(&p, 1, "endpoints_failed"), "0");
 	parsed_free(&p);
 }
 
-/* Joined cells are disarmed as a whole: their first character is what a
- * spreadsheet looks at. */
+/* Text from outside is disarmed in the per-target row too; a date that is
+ * not one is written as the text it is. */
 static void test_csv_target_formula_neutralised(void **state)
 {
 	struct store_cert_row chain[2], other[2];
@@ -435,20 +462,21 @@ static void test_csv_target_formula_neutralised(void **state)
 	render_csv_findings(&rf, 0, &p);
 	assert_string_equal(CELL(&p, 1, "domain"), "'=cmd|' /C calc'!A0");
 	assert_string_equal(CELL(&p, 1, "type"), "'@SUM(A1)");
-	assert_string_equal(CELL(&p, 1, "leaf_subject"), "'+1+1 | =2");
+	assert_string_equal(CELL(&p, 1, "subject"), "'+1+1");
 	assert_string_equal(CELL(&p, 1, "issuer"), "'-x");
-	assert_string_equal(CELL(&p, 1, "earliest_expiry"), "'\tx");
+	assert_string_equal(CELL(&p, 1, "not_after"), "'\tx");
+	assert_string_equal(CELL(&p, 1, "days_left"), "");
 	assert_string_equal(CELL(&p, 1, "status"), "PASS");
 	assert_string_equal(CELL(&p, 1, "worst_severity"), "");
 	parsed_free(&p);
 }
 
-/* --per-endpoint: the old columns as before, then each probe's result,
- * worst shown severity and ids, and the target's own ids on every row. */
+/* --per-endpoint: each probe's status, worst shown severity and ids, and
+ * the target's own ids on every row. */
 static void test_csv_per_endpoint_finding_columns(void **state)
 {
 	static const char *const want[SRV_NPROBES][3] = {
-		/* result, worst_severity, finding_ids */
+		/* status, worst_severity, finding_ids */
 		{ "PASS", "info", "name_match" },
 		{ "FAIL", "error", "connect_failed" },
 		{ "FAIL", "", "" }, /* its finding hidden: counted, not shown */
@@ -466,16 +494,52 @@ static void test_csv_per_endpoint_finding_columns(void **state)
 	render_csv_findings(&rf, 1, &p);
 	assert_int_equal(p.nrows, 1 + SRV_NPROBES);
 	for (r = 1; r <= SRV_NPROBES; r++) {
-		assert_string_equal(CELL(&p, r, "result"), want[r - 1][0]);
+		assert_string_equal(CELL(&p, r, "status"), want[r - 1][0]);
 		assert_string_equal(CELL(&p, r, "worst_severity"),
 				    want[r - 1][1]);
 		assert_string_equal(CELL(&p, r, "finding_ids"), want[r - 1][2]);
 		assert_string_equal(CELL(&p, r, "target_finding_ids"),
 				    "pool_partial_failure pool_inconsistent");
 	}
-	assert_string_equal(CELL(&p, 2, "status"), "error");
+	assert_string_equal(CELL(&p, 2, "error_kind"), "refused");
 	assert_string_equal(CELL(&p, 4, "subject"), "CN=sip2.example.com");
+	assert_string_equal(CELL(&p, 4, "days_left"), "5");
 	parsed_free(&p);
+}
+
+/* A row of the targets file rejected as an input error: a row of each
+ * layout, status INPUT_ERROR, its line and reason, nothing else. */
+static void test_csv_input_error(void **state)
+{
+	struct store_input_error_row e = { 17, "unknown type \"FEDX\"",
+					   "=x.test,FEDX," };
+	int per_endpoint;
+	struct capture c;
+	struct parsed p;
+	size_t i, ncols;
+	(void)state;
+
+	for (per_endpoint = 0; per_endpoint <= 1; per_endpoint++) {
+		ncols = per_endpoint ? TEST_CSV_NCOLUMNS
+				     : TEST_CSV_TARGET_NCOLUMNS;
+		capture_open(&c);
+		render_csv_header(c.f, per_endpoint);
+		assert_int_equal(render_csv_input_error(c.f, per_endpoint,
+							"partners.csv", &e), 0);
+		parse_csv_n(capture_close(&c), &p, ncols);
+		assert_int_equal(p.nrows, 2);
+		assert_string_equal(CELL(&p, 1, "status"), "INPUT_ERROR");
+		assert_string_equal(CELL(&p, 1, "line"), "17");
+		assert_string_equal(CELL(&p, 1, "reason"),
+				    "unknown type \"FEDX\"");
+		for (i = 0; i < ncols; i++)
+			if (i != csv_col(&p, "status") &&
+			    i != csv_col(&p, "line") &&
+			    i != csv_col(&p, "reason"))
+				assert_string_equal(p.cell[1][i], "");
+		parsed_free(&p);
+		capture_free(&c);
+	}
 }
 
 int main(void)
@@ -495,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_csv_target_row_without_probes),
 		cmocka_unit_test(test_csv_target_formula_neutralised),
 		cmocka_unit_test(test_csv_per_endpoint_finding_columns),
+		cmocka_unit_test(test_csv_input_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -126,6 +126,7 @@ static void test_json_target_keys(void **state)
 
 	pool_json(&f, &rf);
 	s = render_json(&c, &rf);
+	assert_true(strncmp(s, "{\"format_version\":2,", 20) == 0);
 	assert_json_eq(s, "scan", "42");
 	assert_json_eq(s, "domain", "\"example.com\"");
 	assert_json_eq(s, "type", "\"FED\"");
@@ -133,33 +134,54 @@ static void test_json_target_keys(void **state)
 	assert_json_eq(s, "line", "3");
 	assert_json_eq(s, "status", "\"FAIL\"");
 	assert_json_eq(s, "worst_severity", "\"error\"");
-	assert_json_eq(s, "error", "null");
-	assert_json_eq(s, "endpoints.0.srv_name",
+	assert_json_eq(s, "finding_ids",
+		       "[\"name_match\",\"connect_failed\","
+		       "\"pool_partial_failure\"]");
+	assert_json_eq(s, "error_kind", "null");
+	assert_json_eq(s, "reason", "null");
+	/* The keys every CSV of targets begins with: the leaf that expires
+	 * first (all four present the same one), counted. */
+	assert_json_eq(s, "not_after", "\"2027-01-01T00:00:00Z\"");
+	assert_json_eq(s, "days_left", "36"); /* 36.5 days: rounded down */
+	assert_json_eq(s, "thumbprint",
+		       "\"3F2A9D1E5B7C4A8F0E6D2C1B9A8F7E6D5C4B3A29\"");
+	assert_json_eq(s, "root", "\"CN=Example Intermediate\"");
+	assert_json_eq(s, "tls_version", "\"TLSv1.3\"");
+	assert_json_eq(s, "leaves", "1");
+	assert_json_eq(s, "endpoints", "4");
+	assert_json_eq(s, "endpoints_failed", "3");
+	assert_json_eq(s, "probes.0.srv_name",
 		       "\"_sipfederationtls._tcp.example.com\"");
-	assert_json_eq(s, "endpoints.0.srv_target", "\"sip.example.com\"");
-	assert_json_eq(s, "endpoints.0.srv_priority", "0");
-	assert_json_eq(s, "endpoints.0.srv_weight", "100");
-	assert_json_eq(s, "endpoints.0.address", "\"127.0.0.2\"");
-	assert_json_eq(s, "endpoints.0.port", "5061");
-	assert_json_eq(s, "endpoints.0.sni", "\"sip.example.com\"");
-	assert_json_eq(s, "endpoints.0.host", "\"sip.example.com\"");
-	assert_json_eq(s, "endpoints.0.error", "null");
-	assert_json_eq(s, "endpoints.0.tls_version", "\"TLSv1.3\"");
-	assert_json_eq(s, "endpoints.0.cipher", "\"TLS_AES_256_GCM_SHA384\"");
-	assert_json_eq(s, "endpoints.0.connect_ms", "0.4");
-	assert_json_eq(s, "endpoints.0.handshake_ms", "3.2");
-	assert_json_eq(s, "endpoints.0.verify",
+	assert_json_eq(s, "probes.0.srv_target", "\"sip.example.com\"");
+	assert_json_eq(s, "probes.0.srv_priority", "0");
+	assert_json_eq(s, "probes.0.srv_weight", "100");
+	assert_json_eq(s, "probes.0.address", "\"127.0.0.2\"");
+	assert_json_eq(s, "probes.0.port", "5061");
+	assert_json_eq(s, "probes.0.sni", "\"sip.example.com\"");
+	assert_json_eq(s, "probes.0.host", "\"sip.example.com\"");
+	assert_json_eq(s, "probes.0.error_kind", "null");
+	assert_json_eq(s, "probes.0.reason", "null");
+	assert_null(json_at(s, "probes.0.error"));
+	assert_json_eq(s, "probes.0.tls_version", "\"TLSv1.3\"");
+	assert_json_eq(s, "probes.0.cipher", "\"TLS_AES_256_GCM_SHA384\"");
+	assert_json_eq(s, "probes.0.connect_ms", "0.4");
+	assert_json_eq(s, "probes.0.handshake_ms", "3.2");
+	assert_json_eq(s, "probes.0.verify",
 		       "{\"code\":0,\"reason\":\"ok\"}");
-	assert_json_eq(s, "endpoints.0.result", "\"PASS\"");
-	assert_json_eq(s, "endpoints.1.error",
-		       "{\"kind\":\"refused\","
-		       "\"reason\":\"Connection refused\"}");
-	assert_json_eq(s, "endpoints.1.verify", "null");
-	assert_json_eq(s, "endpoints.1.connect_ms", "null");
-	assert_json_eq(s, "endpoints.1.tls_version", "null");
-	assert_json_eq(s, "endpoints.3.address", "\"2001:db8::5\"");
-	assert_json_eq(s, "endpoints.3.result", "\"FAIL\"");
-	assert_null(json_at(s, "endpoints.4"));
+	assert_json_eq(s, "probes.0.status", "\"PASS\"");
+	assert_json_eq(s, "probes.0.worst_severity", "\"info\"");
+	assert_json_eq(s, "probes.0.finding_ids", "[\"name_match\"]");
+	assert_json_eq(s, "probes.0.root", "\"CN=Example Intermediate\"");
+	assert_json_eq(s, "probes.1.error_kind", "\"refused\"");
+	assert_json_eq(s, "probes.1.reason", "\"Connection refused\"");
+	assert_json_eq(s, "probes.1.finding_ids", "[]");
+	assert_json_eq(s, "probes.1.root", "null");
+	assert_json_eq(s, "probes.1.verify", "null");
+	assert_json_eq(s, "probes.1.connect_ms", "null");
+	assert_json_eq(s, "probes.1.tls_version", "null");
+	assert_json_eq(s, "probes.3.address", "\"2001:db8::5\"");
+	assert_json_eq(s, "probes.3.status", "\"FAIL\"");
+	assert_null(json_at(s, "probes.4"));
 	capture_free(&c);
 }
 
@@ -173,29 +195,32 @@ static void test_json_chain_keys(void **state)
 
 	pool_json(&f, &rf);
 	s = render_json(&c, &rf);
-	assert_json_eq(s, "endpoints.0.chain.0.sha256",
+	assert_json_eq(s, "probes.0.chain.0.sha256",
 		       "\"9f86d081884c7d659a2feaa0c55ad015"
 		       "a3bf4f1b2b0b822cd15d6c15b0f00a08\"");
-	assert_json_eq(s, "endpoints.0.chain.0.sha1",
-		       "\"3f2a9d1e5b7c4a8f0e6d2c1b9a8f7e6d5c4b3a29\"");
-	assert_json_eq(s, "endpoints.0.chain.0.subject",
+	/* The thumbprint as every output writes it: uppercase. */
+	assert_json_eq(s, "probes.0.chain.0.thumbprint",
+		       "\"3F2A9D1E5B7C4A8F0E6D2C1B9A8F7E6D5C4B3A29\"");
+	assert_null(json_at(s, "probes.0.chain.0.sha1"));
+	assert_json_eq(s, "probes.0.chain.0.subject",
 		       "\"CN=sip.example.com,O=Example\"");
-	assert_json_eq(s, "endpoints.0.chain.1.subject",
+	assert_json_eq(s, "probes.0.chain.1.subject",
 		       "\"CN=Example Intermediate\"");
-	assert_json_eq(s, "endpoints.0.chain.0.issuer",
+	assert_json_eq(s, "probes.0.chain.0.issuer",
 		       "\"CN=Example Intermediate\"");
-	assert_json_eq(s, "endpoints.0.chain.0.not_before",
+	assert_json_eq(s, "probes.0.chain.0.not_before",
 		       "\"2026-01-01T00:00:00Z\"");
-	assert_json_eq(s, "endpoints.0.chain.0.not_after",
+	assert_json_eq(s, "probes.0.chain.0.not_after",
 		       "\"2027-01-01T00:00:00Z\"");
-	assert_json_eq(s, "endpoints.0.chain.0.serial", "\"0A1B2C\"");
-	assert_json_eq(s, "endpoints.0.chain.0.signature_algorithm",
+	assert_json_eq(s, "probes.0.chain.0.days_left", "36");
+	assert_json_eq(s, "probes.0.chain.0.serial", "\"0A1B2C\"");
+	assert_json_eq(s, "probes.0.chain.0.signature_algorithm",
 		       "\"sha256RSA\"");
-	assert_json_eq(s, "endpoints.0.chain.0.key_type", "\"RSA\"");
-	assert_json_eq(s, "endpoints.0.chain.0.key_bits", "2048");
-	assert_json_eq(s, "endpoints.0.chain.0.x509_version", "3");
-	assert_null(json_at(s, "endpoints.0.chain.2"));
-	assert_json_eq(s, "endpoints.1.chain", "[]");
+	assert_json_eq(s, "probes.0.chain.0.key_type", "\"RSA\"");
+	assert_json_eq(s, "probes.0.chain.0.key_bits", "2048");
+	assert_json_eq(s, "probes.0.chain.0.x509_version", "3");
+	assert_null(json_at(s, "probes.0.chain.2"));
+	assert_json_eq(s, "probes.1.chain", "[]");
 	capture_free(&c);
 }
 
@@ -259,9 +284,12 @@ static void test_json_target_without_probes(void **state)
 	rf_add(&rf, "srv_missing", SEVERITY_ERROR, "NXDOMAIN", NULL);
 	s = render_json(&c, &rf);
 	assert_json_eq(s, "port", "null");
-	assert_json_eq(s, "error",
-		       "{\"kind\":\"dns_nxdomain\",\"reason\":null}");
-	assert_json_eq(s, "endpoints", "[]");
+	assert_json_eq(s, "error_kind", "\"dns_nxdomain\"");
+	assert_json_eq(s, "reason", "null");
+	assert_json_eq(s, "not_after", "null");
+	assert_json_eq(s, "days_left", "null");
+	assert_json_eq(s, "endpoints", "0");
+	assert_json_eq(s, "probes", "[]");
 	assert_json_eq(s, "dns", "[]");
 	assert_json_eq(s, "findings.0.endpoint", "null");
 	capture_free(&c);
@@ -295,10 +323,10 @@ static void test_json_hostile_strings(void **state)
 	s = render_json(&c, &rf);
 	assert_json_eq(s, "domain",
 		       "\"ex\\\"ample\\\\.com\\u000a{\\\"forged\\\":1}\"");
-	assert_json_eq(s, "endpoints.0.chain.0.subject",
+	assert_json_eq(s, "probes.0.chain.0.subject",
 		       "\"CN=\\u001b]0;owned\\u0007,O=\\ufffd\\ufffd "
 		       "caf\xc3\xa9\"");
-	assert_json_eq(s, "endpoints.1.error.reason", "\"bad\\u000d\\u000a\"");
+	assert_json_eq(s, "probes.1.reason", "\"bad\\u000d\\u000a\"");
 	assert_json_eq(s, "dns.0.name",
 		       "\"_sip._tls.\\u009b2J.example.com\"");
 	assert_json_eq(s, "dns.0.records.0.target",
@@ -306,6 +334,36 @@ static void test_json_hostile_strings(void **state)
 	assert_json_eq(s, "findings.0.message",
 		       "\"\\\"quoted\\\" \\\\ back\\u0009slash \\u007f\"");
 	assert_null(json_at(s, "forged"));
+	capture_free(&c);
+}
+
+/* A row of the targets file rejected as an input error: a line of its
+ * own, with the target line's keys, status INPUT_ERROR, its line and
+ * reason, and where it came from. */
+static void test_json_input_error(void **state)
+{
+	struct store_input_error_row e = { 17, "unknown type \"FEDX\"",
+					   "x.test,FEDX,\x1b" };
+	struct capture c;
+	const char *s;
+	(void)state;
+
+	capture_open(&c);
+	render_json_input_error(c.f, 42, "partners.csv", &e);
+	s = capture_close(&c);
+	assert_int_equal(assert_json_lines(s), 1);
+	assert_true(strncmp(s, "{\"format_version\":2,", 20) == 0);
+	assert_json_eq(s, "scan", "42");
+	assert_json_eq(s, "status", "\"INPUT_ERROR\"");
+	assert_json_eq(s, "line", "17");
+	assert_json_eq(s, "reason", "\"unknown type \\\"FEDX\\\"\"");
+	assert_json_eq(s, "input", "\"partners.csv\"");
+	assert_json_eq(s, "raw", "\"x.test,FEDX,\\u001b\"");
+	assert_json_eq(s, "domain", "null");
+	assert_json_eq(s, "days_left", "null");
+	assert_json_eq(s, "finding_ids", "[]");
+	assert_json_eq(s, "probes", "[]");
+	assert_json_eq(s, "findings", "[]");
 	capture_free(&c);
 }
 
@@ -319,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_json_dns_and_findings),
 		cmocka_unit_test(test_json_target_without_probes),
 		cmocka_unit_test(test_json_hostile_strings),
+		cmocka_unit_test(test_json_input_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -155,25 +155,25 @@ static void test_json_client_cert(void **state)
 
 	rf_init(&rf, &t);
 	json_of(&c, &rf);
-	assert_json_eq(c.buf, "endpoints.0.client_cert",
+	assert_json_eq(c.buf, "probes.0.client_cert",
 		       "{\"requested\":false,\"acceptable_cas\":[],"
 		       "\"presented\":false,\"outcome\":null,\"alert\":null}");
-	assert_json_eq(c.buf, "endpoints.1.client_cert.requested", "false");
+	assert_json_eq(c.buf, "probes.1.client_cert.requested", "false");
 	capture_free(&c);
 	p[0] = probe_cc(chain, 1, "alert", "unknown CA");
 	json_of(&c, &rf);
-	assert_json_eq(c.buf, "endpoints.0.client_cert.requested", "true");
-	assert_json_eq(c.buf, "endpoints.0.client_cert.presented", "true");
-	assert_json_eq(c.buf, "endpoints.0.client_cert.outcome", "\"alert\"");
-	assert_json_eq(c.buf, "endpoints.0.client_cert.alert", "\"unknown CA\"");
-	assert_json_eq(c.buf, "endpoints.0.client_cert.acceptable_cas.1",
+	assert_json_eq(c.buf, "probes.0.client_cert.requested", "true");
+	assert_json_eq(c.buf, "probes.0.client_cert.presented", "true");
+	assert_json_eq(c.buf, "probes.0.client_cert.outcome", "\"alert\"");
+	assert_json_eq(c.buf, "probes.0.client_cert.alert", "\"unknown CA\"");
+	assert_json_eq(c.buf, "probes.0.client_cert.acceptable_cas.1",
 		       "\"CN=Contoso Root,O=Contoso\"");
 	assert_json_eq(c.buf, "scan", "7");
 	capture_free(&c);
 	p[0].ca_names = evil;
 	p[0].ca_count = 1;
 	json_of(&c, &rf);
-	assert_json_eq(c.buf, "endpoints.0.client_cert.acceptable_cas.0",
+	assert_json_eq(c.buf, "probes.0.client_cert.acceptable_cas.0",
 		       "\"CN=\\\"q\\\\\\u0001\\ufffd,O=x\"");
 	capture_free(&c);
 }
@@ -200,7 +200,7 @@ static void test_csv_per_endpoint(void **state)
 	assert_int_equal(render_csv_target(c.f, 1, &rf.rt), 0);
 	parse_csv(capture_close(&c), &rows);
 	assert_int_equal(rows.nrows, 4);
-	assert_int_equal(csv_col(&rows, "client_cert_requested"), 36);
+	assert_int_equal(csv_col(&rows, "client_cert_requested"), 38);
 	assert_string_equal(CELL(&rows, 1, "client_cert_requested"), "true");
 	assert_string_equal(CELL(&rows, 1, "client_cert_outcome"), "alert");
 	assert_string_equal(CELL(&rows, 1, "client_cert_alert"), "unknown CA");
@@ -233,7 +233,7 @@ static void test_csv_per_target(void **state)
 	render_csv_header(c.f, 0);
 	assert_int_equal(render_csv_target(c.f, 0, &rf.rt), 0);
 	parse_csv_n(capture_close(&c), &rows, TEST_CSV_TARGET_NCOLUMNS);
-	assert_int_equal(csv_col(&rows, "client_cert_outcomes"), 13);
+	assert_int_equal(csv_col(&rows, "client_cert_outcomes"), 23);
 	assert_string_equal(CELL(&rows, 1, "client_cert_outcomes"),
 			    "not_requested required rejected");
 	parsed_free(&rows);
@@ -324,6 +324,7 @@ static void test_json_self(void **state)
 	capture_open(&c);
 	render_json_self(c.f, &f.self);
 	assert_int_equal(assert_json_lines(capture_close(&c)), 1);
+	assert_json_eq(c.buf, "format_version", "2");
 	assert_json_eq(c.buf, "self.status", "\"FAIL\"");
 	assert_json_eq(c.buf, "self.worst_severity", "\"error\"");
 	assert_json_eq(c.buf, "self.verify.code", "20");
@@ -408,7 +409,8 @@ static void test_json_file(void **state)
 	struct store_cert_row chain[2];
 	struct store_probe_row p = probe_file(chain, "sip.example.com");
 	struct store_target_row t = target_dir(&p, 1);
-	const char *head = "{\"file\":\"edge \\\"1\\\".pem\",\"scan\":null,";
+	const char *head = "{\"format_version\":2,"
+			   "\"file\":\"edge \\\"1\\\".pem\",\"scan\":null,";
 	struct render_fixture rf;
 	struct capture c;
 	(void)state;
@@ -424,10 +426,10 @@ static void test_json_file(void **state)
 	assert_json_eq(c.buf, "scan", "null");
 	assert_json_eq(c.buf, "line", "null");
 	assert_json_eq(c.buf, "port", "null");
-	assert_json_eq(c.buf, "endpoints.0.address", "null");
-	assert_json_eq(c.buf, "endpoints.0.port", "null");
-	assert_json_eq(c.buf, "endpoints.0.sni", "\"sip.example.com\"");
-	assert_json_eq(c.buf, "endpoints.0.chain.0.subject",
+	assert_json_eq(c.buf, "probes.0.address", "null");
+	assert_json_eq(c.buf, "probes.0.port", "null");
+	assert_json_eq(c.buf, "probes.0.sni", "\"sip.example.com\"");
+	assert_json_eq(c.buf, "probes.0.chain.0.subject",
 		       "\"CN=sip.example.com,O=Example\"");
 	assert_json_eq(c.buf, "findings.0.endpoint", "null");
 	capture_free(&c);
