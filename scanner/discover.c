@@ -151,6 +151,8 @@ static void host_apply(struct scan *s, const struct host_lookup *h,
 	struct store_route route = { w->srv_name, h->name, w->srv_priority,
 				     w->srv_weight };
 	size_t i, n = h->naddrs;
+	/* check --connect-to ADDR:PORT: the port it names, as the address. */
+	int port = s->connect_port != 0 ? s->connect_port : w->port;
 
 	for (i = 0; i < h->nanswers; i++)
 		discover_link_answer(s, w->target->id, h->answer_ids[i]);
@@ -162,7 +164,7 @@ static void host_apply(struct scan *s, const struct host_lookup *h,
 	if (s->opts->no_pool && n > 1)
 		n = 1;
 	for (i = 0; i < n; i++)
-		scan_want_endpoint(s, w->target, h->addrs[i], w->port, h->name,
+		scan_want_endpoint(s, w->target, h->addrs[i], port, h->name,
 				   &route);
 }
 
@@ -286,6 +288,18 @@ static int host_from_file(struct scan *s, struct host_lookup *h)
 	return found;
 }
 
+/* check --connect-to ADDR: every name resolves to ADDR, as if DNS had
+ * said so, and nobody is asked: no question, so no answer is stored
+ * (the scan's options keep ADDR). */
+static void host_connect_to(struct scan *s, struct host_lookup *h)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+	int family = strchr(s->connect_addr, ':') ? AF_INET6 : AF_INET;
+
+	if (inet_pton(family, s->connect_addr, addr) == 1)
+		discover_host_add_address(h, family, addr);
+}
+
 static struct host_lookup *host_start(struct scan *s, const char *name)
 {
 	struct host_lookup *h = calloc(1, sizeof(*h));
@@ -296,6 +310,10 @@ static struct host_lookup *host_start(struct scan *s, const char *name)
 	if ((h->name = map_put_key(&s->hosts, name, h)) == NULL) {
 		free(h);
 		return NULL;
+	}
+	if (s->connect_addr[0] != '\0') {
+		host_connect_to(s, h);
+		return h;
 	}
 	if (host_from_file(s, h))
 		return h;

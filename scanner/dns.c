@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dns.h"
+#include "names.h"
 
 struct dns_poll {
 	uv_poll_t poll;
@@ -112,48 +113,17 @@ static void dns_sock_state(void *data, ares_socket_t fd, int readable,
  * form ares_set_servers_ports_csv() takes. */
 static int dns_server_canon(const char *spec, char *out, size_t outlen)
 {
-	char host[INET6_ADDRSTRLEN + 1];
-	const char *port = NULL, *end;
-	unsigned char buf[sizeof(struct in6_addr)];
-	size_t len;
-	int v6;
+	char addr[INET6_ADDRSTRLEN];
+	char port_text[16] = "";
+	int port, family;
 
-	if (spec[0] == '[') {
-		end = strchr(spec, ']');
-		if (end == NULL)
-			return -1;
-		len = (size_t)(end - spec - 1);
-		memcpy(host, spec + 1, len < sizeof(host) ? len : 0);
-		if (end[1] == ':')
-			port = end + 2;
-		else if (end[1] != '\0')
-			return -1;
-	} else {
-		end = strchr(spec, ':');
-		/* Two colons or more: a bare IPv6 address, no port. */
-		if (end && strchr(end + 1, ':') == NULL) {
-			len = (size_t)(end - spec);
-			port = end + 1;
-		} else {
-			len = strlen(spec);
-		}
-		memcpy(host, spec, len < sizeof(host) ? len : 0);
-	}
-	if (len == 0 || len >= sizeof(host))
+	family = names_split_address_port(spec, addr, sizeof(addr), &port);
+	if (family == 0)
 		return -1;
-	host[len] = '\0';
-	v6 = inet_pton(AF_INET6, host, buf) == 1;
-	if (!v6 && inet_pton(AF_INET, host, buf) != 1)
-		return -1;
-	if (port) {
-		char *e;
-		long p = strtol(port, &e, 10);
-
-		if (*port == '\0' || *e != '\0' || p < 1 || p > 65535)
-			return -1;
-	}
-	snprintf(out, outlen, "%s%s%s%s%s", v6 ? "[" : "", host, v6 ? "]" : "",
-		 port ? ":" : "", port ? port : "");
+	if (port != 0)
+		snprintf(port_text, sizeof(port_text), ":%d", port);
+	snprintf(out, outlen, "%s%s%s%s", family == AF_INET6 ? "[" : "", addr,
+		 family == AF_INET6 ? "]" : "", port_text);
 	return 0;
 }
 

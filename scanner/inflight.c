@@ -144,6 +144,9 @@ void scan_want_endpoint(struct scan *s, struct target *t, const char *address,
 	char key[INET6_ADDRSTRLEN + FC_DNS_NAME_MAX + 16];
 	struct endpoint *ep;
 
+	/* check --sni: the name asked for, whatever the route. */
+	if (s->sni[0] != '\0')
+		sni = s->sni;
 	snprintf(key, sizeof(key), "%s|%d|%s", address, port, sni ? sni : "");
 	ep = map_get(&s->endpoints, key);
 	if (ep == NULL && (ep = endpoint_new(s, key, address, port, sni)) == NULL) {

@@ -99,3 +99,54 @@ int names_is_ip_literal(const char *s)
 
 	return names_canon_ip_literal(s, out, sizeof(out)) != 0;
 }
+
+int names_parse_port(const char *s, int *port)
+{
+	long value = 0;
+
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		value = value * 10 + (*s - '0');
+		if (value > 65535)
+			return 0;
+	}
+	if (value < 1)
+		return 0;
+	*port = (int)value;
+	return 1;
+}
+
+int names_split_address_port(const char *spec, char *addr, size_t addrlen,
+			     int *port)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(spec, ':'), *port_text = NULL;
+	size_t len = strlen(spec);
+
+	*port = 0;
+	if (spec[0] == '[') {
+		const char *end = strchr(spec, ']');
+
+		/* Brackets hold the address; only ":PORT" may follow. */
+		if (end == NULL || (end[1] != '\0' && end[1] != ':'))
+			return 0;
+		if (end[1] == ':')
+			port_text = end + 2;
+		len = (size_t)(end - spec) + 1;
+	} else if (colon != NULL && strchr(spec, ':') == colon) {
+		/* One colon: IPv4 and a port. Two or more: a bare IPv6
+		 * address, which cannot carry one. */
+		port_text = colon + 1;
+		len = (size_t)(colon - spec);
+	}
+	if (len == 0 || len >= sizeof(host))
+		return 0;
+	memcpy(host, spec, len);
+	host[len] = '\0';
+	if (port_text != NULL && !names_parse_port(port_text, port))
+		return 0;
+	return names_canon_ip_literal(host, addr, addrlen);
+}

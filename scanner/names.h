@@ -26,4 +26,18 @@ int names_is_ip_literal(const char *s);
  * is too small (INET6_ADDRSTRLEN always suffices). */
 int names_canon_ip_literal(const char *s, char *out, size_t outlen);
 
+/* A port: decimal 1..65535, leading zeros allowed ("05061"); no sign,
+ * no blanks, no 0x. 1 and *port, or 0. */
+int names_parse_port(const char *s, int *port);
+
+/* An address and an optional port, as --dns-server and check --connect-to
+ * take them: "192.0.2.10", "192.0.2.10:5061", "2001:db8::10" (bare IPv6:
+ * no port), "[2001:db8::10]" or "[2001:db8::10]:5061". Writes the
+ * canonical address into addr (INET6_ADDRSTRLEN suffices) and the port,
+ * 0 when none was given, into *port. Returns AF_INET or AF_INET6, or 0
+ * when spec is none of these (a name, an empty part, a port outside
+ * 1..65535 or with anything but digits). */
+int names_split_address_port(const char *spec, char *addr, size_t addrlen,
+			     int *port);
+
 #endif

@@ -18,8 +18,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include <csv.h>
-
+#include "names.h"
 #include "scan_int.h"
 
 static int scan_is_stopping(const struct scan *s)
@@ -56,8 +55,11 @@ static void scan_bad_row(struct scan *s, const struct target_row *row)
 
 static void scan_handle_row(struct scan *s, const struct target_row *row)
 {
-	struct store_target st_row = { row->line, row->domain,
-				       target_type_name(row->type), row->port };
+	/* check HOST --type FED: probed as the DIR row it is, judged as
+	 * the type asked. */
+	const char *type = s->opts->one_host && s->opts->one_stored_type ?
+			   s->opts->one_stored_type : target_type_name(row->type);
+	struct store_target st_row = { row->line, row->domain, type, row->port };
 	struct target *t;
 	int64_t id;
 
@@ -302,6 +304,10 @@ static void scan_options_text(const struct scan_options *o, char *buf,
 	for (i = 0; i < o->ndns_servers && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, " dns-server=%s",
 					 o->dns_servers[i]);
+	if (o->sni && used < len)
+		used += (size_t)snprintf(buf + used, len - used, " sni=%s", o->sni);
+	if (o->connect_to && used < len)
+		snprintf(buf + used, len - used, " connect-to=%s", o->connect_to);
 }
 
 static int scan_loop_init(struct scan *s)
@@ -326,41 +332,36 @@ static int scan_loop_init(struct scan *s)
 	return 0;
 }
 
-/* The one row of fedcert check, as a CSV file in memory, so that it is
- * read and validated by the very code that reads a file. */
-static char *scan_one_row_csv(const struct scan_options *o)
-{
-	const char *fields[3] = { o->one_host, o->one_type,
-				  o->one_port ? o->one_port : "" };
-	size_t i, len = sizeof("Domain,Type,Port\n") + 8;
-	char *buf, *p;
-
-	for (i = 0; i < 3; i++)
-		len += 2 * strlen(fields[i]) + 3;
-	buf = malloc(len);
-	if (buf == NULL)
-		return NULL;
-	p = buf + sprintf(buf, "Domain,Type,Port\n");
-	for (i = 0; i < 3; i++) {
-		p += csv_write(p, len - (size_t)(p - buf), fields[i], strlen(fields[i]));
-		*p++ = i < 2 ? ',' : '\n';
-	}
-	*p = '\0';
-	return buf;
-}
-
 static struct targets_reader *scan_open_targets(struct scan *s, char *err,
 						size_t errlen)
 {
-	if (s->opts->one_host == NULL)
+	const struct scan_options *o = s->opts;
+
+	if (o->one_host == NULL)
 		return targets_open(s->input, err, errlen);
-	s->one_csv = scan_one_row_csv(s->opts);
-	if (s->one_csv == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
+	return targets_open_one(o->one_type, o->one_host, o->one_port, s->input,
+				&s->one_csv, err, errlen);
+}
+
+/* check's --sni and --connect-to, as the probes use them. The command
+ * line checked them already; a caller that did not is told here. */
+static int scan_one_options(struct scan *s, char *err, size_t errlen)
+{
+	const struct scan_options *o = s->opts;
+
+	if (o->sni && scan_sni_canon(o->sni, s->sni, sizeof(s->sni)) != 0) {
+		snprintf(err, errlen, "--sni \"%s\": not a host name", o->sni);
+		return -1;
 	}
-	return targets_open_stream(fmemopen(s->one_csv, strlen(s->one_csv), "r"),
-				   s->input, err, errlen);
+	if (o->connect_to &&
+	    names_split_address_port(o->connect_to, s->connect_addr,
+				     sizeof(s->connect_addr),
+				     &s->connect_port) == 0) {
+		snprintf(err, errlen, "--connect-to \"%s\": not ADDRESS[:PORT]",
+			 o->connect_to);
+		return -1;
+	}
+	return 0;
 }
 
 static int scan_keep_line(long line, void *arg)
@@ -464,7 +465,7 @@ out:
 static int scan_record(struct scan *s, char *err, size_t errlen)
 {
 	struct store_scan_info info;
-	char options[512];
+	char options[1024];
 
 	if (s->opts->resume)
 		return scan_resume(s, err, errlen);
@@ -517,7 +518,8 @@ int scan_run(const struct scan_options *opts, struct store *st,
 	map_init(&s->hosts);
 	map_init(&s->srvs);
 	/* The trust store and the file first: a bad one changes nothing. */
-	if ((s->ctx = scan_tls_context(opts, err, errlen)) == NULL ||
+	if (scan_one_options(s, err, errlen) != 0 ||
+	    (s->ctx = scan_tls_context(opts, err, errlen)) == NULL ||
 	    (opts->resume && scan_record(s, err, errlen) != 0) ||
 	    (s->reader = scan_open_targets(s, err, errlen)) == NULL)
 		goto out;

@@ -128,6 +128,11 @@ struct scan {
 	int64_t scan_id;
 	struct targets_reader *reader;
 	char *one_csv; /* owned: fedcert check's one row, read by reader */
+	/* check --sni as sent; "": the host's name. check --connect-to's
+	 * address ("": ask DNS) and port (0: the target's or SRV record's). */
+	char sni[FC_DNS_NAME_MAX + 1];
+	char connect_addr[INET6_ADDRSTRLEN];
+	int connect_port;
 	const char *input;    /* the targets file: opts->input or resumed_input */
 	char *resumed_input;  /* owned: the resumed scan's targets file */
 	SSL_CTX *ctx;
@@ -218,6 +223,11 @@ void endpoint_free(void *v);
 /* progress.c: the progress line on a terminal, and the elapsed time. */
 void progress_start(struct scan *s);
 void progress_stop(struct scan *s);
+
+/* one.c: check's --sni as it is sent, into out (FC_DNS_NAME_MAX + 1
+ * suffices): lowercased, without a trailing dot. 0, or -1 when it is not
+ * a host name. */
+int scan_sni_canon(const char *name, char *out, size_t outlen);
 
 /* discover.c: from a target to its endpoints, through DNS. */
 void discover_srv(struct scan *s, struct target *t, enum target_type type,

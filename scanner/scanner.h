@@ -23,6 +23,11 @@ enum target_type {
 /* "FED", "SIP", "SIPINT", "DIR". */
 const char *target_type_name(enum target_type type);
 
+/* The type a name says, in any case ("fed", "Sipint"): 1 and *type, or 0
+ * when it names none. The targets file's Type column and the command
+ * line's --type read types through this one function. */
+int target_type_from_name(const char *name, enum target_type *type);
+
 /* One valid row, or one bad row. Strings are owned by the reader and valid
  * until the next targets_next() call. */
 struct target_row {
@@ -57,6 +62,23 @@ struct targets_reader *targets_open_stream(FILE *fp, const char *path,
 int targets_next(struct targets_reader *r, struct target_row *row, char *err,
 		 size_t errlen);
 
+/* A reader of one row (fedcert check's target) given as its fields, so
+ * that it is read and judged by the very code that reads a file: type
+ * ("DIR"), host and port (NULL: the default). label names it in messages.
+ * *mem is the file in memory the reader reads: the caller frees it after
+ * targets_close(). NULL with a message in err when out of memory. */
+struct targets_reader *targets_open_one(const char *type, const char *host,
+					const char *port, const char *label,
+					char **mem, char *err, size_t errlen);
+
+/* Whether the one row of these fields is a valid target: 0, with
+ * *is_literal (may be NULL) set when host is an address; else -1 and the
+ * reason in err, as a bad row of a file has it but without a file or a
+ * line ("bad port \"99999\" (1-65535)", "invalid domain name \"a..b\""),
+ * for the caller to say which argument it was. */
+int targets_check_one(const char *type, const char *host, const char *port,
+		      int *is_literal, char *err, size_t errlen);
+
 void targets_close(struct targets_reader *r);
 
 /* Whether path is a targets file worth starting a scan for, before a
@@ -80,6 +102,18 @@ struct scan_options {
 	/* fedcert check: one target instead of a file, validated exactly as a
 	 * row of it would be ("FED", "sip.example.com", "5061" or NULL). */
 	const char *one_type, *one_host, *one_port;
+	/* check HOST --type: the type the one target is stored, and so
+	 * judged, as ("FED"); it is still probed as a DIR row is, at HOST
+	 * itself. NULL: one_type. */
+	const char *one_stored_type;
+	/* check --sni NAME: the name sent to every endpoint (and so judged)
+	 * instead of the host's; NULL: the host's, none for an address. */
+	const char *sni;
+	/* check --connect-to ADDR[:PORT]: the address every host name
+	 * resolves to, no A or AAAA question asked (SRV questions still
+	 * are), and the port that replaces the target's or the SRV
+	 * record's when one is given. NULL: DNS. */
+	const char *connect_to;
 	const char *ca_file;    /* NULL: system default trust store */
 	const char *ca_path;
 	unsigned timeout_s;     /* connect, and separately handshake */
@@ -107,6 +141,15 @@ struct scan_options {
 /* Whether spec is a usable --dns-server: an IPv4 or IPv6 address,
  * optionally with a port ("127.0.0.1:5353", "[::1]:5353", "::1"). */
 int scan_dns_server_is_valid(const char *spec);
+
+/* Whether spec is a usable --connect-to: an IPv4 or IPv6 address,
+ * optionally with a port, as --dns-server takes it. */
+int scan_connect_to_is_valid(const char *spec);
+
+/* Whether name is a usable --sni: a host name in ASCII (the A-label
+ * xn-- form), a trailing dot allowed; never an address (RFC 6066 sends
+ * names only). */
+int scan_sni_is_valid(const char *name);
 
 struct scan_summary {
 	int64_t scan_id;

@@ -439,41 +439,21 @@ static int row_check_shape(struct targets_reader *r)
 
 static int row_check_type(struct targets_reader *r, enum target_type *type)
 {
-	const char *s = r->field[1];
-	size_t i;
-
 	if (r->field_len[1] == 0)
 		return row_fail(r, "missing type");
-	for (i = 0; i < TARGETS_NTYPES; i++) {
-		if (ascii_eq_nocase(s, targets_type_names[i])) {
-			*type = (enum target_type)i;
-			return 0;
-		}
-	}
-	return row_fail_value(r, "unknown type", s);
+	if (target_type_from_name(r->field[1], type))
+		return 0;
+	return row_fail_value(r, "unknown type", r->field[1]);
 }
 
-/* Decimal 1..65535: no sign, no blanks inside, no 0x. */
 static int row_check_port(struct targets_reader *r, int *port)
 {
-	const char *s = r->field[2];
-	long value = 0;
-	size_t i;
-
 	if (r->field_len[2] == 0) {
 		*port = FC_DEFAULT_PORT;
 		return 0;
 	}
-	for (i = 0; s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return row_fail_value(r, "bad port", s);
-		value = value * 10 + (s[i] - '0');
-		if (value > 65535)
-			return row_fail_value(r, "bad port", s);
-	}
-	if (value < 1)
-		return row_fail_value(r, "bad port", s);
-	*port = (int)value;
+	if (!names_parse_port(r->field[2], port))
+		return row_fail_value(r, "bad port", r->field[2]);
 	return 0;
 }
 
@@ -544,6 +524,19 @@ static int targets_is_header(const struct targets_reader *r)
 }
 
 /* ---- Public ----------------------------------------------------------- */
+
+int target_type_from_name(const char *name, enum target_type *type)
+{
+	size_t i;
+
+	for (i = 0; i < TARGETS_NTYPES; i++) {
+		if (ascii_eq_nocase(name, targets_type_names[i])) {
+			*type = (enum target_type)i;
+			return 1;
+		}
+	}
+	return 0;
+}
 
 struct targets_reader *targets_open_stream(FILE *fp, const char *path,
 					   char *err, size_t errlen)
