@@ -196,17 +196,39 @@ static int host_from_kind(const struct store_target_row *t,
 	return 0;
 }
 
+/* Whether the target was reached at its host itself, as DIR targets are
+ * and as `fedcert check HOST --type FED` reaches one of an SRV type: no
+ * SRV answer, and yet its host was asked for (A, AAAA) or probed without
+ * an SRV record leading there. Its error_kind is then its host's, never
+ * an SRV lookup's. */
+static int is_direct(const struct store_target_row *t,
+		     const struct store_dns_answer_row *srv)
+{
+	size_t i;
+
+	if (is(t->type, "DIR"))
+		return 1;
+	if (srv != NULL)
+		return 0;
+	if (has_type(t, "A") || has_type(t, "AAAA"))
+		return 1;
+	for (i = 0; i < t->probe_count; i++)
+		if (t->probes[i].srv_name == NULL)
+			return 1;
+	return 0;
+}
+
 static int check_dns(const struct store_target_row *t, struct finding_list *out)
 {
 	const struct store_dns_answer_row *srv = srv_answer(t);
-	int dir = is(t->type, "DIR");
+	int direct = is_direct(t, srv);
 
-	if (!dir && (srv != NULL ? srv_from_answer(t, srv, out)
-				 : srv_from_kind(t, out)) != 0)
+	if (!direct && (srv != NULL ? srv_from_answer(t, srv, out)
+				    : srv_from_kind(t, out)) != 0)
 		return -1;
 	if (hosts_from_answers(t, out) != 0)
 		return -1;
-	if (dir && !has_type(t, "A") && !has_type(t, "AAAA"))
+	if (direct && !has_type(t, "A") && !has_type(t, "AAAA"))
 		return host_from_kind(t, out);
 	return 0;
 }

@@ -214,6 +214,32 @@ static void test_dir_host(void **state)
 	finding_list_free(&l);
 }
 
+/* fedcert check HOST --type FED: a FED target reached at its host, no SRV
+ * question asked. Its error kind is its host's: host_unresolved, never
+ * srv_missing; without any answer the error kind still speaks of SRV. */
+static void test_fed_host_direct(void **state)
+{
+	struct store_dns_answer_row a[2];
+	struct finding_list l;
+
+	(void)state;
+	a[0] = answer("contoso.com", "A", "NXDOMAIN", NULL, 0);
+	a[1] = answer("contoso.com", "AAAA", "NXDOMAIN", NULL, 0);
+	judge_dns("FED", a, 2, "dns_nxdomain", &l);
+	tf_assert_ids(&l, "host_unresolved");
+	finding_list_free(&l);
+	a[0] = answer("contoso.com", "A", "SERVFAIL", NULL, 0);
+	a[1] = answer("contoso.com", "AAAA", "NOERROR", NULL, 0);
+	judge_dns("SIP", a, 2, "dns_servfail", &l);
+	tf_assert_ids(&l, "dns_error");
+	tf_says(&l, "dns_error", "contoso.com has no address", NULL);
+	finding_list_free(&l);
+	/* A database of before the answers: the SRV lookup's kind. */
+	judge_dns("FED", NULL, 0, "dns_nxdomain", &l);
+	tf_assert_ids(&l, "srv_missing");
+	finding_list_free(&l);
+}
+
 /* ---- srv_target_outside_domain ----------------------------------------- */
 
 static void test_srv_target_outside_domain(void **state)
@@ -518,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_host_unresolved),
 		cmocka_unit_test(test_dns_error_host),
 		cmocka_unit_test(test_dir_host),
+		cmocka_unit_test(test_fed_host_direct),
 		cmocka_unit_test(test_srv_target_outside_domain),
 		cmocka_unit_test(test_pool_inconsistent),
 		cmocka_unit_test(test_pool_partial_failure),
