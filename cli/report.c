@@ -5,7 +5,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli/commands.h"
 #include "cli/run.h"
@@ -73,23 +72,6 @@ enum cli_exit cli_cmd_report(const struct cli_command *cmd, int argc,
 	return rc;
 }
 
-/* --type TYPE: a target type in any case, as the scanner names it. */
-static int inspect_type(struct cli_run *r)
-{
-	enum target_type t;
-
-	if (r->inspect.type == NULL)
-		return CLI_GO_ON;
-	for (t = TARGET_FED; t <= TARGET_DIR; t++) {
-		if (strcasecmp(r->inspect.type, target_type_name(t)) == 0) {
-			r->inspect.type = target_type_name(t);
-			return CLI_GO_ON;
-		}
-	}
-	return cli_usage(&r->cli, "--type must be FED, SIP, SIPINT or DIR, not \"%s\"",
-			 r->inspect.type);
-}
-
 /* inspect FILE: the report's findings on a certificate file, no network,
  * no database. CLI_OK, CLI_FAILED (an unreadable file, not a
  * certificate), CLI_USAGE or CLI_ALERT. */
@@ -114,8 +96,7 @@ enum cli_exit cli_cmd_inspect(const struct cli_command *cmd, int argc,
 		return rc;
 	if (optind != argc - 1)
 		return cli_usage(&r.cli, "%s", "give one certificate FILE");
-	if ((rc = cli_format_is_accepted(&r.cli)) != CLI_GO_ON ||
-	    (rc = inspect_type(&r)) != CLI_GO_ON)
+	if ((rc = cli_format_is_accepted(&r.cli)) != CLI_GO_ON)
 		return rc;
 	r.inspect.file = argv[optind];
 	r.report.ca_file = r.scan.ca_file;

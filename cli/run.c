@@ -189,6 +189,19 @@ static int run_one_domain(struct cli_run *r, int opt, char *arg)
 	return CLI_GO_ON;
 }
 
+/* --type TYPE (inspect, check HOST): a target type in any case, kept as
+ * the scanner names it. */
+static int run_type(struct cli_run *r, const char *arg)
+{
+	enum target_type type;
+
+	if (!target_type_from_name(arg, &type))
+		return cli_usage(&r->cli, "--type must be FED, SIP, SIPINT or DIR, not \"%s\"",
+				 arg);
+	r->inspect.type = target_type_name(type);
+	return CLI_GO_ON;
+}
+
 /* cli_option_fn for a run: the options of no group, then each group. */
 static int run_option(struct cli *c, int opt, char *arg)
 {
@@ -199,7 +212,9 @@ static int run_option(struct cli *c, int opt, char *arg)
 	case RUN_QUIET: r->quiet = 1; return CLI_GO_ON;
 	case RUN_FAIL_ON_INPUT: r->fail_on_input = 1; return CLI_GO_ON;
 	case RUN_NAME: r->inspect.name = arg; return CLI_GO_ON;
-	case RUN_TYPE: r->inspect.type = arg; return CLI_GO_ON;
+	case RUN_TYPE: return run_type(r, arg);
+	case RUN_SNI: r->scan.sni = arg; return CLI_GO_ON;
+	case RUN_CONNECT_TO: r->scan.connect_to = arg; return CLI_GO_ON;
 	case RUN_FED:
 	case RUN_SIP:
 	case RUN_SIPINT: return run_one_domain(r, opt, arg);

@@ -25,7 +25,7 @@ enum cli_run_option {
 	RUN_FAIL_ON, RUN_WARN_DAYS, RUN_SCAN, RUN_PER_ENDPOINT, RUN_COMPLIANCE,
 	/* one command's */
 	RUN_QUIET, RUN_FAIL_ON_INPUT, RUN_FED, RUN_SIP, RUN_SIPINT, RUN_NAME,
-	RUN_TYPE
+	RUN_TYPE, RUN_SNI, RUN_CONNECT_TO
 };
 
 /* The options of a scan (scan and check). */
@@ -67,7 +67,8 @@ struct cli_run {
 	int quiet;          /* --quiet */
 	int compliance;     /* report --compliance */
 	int fail_on_input;  /* scan --fail-on-input-errors */
-	struct report_inspect inspect; /* inspect FILE --name --type */
+	struct report_inspect inspect; /* inspect FILE --name --type; the
+					  --type of check HOST too */
 };
 
 /* r for command cmd before parsing: the defaults of common/. */

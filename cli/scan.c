@@ -100,6 +100,60 @@ static int check_words(struct cli_run *r, int argc, char **argv)
 	return CLI_GO_ON;
 }
 
+/* The options only a HOST takes: with --fed/--sip/--sipint the type is
+ * the flag's, and the name sent to each SRV target is its own. */
+static int check_host_options(struct cli_run *r)
+{
+	int is_domain = strcmp(r->scan.one_type, "DIR") != 0;
+
+	if (is_domain && r->inspect.type)
+		return cli_usage(&r->cli, "%s", "--type goes with HOST[:PORT]: --fed, --sip and --sipint are their own type");
+	if (is_domain && r->scan.sni)
+		return cli_usage(&r->cli, "%s", "--sni goes with HOST[:PORT]: with --fed, --sip or --sipint each SRV target is the name sent to it");
+	r->scan.one_stored_type = r->inspect.type;
+	return CLI_GO_ON;
+}
+
+/* The usage error of a bad target, naming the argument as it was given:
+ * "HOST:PORT" (split at its colon), or --fed/--sip/--sipint DOMAIN. */
+static int check_bad_target(const struct cli_run *r, const char *why)
+{
+	const struct scan_options *s = &r->scan;
+
+	if (strcmp(s->one_type, "DIR") == 0)
+		return cli_usage(&r->cli, "\"%s%s%s\": %s", s->one_host,
+				 s->one_port ? ":" : "",
+				 s->one_port ? s->one_port : "", why);
+	return cli_usage(&r->cli, "--%s \"%s\": %s",
+			 strcmp(s->one_type, "FED") == 0 ? "fed" :
+			 strcmp(s->one_type, "SIP") == 0 ? "sip" : "sipint",
+			 s->one_host, why);
+}
+
+/* The one target, judged by the scanner's own rules before anything is
+ * created: no database, no scan, no message naming the scanner's file in
+ * memory. */
+static int check_target(struct cli_run *r)
+{
+	const struct scan_options *s = &r->scan;
+	char err[FC_CLI_ERRMSG_MAX];
+	int literal = 0;
+
+	if (targets_check_one(s->one_type, s->one_host, s->one_port, &literal,
+			      err, sizeof(err)) != 0)
+		return check_bad_target(r, err);
+	if (s->sni && !scan_sni_is_valid(s->sni))
+		return cli_usage(&r->cli, "--sni takes a host name (sip.example.com), not \"%s\"", s->sni);
+	if (s->connect_to && !scan_connect_to_is_valid(s->connect_to))
+		return cli_usage(&r->cli, "--connect-to takes an IP address and an optional port (192.0.2.10, 192.0.2.10:5061, [2001:db8::10]:5061), not \"%s\"",
+				 s->connect_to);
+	/* An address is where to connect already; the name is --sni's. */
+	if (s->connect_to && literal)
+		return cli_usage(&r->cli, "--connect-to gives the address of a name, and \"%s\" is an address already (--sni NAME sends a name to it)",
+				 s->one_host);
+	return CLI_GO_ON;
+}
+
 enum cli_exit cli_cmd_check(const struct cli_command *cmd, int argc,
 			    char **argv)
 {
@@ -110,6 +164,9 @@ enum cli_exit cli_cmd_check(const struct cli_command *cmd, int argc,
 		CLI_LONGOPT("fed", required_argument, RUN_FED),
 		CLI_LONGOPT("sip", required_argument, RUN_SIP),
 		CLI_LONGOPT("sipint", required_argument, RUN_SIPINT),
+		CLI_LONGOPT("type", required_argument, RUN_TYPE),
+		CLI_LONGOPT("sni", required_argument, RUN_SNI),
+		CLI_LONGOPT("connect-to", required_argument, RUN_CONNECT_TO),
 		CLI_LONGOPT("quiet", no_argument, RUN_QUIET),
 		CLI_LONGOPT_HELP,
 		CLI_LONGOPT_END
@@ -120,11 +177,18 @@ enum cli_exit cli_cmd_check(const struct cli_command *cmd, int argc,
 
 	cli_run_init(&r, cmd);
 	if ((rc = cli_run_parse(&r, argc, argv, longopts)) != CLI_GO_ON ||
-	    (rc = check_words(&r, argc, argv)) != CLI_GO_ON)
+	    (rc = check_words(&r, argc, argv)) != CLI_GO_ON ||
+	    (rc = check_host_options(&r)) != CLI_GO_ON ||
+	    (rc = check_target(&r)) != CLI_GO_ON)
 		return rc;
 	r.scan.input = "fedcert check";
 	r.scan.quiet = 1;
 	r.quiet = 1;
+	/* Our own chain is judged against the trust store the partner's
+	 * is verified against: the scan verified only the partner's, and
+	 * without it the report would have none for ours. */
+	r.report.ca_file = r.scan.ca_file;
+	r.report.ca_path = r.scan.ca_path;
 	/* The quick look keeps nothing unless asked to (--db). */
 	if ((rc = cli_open_db(&r.cli, 0, &st)) != CLI_GO_ON)
 		return rc;

@@ -88,6 +88,15 @@ assert_eq "expiring --fail-on <TAB>" "$(printf 'error\ninfo\nnone\nwarning')" \
 	"$(offers fedcert expiring --fail-on "")"
 assert_eq "--type <TAB>" "$(printf 'DIR\nFED\nSIP\nSIPINT')" \
 	"$(offers fedcert inspect --type "")"
+assert_eq "check --type <TAB>" "$(printf 'DIR\nFED\nSIP\nSIPINT')" \
+	"$(offers fedcert check --type "")"
+assert_eq "check --type S<TAB>" "$(printf 'SIP\nSIPINT')" \
+	"$(offers fedcert check --type S)"
+# An address or a name to type: nothing to offer, not files.
+assert_eq "check --connect-to <TAB>" "" "$(offers fedcert check --connect-to "")"
+assert_eq "check --sni <TAB>" "" "$(offers fedcert check --sni "")"
+assert_eq "check --con<TAB>" "--concurrency --connect-to" \
+	"$(offers fedcert check --con | paste -sd' ')"
 # An option the command does not take has no values to offer.
 assert_eq "scans --only <TAB>" "" "$(offers fedcert scans --only "")"
 
