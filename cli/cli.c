@@ -11,6 +11,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/fedcert_limits.h"
 #include "store/store.h"
@@ -244,7 +246,8 @@ static void cli_choices(char *buf, size_t len, const char *const *words,
 }
 
 static const char *const cli_format_names[] = {
-	[REPORT_TEXT] = "text", [REPORT_CSV] = "csv", [REPORT_JSON] = "json"
+	[REPORT_TEXT] = "text", [REPORT_CSV] = "csv", [REPORT_JSON] = "json",
+	[REPORT_PROMETHEUS] = "prometheus"
 };
 
 #define CLI_NFORMATS (sizeof(cli_format_names) / sizeof(cli_format_names[0]))
@@ -341,13 +344,55 @@ int cli_open_db(const struct cli *c, int must_exist, struct store **st)
 
 /* ---- Output ------------------------------------------------------------ */
 
-FILE *cli_output_open(const struct cli *c)
+/* -o FILE is written whole or not at all: into a temporary file beside it
+ * (same directory, so that rename() is atomic), renamed over FILE when
+ * the command succeeded, removed when it did not. A reader (a monitoring
+ * agent's textfile collector, a job picking up last night's CSV) never
+ * sees half a report, and a failed run leaves the previous file as it
+ * was. The file gets the mode a plain fopen() would give it (0666 less
+ * the umask) rather than mkstemp()'s 0600. */
+FILE *cli_output_open(struct cli *c)
 {
-	FILE *out = c->output ? fopen(c->output, "w") : stdout;
+	size_t len;
+	mode_t mask;
+	FILE *out;
+	int fd;
 
-	if (out == NULL)
+	if (c->output == NULL)
+		return stdout;
+	len = strlen(c->output) + sizeof(".tmp.XXXXXX");
+	c->output_tmp = malloc(len);
+	if (c->output_tmp == NULL) {
+		cli_fail(c, "%s: %s", c->output, strerror(ENOMEM));
+		return NULL;
+	}
+	snprintf(c->output_tmp, len, "%s.tmp.XXXXXX", c->output);
+	fd = mkstemp(c->output_tmp);
+	if (fd < 0) {
 		cli_fail(c, "%s: %s", c->output, strerror(errno));
+		free(c->output_tmp);
+		c->output_tmp = NULL;
+		return NULL;
+	}
+	mask = umask(0);
+	umask(mask);
+	(void)fchmod(fd, 0666 & ~mask);
+	out = fdopen(fd, "w");
+	if (out == NULL) {
+		cli_fail(c, "%s: %s", c->output, strerror(errno));
+		close(fd);
+		cli_output_discard(c);
+	}
 	return out;
+}
+
+void cli_output_discard(struct cli *c)
+{
+	if (c->output_tmp == NULL)
+		return;
+	(void)unlink(c->output_tmp);
+	free(c->output_tmp);
+	c->output_tmp = NULL;
 }
 
 enum cli_exit cli_output_flush(const struct cli *c, FILE *out)
@@ -359,14 +404,25 @@ enum cli_exit cli_output_flush(const struct cli *c, FILE *out)
 	return CLI_OK;
 }
 
-enum cli_exit cli_output_close(const struct cli *c, FILE *out,
-			       enum cli_exit rc)
+/* A command whose report was written but alerts (CLI_ALERT, CLI_REJECTED)
+ * keeps its file: the report is whole, and it is what the alert is
+ * about. Only a failure (CLI_FAILED, CLI_USAGE) leaves the old file. */
+enum cli_exit cli_output_close(struct cli *c, FILE *out, enum cli_exit rc)
 {
-	if (out == NULL)
+	if (out == NULL) {
+		cli_output_discard(c);
 		return CLI_FAILED;
-	if (rc != CLI_FAILED)
+	}
+	if (rc != CLI_FAILED && rc != CLI_USAGE)
 		rc = cli_output_flush(c, out) == CLI_OK ? rc : CLI_FAILED;
-	if (out != stdout && fclose(out) != 0 && rc != CLI_FAILED)
+	if (out != stdout && fclose(out) != 0 && rc != CLI_FAILED) {
 		rc = cli_fail(c, "%s: %s", c->output, strerror(errno));
+	}
+	if (c->output_tmp == NULL)
+		return rc;
+	if (rc != CLI_FAILED && rc != CLI_USAGE &&
+	    rename(c->output_tmp, c->output) != 0)
+		rc = cli_fail(c, "%s: %s", c->output, strerror(errno));
+	cli_output_discard(c);
 	return rc;
 }

@@ -54,6 +54,8 @@ enum cli_db {
 #define CLI_FORMAT(f) (1u << (f))
 #define CLI_FORMATS_ALL \
 	(CLI_FORMAT(REPORT_TEXT) | CLI_FORMAT(REPORT_CSV) | CLI_FORMAT(REPORT_JSON))
+/* ... and every format a report of one scan writes (report, check). */
+#define CLI_FORMATS_ANY (CLI_FORMATS_ALL | CLI_FORMAT(REPORT_PROMETHEUS))
 
 /* One command of the table (cli/main.c). */
 struct cli_command {
@@ -74,6 +76,8 @@ struct cli {
 	const struct cli_command *command;
 	const char *db;      /* --db FILE; NULL: not given */
 	const char *output;  /* -o FILE; NULL: standard output */
+	char *output_tmp;    /* the temporary file written in its place until
+				cli_output_close() renames it; owned */
 	enum report_format format; /* --format (default text) */
 	int format_given;
 };
@@ -190,19 +194,26 @@ int cli_open_db(const struct cli *c, int must_exist, struct store **st);
 
 /* ---- Output ------------------------------------------------------------ */
 
-/* Standard output, or -o FILE opened for writing. NULL after a message
+/* Standard output, or for -o FILE a temporary file beside FILE, which
+ * cli_output_close() renames over it when the command succeeds (or
+ * alerts): FILE is replaced whole or left as it was. NULL after a message
  * naming the file. */
-FILE *cli_output_open(const struct cli *c);
+FILE *cli_output_open(struct cli *c);
+
+/* Removes the temporary file of -o FILE, if any (a command that fails
+ * before cli_output_close()). */
+void cli_output_discard(struct cli *c);
 
 /* Flushes out: CLI_OK, or CLI_FAILED after a message naming the file (or
  * "standard output"). */
 enum cli_exit cli_output_flush(const struct cli *c, FILE *out);
 
 /* Ends the output of a command whose run came to rc: unless rc is
- * CLI_FAILED, flushes it, and closes -o FILE; a write error then makes it
- * CLI_FAILED, with a message naming the file. out may be NULL (the open
- * failed: CLI_FAILED). Returns the command's exit code. */
-enum cli_exit cli_output_close(const struct cli *c, FILE *out,
-			       enum cli_exit rc);
+ * CLI_FAILED or CLI_USAGE, flushes it, closes it and renames -o FILE's
+ * temporary file into place; a write error then makes it CLI_FAILED,
+ * with a message naming the file. Otherwise the temporary file is
+ * removed and FILE left as it was. out may be NULL (the open failed:
+ * CLI_FAILED). Returns the command's exit code. */
+enum cli_exit cli_output_close(struct cli *c, FILE *out, enum cli_exit rc);
 
 #endif

@@ -16,7 +16,8 @@
 /* The option ids of the commands across scans. */
 enum {
 	H_LAST = CLI_OPT_OWN, H_NO_FINDINGS, H_WARN_DAYS, H_WITHIN, H_FROM,
-	H_TO, H_KEEP, H_VACUUM, H_DRY_RUN, H_BEFORE, H_FAIL_ON, H_FORMAT
+	H_TO, H_KEEP, H_VACUUM, H_DRY_RUN, H_BEFORE, H_FAIL_ON, H_FORMAT,
+	H_BOM
 };
 
 #define H_LONGOPT_FORMAT CLI_LONGOPT("format", required_argument, H_FORMAT)
@@ -31,6 +32,7 @@ struct hist {
 	time_t before; /* expiring --before; 0: not given */
 	int fail_on;   /* expiring --fail-on: -1 none, 0 info, 1 warning, 2 error */
 	int no_findings, vacuum, dry_run;
+	int bom;       /* expiring --bom: CSV only */
 };
 
 static void hist_init(struct hist *h, const struct cli_command *cmd)
@@ -61,6 +63,7 @@ static int hist_option(struct cli *c, int opt, char *arg)
 	case H_NO_FINDINGS: h->no_findings = 1; break;
 	case H_VACUUM: h->vacuum = 1; break;
 	case H_DRY_RUN: h->dry_run = 1; break;
+	case H_BOM: h->bom = 1; break;
 	case H_WITHIN:
 		h->within_given = 1;
 		if (!cli_parse_duration(arg, &h->within_s))
@@ -190,6 +193,7 @@ enum cli_exit cli_cmd_expiring(const struct cli_command *cmd, int argc,
 		CLI_LONGOPT("within", required_argument, H_WITHIN),
 		CLI_LONGOPT("before", required_argument, H_BEFORE),
 		CLI_LONGOPT("fail-on", required_argument, H_FAIL_ON),
+		CLI_LONGOPT("bom", no_argument, H_BOM),
 		CLI_LONGOPT_OUTPUT, CLI_LONGOPT_END
 	};
 	struct report_expiring_options o = { 0 };
@@ -205,7 +209,10 @@ enum cli_exit cli_cmd_expiring(const struct cli_command *cmd, int argc,
 		return rc;
 	if (h.within_given && h.before != 0)
 		return cli_usage(&h.cli, "%s", "--within and --before exclude each other");
+	if (h.bom && h.cli.format != REPORT_CSV)
+		return cli_usage(&h.cli, "%s", "--bom goes with --format csv");
 	o.format = h.cli.format;
+	o.bom = h.bom;
 	o.within_s = h.within_s;
 	/* "Before Friday": what expires at Friday 00:00 is not before it. */
 	o.until = h.before != 0 ? h.before - 1 : 0;

@@ -24,8 +24,8 @@ static enum cli_exit cmd_version(const struct cli_command *cmd, int argc,
 
 static const struct cli_command commands[] = {
 	{ "scan", cli_cmd_scan, usage_scan, CLI_DB_CREATE, 0 },
-	{ "report", cli_cmd_report, usage_report, CLI_DB_READ, CLI_FORMATS_ALL },
-	{ "check", cli_cmd_check, usage_check, CLI_DB_SCRATCH, CLI_FORMATS_ALL },
+	{ "report", cli_cmd_report, usage_report, CLI_DB_READ, CLI_FORMATS_ANY },
+	{ "check", cli_cmd_check, usage_check, CLI_DB_SCRATCH, CLI_FORMATS_ANY },
 	{ "findings", cli_cmd_findings, usage_findings, CLI_DB_NONE, 0 },
 	{ "inspect", cli_cmd_inspect, usage_inspect, CLI_DB_NONE, TEXT | JSON },
 	{ "scans", cli_cmd_scans, usage_scans, CLI_DB_READ, TEXT | JSON },

@@ -10,37 +10,12 @@
 #include "cli/run.h"
 #include "store/store.h"
 
-/* --compliance is a CSV (or JSON) of its own: the text views do not
- * apply. CLI_GO_ON when the options agree, else the usage error. */
-static int report_compliance_options(struct cli_run *r)
-{
-	if (!r->cli.format_given)
-		r->report.format = REPORT_CSV;
-	if (r->report.format == REPORT_TEXT)
-		return cli_usage(&r->cli, "%s", "--compliance writes csv or json");
-	if (r->report.per_endpoint || r->report.advanced || r->report.chain)
-		return cli_usage(&r->cli, "%s", "--compliance is one row per target: no --per-endpoint, --advanced or --chain");
-	return CLI_GO_ON;
-}
-
-/* The options report takes after its words: --compliance's, then
- * --per-endpoint's. */
-static int report_views(struct cli_run *r)
-{
-	int rc;
-
-	if (r->compliance && (rc = report_compliance_options(r)) != CLI_GO_ON)
-		return rc;
-	if (r->report.per_endpoint && r->report.format != REPORT_CSV)
-		return cli_usage(&r->cli, "%s", "--per-endpoint goes with --format csv");
-	return CLI_GO_ON;
-}
-
 enum cli_exit cli_cmd_report(const struct cli_command *cmd, int argc,
 			     char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_RUN_REPORT_LONGOPTS,
+		CLI_RUN_VIEW_LONGOPTS,
 		CLI_LONGOPT_DB,
 		CLI_LONGOPT_OUTPUT,
 		CLI_LONGOPT("scan", required_argument, RUN_SCAN),
@@ -59,7 +34,7 @@ enum cli_exit cli_cmd_report(const struct cli_command *cmd, int argc,
 	if ((rc = cli_run_parse(&r, argc, argv, longopts)) != CLI_GO_ON ||
 	    (rc = cli_no_words(&r.cli, argc, argv)) != CLI_GO_ON ||
 	    (rc = cli_require_db(&r.cli)) != CLI_GO_ON ||
-	    (rc = report_views(&r)) != CLI_GO_ON)
+	    (rc = cli_format_is_accepted(&r.cli)) != CLI_GO_ON)
 		return rc;
 	/* --ca-file here is the trust store the report judges chains
 	 * against again; the scan's options hold it as parsed. */

@@ -4,6 +4,7 @@
  */
 #include "cli/run.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ void cli_run_init(struct cli_run *r, const struct cli_command *cmd)
 	r->report.fail_on = -1;
 	r->report.warn_days = FC_WARN_DAYS_DEFAULT;
 	r->report.only = r->only;
+	r->report.finding = r->finding;
 }
 
 /* A range-checked count of the scan's (timeouts, limits) into *dst. */
@@ -132,6 +134,57 @@ static int run_only(struct cli_run *r, char *list)
 	return CLI_GO_ON;
 }
 
+/* --finding ID[,ID...]: targets that have any of them; given again, the
+ * lists add up. */
+static int run_finding(struct cli_run *r, char *list)
+{
+	char *save = NULL, *id;
+
+	for (id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
+		if (!report_is_finding_id(id))
+			return cli_usage(&r->cli, "--finding: no such finding \"%s\" (see 'fedcert findings')", id);
+		if (r->report.nfinding == FC_ONLY_MAX)
+			return cli_usage(&r->cli, "%s", "too many --finding");
+		r->finding[r->report.nfinding++] = id;
+	}
+	return CLI_GO_ON;
+}
+
+/* --status PASS,WARN,FAIL,INPUT_ERROR, in any case; given again, the
+ * sets add up. */
+static int run_status(struct cli_run *r, char *list)
+{
+	char *save = NULL, *word, *p;
+	int st;
+
+	for (word = strtok_r(list, ",", &save); word;
+	     word = strtok_r(NULL, ",", &save)) {
+		for (p = word; *p != '\0'; p++)
+			*p = (char)toupper((unsigned char)*p);
+		st = report_status_of_name(word);
+		if (st < 0)
+			return cli_usage(&r->cli, "--status must be PASS, WARN, FAIL or INPUT_ERROR (comma-separated), not \"%s\"", word);
+		r->report.status |= REPORT_STATUS_BIT(st);
+	}
+	if (r->report.status == 0)
+		return cli_usage(&r->cli, "%s", "--status needs PASS, WARN, FAIL or INPUT_ERROR");
+	return CLI_GO_ON;
+}
+
+/* --domain GLOB, matched against the stored (lowercase) domain. */
+static int run_domain(struct cli_run *r, const char *glob)
+{
+	size_t i, n = strlen(glob);
+
+	if (n == 0 || n >= sizeof(r->domain))
+		return cli_usage(&r->cli, "--domain must be a pattern of 1 to %d characters",
+				 (int)sizeof(r->domain) - 1);
+	for (i = 0; i <= n; i++)
+		r->domain[i] = (char)tolower((unsigned char)glob[i]);
+	r->report.domain = r->domain;
+	return CLI_GO_ON;
+}
+
 static int run_warn_days(struct cli_run *r, const char *arg)
 {
 	long long days;
@@ -161,14 +214,21 @@ static int run_report_option(struct cli_run *r, int opt, char *arg)
 	struct report_options *o = &r->report;
 
 	switch (opt) {
-	case RUN_FORMAT: return cli_format_option(&r->cli, arg, CLI_FORMATS_ALL);
+	case RUN_FORMAT: return cli_format_option(&r->cli, arg, CLI_FORMATS_ANY);
 	case RUN_ADVANCED: o->advanced = 1; break;
 	case RUN_CHAIN: o->chain = 1; break;
 	case RUN_PER_ENDPOINT: o->per_endpoint = 1; break;
 	case RUN_COMPLIANCE: r->compliance = 1; break;
 	case RUN_MIN_SEVERITY:
+		r->min_severity_given = 1;
 		return cli_severity_option(&r->cli, "min-severity", arg, 0,
 					   &o->min_severity);
+	case RUN_SUMMARY: o->summary = 1; break;
+	case RUN_BY_FINDING: o->by_finding = 1; break;
+	case RUN_BOM: o->bom = 1; break;
+	case RUN_STATUS: return run_status(r, arg);
+	case RUN_FINDING: return run_finding(r, arg);
+	case RUN_DOMAIN: return run_domain(r, arg);
 	case RUN_FAIL_ON:
 		return cli_severity_option(&r->cli, "fail-on", arg, 1, &o->fail_on);
 	case RUN_ONLY: return run_only(r, arg);
@@ -224,6 +284,124 @@ static int run_option(struct cli *c, int opt, char *arg)
 	return rc == CLI_OPT_UNKNOWN ? run_report_option(r, opt, arg) : rc;
 }
 
+/* ---- Options that go together ------------------------------------------ */
+
+/* The report's views and the options that shape one of them, each by the
+ * name given on the command line. */
+struct run_view_option {
+	const char *name;
+	int given;
+};
+
+/* The first of opts that was given, or NULL. */
+static const char *run_first_given(const struct run_view_option *opts,
+				   size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (opts[i].given)
+			return opts[i].name;
+	return NULL;
+}
+
+static const char *run_format_name(enum report_format f)
+{
+	static const char *const names[] = {
+		[REPORT_TEXT] = "text", [REPORT_CSV] = "csv",
+		[REPORT_JSON] = "json", [REPORT_PROMETHEUS] = "prometheus"
+	};
+
+	return names[f];
+}
+
+/* An option that shapes one format only (--advanced and --chain the text
+ * report's details, --per-endpoint and --bom a CSV's rows) given with
+ * another: a usage error naming it, rather than an option silently
+ * ignored. */
+static int run_format_options(struct cli_run *r)
+{
+	const struct report_options *o = &r->report;
+	const struct run_view_option text_only[] = {
+		{ "--advanced", o->advanced }, { "--chain", o->chain },
+		{ "--summary", o->summary },
+	};
+	const struct run_view_option csv_only[] = {
+		{ "--per-endpoint", o->per_endpoint }, { "--bom", o->bom },
+	};
+	const char *name;
+
+	if (o->format != REPORT_TEXT &&
+	    (name = run_first_given(text_only, 3)) != NULL)
+		return cli_usage(&r->cli, "%s goes with --format text, not %s",
+				 name, run_format_name(o->format));
+	if (o->format != REPORT_CSV &&
+	    (name = run_first_given(csv_only, 2)) != NULL)
+		return cli_usage(&r->cli, "%s goes with --format csv, not %s",
+				 name, run_format_name(o->format));
+	return CLI_GO_ON;
+}
+
+/* The views exclude each other: --compliance and --by-finding are tables
+ * of their own, --summary a line per target; --per-endpoint, --advanced
+ * and --chain shape the report's own rows and blocks. */
+static int run_view_options(struct cli_run *r)
+{
+	const struct report_options *o = &r->report;
+	const struct run_view_option views[] = {
+		{ "--compliance", r->compliance }, { "--summary", o->summary },
+		{ "--by-finding", o->by_finding },
+	};
+	const struct run_view_option shaping[] = {
+		{ "--per-endpoint", o->per_endpoint },
+		{ "--advanced", o->advanced }, { "--chain", o->chain },
+	};
+	const char *view = NULL, *other;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (!views[i].given)
+			continue;
+		if (view != NULL)
+			return cli_usage(&r->cli, "%s and %s exclude each other",
+					 view, views[i].name);
+		view = views[i].name;
+	}
+	if (view != NULL && (other = run_first_given(shaping, 3)) != NULL)
+		return cli_usage(&r->cli, "%s does not go with %s", other, view);
+	if (view != NULL && o->format == REPORT_PROMETHEUS)
+		return cli_usage(&r->cli, "%s does not go with --format prometheus",
+				 view);
+	if (r->compliance && o->format == REPORT_TEXT)
+		return cli_usage(&r->cli, "%s", "--compliance writes csv or json, not text");
+	return CLI_GO_ON;
+}
+
+/* The report's options, checked together once parsed: the defaults that
+ * depend on the view, then what goes with what. */
+static int run_report_options(struct cli_run *r)
+{
+	struct report_options *o = &r->report;
+	int rc;
+
+	/* The compliance table is a CSV unless asked otherwise. */
+	if (r->compliance && !r->cli.format_given)
+		r->cli.format = REPORT_CSV;
+	o->format = r->cli.format;
+	if ((rc = run_view_options(r)) != CLI_GO_ON ||
+	    (rc = run_format_options(r)) != CLI_GO_ON)
+		return rc;
+	/* A list of finding ids is read as a list of problems: the info
+	 * findings (name_match on a PASS row) join it only when asked for
+	 * with --min-severity info. The text report's comments and the JSON
+	 * findings, which carry each severity, show them all. */
+	if (!r->min_severity_given &&
+	    (o->format == REPORT_CSV || r->compliance || o->summary ||
+	     o->by_finding))
+		o->min_severity = REPORT_SEVERITY_WARNING;
+	return CLI_GO_ON;
+}
+
 int cli_run_parse(struct cli_run *r, int argc, char **argv,
 		  const struct option *longopts)
 {
@@ -231,9 +409,8 @@ int cli_run_parse(struct cli_run *r, int argc, char **argv,
 	int rc = cli_parse_options(&r->cli, argc, argv, "o:", longopts,
 				   run_option);
 
-	if (rc != CLI_GO_ON)
+	if (rc != CLI_GO_ON || (rc = run_report_options(r)) != CLI_GO_ON)
 		return rc;
-	r->report.format = r->cli.format;
 	if (r->scan.ipv4_only && r->scan.ipv6_only)
 		return cli_usage(&r->cli, "%s", "--ipv4-only and --ipv6-only exclude each other");
 	if ((r->scan.client_key || r->scan.client_key_pass_file) &&

@@ -23,6 +23,8 @@ enum cli_run_option {
 	/* a report's */
 	RUN_FORMAT, RUN_ADVANCED, RUN_CHAIN, RUN_MIN_SEVERITY, RUN_ONLY,
 	RUN_FAIL_ON, RUN_WARN_DAYS, RUN_SCAN, RUN_PER_ENDPOINT, RUN_COMPLIANCE,
+	RUN_SUMMARY, RUN_BY_FINDING, RUN_STATUS, RUN_FINDING, RUN_DOMAIN,
+	RUN_BOM,
 	/* one command's */
 	RUN_QUIET, RUN_FAIL_ON_INPUT, RUN_FED, RUN_SIP, RUN_SIPINT, RUN_NAME,
 	RUN_TYPE, RUN_SNI, RUN_CONNECT_TO
@@ -56,6 +58,15 @@ enum cli_run_option {
 	CLI_LONGOPT("fail-on", required_argument, RUN_FAIL_ON),              \
 	CLI_LONGOPT("warn-days", required_argument, RUN_WARN_DAYS)
 
+/* The views and target filters of a scan's report (report and check). */
+#define CLI_RUN_VIEW_LONGOPTS                                                \
+	CLI_LONGOPT("summary", no_argument, RUN_SUMMARY),                    \
+	CLI_LONGOPT("by-finding", no_argument, RUN_BY_FINDING),              \
+	CLI_LONGOPT("status", required_argument, RUN_STATUS),                \
+	CLI_LONGOPT("finding", required_argument, RUN_FINDING),              \
+	CLI_LONGOPT("domain", required_argument, RUN_DOMAIN),                \
+	CLI_LONGOPT("bom", no_argument, RUN_BOM)
+
 /* What one run's command line says: the stages' options, filled in by
  * the parser; every string borrowed from argv. */
 struct cli_run {
@@ -64,6 +75,9 @@ struct cli_run {
 	const char *servers[FC_DNS_SERVERS_MAX]; /* scan.dns_servers */
 	struct report_options report;
 	const char *only[FC_ONLY_MAX];            /* report.only */
+	const char *finding[FC_ONLY_MAX];         /* report.finding */
+	char domain[FC_DNS_NAME_MAX + 1];         /* report.domain, lowercase */
+	int min_severity_given;
 	int quiet;          /* --quiet */
 	int compliance;     /* report --compliance */
 	int fail_on_input;  /* scan --fail-on-input-errors */

@@ -160,6 +160,7 @@ enum cli_exit cli_cmd_check(const struct cli_command *cmd, int argc,
 	static const struct option longopts[] = {
 		CLI_RUN_SCAN_LONGOPTS,
 		CLI_RUN_REPORT_LONGOPTS,
+		CLI_RUN_VIEW_LONGOPTS,
 		CLI_LONGOPT_DB,
 		CLI_LONGOPT("fed", required_argument, RUN_FED),
 		CLI_LONGOPT("sip", required_argument, RUN_SIP),

@@ -30,8 +30,10 @@
 	"  --client-key-pass-file FILE  the passphrase of an encrypted key\n"
 
 #define REPORT_OPTIONS \
-	"  --format FORMAT      text (default), csv (one row per target) or\n" \
-	"                       json (JSON Lines, one object per target)\n" \
+	"  --format FORMAT      text (default), csv (one row per target),\n" \
+	"                       json (JSON Lines, one object per target) or\n" \
+	"                       (report, check) prometheus (metrics for\n" \
+	"                       node_exporter's textfile collector)\n" \
 	"  --advanced           text: every extension of each leaf, decoded\n" \
 	"  --chain              text: each chain item, and where to get the root\n" \
 	"  --min-severity SEV   show findings of SEV or worse (info, warning,\n" \
@@ -41,6 +43,20 @@
 	"                       (info, warning, error; default none), and\n" \
 	"                       when the scan did not run to its end\n" \
 	"  --warn-days N        expires_soon below N days left (default 30)\n"
+
+/* The views of a scan's report and the filters that pick its targets
+ * (report and check). */
+#define VIEW_OPTIONS \
+	"  --summary            text: one line per target, worst first, under\n" \
+	"                       the totals\n" \
+	"  --by-finding         one row per finding with the targets that\n" \
+	"                       have it (text, csv, json)\n" \
+	"  --status LIST        only targets of these statuses: PASS, WARN,\n" \
+	"                       FAIL, INPUT_ERROR (comma-separated)\n" \
+	"  --finding ID[,ID...] only targets that have any of these findings\n" \
+	"  --domain GLOB        only targets whose domain matches GLOB (any\n" \
+	"                       case: '*.contoso.com')\n" \
+	"  --bom                csv: a UTF-8 byte order mark first (Excel)\n"
 
 const char usage_main[] =
 	"usage: fedcert COMMAND [options]\n"
@@ -106,6 +122,7 @@ const char usage_report[] =
 	"\n"
 	"  --db FILE            the SQLite database (read only: it must exist)\n"
 	REPORT_OPTIONS
+	VIEW_OPTIONS
 	"  --per-endpoint       with --format csv: one row per probe\n"
 	"  --compliance         one row per target for auditors (status,\n"
 	"                       findings, expiry, issuer, root, key, TLS\n"
@@ -144,6 +161,7 @@ const char usage_check[] =
 	"  --db FILE            keep the results in this database\n"
 	SCAN_OPTIONS
 	REPORT_OPTIONS
+	VIEW_OPTIONS
 	"  --help               this text\n";
 
 const char usage_findings[] =
@@ -224,6 +242,7 @@ const char usage_expiring[] =
 	"                       within the window a warning (info, warning,\n"
 	"                       error; default none)\n"
 	"  --format FORMAT      text (default), csv or json (JSON Lines)\n"
+	"  --bom                csv: a UTF-8 byte order mark first (Excel)\n"
 	"  -o, --output FILE    write to FILE instead of standard output\n"
 	"  --help               this text\n";
 

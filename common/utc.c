@@ -77,3 +77,12 @@ int utc_parse(const char *s, time_t *out)
 	*out = timegm(&tm);
 	return 0;
 }
+
+long long utc_days_left(time_t t, time_t now)
+{
+	long long d = (long long)t - (long long)now;
+
+	if (d < 0)
+		return -((-d + UTC_DAY_SECONDS - 1) / UTC_DAY_SECONDS);
+	return d / UTC_DAY_SECONDS;
+}

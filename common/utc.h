@@ -29,4 +29,11 @@ int utc_format_epoch_ms(int64_t ms, char buf[UTC_TEXT_MAX]);
  * dropped). 0, or -1 when s is NULL or not that form (*out untouched). */
 int utc_parse(const char *s, time_t *out);
 
+/* Whole days from now to t, rounded down (floor, not toward zero), as
+ * expiry monitors count them: 0 on the last day, -1 from the moment a
+ * certificate has expired until a day later. Every output that shows
+ * days_left, and every finding that counts days, uses this one. */
+#define UTC_DAY_SECONDS 86400
+long long utc_days_left(time_t t, time_t now);
+
 #endif

@@ -10,10 +10,23 @@
  *
  * Our own certificate (the chain the scan presented, if any) is
  * judged once, before the targets, and shown first (text, JSON).
+ *
+ * Which targets: the target filters (--status, --finding, --domain)
+ * select whole targets, in every format and view; a target they leave
+ * out is not shown, not counted and does not alert. Rows rejected as
+ * input errors are shown as targets of status INPUT_ERROR, so that every
+ * row of the targets file is accounted for.
+ *
+ * The views: the text report is written to a temporary file while the
+ * targets are walked, so that it can open with the totals; --summary and
+ * --by-finding gather their rows and write them sorted at the end, as
+ * Prometheus gathers each family's samples.
  */
 #include "report/report.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,6 +34,7 @@
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 
+#include "common/fedcert_limits.h"
 #include "report/judge/findings.h"
 #include "report/render/render.h"
 #include "store/store.h"
@@ -34,15 +48,23 @@ enum report_stop {
 	REPORT_STOP_NOMEM = 2   /* findings or a CSV cell could not be built */
 };
 
-/* What the callbacks share; everything is borrowed from report_run(). */
+/* What the callbacks share; everything is borrowed from report_run()
+ * unless it says owned. */
 struct report_walk {
+	/* Where the targets are written: the report itself, or (text) the
+	 * temporary body written after the totals. */
 	FILE *out;
+	FILE *report;
 	const struct report_options *opts;
 	struct judge_options judge;
 	struct render_text_options text;
 	int64_t scan_id;
 	const char *input; /* the scan's targets file, for input error lines */
-	struct render_totals totals;
+	struct render_totals totals;             /* owned */
+	struct store_scan_summary counts;        /* the scan's, as `scans` */
+	struct render_summary *summary;          /* owned; --summary */
+	struct render_pivot *pivot;              /* owned; --by-finding */
+	struct render_prom *prom;                /* owned; prometheus */
 	/* Our certificate chain (store_scan_client_chain()), owned: freed by
 	 * report_run(); judge.self_chain points at it. */
 	struct store_cert_row *self;
@@ -51,7 +73,85 @@ struct report_walk {
 	int write_errno; /* errno when out's error indicator was first seen */
 };
 
-/* ---- Status and filters (render.h) -------------------------------------- */
+const char *report_status_name(enum report_status s)
+{
+	return render_status_label(s);
+}
+
+int report_status_of_name(const char *name)
+{
+	int s;
+
+	for (s = 0; s < REPORT_NSTATUS; s++)
+		if (strcmp(name, report_status_name((enum report_status)s)) == 0)
+			return s;
+	return -1;
+}
+
+/* ---- Which targets ------------------------------------------------------ */
+
+static int report_status_wanted(const struct report_options *o,
+				enum report_status s)
+{
+	return o->status == 0 || (o->status & REPORT_STATUS_BIT(s)) != 0;
+}
+
+static int report_domain_wanted(const struct report_options *o,
+				const char *domain)
+{
+	return o->domain == NULL ||
+	       (domain != NULL && fnmatch(o->domain, domain, 0) == 0);
+}
+
+/* --finding: any of the ids among every finding judged (not only those
+ * --min-severity shows: the filter picks targets, the other shapes
+ * lists). */
+static int report_finding_wanted(const struct report_options *o,
+				 const struct finding_list *all)
+{
+	size_t i, j;
+
+	if (o->nfinding == 0)
+		return 1;
+	for (i = 0; i < all->count; i++)
+		for (j = 0; j < o->nfinding; j++)
+			if (all->items[i].def != NULL &&
+			    strcmp(all->items[i].def->id, o->finding[j]) == 0)
+				return 1;
+	return 0;
+}
+
+static int report_target_wanted(const struct report_options *o,
+				const struct store_target_row *t,
+				const struct finding_list *all,
+				enum render_status status)
+{
+	return report_status_wanted(o, (enum report_status)status) &&
+	       report_domain_wanted(o, t->domain) &&
+	       report_finding_wanted(o, all);
+}
+
+/* A rejected row has no finding, and its domain is the row's first field
+ * as written. */
+static int report_input_error_wanted(const struct report_options *o,
+				     const struct store_input_error_row *e)
+{
+	char first[FC_CSV_RAW_MAX + 1];
+	const char *raw = e->raw != NULL ? e->raw : "";
+	size_t i, n = strcspn(raw, ",\r\n");
+
+	if (!report_status_wanted(o, REPORT_STATUS_INPUT_ERROR) ||
+	    o->nfinding > 0)
+		return 0;
+	if (o->domain == NULL)
+		return 1;
+	if (n >= sizeof(first))
+		return 0;
+	for (i = 0; i < n; i++)
+		first[i] = (char)tolower((unsigned char)raw[i]);
+	first[n] = '\0';
+	return report_domain_wanted(o, first);
+}
 
 /* ---- The walk ----------------------------------------------------------- */
 
@@ -67,7 +167,17 @@ static int report_check_out(struct report_walk *w)
 
 static int report_render(struct report_walk *w, const struct render_target *rt)
 {
+	if (w->pivot != NULL)
+		return render_pivot_target(w->pivot, rt) < 0 ? REPORT_STOP_NOMEM
+							   : REPORT_GO_ON;
+	if (w->summary != NULL)
+		return render_summary_target(w->summary, rt) < 0
+			       ? REPORT_STOP_NOMEM : REPORT_GO_ON;
 	switch (w->opts->format) {
+	case REPORT_PROMETHEUS:
+		if (render_prom_target(w->prom, rt) < 0)
+			return REPORT_STOP_NOMEM;
+		break;
 	case REPORT_CSV:
 		if (render_csv_target(w->out, w->opts->per_endpoint, rt) < 0)
 			return REPORT_STOP_NOMEM;
@@ -90,12 +200,17 @@ static int report_on_target(const struct store_target_row *t, void *arg)
 	const struct finding **shown = NULL;
 	int rc = REPORT_STOP_NOMEM;
 
-	if (findings_judge_target(&w->judge, t, &all) < 0 ||
-	    render_select_shown(w->opts, &all, &shown, &rt.nshown,
+	if (findings_judge_target(&w->judge, t, &all) < 0)
+		goto out;
+	rt.status = render_status_of(&all, NULL);
+	rc = REPORT_GO_ON;
+	if (!report_target_wanted(w->opts, t, &all, rt.status))
+		goto out;
+	rc = REPORT_STOP_NOMEM;
+	if (render_select_shown(w->opts, &all, &shown, &rt.nshown,
 				&w->flagged) < 0)
 		goto out;
 	rt.shown = shown;
-	rt.status = render_status_of(&all, NULL);
 	rc = report_render(w, &rt);
 	if (rc != REPORT_GO_ON)
 		goto out;
@@ -114,9 +229,26 @@ static int report_on_input_error(const struct store_input_error_row *e,
 {
 	struct report_walk *w = arg;
 
-	if (w->totals.input_errors++ == 0)
-		render_text_input_error_heading(w->out);
-	render_text_input_error(w->out, w->input, e);
+	if (!report_input_error_wanted(w->opts, e))
+		return REPORT_GO_ON;
+	if (w->pivot != NULL || w->opts->format == REPORT_PROMETHEUS) {
+		/* counted, not listed: a rejected row has no finding and no
+		 * endpoint */
+	} else if (w->summary != NULL) {
+		if (render_summary_input_error(w->summary, e) < 0)
+			return REPORT_STOP_NOMEM;
+	} else if (w->opts->format == REPORT_CSV) {
+		if (render_csv_input_error(w->out, w->opts->per_endpoint,
+					   w->input, e) < 0)
+			return REPORT_STOP_NOMEM;
+	} else if (w->opts->format == REPORT_JSON) {
+		render_json_input_error(w->out, w->scan_id, w->input, e);
+	} else {
+		if (w->totals.status[REPORT_STATUS_INPUT_ERROR] == 0)
+			render_text_input_error_heading(w->out);
+		render_text_input_error(w->out, w->input, e);
+	}
+	render_totals_add_input_error(&w->totals);
 	return report_check_out(w);
 }
 
@@ -159,21 +291,63 @@ static int report_resolve_scan(struct store *st, int64_t asked,
 	return 0;
 }
 
-/* The scan's heading (text) or header row (CSV); JSON has none: every
- * line is a target (or, first, our certificate). */
-static void report_open(const struct report_walk *w,
-			const struct store_scan_row *scan)
+/* The CSV header row, before the first target; the text heading and the
+ * gathered views are written by report_close(). */
+static void report_open(const struct report_walk *w)
 {
-	if (w->opts->format == REPORT_CSV)
-		render_csv_header(w->out, w->opts->per_endpoint);
-	else if (w->opts->format == REPORT_TEXT)
-		render_text_scan(w->out, scan);
+	if (w->opts->format != REPORT_CSV || w->pivot != NULL)
+		return;
+	if (w->opts->bom)
+		fputs("\xEF\xBB\xBF", w->out);
+	render_csv_header(w->out, w->opts->per_endpoint);
+}
+
+/* The one line our certificate gets in the summary: its status and its
+ * worst shown finding. */
+static void report_self_line(FILE *out, const struct render_self *s)
+{
+	const struct finding *worst = NULL;
+	size_t i;
+
+	for (i = 0; i < s->nshown; i++)
+		if (worst == NULL || s->shown[i]->severity > worst->severity)
+			worst = s->shown[i];
+	fprintf(out, "Our certificate: %s", render_status_name(s->status));
+	if (worst != NULL && worst->def != NULL) {
+		fprintf(out, " (%s: ", worst->def->id);
+		render_text_value(out, worst->message);
+		fputc(')', out);
+	}
+	fputc('\n', out);
+}
+
+/* Shows our judged certificate as the view asks. */
+static int report_show_self(struct report_walk *w,
+			    const struct render_self *self)
+{
+	if (w->pivot != NULL)
+		return 0;
+	if (w->summary != NULL) {
+		report_self_line(w->out, self);
+		return 0;
+	}
+	switch (w->opts->format) {
+	case REPORT_PROMETHEUS:
+		return render_prom_self(w->prom, self);
+	case REPORT_JSON:
+		render_json_self(w->out, self);
+		return 0;
+	case REPORT_TEXT:
+		render_text_self(w->out, &w->text, self);
+		return 0;
+	default:
+		return 0; /* a CSV row stands for a target */
+	}
 }
 
 /* Our certificate, judged once: against the report's trust store,
  * else the system's (the scanner never verified our own chain). Judged in
- * every format, so that --fail-on sees it; shown in text and JSON (a CSV
- * row stands for a target). */
+ * every format, so that --fail-on sees it. */
 static int report_self(struct report_walk *w, X509_STORE *trust, char *err,
 		       size_t errlen)
 {
@@ -191,20 +365,19 @@ static int report_self(struct report_walk *w, X509_STORE *trust, char *err,
 	judge.trust = trust != NULL ? trust : system;
 	if (findings_judge_self(&judge, &all) < 0 ||
 	    render_select_shown(w->opts, &all, &shown, &self.nshown,
-				&w->flagged) < 0) {
-		snprintf(err, errlen, "judging our certificate: out of memory");
-		goto out;
-	}
+				&w->flagged) < 0)
+		goto nomem;
 	self.shown = shown;
 	self.status = render_status_of(&all, NULL);
 	self.verify_code = findings_verify_chain(judge.trust, w->self,
 						 w->nself, judge.now,
 						 &self.verify_reason);
-	if (w->opts->format == REPORT_JSON)
-		render_json_self(w->out, &self);
-	else if (w->opts->format == REPORT_TEXT)
-		render_text_self(w->out, &w->text, &self);
+	if (report_show_self(w, &self) < 0)
+		goto nomem;
 	rc = 0;
+	goto out;
+nomem:
+	snprintf(err, errlen, "judging our certificate: out of memory");
 out:
 	free(shown);
 	finding_list_free(&all);
@@ -229,30 +402,128 @@ static int report_open_self(struct store *st, struct report_walk *w,
 	return report_self(w, trust, err, errlen);
 }
 
-/* Input errors and the summary line: text only. A CSV or JSON line stands
- * for a target, and a line that never became one has no such shape. */
-static int report_close(struct store *st, struct report_walk *w,
-			char *err, size_t errlen)
+static int report_keep_counts(const struct store_scan_summary *s, void *arg)
+{
+	struct report_walk *w = arg;
+
+	w->counts = *s;
+	w->counts.scan = NULL; /* the store's, gone after the call */
+	return 0;
+}
+
+/* What the chosen view needs before the walk: the temporary body of the
+ * text report, the gatherers of the others. */
+static int report_prepare(struct report_walk *w, char *err, size_t errlen)
+{
+	const struct report_options *o = w->opts;
+
+	if (render_totals_init(&w->totals) < 0)
+		goto nomem;
+	w->totals.with_info = o->min_severity == SEVERITY_INFO;
+	if (o->by_finding && (w->pivot = render_pivot_new()) == NULL)
+		goto nomem;
+	if (o->summary && (w->summary = render_summary_new(w->judge.now)) == NULL)
+		goto nomem;
+	if (o->format == REPORT_PROMETHEUS && (w->prom = render_prom_new()) == NULL)
+		goto nomem;
+	if (o->format == REPORT_TEXT) {
+		w->out = tmpfile();
+		if (w->out == NULL) {
+			snprintf(err, errlen, "a temporary file for the report: %s",
+				 strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+nomem:
+	snprintf(err, errlen, "preparing the report: out of memory");
+	return -1;
+}
+
+/* Copies the text body to the report. */
+static int report_copy_body(struct report_walk *w)
+{
+	char buf[65536];
+	size_t n;
+
+	if (fflush(w->out) != 0 || ferror(w->out) || fseek(w->out, 0, SEEK_SET) != 0)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), w->out)) > 0)
+		if (fwrite(buf, 1, n, w->report) != n)
+			return -1;
+	return ferror(w->out) ? -1 : 0;
+}
+
+/* Writes what was gathered: the text report's heading and totals before
+ * its body, the sorted views, the metrics. */
+static int report_close(struct report_walk *w, const struct store_scan_row *scan)
+{
+	struct render_prom_scan ps = {
+		.scan = scan, .counts = &w->counts,
+		.input_errors = w->totals.status[REPORT_STATUS_INPUT_ERROR],
+		.now = w->judge.now
+	};
+	const struct report_options *o = w->opts;
+	int filtered = o->status != 0 || o->nfinding > 0 || o->domain != NULL;
+
+	if (o->format == REPORT_PROMETHEUS && w->pivot == NULL)
+		return render_prom_write(w->prom, w->report, &ps);
+	if (o->format != REPORT_TEXT) {
+		if (w->pivot != NULL)
+			render_pivot_write(w->pivot, w->report, o->format, o->bom);
+		return 0;
+	}
+	render_text_scan(w->report, scan);
+	render_text_totals(w->report, &w->totals, &w->counts, filtered);
+	if (w->pivot != NULL)
+		render_pivot_write(w->pivot, w->report, REPORT_TEXT, 0);
+	if (report_copy_body(w) < 0)
+		return -1;
+	if (w->summary != NULL)
+		render_summary_write(w->summary, w->report);
+	render_text_summary(w->report, &w->totals, &w->counts);
+	return 0;
+}
+
+/* The walk: our certificate, the targets, the rejected rows. */
+static int report_walk(struct store *st, struct report_walk *w,
+		       X509_STORE *trust, char *err, size_t errlen)
 {
 	int walk;
 
-	if (w->opts->format != REPORT_TEXT)
-		return 0;
-	walk = store_each_input_error(st, w->scan_id, report_on_input_error,
-				      w);
+	if (store_scan_summary_of(st, w->scan_id, report_keep_counts, w) < 0) {
+		snprintf(err, errlen, "reading the scan: %s", store_errmsg(st));
+		return -1;
+	}
+	report_open(w);
+	if (report_open_self(st, w, trust, err, errlen) < 0)
+		return -1;
+	walk = store_each_target(st, w->scan_id, report_on_target, w);
 	if (report_walk_result(st, w, walk, err, errlen) < 0)
 		return -1;
-	render_text_summary(w->out, &w->totals);
-	return 0;
+	walk = store_each_input_error(st, w->scan_id, report_on_input_error, w);
+	return report_walk_result(st, w, walk, err, errlen);
+}
+
+static void report_free_walk(struct report_walk *w)
+{
+	if (w->out != NULL && w->out != w->report)
+		fclose(w->out);
+	render_totals_free(&w->totals);
+	render_summary_free(w->summary);
+	render_pivot_free(w->pivot);
+	render_prom_free(w->prom);
+	if (w->self != NULL)
+		store_cert_rows_free(w->self, w->nself);
 }
 
 int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	       int *flagged, char *err, size_t errlen)
 {
 	struct store_scan_row scan = { 0 };
-	struct report_walk w = { .out = out, .opts = opts };
+	struct report_walk w = { .out = out, .report = out, .opts = opts };
 	X509_STORE *trust = NULL;
-	int walk, rc = -1;
+	int rc = -1;
 
 	*flagged = 0;
 	if (report_resolve_scan(st, opts->scan_id, &w.scan_id, err, errlen) < 0)
@@ -271,14 +542,10 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	w.text.advanced = opts->advanced;
 	w.text.chain = opts->chain;
 	w.text.trust = trust;
-	report_open(&w, &scan);
-	if (report_open_self(st, &w, trust, err, errlen) < 0)
+	if (report_prepare(&w, err, errlen) < 0 ||
+	    report_walk(st, &w, trust, err, errlen) < 0)
 		goto out;
-	walk = store_each_target(st, w.scan_id, report_on_target, &w);
-	if (report_walk_result(st, &w, walk, err, errlen) < 0 ||
-	    report_close(st, &w, err, errlen) < 0)
-		goto out;
-	if (fflush(out) != 0 || ferror(out)) {
+	if (report_close(&w, &scan) < 0 || fflush(out) != 0 || ferror(out)) {
 		snprintf(err, errlen, "writing the report: %s",
 			 strerror(errno));
 		goto out;
@@ -289,8 +556,7 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 out:
 	/* Zeroed above, and zeroed by the store when it fails: always safe. */
 	store_scan_row_free(&scan);
-	if (w.self != NULL)
-		store_cert_rows_free(w.self, w.nself);
+	report_free_walk(&w);
 	X509_STORE_free(trust);
 	return rc;
 }

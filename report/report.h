@@ -13,13 +13,22 @@
 
 struct store;
 
+/* The severities of findings as options give them (--min-severity,
+ * --fail-on): findings.h's, for the command line. */
+#define REPORT_SEVERITY_INFO 0
+#define REPORT_SEVERITY_WARNING 1
+#define REPORT_SEVERITY_ERROR 2
+
 enum report_format {
 	REPORT_TEXT, /* one block per endpoint, the layout administrators know,
 			with "Comments:" (findings) after each */
 	REPORT_CSV,  /* one row per target (per_endpoint: one per probe),
 			RFC 4180, header row first, spreadsheet-safe */
-	REPORT_JSON  /* JSON Lines: one object per target (docs/formats.md documents
+	REPORT_JSON, /* JSON Lines: one object per target (docs/formats.md documents
 			the keys: a contract) */
+	REPORT_PROMETHEUS /* the text exposition format of Prometheus, for
+			     node_exporter's textfile collector
+			     (docs/metrics.md) */
 };
 
 struct report_options {
@@ -38,7 +47,41 @@ struct report_options {
 	const char *ca_file; /* judge chains again against this trust store */
 	const char *ca_path;
 	time_t now;        /* the time findings are judged at (0: now) */
+	int bom;           /* CSV: a UTF-8 byte order mark first (Excel) */
+	/* The views of one scan. summary: one line per target, worst first,
+	 * under the totals (text). by_finding: one row per finding with the
+	 * targets that have it (text, CSV, JSON). */
+	int summary;
+	int by_finding;
+	/* Which targets are shown (and counted, and alert): every filter
+	 * given must let a target through. status: REPORT_STATUS_BIT()s, 0
+	 * for all; finding: targets with any of these finding ids among all
+	 * their findings; domain: an fnmatch() pattern in lowercase (domains
+ * are stored lowercase; the command line lowercases it). A
+	 * row rejected as an input error has status INPUT_ERROR and no
+	 * finding. */
+	unsigned status;
+	const char *const *finding;
+	size_t nfinding;
+	const char *domain;
 };
+
+/* A target's status as the filters and the outputs name them: the
+ * judged PASS, WARN and FAIL, and INPUT_ERROR for a row of the targets
+ * file that never became a target. */
+enum report_status {
+	REPORT_STATUS_PASS,
+	REPORT_STATUS_WARN,
+	REPORT_STATUS_FAIL,
+	REPORT_STATUS_INPUT_ERROR
+};
+#define REPORT_NSTATUS 4
+#define REPORT_STATUS_BIT(s) (1u << (s))
+
+/* "PASS", "WARN", "FAIL", "INPUT_ERROR"; the status of that name (exact,
+ * uppercase) or -1. */
+const char *report_status_name(enum report_status s);
+int report_status_of_name(const char *name);
 
 /* What *flagged says after report_run() and report_compliance(): 0, or
  * these bits. UNFINISHED: fail_on is set and the scan reported did not
@@ -132,6 +175,7 @@ struct report_expiring_options {
 	time_t now;   /* 0: now */
 	time_t until; /* --before; 0: now + within_s */
 	int fail_on;  /* -1, 0, 1 or 2 */
+	int bom;      /* CSV: a UTF-8 byte order mark first (Excel) */
 };
 
 int report_expiring(struct store *st, const struct report_expiring_options *o,

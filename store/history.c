@@ -26,8 +26,9 @@ static const char sql_scans[] =
 	" (SELECT count(*) FROM probe p WHERE p.scan_id = s.id"
 	"  AND p.error_kind IS NOT NULL),"
 	" (SELECT count(*) FROM input_error i WHERE i.scan_id = s.id)"
-	" FROM scan s WHERE ?1 <= 0 OR s.id >= ifnull((SELECT id FROM scan"
-	" ORDER BY id DESC LIMIT 1 OFFSET ?1 - 1), 0)"
+	" FROM scan s WHERE (?2 <= 0 OR s.id = ?2) AND (?1 <= 0 OR"
+	" s.id >= ifnull((SELECT id FROM scan"
+	" ORDER BY id DESC LIMIT 1 OFFSET ?1 - 1), 0))"
 	" ORDER BY s.id";
 
 /* One domain's targets in every scan, each endpoint it reached and that
@@ -170,6 +171,20 @@ int store_each_scan(struct store *st, int64_t last, store_scan_summary_cb cb,
 	if (hist_prepare(st, sql_scans, &s) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, last);
+	sqlite3_bind_int64(s, 2, 0);
+	return hist_each(st, s, "cannot read the scans", scan_row, &w);
+}
+
+int store_scan_summary_of(struct store *st, int64_t scan_id,
+			  store_scan_summary_cb cb, void *arg)
+{
+	struct scan_walk w = { cb, arg };
+	sqlite3_stmt *s;
+
+	if (hist_prepare(st, sql_scans, &s) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, 0);
+	sqlite3_bind_int64(s, 2, scan_id);
 	return hist_each(st, s, "cannot read the scans", scan_row, &w);
 }
 

@@ -423,6 +423,12 @@ typedef int (*store_scan_summary_cb)(const struct store_scan_summary *s,
 int store_each_scan(struct store *st, int64_t last, store_scan_summary_cb cb,
 		    void *arg);
 
+/* Calls cb once with scan_id's summary (the same counts as
+ * store_each_scan(), so that every output that shows them agrees); not
+ * at all when there is no such scan. */
+int store_scan_summary_of(struct store *st, int64_t scan_id,
+			  store_scan_summary_cb cb, void *arg);
+
 /* The newest scan with status "done" whose id is below `below` (0: any);
  * 0 in *scan_id when there is none. */
 int store_scan_latest_done(struct store *st, int64_t below, int64_t *scan_id);

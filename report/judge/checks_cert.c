@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utc.h"
 #include "report/judge/findings_int.h"
 #include "report/judge/names.h"
 #include "report/judge/x509.h"
@@ -176,10 +177,12 @@ static int validity_one(struct probe_judge *j, size_t i)
 	judge_cert_label(j, i, label, sizeof label);
 	if (j->now > not_after) {
 		j->said_expired = 1;
-		n = (long long)((j->now - not_after) / DAY_SECONDS);
+		/* Days left as every output counts them (utc_days_left():
+		 * -1 on the first day after), so that the message, the CSVs
+		 * and `expiring` give one certificate one number. */
 		return finding_add(j->out, "expired", SEVERITY_ERROR, j->probe,
-				   "%s expired on %s (%lld %s ago)", label, na,
-				   n, days(n));
+				   "%s expired on %s (days left: %lld)", label,
+				   na, utc_days_left(not_after, j->now));
 	}
 	if (j->now < not_before) {
 		j->said_not_yet = 1;
@@ -188,11 +191,10 @@ static int validity_one(struct probe_judge *j, size_t i)
 				   j->probe, "%s is not valid before %s (%lld "
 				   "%s from now)", label, nb, n, days(n));
 	}
-	n = (long long)((not_after - j->now) / DAY_SECONDS);
 	if (not_after - j->now < (time_t)j->warn_days * DAY_SECONDS)
 		return finding_add(j->out, "expires_soon", SEVERITY_WARNING,
-				   j->probe, "%s expires on %s (%lld %s left)",
-				   label, na, n, days(n));
+				   j->probe, "%s expires on %s (days left: %lld)",
+				   label, na, utc_days_left(not_after, j->now));
 	return 0;
 }
 

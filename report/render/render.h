@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <openssl/x509_vfy.h>
 
@@ -40,6 +41,9 @@ enum render_status {
 /* "PASS", "WARN", "FAIL". */
 const char *render_status_name(enum render_status s);
 
+/* The same, and "INPUT_ERROR" for a rejected row (report_status_name()). */
+const char *render_status_label(enum report_status s);
+
 /* The status of the findings in l that concern probe; probe NULL: of all
  * of l (a target's status). Filters play no part: the status reflects
  * every finding, --min-severity and --only only shape the list shown. */
@@ -54,6 +58,8 @@ struct render_target {
 	const struct finding *const *shown; /* those the filters let through */
 	size_t nshown;
 	enum render_status status; /* render_status_of(all, NULL) */
+	time_t now; /* the time judged at, which days_left counts from (the
+		       judge's now); 0: the time of rendering */
 };
 
 /* ---- Text -------------------------------------------------------------- */
@@ -86,28 +92,92 @@ void render_text_input_error(FILE *out, const char *input,
 /* The heading written once before the first input error. */
 void render_text_input_error_heading(FILE *out);
 
-/* What the closing summary line counts. probes counts probe blocks as
- * shown (one endpoint linked to two targets is shown, and counted, twice);
- * failed counts those that ended with an error kind. dns_failed counts DNS
- * lines shown with an rcode other than NOERROR, likewise once per target
- * that used the answer; "no data" and a "." SRV target are answers, not
- * failures. status counts targets by their status. */
+/* What the report's totals count (totals.c): the targets shown (those
+ * the target filters let through) by status, rows rejected as input
+ * errors (shown, like targets, when the filters let INPUT_ERROR
+ * through), DNS lookups that failed (once per target that used the
+ * answer; "no data" and a "." SRV target are answers, not failures), and
+ * per finding id the shown targets that have it among their shown
+ * findings. What the scan probed is counted by the store
+ * (store_scan_summary_of()), the same numbers `fedcert scans` shows. */
 struct render_totals {
 	size_t targets;
-	size_t probes;
-	size_t failed;
+	size_t status[REPORT_NSTATUS]; /* indexed by enum report_status */
 	size_t dns_failed;
-	size_t input_errors;
-	size_t status[RENDER_FAIL + 1]; /* indexed by enum render_status */
+	size_t *by_finding; /* indexed like findings_registry(); owned */
+	size_t nfindings;
+	int with_info; /* count info findings too (--min-severity info):
+			  else the findings line lists problems only */
 };
 
-/* Adds rt's target to the totals. */
+/* 0, or -1 when out of memory. */
+int render_totals_init(struct render_totals *tot);
+void render_totals_free(struct render_totals *tot);
+
+/* Whether a stored DNS answer is one (NOERROR, with or without data)
+ * rather than a failed lookup. */
+int render_dns_is_answer(const struct store_dns_answer_row *a);
+
+/* def's place in defs (findings_registry(), n of them), or n when it is
+ * not a registered finding. */
+size_t render_finding_index(const struct finding_def *def,
+			    const struct finding_def *defs, size_t n);
+
+/* Counts rt's target, or one input error. */
 void render_totals_add_target(struct render_totals *tot,
 			      const struct render_target *rt);
+void render_totals_add_input_error(struct render_totals *tot);
 
-/* "N targets, M endpoints probed, F failed, D DNS lookups failed,
- * E input errors; targets: P PASS, W WARN, X FAIL". */
-void render_text_summary(FILE *out, const struct render_totals *tot);
+/* The block the text report and its summary open with, under the scan's
+ * heading: the targets shown by status, what the scan probed (counts:
+ * the scan's as a whole), and the findings by how many targets have
+ * them, most first. filtered: filters were given (the targets line says
+ * how many of the scan's it shows). */
+void render_text_totals(FILE *out, const struct render_totals *tot,
+			const struct store_scan_summary *scan, int filtered);
+
+/* The closing line: "66 targets shown: 13 FAIL, 13 WARN, 38 PASS, 2
+ * INPUT_ERROR; the scan probed 46 endpoints, 6 failed; 3 DNS lookups
+ * failed". */
+void render_text_summary(FILE *out, const struct render_totals *tot,
+			 const struct store_scan_summary *scan);
+
+/* ---- One line per target (summary.c) ---------------------------------- */
+
+/* `report --summary`: a line per target, worst first (FAIL, INPUT_ERROR,
+ * WARN, PASS; then by the worst finding, the days left, the input line),
+ * with its status, domain, type, port, earliest leaf expiry and days
+ * left, endpoints that answered of those probed, and its worst shown
+ * finding with the finding's message (the short reason). Lines are
+ * gathered (a few hundred bytes per target) and written sorted. */
+struct render_summary;
+
+/* NULL when out of memory. now: when the report judges (days left). */
+struct render_summary *render_summary_new(time_t now);
+void render_summary_free(struct render_summary *s);
+
+/* 0, or -1 when out of memory. */
+int render_summary_target(struct render_summary *s,
+			  const struct render_target *rt);
+int render_summary_input_error(struct render_summary *s,
+			       const struct store_input_error_row *e);
+
+/* The lines, sorted, under a header line. */
+void render_summary_write(struct render_summary *s, FILE *out);
+
+/* ---- One row per finding (pivot.c) ------------------------------------ */
+
+/* `report --by-finding`: for auditors, each finding id shown with its
+ * severity and the targets that have it (most targets first). Text, CSV
+ * (finding_id, severity, targets, domains) or JSON Lines. */
+struct render_pivot;
+
+struct render_pivot *render_pivot_new(void);
+void render_pivot_free(struct render_pivot *p);
+int render_pivot_target(struct render_pivot *p,
+			const struct render_target *rt);
+void render_pivot_write(struct render_pivot *p, FILE *out,
+			enum report_format format, int bom);
 
 /* The text report's shared writers (text.c), for advanced.c. */
 
@@ -169,6 +239,7 @@ struct render_self {
 	const struct finding *const *shown;
 	size_t nshown;
 	enum render_status status; /* render_status_of(all, NULL) */
+	time_t now; /* as render_target's */
 };
 
 /* The "Our certificate:" block at the top of the text report: the leaf's
@@ -214,6 +285,52 @@ int render_csv_target(FILE *out, int per_endpoint,
  * Write errors are left on out's error indicator. */
 void render_json_target(FILE *out, int64_t scan_id,
 			const struct render_target *rt);
+
+/* ---- Rows rejected as input errors ------------------------------------ */
+
+/* A row of the targets file that never became a target, as one CSV row of
+ * the layout render_csv_header() wrote (status INPUT_ERROR, the line, the
+ * reason) and as one JSON line ({"status": "INPUT_ERROR", ...}): an
+ * auditor's file accounts for every row of the input. input is the scan's
+ * targets file (NULL: unknown). Write errors are left on out's error
+ * indicator. */
+int render_csv_input_error(FILE *out, int per_endpoint, const char *input,
+			   const struct store_input_error_row *e);
+void render_json_input_error(FILE *out, int64_t scan_id, const char *input,
+			     const struct store_input_error_row *e);
+
+/* ---- Prometheus text exposition (prometheus.c) ------------------------ */
+
+/* The metrics of one scan, for node_exporter's textfile collector. The
+ * exposition format wants every sample of a metric family together under
+ * its # HELP and # TYPE lines, while the report walks target by target:
+ * the samples are gathered here and written, family by family, by
+ * render_prom_write(). Every label value comes from a partner (names,
+ * addresses, certificate text) and is escaped as the format requires. */
+struct render_prom;
+
+/* NULL when out of memory. */
+struct render_prom *render_prom_new(void);
+void render_prom_free(struct render_prom *p);
+
+/* Gathers the samples of one target (its endpoints' too) and of our own
+ * certificate. 0, or -1 when out of memory. */
+int render_prom_target(struct render_prom *p, const struct render_target *rt);
+int render_prom_self(struct render_prom *p, const struct render_self *s);
+
+/* What the scan as a whole says: its identity and times, and its counts
+ * as `fedcert scans` gives them (store_scan_counts()). */
+struct render_prom_scan {
+	const struct store_scan_row *scan;
+	const struct store_scan_summary *counts;
+	size_t input_errors; /* rows rejected */
+	time_t now;          /* when the report judged */
+};
+
+/* Writes every family gathered, then the scan's. Write errors are left on
+ * out's error indicator; 0, or -1 when out of memory. */
+int render_prom_write(struct render_prom *p, FILE *out,
+		      const struct render_prom_scan *scan);
 
 /* ---- Shared -------------------------------------------------------------- */
 

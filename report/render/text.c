@@ -123,7 +123,7 @@ static void text_target_head(FILE *out, const struct store_target_row *t)
 
 static int text_dns_is_noerror(const struct store_dns_answer_row *a)
 {
-	return a->rcode != NULL && strcmp(a->rcode, "NOERROR") == 0;
+	return render_dns_is_answer(a);
 }
 
 /* An SRV number, RENDER_MISSING when unused (-1). */
@@ -270,11 +270,15 @@ static void text_cert(FILE *out, const struct store_cert_row *c)
 
 /* "Checking IP Address", the SNI and, for a failed probe, its error right
  * under them, where the administrator looks first. */
-static void text_probe_head(FILE *out, const struct store_probe_row *p)
+static void text_probe_address(FILE *out, const struct store_probe_row *p)
 {
 	fputs("\nChecking IP Address: ", out);
 	text_host(out, p->address);
 	fprintf(out, ":%d\n", p->port);
+}
+
+static void text_probe_head(FILE *out, const struct store_probe_row *p)
+{
 	fputs("SNI: ", out);
 	if (p->sni != NULL)
 		text_value(out, p->sni);
@@ -331,15 +335,145 @@ void render_text_chain_facts(FILE *out, const struct render_text_options *o,
 		render_text_chain(out, p, o->trust);
 }
 
+/* ---- Pool members alike ------------------------------------------------ */
+
+static int text_same_str(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* The same chain, certificate by certificate. */
+static int text_same_chain(const struct store_probe_row *p,
+			   const struct store_probe_row *q)
+{
+	size_t i;
+
+	if (p->chain_len != q->chain_len)
+		return 0;
+	for (i = 0; i < p->chain_len; i++)
+		if (strcmp(p->chain[i].sha256, q->chain[i].sha256) != 0)
+			return 0;
+	return 1;
+}
+
+/* Two messages alike but for the endpoint each names ("could not connect
+ * to 192.0.2.1:5061"): ea and eb, each non-empty, as
+ * render_endpoint_text() writes them. */
+static int text_same_message(const char *a, const char *ea, const char *b,
+			     const char *eb)
+{
+	const char *xa, *xb;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	for (;;) {
+		xa = strstr(a, ea);
+		xb = strstr(b, eb);
+		if (xa == NULL || xb == NULL)
+			return xa == xb && strcmp(a, b) == 0;
+		if (xa - a != xb - b || strncmp(a, b, (size_t)(xa - a)) != 0)
+			return 0;
+		a = xa + strlen(ea);
+		b = xb + strlen(eb);
+	}
+}
+
+/* The same shown findings, in the same order, with the same words but
+ * for the endpoint they name. */
+static int text_same_findings(const struct render_target *rt,
+			      const struct store_probe_row *p,
+			      const struct store_probe_row *q)
+{
+	char ep[RENDER_ENDPOINT_MAX], eq[RENDER_ENDPOINT_MAX];
+	size_t i = 0, j = 0;
+
+	render_endpoint_text(p->address, p->port, ep);
+	render_endpoint_text(q->address, q->port, eq);
+
+	for (;;) {
+		while (i < rt->nshown && rt->shown[i]->probe != p)
+			i++;
+		while (j < rt->nshown && rt->shown[j]->probe != q)
+			j++;
+		if (i == rt->nshown || j == rt->nshown)
+			return i == rt->nshown && j == rt->nshown;
+		if (rt->shown[i]->def != rt->shown[j]->def ||
+		    rt->shown[i]->severity != rt->shown[j]->severity ||
+		    !text_same_message(rt->shown[i]->message, ep,
+				       rt->shown[j]->message, eq))
+			return 0;
+		i++;
+		j++;
+	}
+}
+
+/* Two members of one pool that an administrator would read as one: the
+ * same name sent, the same chain, the same outcome of the handshake and
+ * of our certificate, and the same findings said the same way. Only the
+ * address and the timings differ, so they share one block. */
+static int text_same_result(const struct render_target *rt,
+			    const struct store_probe_row *p,
+			    const struct store_probe_row *q)
+{
+	return p->port == q->port && text_same_str(p->via, q->via) &&
+	       text_same_str(p->sni, q->sni) &&
+	       text_same_str(p->error_kind, q->error_kind) &&
+	       text_same_str(p->error_reason, q->error_reason) &&
+	       text_same_str(p->tls_version, q->tls_version) &&
+	       text_same_str(p->cipher, q->cipher) &&
+	       p->verify_code == q->verify_code &&
+	       p->cc_requested == q->cc_requested &&
+	       p->cc_presented == q->cc_presented &&
+	       text_same_str(p->cc_outcome, q->cc_outcome) &&
+	       text_same_str(p->cc_alert, q->cc_alert) &&
+	       text_same_chain(p, q) && text_same_findings(rt, p, q);
+}
+
+/* Whether an earlier probe of the target already showed p in its block. */
+static int text_shown_before(const struct render_target *rt, size_t i)
+{
+	const struct store_probe_row *probes = rt->row->probes;
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (text_same_result(rt, &probes[j], &probes[i]))
+			return 1;
+	return 0;
+}
+
+/* "Same chain and result: 192.0.2.2:5061, 192.0.2.3:5061 (3 pool
+ * members)" under the block of the i-th probe, naming the later members
+ * it stands for; nothing when there are none. */
+static void text_members(FILE *out, const struct render_target *rt, size_t i)
+{
+	const struct store_probe_row *probes = rt->row->probes;
+	size_t j, n = 0;
+
+	for (j = i + 1; j < rt->row->probe_count; j++) {
+		if (!text_same_result(rt, &probes[i], &probes[j]))
+			continue;
+		fputs(n++ == 0 ? "Same chain and result: " : ", ", out);
+		text_host(out, probes[j].address);
+		fprintf(out, ":%d", probes[j].port);
+	}
+	if (n > 0)
+		fprintf(out, " (%zu pool members in this block)\n", n + 1);
+}
+
 /* A failed probe shows only what it still got: the connect time once the
  * connection was made, whether the server asked for our certificate, and
  * the chain when one was captured before the failure (an alert after the
  * Certificate message). */
 static void text_probe_facts(FILE *out, const struct render_text_options *o,
-			     const struct store_probe_row *p)
+			     const struct render_target *rt, size_t i)
 {
+	const struct store_probe_row *p = &rt->row->probes[i];
 	int failed = p->error_kind != NULL;
 
+	text_probe_address(out, p);
+	text_members(out, rt, i);
 	text_probe_head(out, p);
 	if (!failed || p->connect_ms >= 0) {
 		fputs("Connect: ", out);
@@ -359,11 +493,17 @@ static void text_probe_facts(FILE *out, const struct render_text_options *o,
 	render_text_chain_facts(out, o, p);
 }
 
+/* The i-th probe's block, standing for the later members of its pool
+ * alike (text_same_result()); nothing when an earlier block stands for
+ * it. */
 static void text_probe(FILE *out, const struct render_text_options *o,
-		       const struct render_target *rt,
-		       const struct store_probe_row *p)
+		       const struct render_target *rt, size_t i)
 {
-	text_probe_facts(out, o, p);
+	const struct store_probe_row *p = &rt->row->probes[i];
+
+	if (text_shown_before(rt, i))
+		return;
+	text_probe_facts(out, o, rt, i);
 	render_text_comments(out, rt, p, "");
 }
 
@@ -412,7 +552,7 @@ static void text_srv_probes(FILE *out, const struct render_text_options *o,
 		text_route_head(out, &t->probes[i]);
 		for (j = i; j < t->probe_count; j++)
 			if (text_same_route(&t->probes[i], &t->probes[j]))
-				text_probe(out, o, rt, &t->probes[j]);
+				text_probe(out, o, rt, j);
 	}
 }
 
@@ -461,7 +601,7 @@ void render_text_target(FILE *out, const struct render_text_options *o,
 		text_srv_probes(out, o, rt);
 	} else {
 		for (i = 0; i < t->probe_count; i++)
-			text_probe(out, o, rt, &t->probes[i]);
+			text_probe(out, o, rt, i);
 	}
 	render_text_comments(out, rt, NULL, "\n");
 	/* Right under the target's comments, or a block of its own. */
@@ -482,34 +622,6 @@ void render_text_input_error(FILE *out, const char *input,
 	fprintf(out, ":%ld: ", e->line);
 	text_value(out, e->reason);
 	fputc('\n', out);
-}
-
-void render_totals_add_target(struct render_totals *tot,
-			      const struct render_target *rt)
-{
-	const struct store_target_row *t = rt->row;
-	size_t i;
-
-	tot->targets++;
-	tot->status[rt->status]++;
-	tot->probes += t->probe_count;
-	for (i = 0; i < t->probe_count; i++)
-		if (t->probes[i].error_kind != NULL)
-			tot->failed++;
-	for (i = 0; i < t->dns_count; i++)
-		if (!text_dns_is_noerror(&t->dns[i]))
-			tot->dns_failed++;
-}
-
-void render_text_summary(FILE *out, const struct render_totals *tot)
-{
-	fprintf(out,
-		"\n%zu targets, %zu endpoints probed, %zu failed, "
-		"%zu DNS lookups failed, %zu input errors; "
-		"targets: %zu PASS, %zu WARN, %zu FAIL\n",
-		tot->targets, tot->probes, tot->failed, tot->dns_failed,
-		tot->input_errors, tot->status[RENDER_PASS],
-		tot->status[RENDER_WARN], tot->status[RENDER_FAIL]);
 }
 
 /* " (acceptable CAs: CN=A,O=X, CN=B)" or " (no acceptable CA named)". */

@@ -48,6 +48,13 @@ const char *render_status_name(enum render_status s)
 	}
 }
 
+const char *render_status_label(enum report_status s)
+{
+	if (s == REPORT_STATUS_INPUT_ERROR)
+		return "INPUT_ERROR";
+	return render_status_name((enum render_status)s);
+}
+
 enum render_status render_status_of(const struct finding_list *l,
 				    const struct store_probe_row *probe)
 {

@@ -62,7 +62,13 @@ static void test_run_text(void **state)
 	s = run_report(&db, &opts, &c, &flagged);
 	assert_int_equal(flagged, 0); /* fail_on -1: never */
 	assert_true(strncmp(s, RUN_HEAD, strlen(RUN_HEAD)) == 0);
-	assert_non_null(strstr(s, " (done)\n\nChecking FQDN: sip.example.com"
+	/* The totals first, then the targets. */
+	assert_non_null(strstr(s, " (done)\n\nTargets: 3 (2 FAIL, "
+				  "1 INPUT_ERROR)\nEndpoints: 2 probed, 1 "
+				  "failed (the scan's distinct endpoints; one "
+				  "may serve several targets)\nFindings, by "
+				  "targets that have them: "));
+	assert_non_null(strstr(s, "\n\nChecking FQDN: sip.example.com"
 				  ":5061 (DIR, line 2)\n\nChecking IP Address:"
 				  " "));
 	assert_non_null(strstr(s, "\n\nChecking IP Address: [::1]:5061\n"
@@ -89,10 +95,9 @@ static void test_run_text(void **state)
 	assert_non_null(strstr(s, "\nResult: FAIL (1 error, 0 warnings) "
 				  EM_DASH " example.org\n"));
 	assert_non_null(strstr(s, "\n\nInput errors:\npartners.csv:17: unknown "
-				  "type \"FEDX\"\n\n2 targets, 2 endpoints "
-				  "probed, 1 failed, 0 DNS lookups failed, "
-				  "1 input errors; targets: 0 PASS, 0 WARN, "
-				  "2 FAIL\n"));
+				  "type \"FEDX\"\n\n3 targets shown: 2 FAIL, "
+				  "1 INPUT_ERROR; the scan probed 2 endpoints, "
+				  "1 failed; 0 DNS lookups failed\n"));
 	capture_free(&c);
 	run_db_close(&db);
 }
@@ -300,16 +305,16 @@ static void test_run_srv_pool(void **state)
 	static const char *const order[] = {
 		"\n\nChecking FQDN: sip.example.com:5061 (SRV priority 0, "
 		"weight 100)\n",
+		/* Refused alike: one block for both members. */
 		"\n\nChecking IP Address: 127.0.0.2:5061\n"
-		"SNI: sip.example.com\n",
-		"\n\nChecking IP Address: 127.0.0.3:5061\n"
-		"SNI: sip.example.com\n",
+		"Same chain and result: 127.0.0.3:5061 (2 pool members in "
+		"this block)\nSNI: sip.example.com\n",
 		"\n\nChecking FQDN: sip2.example.com:5061 (SRV priority 10, "
 		"weight 0)\n",
 		"\n\nChecking IP Address: 127.0.0.4:5061\n"
 		"SNI: sip2.example.com\n",
-		"\n\n1 targets, 3 endpoints probed, 3 failed, 1 DNS lookups "
-		"failed, 0 input errors; targets: 0 PASS, 0 WARN, 1 FAIL\n",
+		"\n\n1 target shown: 1 FAIL; the scan probed 3 endpoints, "
+		"3 failed; 1 DNS lookup failed\n",
 	};
 	struct report_options opts = run_options(REPORT_TEXT);
 	struct run_db db;
@@ -324,7 +329,8 @@ static void test_run_srv_pool(void **state)
 	run_db_open(&db);
 	run_db_fill_srv(db.st, &scan_id);
 	s = run_report(&db, &opts, &c, &flagged);
-	assert_non_null(strstr(s, " (done)\n"
+	assert_non_null(strstr(s, " (done)\n\nTargets: 1 (1 FAIL)\n"));
+	assert_non_null(strstr(s, "\n"
 		"\nTarget: example.com (FED, line 3)\n"
 		"DNS: " SRV_NAME " SRV NOERROR\n"
 		"  priority 10 weight 0 port 5061 sip2.example.com\n"

@@ -147,25 +147,38 @@ static void test_text_summary_counts_status(void **state)
 {
 	struct store_probe_row p = probe_refused();
 	struct store_target_row t = target_dir(&p, 1);
-	struct render_totals tot = { 0 };
+	struct store_scan_summary scan = { .targets = 4, .endpoints = 1,
+					   .endpoints_failed = 1 };
+	struct render_totals tot;
 	struct render_fixture rf;
 	struct capture c;
 	(void)state;
 
+	assert_int_equal(render_totals_init(&tot), 0);
 	rf_init(&rf, &t);
+	rf_add(&rf, "name_match", SEVERITY_INFO, "ok", &p);
 	render_totals_add_target(&tot, &rf.rt);
 	rf_add(&rf, "expires_soon", SEVERITY_WARNING, "soon", &p);
 	render_totals_add_target(&tot, &rf.rt);
 	render_totals_add_target(&tot, &rf.rt);
 	rf_add(&rf, "connect_failed", SEVERITY_ERROR, "refused", &p);
+	rf_add(&rf, "connect_failed", SEVERITY_ERROR, "refused again", &p);
 	render_totals_add_target(&tot, &rf.rt);
 	capture_open(&c);
-	render_text_summary(c.f, &tot);
+	render_text_totals(c.f, &tot, &scan, 0);
+	render_text_summary(c.f, &tot, &scan);
+	/* Worst first; a finding counts a target once however often it is
+	 * said; the info finding is no problem and is not listed. */
 	assert_string_equal(capture_close(&c),
-		"\n4 targets, 4 endpoints probed, 4 failed, "
-		"0 DNS lookups failed, 0 input errors; "
-		"targets: 1 PASS, 2 WARN, 1 FAIL\n");
+		"\nTargets: 4 (1 FAIL, 2 WARN, 1 PASS)\n"
+		"Endpoints: 1 probed, 1 failed (the scan's distinct endpoints;"
+		" one may serve several targets)\n"
+		"Findings, by targets that have them: expires_soon 3 (warning),"
+		" connect_failed 1 (error)\n"
+		"\n4 targets shown: 1 FAIL, 2 WARN, 1 PASS; the scan probed 1 "
+		"endpoint, 1 failed; 0 DNS lookups failed\n");
 	capture_free(&c);
+	render_totals_free(&tot);
 }
 
 /* A P-256 certificate for cn with exactly the extensions exts, valid from

@@ -1,0 +1,297 @@
+/* summary.c: `fedcert report --summary`, one line per target, worst
+ * first: what an administrator of thousands of partners reads each
+ * morning before opening any target's details.
+ *
+ *   STATUS       DOMAIN                 TYPE    PORT  NOT_AFTER   DAYS  ENDPOINTS  WORST FINDING
+ *   FAIL         expired.example.test   FED        -  2026-11-28    -4  2/2        expired: ...
+ *
+ * ENDPOINTS is "answered/probed": the target's endpoints whose handshake
+ * went through, of those it reached. NOT_AFTER and DAYS are of the leaf
+ * that expires first (days left as every output counts them,
+ * utc_days_left()). WORST FINDING is the worst shown finding with its
+ * message, and "(+N)" for the other shown ones. Every value a partner
+ * sent is escaped for the terminal when the line is gathered; the lines
+ * are kept (a few hundred bytes per target) and sorted when written.
+ */
+#include "report/render/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/utc.h"
+#include "report/render/escape.h"
+
+/* The room a domain takes before the columns after it move right. */
+#define SUMMARY_DOMAIN_WIDTH 32
+
+struct summary_row {
+	int rank;          /* sort key: the status, worst first */
+	int worst;         /* worst shown severity, -1 none */
+	int has_expiry;
+	long long days;    /* days left, when has_expiry */
+	long line;
+	enum report_status status;
+	char *domain;      /* escaped */
+	char type[8];      /* FED, SIP, SIPINT, DIR, or "-" */
+	int port;          /* -1: none given */
+	char not_after[11];
+	size_t answered, probed;
+	char *finding;     /* escaped "id: message (+N)", or NULL */
+};
+
+struct render_summary {
+	struct summary_row *rows;
+	size_t count, cap;
+	time_t now;
+	size_t domain_width;
+};
+
+struct render_summary *render_summary_new(time_t now)
+{
+	struct render_summary *s = calloc(1, sizeof(*s));
+
+	if (s != NULL)
+		s->now = now;
+	return s;
+}
+
+void render_summary_free(struct render_summary *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->count; i++) {
+		free(s->rows[i].domain);
+		free(s->rows[i].finding);
+	}
+	free(s->rows);
+	free(s);
+}
+
+/* Worst first: FAIL, then rows that never became targets, then WARN,
+ * then PASS. */
+static int summary_rank(enum report_status st)
+{
+	switch (st) {
+	case REPORT_STATUS_FAIL: return 0;
+	case REPORT_STATUS_INPUT_ERROR: return 1;
+	case REPORT_STATUS_WARN: return 2;
+	default: return 3;
+	}
+}
+
+/* s escaped for the terminal, as a string of its own; NULL when out of
+ * memory. */
+static char *summary_escape(const char *a, const char *sep, const char *b)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (m == NULL)
+		return NULL;
+	esc_text(m, a != NULL ? a : RENDER_MISSING);
+	if (sep != NULL) {
+		fputs(sep, m);
+		esc_text(m, b != NULL ? b : RENDER_MISSING);
+	}
+	if (fclose(m) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static struct summary_row *summary_add(struct render_summary *s)
+{
+	struct summary_row *r;
+	size_t cap;
+
+	if (s->count == s->cap) {
+		cap = s->cap ? s->cap * 2 : 256;
+		r = realloc(s->rows, cap * sizeof(*r));
+		if (r == NULL)
+			return NULL;
+		s->rows = r;
+		s->cap = cap;
+	}
+	r = &s->rows[s->count];
+	memset(r, 0, sizeof(*r));
+	r->worst = -1;
+	r->port = -1;
+	snprintf(r->type, sizeof(r->type), "%s", RENDER_MISSING);
+	return r;
+}
+
+/* The leaf that expires first among the target's endpoints. */
+static void summary_expiry(struct render_summary *s, struct summary_row *r,
+			   const struct store_target_row *t)
+{
+	char iso[UTC_TEXT_MAX];
+	time_t na, first = 0;
+	size_t i;
+
+	for (i = 0; i < t->probe_count; i++) {
+		if (t->probes[i].chain_len == 0 ||
+		    utc_parse(t->probes[i].chain[0].not_after, &na) != 0)
+			continue;
+		if (!r->has_expiry || na < first)
+			first = na;
+		r->has_expiry = 1;
+	}
+	if (!r->has_expiry)
+		return;
+	r->days = utc_days_left(first, s->now);
+	utc_format(first, iso);
+	memcpy(r->not_after, iso, 10); /* the date: YYYY-MM-DD */
+	r->not_after[10] = '\0';
+}
+
+/* "id: message (+N)" of the worst shown finding (the first of the
+ * worst, in report order). */
+static int summary_finding(struct summary_row *r,
+			   const struct render_target *rt)
+{
+	const struct finding *worst = NULL;
+	char more[32] = "";
+	char *one;
+	size_t i;
+
+	for (i = 0; i < rt->nshown; i++)
+		if (worst == NULL || rt->shown[i]->severity > worst->severity)
+			worst = rt->shown[i];
+	if (worst == NULL)
+		return 0;
+	r->worst = (int)worst->severity;
+	one = summary_escape(worst->def != NULL ? worst->def->id : NULL, ": ",
+			     worst->message);
+	if (one == NULL)
+		return -1;
+	if (rt->nshown > 1)
+		snprintf(more, sizeof(more), " (+%zu)", rt->nshown - 1);
+	r->finding = malloc(strlen(one) + strlen(more) + 1);
+	if (r->finding != NULL) {
+		strcpy(r->finding, one);
+		strcat(r->finding, more);
+	}
+	free(one);
+	return r->finding != NULL ? 0 : -1;
+}
+
+static void summary_width(struct render_summary *s, const char *domain)
+{
+	size_t n = strlen(domain);
+
+	if (n > s->domain_width)
+		s->domain_width = n;
+}
+
+int render_summary_target(struct render_summary *s,
+			  const struct render_target *rt)
+{
+	const struct store_target_row *t = rt->row;
+	struct summary_row *r = summary_add(s);
+	size_t i;
+
+	if (r == NULL)
+		return -1;
+	r->status = (enum report_status)rt->status;
+	r->rank = summary_rank(r->status);
+	r->line = t->line;
+	snprintf(r->type, sizeof(r->type), "%s",
+		 t->type != NULL ? t->type : RENDER_MISSING);
+	r->port = t->port > 0 ? t->port : -1;
+	r->probed = t->probe_count;
+	for (i = 0; i < t->probe_count; i++)
+		if (t->probes[i].error_kind == NULL)
+			r->answered++;
+	summary_expiry(s, r, t);
+	r->domain = summary_escape(t->domain, NULL, NULL);
+	s->count++; /* from here on, render_summary_free() frees it */
+	if (r->domain == NULL || summary_finding(r, rt) < 0)
+		return -1;
+	summary_width(s, r->domain);
+	return 0;
+}
+
+/* The domain is the row's first field as written (it names the partner
+ * the auditor expected); the reason takes the finding's place. */
+int render_summary_input_error(struct render_summary *s,
+			       const struct store_input_error_row *e)
+{
+	struct summary_row *r = summary_add(s);
+	const char *raw = e->raw != NULL ? e->raw : "";
+	size_t n = strcspn(raw, ",\r\n");
+	char *first = strndup(raw, n);
+
+	if (r == NULL || first == NULL) {
+		free(first);
+		return -1;
+	}
+	r->status = REPORT_STATUS_INPUT_ERROR;
+	r->rank = summary_rank(r->status);
+	r->line = e->line;
+	r->domain = summary_escape(n > 0 ? first : RENDER_MISSING, NULL, NULL);
+	free(first);
+	s->count++;
+	if (r->domain == NULL)
+		return -1;
+	r->finding = summary_escape("input error", ": ", e->reason);
+	summary_width(s, r->domain);
+	return r->finding != NULL ? 0 : -1;
+}
+
+static int summary_cmp(const void *pa, const void *pb)
+{
+	const struct summary_row *a = pa, *b = pb;
+
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	if (a->worst != b->worst)
+		return a->worst > b->worst ? -1 : 1;
+	if (a->has_expiry != b->has_expiry)
+		return a->has_expiry ? -1 : 1;
+	if (a->has_expiry && a->days != b->days)
+		return a->days < b->days ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return 0;
+}
+
+static void summary_line(FILE *out, const struct summary_row *r, int width)
+{
+	fprintf(out, "%-11s  %-*s  %-6s  ", render_status_label(r->status),
+		width, r->domain, r->type);
+	if (r->port > 0)
+		fprintf(out, "%5d  ", r->port);
+	else
+		fprintf(out, "%5s  ", RENDER_MISSING);
+	if (r->has_expiry)
+		fprintf(out, "%-10s  %5lld  ", r->not_after, r->days);
+	else
+		fprintf(out, "%-10s  %5s  ", RENDER_MISSING, RENDER_MISSING);
+	if (r->status == REPORT_STATUS_INPUT_ERROR)
+		fprintf(out, "%-9s  ", RENDER_MISSING);
+	else
+		fprintf(out, "%4zu/%-4zu  ", r->answered, r->probed);
+	fputs(r->finding != NULL ? r->finding : RENDER_MISSING, out);
+	fputc('\n', out);
+}
+
+void render_summary_write(struct render_summary *s, FILE *out)
+{
+	int width = (int)(s->domain_width < SUMMARY_DOMAIN_WIDTH
+				  ? s->domain_width : SUMMARY_DOMAIN_WIDTH);
+	size_t i;
+
+	if (width < 6)
+		width = 6;
+	if (s->count > 1)
+		qsort(s->rows, s->count, sizeof(s->rows[0]), summary_cmp);
+	fprintf(out, "\n%-11s  %-*s  %-6s  %5s  %-10s  %5s  %-9s  %s\n",
+		"STATUS", width, "DOMAIN", "TYPE", "PORT", "NOT_AFTER", "DAYS",
+		"ENDPOINTS", "WORST FINDING");
+	for (i = 0; i < s->count && !ferror(out); i++)
+		summary_line(out, &s->rows[i], width);
+}
