@@ -45,23 +45,23 @@ printf 'Domain,Type,Port\n127.0.0.1,DIR,%s\n' "$ODD" >"$T/odd.csv"
 assert_eq "scan" 0 $?
 "$FEDCERT" report --db "$T/odd.db" --format json >"$T/report.json"
 assert_eq "every certificate captured, after the leaf" $((n + 1)) \
-	"$(jq '.endpoints[0].chain | length' "$T/report.json")"
+	"$(jq '.probes[0].chain | length' "$T/report.json")"
 
 # The fields of a chain item, one per line, in a fixed order.
-FIELDS='[.sha256, .sha1, .subject, .issuer, .not_before, .not_after, .serial,
+FIELDS='[.sha256, .thumbprint, .subject, .issuer, .not_before, .not_after, .serial,
 	.signature_algorithm, .key_type, .key_bits, .x509_version] | map(tostring) | .[]'
 for i in $(seq 1 "$n"); do
-	jq -r --argjson i "$i" ".endpoints[0].chain[\$i] | $FIELDS" "$T/report.json" >"$T/report.$i"
+	jq -r --argjson i "$i" ".probes[0].chain[\$i] | $FIELDS" "$T/report.json" >"$T/report.$i"
 	"$FEDCERT" inspect "$T/odd/$i.pem" --format json >"$T/inspect.$i.json"
 	rc=$?
 	[ "$rc" = 0 ] || [ "$rc" = 3 ] && ok || fail "inspect $i.pem: exit $rc"
-	jq -r ".endpoints[0].chain[0] | $FIELDS" "$T/inspect.$i.json" >"$T/inspect.$i"
+	jq -r ".probes[0].chain[0] | $FIELDS" "$T/inspect.$i.json" >"$T/inspect.$i"
 	assert_eq "${ODD[$((i - 1))]:-the certificate $i}: inspect and report agree" \
 		"$(cat "$T/report.$i")" "$(cat "$T/inspect.$i")"
 done
 
 # What the odd ones are, as both show them.
-field() { jq -r --argjson i "$1" ".endpoints[0].chain[\$i].$2" "$T/report.json"; }
+field() { jq -r --argjson i "$1" ".probes[0].chain[\$i].$2" "$T/report.json"; }
 assert_eq "an unknown key type: no type, no size" "null|null" "$(field 1 key_type)|$(field 1 key_bits)"
 assert_eq "a negative serial" "-04316693ED" "$(field 2 serial)"
 assert_eq "version 1" 1 "$(field 3 x509_version)"

@@ -121,11 +121,16 @@ assert_contains "input error in report" "$R" "partners.csv:12: unknown type \"FE
 assert_eq "csv exit code" 0 $?
 C="$T/audit.db.csv.db"
 sqlite3 "$C" ".import --csv '$T/audit.csv' r"
-assert_eq "csv rows: one per probe, plus targets without one" \
-	"$(q "$DB" "select (select count(*) from target_probe) + (select count(*) from target t where not exists (select 1 from target_probe tp where tp.target_id = t.id))")" \
+assert_eq "csv rows: one per probe, plus targets without one, plus rows rejected" \
+	"$(q "$DB" "select (select count(*) from target_probe) + (select count(*) from target t where not exists (select 1 from target_probe tp where tp.target_id = t.id)) + (select count(*) from input_error)")" \
 	"$(q "$C" "select count(*) from r")"
+assert_eq "csv: the rejected rows, their lines and reasons" \
+	"12|unknown type \"FEDX\" 13|bad port \"99999\"" \
+	"$(q "$C" "select line || '|' || reason from r where status = 'INPUT_ERROR' and line in ('12', '13') order by line" | paste -sd' ')"
 assert_eq "csv thumbprint column" "$leaf_sha1" "$(q "$C" "select thumbprint from r where port = '$GOOD' and address = '127.0.0.1' and sni = '' limit 1")"
-assert_eq "csv status and kind" "error|refused" "$(q "$C" "select status || '|' || error_kind from r where endpoint_port = '$FIX_REFUSED'")"
-assert_eq "csv not_after" "$not_after" "$(q "$C" "select not_after from r where port = '$GOOD' and address = '127.0.0.1' and sni = '' limit 1")"
+assert_eq "csv status and kind" "FAIL|refused" "$(q "$C" "select status || '|' || error_kind from r where endpoint_port = '$FIX_REFUSED'")"
+# A date as a spreadsheet reads one: the report's instant, UTC, without T and Z.
+assert_eq "csv not_after" "$(echo "$not_after" | tr 'T' ' ' | tr -d 'Z')" \
+	"$(q "$C" "select not_after from r where port = '$GOOD' and address = '127.0.0.1' and sni = '' limit 1")"
 
 finish

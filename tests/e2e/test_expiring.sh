@@ -45,9 +45,12 @@ days=$(jq -r .days_left "$T/exp.json")
 assert_eq "its thumbprint" "$(sha1_upper "$CA/inter.pem")" "$(jq -r .thumbprint "$T/exp.json")"
 "$FEDCERT" expiring --db "$DB" --within 30d >"$T/exp.txt"
 assert_contains "text says so" "$T/exp.txt" "intermediate, expires before the leaf under it: CN=fedcert Test Intermediate"
-"$FEDCERT" expiring --db "$DB" --within 30d --format csv | tr -d '\r' >"$T/exp.csv"
-assert_eq "csv: the role column, last" '"role"' "$(head -n1 "$T/exp.csv" | awk -F, '{print $NF}')"
-assert_eq "csv: intermediate" '"intermediate"' "$(sed -n 2p "$T/exp.csv" | awk -F, '{print $NF}')"
+"$FEDCERT" expiring --db "$DB" --within 30d --format csv >"$T/exp.csv"
+assert_eq "csv: intermediate, its days and the endpoints it is on" \
+	"intermediate|$days|127.0.0.1:$SHORT" \
+	"$(python3 -c 'import csv, sys
+r = next(csv.DictReader(open(sys.argv[1], newline="")))
+print(r["role"], r["days_left"], r["addresses"], sep="|")' "$T/exp.csv")"
 
 # Within a year (1y = 365 days): both leaves too, the intermediate first.
 "$FEDCERT" expiring --db "$DB" --within 1y --format json >"$T/year.json"

@@ -10,9 +10,15 @@
 #   gone.test (DIR)  is in the partner list of scans 1 and 2 only
 #   new.test  (DIR)  joins it in scan 3
 # and asserts what diff, history, expiring, scans, report --compliance and
-# prune say about it (JSON through jq; CSV cut at its quotes, which is
-# enough for the fields read here: none holds a quote).
+# prune say about it (JSON through jq; CSV through python3's csv module).
 . "$E2E_DIR/lib.sh"
+
+# csv_cells FILE COLUMN...: the named cells of each data row, joined by |.
+csv_cells() {
+	python3 -c 'import csv, sys
+for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")):
+    print("|".join(r[c] for c in sys.argv[2:]))' "$@"
+}
 
 make_ca_named "$T/ca" "History A" || exit 1
 make_ca_named "$T/cb" "History B" || exit 1
@@ -116,9 +122,9 @@ assert_eq "diff 1-2: a rotation within CA A" "$T1 $T2" \
 assert_eq "diff 1-2: no issuer or root change" "" \
 	"$(jq -r 'select(.change == "issuer_changed" or .change == "root_changed") | .domain' "$T/diff12.json")"
 assert_eq "diff 1-2: brk.test broke" "brk.test 127.0.0.2 $BRK refused" \
-	"$(jq -r 'select(.change == "new_failure") | "\(.domain) \(.endpoint.address) \(.endpoint.port) \(.after.kind)"' "$T/diff12.json")"
+	"$(jq -r 'select(.change == "new_failure") | "\(.domain) \(.endpoint.address) \(.endpoint.port) \(.after.error_kind)"' "$T/diff12.json")"
 assert_eq "diff 1-2: fix.test recovered" "fix.test refused PASS" \
-	"$(jq -r 'select(.change == "recovered") | "\(.domain) \(.before.kind) \(.after.status)"' "$T/diff12.json")"
+	"$(jq -r 'select(.change == "recovered") | "\(.domain) \(.before.error_kind) \(.after.status)"' "$T/diff12.json")"
 assert_eq "diff 1-2: every line one change" 3 "$(wc -l <"$T/diff12.json")"
 
 "$FEDCERT" diff --db "$DB" --from 1 --to 2 >"$T/diff12.txt"
@@ -141,7 +147,7 @@ assert_eq "history: first and last seen are scan starts" "$(started 2) $(started
 	"$(jq -r 'select(.first_scan == 2) | "\(.first_seen) \(.last_seen)"' "$T/rot.json")"
 "$FEDCERT" history --db "$DB" brk.test --format json >"$T/brk.json"
 assert_eq "history: brk.test worked, then failed two scans" "1 1 null,2 3 refused" \
-	"$(jq -r '"\(.first_scan) \(.last_scan) \(.error.kind)"' "$T/brk.json" | paste -sd,)"
+	"$(jq -r '"\(.first_scan) \(.last_scan) \(.error_kind)"' "$T/brk.json" | paste -sd,)"
 "$FEDCERT" history --db "$DB" fix.test >"$T/fix.txt"
 assert_contains "history text: heading" "$T/fix.txt" "fix.test FED (port 5061): in 3 scans, $(started 1) .. $(started 3)"
 assert_contains "history text: the failure" "$T/fix.txt" "    failed: refused ("
@@ -155,7 +161,7 @@ assert_contains "and says so" "$T/err" 'no target "nowhere.test" in the database
 assert_eq "expiring exit code" 0 $?
 assert_eq "expiring: exp.test alone, 9 or 10 days left, from scan 3" \
 	"sip.exp.test $(sha1_upper "$T/ca/exp.pem") 3 127.0.0.4" \
-	"$(jq -r 'select(.days_left == 9 or .days_left == 10) | "\(.domain) \(.thumbprint) \(.scan) \(.endpoints[0].address)"' "$T/exp.json")"
+	"$(jq -r 'select(.days_left == 9 or .days_left == 10) | "\(.domain) \(.thumbprint) \(.scan) \(.addresses[0] | split(":")[0])"' "$T/exp.json")"
 assert_eq "expiring: nothing else within 30 days" 1 "$(wc -l <"$T/exp.json")"
 assert_eq "expiring --within 2w: the same" 1 \
 	"$("$FEDCERT" expiring --db "$DB" --within 2w --format json | wc -l)"
@@ -163,14 +169,14 @@ assert_eq "expiring --within 12h: none" 0 \
 	"$("$FEDCERT" expiring --db "$DB" --within 12h --format json | wc -l)"
 "$FEDCERT" expiring --db "$DB" --within 250 --format csv -o "$T/exp.csv"
 assert_eq "expiring csv exit code" 0 $?
-assert_eq "expiring csv: header" '"days_left","not_after","domain","type","port","subject","issuer","root","thumbprint","sha256","key_type","key_bits","signature_algorithm","endpoints","scan","scanned","role"' \
+assert_eq "expiring csv: header" '"domain","type","port","line","role","not_after","days_left","subject","issuer","root","thumbprint","sha256","key_type","key_bits","signature_algorithm","addresses","scan","scanned"' \
 	"$(head -n1 "$T/exp.csv" | tr -d '\r')"
 # Within 250 days, soonest first: exp (10 days), then the 200-day leaves
 # of fix.test, gone.test (its newest scan is 2: it left the list, what it
 # showed last still counts) and new.test; brk.test's leaf was last seen in
 # scan 1, and its newest scan saw none; rot.test's has a year.
 assert_eq "expiring csv: soonest first" "sip.exp.test,fix.test,sip.gone.test,sip.new.test" \
-	"$(tail -n +2 "$T/exp.csv" | cut -d'"' -f6 | paste -sd,)"
+	"$(csv_cells "$T/exp.csv" domain | paste -sd,)"
 "$FEDCERT" expiring --db "$DB" --within 3x 2>/dev/null
 assert_eq "a bad duration is a usage error" 2 $?
 
@@ -185,8 +191,9 @@ assert_eq "scans: every target judged" "5,5,5" \
 "$FEDCERT" report --db "$DB" --compliance -o "$T/comp.csv"
 assert_eq "compliance exit code" 0 $?
 assert_eq "compliance: rot.test's row (status, root, first seen)" \
-	"sip.rot.test|DIR|$ROOT_B|$(started 3)|$T3|TLSv1.3" \
-	"$(awk -F'","' 'NR > 1 && $1 == "\"sip.rot.test" { print "sip.rot.test|" $2 "|" $12 "|" $18 "|" $9 "|" $16 }' "$T/comp.csv")"
+	"sip.rot.test|DIR|$ROOT_B|$(started 3 | tr T ' ' | tr -d Z)|$T3|TLSv1.3" \
+	"$(csv_cells "$T/comp.csv" domain type root first_seen thumbprint tls_version |
+		grep '^sip\.rot\.test|')"
 assert_eq "compliance: brk.test fails" "FAIL" \
 	"$("$FEDCERT" report --db "$DB" --compliance --format json | jq -r 'select(.domain == "brk.test") | .status')"
 "$FEDCERT" report --db "$DB" --compliance --format text 2>/dev/null

@@ -51,7 +51,7 @@ assert_scan_whole() {
 	assert_eq "$what: every row is a target" "$rows" "$(q "$db" "select count(*) from target")"
 	assert_eq "$what: every target in the JSON report" "$rows" "$(wc -l <"$db.json")"
 	assert_eq "$what: no target without a result" "" \
-		"$(jq -r 'select((.endpoints | length) == 0 and .error == null and
+		"$(jq -r 'select(.endpoints == 0 and .error_kind == null and
 			([.findings[].id] | any(. == "dns_error" or . == "srv_missing" or
 			 . == "host_unresolved" or . == "srv_not_available") | not)) | .domain' "$db.json")"
 	assert_eq "$what: nothing left unprobed" "" \
@@ -112,13 +112,13 @@ assert_scan_whole "hostile answers" "$DB" 16 20
 assert_eq "SERVFAIL: the rcode" "SERVFAIL|0" \
 	"$(answer "$DB" servfail.test _sipfederationtls._tcp.servfail.test SRV)"
 # BUG: wrong target error kind for SERVFAIL (expected dns_servfail).
-assert_eq "SERVFAIL: the target's error" dns_servfail "$(j "$DB" servfail.test '.error.kind')"
+assert_eq "SERVFAIL: the target's error" dns_servfail "$(j "$DB" servfail.test '.error_kind')"
 assert_eq "SERVFAIL: finding" dns_error "$(findings "$DB" servfail.test)"
 # BUG: wrong rcode stored for REFUSED (expected REFUSED / dns_refused).
 assert_eq "REFUSED: the rcode" "REFUSED|0" \
 	"$(answer "$DB" refused.test _sipfederationtls._tcp.refused.test SRV)"
 # BUG: wrong target error kind for REFUSED.
-assert_eq "REFUSED: the target's error" dns_refused "$(j "$DB" refused.test '.error.kind')"
+assert_eq "REFUSED: the target's error" dns_refused "$(j "$DB" refused.test '.error_kind')"
 assert_eq "REFUSED: finding" dns_error "$(findings "$DB" refused.test)"
 # BUG: wrong rcode stored for NOTIMP (expected NOTIMP).
 assert_eq "NOTIMP: the rcode" "NOTIMP|0" \
@@ -129,7 +129,7 @@ assert_eq "SERVFAIL on a DIR host: the rcodes" "SERVFAIL|0 SERVFAIL|0" \
 	"$(j "$DB" host.servfail.test '.dns[] | "\(.rcode)|\(.records | length)"' | paste -sd' ')"
 # BUG: wrong target error kind for a DIR host answered SERVFAIL.
 assert_eq "SERVFAIL on a DIR host: the target's error" dns_servfail \
-	"$(j "$DB" host.servfail.test '.error.kind')"
+	"$(j "$DB" host.servfail.test '.error_kind')"
 assert_eq "SERVFAIL on a DIR host: finding" dns_error "$(findings "$DB" host.servfail.test)"
 assert_eq "FORMERR: the rcode" "FORMERR|0" \
 	"$(answer "$DB" formerr.test _sipfederationtls._tcp.formerr.test SRV)"
@@ -140,7 +140,7 @@ assert_eq "FORMERR: finding" dns_error "$(findings "$DB" formerr.test)"
 for d in silent wrongid short; do
 	assert_eq "$d: the rcode" "TIMEOUT|0" \
 		"$(answer "$DB" $d.test _sipfederationtls._tcp.$d.test SRV)"
-	assert_eq "$d: the target's error" dns_timeout "$(j "$DB" $d.test '.error.kind')"
+	assert_eq "$d: the target's error" dns_timeout "$(j "$DB" $d.test '.error_kind')"
 	assert_eq "$d: finding" dns_error "$(findings "$DB" $d.test)"
 	assert_eq "$d: both tries reached the server" 2 \
 		"$(grep -c "^query udp SRV _sipfederationtls._tcp.$d.test$" "$T/hostile.log")"
@@ -152,7 +152,7 @@ for d in garbage ptrloop; do
 		"$(answer "$DB" $d.test _sipfederationtls._tcp.$d.test SRV)"
 	assert_eq "$d: the resolver's reason" "Misformatted domain name" \
 		"$(j "$DB" $d.test '.dns[0].reason')"
-	assert_eq "$d: the target's error" dns_error "$(j "$DB" $d.test '.error.kind')"
+	assert_eq "$d: the target's error" dns_error "$(j "$DB" $d.test '.error_kind')"
 	assert_eq "$d: finding" dns_error "$(findings "$DB" $d.test)"
 done
 assert_eq "a cut A answer: the rcodes and reason" \
@@ -176,7 +176,7 @@ assert_eq "TC: the A answers too came over TCP" 3 \
 	"$(grep -c '^query tcp A sip[123].tc.test$' "$T/hostile.log")"
 assert_eq "TC: every SRV target probed, each a good handshake" \
 	"127.0.0.1:$P:sip1.tc.test:ok 127.0.0.1:$P:sip2.tc.test:ok 127.0.0.1:$P:sip3.tc.test:ok" \
-	"$(j "$DB" tc.test '.endpoints[] | "\(.address):\(.port):\(.sni):\(.error.kind // "ok")"' | sort | paste -sd' ')"
+	"$(j "$DB" tc.test '.probes[] | "\(.address):\(.port):\(.sni):\(.error_kind // "ok")"' | sort | paste -sd' ')"
 assert_eq "TC: no error finding" "" \
 	"$(j "$DB" tc.test '[.findings[] | select(.severity == "error") | .id] | unique | join(" ")')"
 
@@ -185,7 +185,7 @@ assert_eq "CNAME chain: the address at its end" "NOERROR|127.0.0.1" \
 	"$(j "$DB" chain.test '.dns[] | select(.name == "sip.chain.test" and .type == "A") |
 		"\(.rcode)|\(.records[0].address)"')"
 assert_eq "CNAME chain: probed" "127.0.0.1:$P:sip.chain.test:ok" \
-	"$(j "$DB" chain.test '.endpoints[] | "\(.address):\(.port):\(.sni):\(.error.kind // "ok")"')"
+	"$(j "$DB" chain.test '.probes[] | "\(.address):\(.port):\(.sni):\(.error_kind // "ok")"')"
 assert_eq "CNAME chain: the aliases were not asked for" 0 \
 	"$(grep -c ' c[123]\.chain\.test$' "$T/hostile.log")"
 
@@ -193,7 +193,7 @@ assert_eq "CNAME chain: the aliases were not asked for" 0 \
 assert_eq "CNAME loop: NOERROR, no address" "NOERROR|0 NOERROR|0" \
 	"$(j "$DB" loop.test '.dns[] | select(.name == "a.loop.test") | "\(.rcode)|\(.records | length)"' | paste -sd' ')"
 assert_eq "CNAME loop via SRV: finding" host_unresolved "$(findings "$DB" loop.test)"
-assert_eq "CNAME loop, DIR: the target's error" dns_noaddress "$(j "$DB" a.loop.test '.error.kind')"
+assert_eq "CNAME loop, DIR: the target's error" dns_noaddress "$(j "$DB" a.loop.test '.error_kind')"
 assert_eq "CNAME loop, DIR: finding" host_unresolved "$(findings "$DB" a.loop.test)"
 assert_eq "CNAME loop: each question asked once for both targets" "1 1" \
 	"$(grep -c '^query udp A a.loop.test$' "$T/hostile.log") $(grep -c '^query udp AAAA a.loop.test$' "$T/hostile.log")"

@@ -43,14 +43,14 @@ assert_eq "good: --fail-on warning, nothing to fail on" 0 $?
 assert_eq "good: one JSON line" 1 "$(wc -l <"$T/good.json")"
 assert_eq "good: ids" "name_match" "$(ids "$T/good.json")"
 assert_eq "good: keys" "$T/good-chain.pem|null|sip.contoso.test|FED|PASS|2|0" \
-	"$(jq -r '"\(.file)|\(.scan)|\(.domain)|\(.type)|\(.status)|\(.endpoints[0].chain | length)|\(.endpoints[0].verify.code)"' "$T/good.json")"
+	"$(jq -r '"\(.file)|\(.scan)|\(.domain)|\(.type)|\(.status)|\(.probes[0].chain | length)|\(.probes[0].verify.code)"' "$T/good.json")"
 
 # 2. DER, one certificate after the other: the same verdict.
 inspect "$T/good-chain.der" --name sip.contoso.test --format json >"$T/der.json"
 assert_eq "DER: exit 0" 0 $?
 assert_eq "DER: same status" "PASS" "$(jq -r .status "$T/der.json")"
-assert_eq "DER: same leaf" "$(jq -r '.endpoints[0].chain[0].sha256' "$T/good.json")" \
-	"$(jq -r '.endpoints[0].chain[0].sha256' "$T/der.json")"
+assert_eq "DER: same leaf" "$(jq -r '.probes[0].chain[0].sha256' "$T/good.json")" \
+	"$(jq -r '.probes[0].chain[0].sha256' "$T/der.json")"
 
 # 3. The 2026 failure: no Client Authentication. An error for FED (the
 #    default), a warning for SIP; --fail-on error exits 3.

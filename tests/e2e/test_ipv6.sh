@@ -55,7 +55,7 @@ assert_contains "the literal's FQDN line, bracketed" "$T/report.txt" "Checking F
 assert_contains "its block" "$T/report.txt" "Checking IP Address: [::1]:$GOOD"
 "$FEDCERT" report --db "$DB" --format json >"$T/report.json"
 assert_eq "JSON: the address without brackets" "::1" \
-	"$(jq -r 'select(.line == 2) | .endpoints[0].address' "$T/report.json")"
+	"$(jq -r 'select(.line == 2) | .probes[0].address' "$T/report.json")"
 
 # The family flags.
 "$FEDCERT" scan "$T/partners.csv" --db "$T/v4.db" --dns-server "$DNS" --ipv4-only --quiet

@@ -50,7 +50,7 @@ scan() { # DB [client options...]
 }
 # cc DB PORT: requested|presented|outcome|alert|ca count of a probe.
 cc() {
-	jq -r --argjson p "$2" '.endpoints[]? | select(.port == $p) | .client_cert |
+	jq -r --argjson p "$2" '.probes[]? | select(.port == $p) | .client_cert |
 		"\(.requested)|\(.presented)|\(.outcome)|\(.alert // "")|\(.acceptable_cas | length)"' "$1"
 }
 ids_at() { jq -r --arg e "127.0.0.1:$2" '.findings[] | select(.endpoint == $e) | .id' "$1" | sort -u | paste -sd' '; }
@@ -68,7 +68,7 @@ for v in 12 13; do
 	case "$ids" in *client_cert_required*) ok ;; *) fail "TLS $v: client_cert_required ($ids)" ;; esac
 	case "$ids" in *handshake_failed*) fail "TLS $v: handshake_failed for a required certificate" ;; *) ok ;; esac
 	assert_eq "TLS $v: its chain is still captured" 2 \
-		"$(jq -r --argjson p "${!t}" '.endpoints[]? | select(.port == $p) | .chain | length' "$T/none.jsonl")"
+		"$(jq -r --argjson p "${!t}" '.probes[]? | select(.port == $p) | .chain | length' "$T/none.jsonl")"
 done
 
 # 2. With our certificate.
@@ -84,9 +84,9 @@ for v in 12 13; do
 	case "$(ids_at "$T/ours.jsonl" "${!d}")" in *partner_ca_list_excludes_our_root*) ok ;; *) fail "TLS $v: partner_ca_list_excludes_our_root" ;; esac
 	case "$(ids_at "$T/ours.jsonl" "${!t}")" in *partner_ca_list_excludes_our_root*) fail "TLS $v: our root is in that list" ;; *) ok ;; esac
 	assert_eq "TLS $v: the rejecting partner's chain is captured" 2 \
-		"$(jq -r --argjson p "${!d}" '.endpoints[]? | select(.port == $p) | .chain | length' "$T/ours.jsonl")"
+		"$(jq -r --argjson p "${!d}" '.probes[]? | select(.port == $p) | .chain | length' "$T/ours.jsonl")"
 	assert_eq "TLS $v: the CA list names the partner's choice" "CN=Other Root,O=fedcert tests" \
-		"$(jq -r --argjson p "${!d}" '.endpoints[]? | select(.port == $p) | .client_cert.acceptable_cas[0]' "$T/ours.jsonl")"
+		"$(jq -r --argjson p "${!d}" '.probes[]? | select(.port == $p) | .client_cert.acceptable_cas[0]' "$T/ours.jsonl")"
 done
 assert_eq "our own certificate, judged once, in self" "edge.ours.test" \
 	"$(jq -r 'select(.self) | .self.chain[0].subject' "$T/ours.jsonl" | sed 's/^CN=//' | head -n1)"
