@@ -47,9 +47,11 @@ d.test,DIR,abc
 EOF
 DB="$T/audit.db"
 "$FEDCERT" scan "$T/partners.csv" --db "$DB" --ca-file "$CA/root.pem" \
-	--dns-server "$DNS" --timeout 3 --quiet 2>"$T/scan.err"
+	--dns-server "$DNS" --timeout 10 --quiet 2>"$T/scan.err"
 assert_eq "scan" 0 $?
 assert_eq "8 rows rejected" 8 "$(q "$DB" "select count(*) from input_error")"
+assert_eq "both partners answered with their chain" 2 \
+	"$(q "$DB" "select count(*) from probe where error_kind is null and verify_code is not null")"
 
 # Every output, written once.
 out() { # NAME ARGS...: fedcert ARGS... into $T/NAME
