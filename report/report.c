@@ -36,6 +36,7 @@
 
 #include "common/fedcert_limits.h"
 #include "report/judge/findings.h"
+#include "report/judge/x509.h"
 #include "report/render/render.h"
 #include "store/store.h"
 
@@ -419,6 +420,9 @@ static int report_prepare(struct report_walk *w, char *err, size_t errlen)
 
 	if (render_totals_init(&w->totals) < 0)
 		goto nomem;
+	/* Without a cache each certificate is decoded where it is judged:
+	 * slower, not wrong. */
+	w->judge.certs = cert_cache_new();
 	w->totals.with_info = o->min_severity == SEVERITY_INFO;
 	if (o->by_finding && (w->pivot = render_pivot_new()) == NULL)
 		goto nomem;
@@ -513,6 +517,7 @@ static void report_free_walk(struct report_walk *w)
 	render_summary_free(w->summary);
 	render_pivot_free(w->pivot);
 	render_prom_free(w->prom);
+	cert_cache_free(w->judge.certs);
 	if (w->self != NULL)
 		store_cert_rows_free(w->self, w->nself);
 }

@@ -83,6 +83,9 @@ struct judge_options {
 	 * accepts with it. Borrowed. */
 	const struct store_cert_row *self_chain;
 	size_t self_count;
+	/* Certificates decoded once for the whole command (x509.h's
+	 * cert_cache); NULL: each decoded when judged. Borrowed. */
+	struct cert_cache *certs;
 };
 
 /* Judges one target: appends its findings to out (which may already hold

@@ -44,7 +44,7 @@ static int judge_probe(const struct judge_options *opts,
 	j.now = opts->now != 0 ? opts->now : time(NULL);
 	j.warn_days = judge_warn_days(opts->warn_days);
 	for (i = 0; i < p->chain_len && i < FC_CHAIN_MAX; i++) {
-		j.certs[i] = cert_from_row(&p->chain[i]);
+		j.certs[i] = cert_cache_get(opts->certs, &p->chain[i]);
 		j.self_signed[i] = j.certs[i] != NULL &&
 				   cert_is_self_signed(j.certs[i]);
 		j.ncerts++;

@@ -78,6 +78,84 @@ X509 *cert_from_row(const struct store_cert_row *c)
 	return x;
 }
 
+/* ---- The cache ----------------------------------------------------------- */
+
+/* Open addressing over twice the entries it may hold, so that a probe
+ * sequence stays short; a slot is free when its X509 is NULL. */
+#define CERT_CACHE_SLOTS (2 * CERT_CACHE_MAX)
+
+struct cert_cache_slot {
+	char sha256[65];
+	X509 *x;
+};
+
+struct cert_cache {
+	struct cert_cache_slot *slots;
+	size_t count;
+};
+
+struct cert_cache *cert_cache_new(void)
+{
+	struct cert_cache *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->slots = calloc(CERT_CACHE_SLOTS, sizeof(*c->slots));
+	if (c->slots == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void cert_cache_free(struct cert_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < CERT_CACHE_SLOTS; i++)
+		X509_free(c->slots[i].x);
+	free(c->slots);
+	free(c);
+}
+
+/* FNV-1a of the hex digest: already uniform, any mix will do. */
+static size_t cert_cache_hash(const char *sha256)
+{
+	size_t h = 2166136261u;
+
+	for (; *sha256 != '\0'; sha256++)
+		h = (h ^ (unsigned char)*sha256) * 16777619u;
+	return h % CERT_CACHE_SLOTS;
+}
+
+X509 *cert_cache_get(struct cert_cache *c, const struct store_cert_row *row)
+{
+	struct cert_cache_slot *slot;
+	size_t i;
+	X509 *x;
+
+	if (c == NULL || row == NULL || strlen(row->sha256) != 64)
+		return cert_from_row(row);
+	for (i = cert_cache_hash(row->sha256);; i = (i + 1) % CERT_CACHE_SLOTS) {
+		slot = &c->slots[i];
+		if (slot->x == NULL)
+			break;
+		if (strcmp(slot->sha256, row->sha256) == 0) {
+			X509_up_ref(slot->x);
+			return slot->x;
+		}
+	}
+	x = cert_from_row(row);
+	if (x == NULL || c->count == CERT_CACHE_MAX || !X509_up_ref(x))
+		return x;
+	memcpy(slot->sha256, row->sha256, sizeof(slot->sha256));
+	slot->x = x;
+	c->count++;
+	return x;
+}
+
 /* Walks the SAN entries of one type; add() appends one entry. */
 static int san_each(const X509 *x, int type,
 		    int (*add)(struct cert_strings *, const GENERAL_NAME *),

@@ -48,6 +48,26 @@ void cert_strings_free(struct cert_strings *s);
  * X509_free(). */
 X509 *cert_from_row(const struct store_cert_row *c);
 
+/* Certificates decoded once per command. A hosted pool's chain is
+ * presented to every partner that points at it, and a nightly scan holds
+ * each leaf and intermediate many times over; decoding is most of what
+ * judging a stored chain costs (OpenSSL 3 decodes the public key through
+ * its provider framework). The cache keys a decoded certificate by its
+ * SHA-256 and holds at most CERT_CACHE_MAX of them, about 2 KB each
+ * (RSA-2048 or P-256; 32 MB at most); past that, certificates are
+ * decoded each time, as without a cache. */
+#define CERT_CACHE_MAX 16384
+
+struct cert_cache;
+
+/* NULL when out of memory (the caller then decodes without one). */
+struct cert_cache *cert_cache_new(void);
+void cert_cache_free(struct cert_cache *cache);
+
+/* cert_from_row() through cache (NULL: no cache): a reference of the
+ * caller's own, freed with X509_free() as cert_from_row()'s. */
+X509 *cert_cache_get(struct cert_cache *cache, const struct store_cert_row *c);
+
 /* The SAN dNSName entries, in certificate order, as written (case kept).
  * 0, or -1 when memory ran out (out is then empty). A certificate without
  * the extension gives an empty list. */

@@ -60,7 +60,7 @@ night() {
 night 1
 assert_eq "night 1: exit 0" 0 "$RC"
 assert_contains "night 1: the summary line" "$T/night.1" "exit 0; scan 1: 2 targets, 2 endpoints probed, 0 failed, 0 rows rejected"
-assert_contains "night 1: and the report's totals" "$T/night.1" "targets: 2 PASS, 0 WARN, 0 FAIL"
+assert_contains "night 1: and the report's totals" "$T/night.1" "2 targets shown: 2 PASS; the scan probed 2 endpoints, 0 failed"
 for f in scan.log report.txt report.jsonl diff.txt expiring.txt expiring.csv compliance.csv prune.txt; do
 	[ -s "$OUT/$f" ] && ok || fail "night 1: $f is missing or empty"
 done

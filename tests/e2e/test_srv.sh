@@ -92,8 +92,11 @@ assert_eq "report exit code" 0 $?
 order=$(grep -oE 'Checking FQDN: [a-z]+\.order\.test' "$T/report.txt" | sed 's/Checking FQDN: //' | paste -sd' ')
 assert_eq "SRV targets in priority, then weight order" "heavy.order.test light.order.test low.order.test" "$order"
 assert_contains "pool block" "$T/report.txt" "Checking FQDN: sip.pool.test:$P"
+# The members present one chain with one result: one block names them all.
+assert_contains "pool members in one block" "$T/report.txt" \
+	"Same chain and result: 127.0.0.3:$P, 127.0.0.4:$P (3 pool members in this block)"
 for a in 2 3 4; do
-	assert_contains "pool member $a" "$T/report.txt" "Checking IP Address: 127.0.0.$a:$P"
+	assert_contains "pool member $a" "$T/report.txt" "127.0.0.$a:$P"
 done
 assert_contains "DNS path shown" "$T/report.txt" "_sipfederationtls._tcp.a.test"
 assert_contains "NXDOMAIN shown" "$T/report.txt" "NXDOMAIN"
