@@ -249,6 +249,7 @@ static int inspect_judge(const struct report_options *o, X509_STORE *trust,
 	v->rt.all = &v->all;
 	v->rt.shown = v->shown;
 	v->rt.status = render_status_of(&v->all, NULL);
+	v->rt.now = judge.now;
 	return 0;
 }
 

@@ -197,7 +197,8 @@ static int report_on_target(const struct store_target_row *t, void *arg)
 {
 	struct report_walk *w = arg;
 	struct finding_list all = { 0 };
-	struct render_target rt = { .row = t, .all = &all };
+	struct render_target rt = { .row = t, .all = &all,
+				    .now = w->judge.now };
 	const struct finding **shown = NULL;
 	int rc = REPORT_STOP_NOMEM;
 
@@ -355,7 +356,7 @@ static int report_self(struct report_walk *w, X509_STORE *trust, char *err,
 	struct judge_options judge = w->judge;
 	struct finding_list all = { 0 };
 	struct render_self self = { .chain = w->self, .count = w->nself,
-				    .all = &all };
+				    .all = &all, .now = w->judge.now };
 	const struct finding **shown = NULL;
 	X509_STORE *system = NULL;
 	int rc = -1;

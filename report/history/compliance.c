@@ -34,6 +34,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "report/history/history_int.h"
+#include "report/judge/x509.h"
 #include "report/render/facts.h"
 #include "report/render/render.h"
 
@@ -251,6 +252,7 @@ int report_compliance(struct store *st, const struct report_options *opts,
 	w.judge.now = opts->now != 0 ? opts->now : time(NULL);
 	w.judge.warn_days = judge_warn_days(opts->warn_days);
 	w.judge.trust = trust;
+	w.judge.certs = cert_cache_new(); /* NULL: decoded where judged */
 	rc = comp_walk_scan(&w, scan_id, err, errlen);
 	*flagged = rc != 0 ? 0 : (w.flagged ? REPORT_FLAGGED_FINDING : 0) |
 				 render_unfinished(opts, &scan);
@@ -258,6 +260,7 @@ out:
 	emit_csv_free(&w.csv);
 	esc_buf_free(&w.ids);
 	X509_STORE_free(trust);
+	cert_cache_free(w.judge.certs);
 	store_scan_row_free(&scan);
 	return rc;
 }

@@ -214,8 +214,7 @@ static void pivot_json(FILE *out, const struct pivot_row *r)
 	struct emit_json j, t;
 	size_t i;
 
-	emit_json_open(&j, out);
-	emit_json_int(&j, "format_version", 2);
+	emit_json_open_line(&j, out);
 	emit_json_str(&j, "finding_id", r->def->id);
 	emit_json_str(&j, "severity", finding_severity_name(r->severity));
 	emit_json_int(&j, "targets", (long long)r->count);

@@ -319,7 +319,7 @@ int render_prom_target(struct render_prom *p, const struct render_target *rt);
 int render_prom_self(struct render_prom *p, const struct render_self *s);
 
 /* What the scan as a whole says: its identity and times, and its counts
- * as `fedcert scans` gives them (store_scan_counts()). */
+ * as `fedcert scans` gives them (store_scan_summary_of()). */
 struct render_prom_scan {
 	const struct store_scan_row *scan;
 	const struct store_scan_summary *counts;

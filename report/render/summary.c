@@ -9,9 +9,10 @@
  * went through, of those it reached. NOT_AFTER and DAYS are of the leaf
  * that expires first (days left as every output counts them,
  * utc_days_left()). WORST FINDING is the worst shown finding with its
- * message, and "(+N)" for the other shown ones. Every value a partner
- * sent is escaped for the terminal when the line is gathered; the lines
- * are kept (a few hundred bytes per target) and sorted when written.
+ * message, and "(+N)" for the other shown ones. The values are kept as
+ * they came (a few hundred bytes per target), sorted, and escaped for the
+ * terminal as each line is written; the DOMAIN column is as wide as the
+ * longest domain as it came, up to SUMMARY_DOMAIN_WIDTH.
  */
 #include "report/render/render.h"
 
@@ -31,12 +32,14 @@ struct summary_row {
 	long long days;    /* days left, when has_expiry */
 	long line;
 	enum report_status status;
-	char *domain;      /* escaped */
+	char *domain;      /* as stored: escaped when written */
 	char type[8];      /* FED, SIP, SIPINT, DIR, or "-" */
 	int port;          /* -1: none given */
 	char not_after[11];
 	size_t answered, probed;
-	char *finding;     /* escaped "id: message (+N)", or NULL */
+	const char *finding_id; /* the registry's, or "input error" */
+	char *reason;      /* the finding's message or the row's reason */
+	size_t more;       /* other shown findings */
 };
 
 struct render_summary {
@@ -63,7 +66,7 @@ void render_summary_free(struct render_summary *s)
 		return;
 	for (i = 0; i < s->count; i++) {
 		free(s->rows[i].domain);
-		free(s->rows[i].finding);
+		free(s->rows[i].reason);
 	}
 	free(s->rows);
 	free(s);
@@ -81,26 +84,9 @@ static int summary_rank(enum report_status st)
 	}
 }
 
-/* s escaped for the terminal, as a string of its own; NULL when out of
- * memory. */
-static char *summary_escape(const char *a, const char *sep, const char *b)
+static char *summary_dup(const char *s)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-
-	if (m == NULL)
-		return NULL;
-	esc_text(m, a != NULL ? a : RENDER_MISSING);
-	if (sep != NULL) {
-		fputs(sep, m);
-		esc_text(m, b != NULL ? b : RENDER_MISSING);
-	}
-	if (fclose(m) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return strdup(s != NULL ? s : RENDER_MISSING);
 }
 
 static struct summary_row *summary_add(struct render_summary *s)
@@ -148,14 +134,12 @@ static void summary_expiry(struct render_summary *s, struct summary_row *r,
 	r->not_after[10] = '\0';
 }
 
-/* "id: message (+N)" of the worst shown finding (the first of the
- * worst, in report order). */
+/* The worst shown finding (the first of the worst, in report order) and
+ * how many others are shown. */
 static int summary_finding(struct summary_row *r,
 			   const struct render_target *rt)
 {
 	const struct finding *worst = NULL;
-	char more[32] = "";
-	char *one;
 	size_t i;
 
 	for (i = 0; i < rt->nshown; i++)
@@ -164,19 +148,10 @@ static int summary_finding(struct summary_row *r,
 	if (worst == NULL)
 		return 0;
 	r->worst = (int)worst->severity;
-	one = summary_escape(worst->def != NULL ? worst->def->id : NULL, ": ",
-			     worst->message);
-	if (one == NULL)
-		return -1;
-	if (rt->nshown > 1)
-		snprintf(more, sizeof(more), " (+%zu)", rt->nshown - 1);
-	r->finding = malloc(strlen(one) + strlen(more) + 1);
-	if (r->finding != NULL) {
-		strcpy(r->finding, one);
-		strcat(r->finding, more);
-	}
-	free(one);
-	return r->finding != NULL ? 0 : -1;
+	r->finding_id = worst->def != NULL ? worst->def->id : RENDER_MISSING;
+	r->more = rt->nshown - 1;
+	r->reason = summary_dup(worst->message);
+	return r->reason != NULL ? 0 : -1;
 }
 
 static void summary_width(struct render_summary *s, const char *domain)
@@ -207,7 +182,7 @@ int render_summary_target(struct render_summary *s,
 		if (t->probes[i].error_kind == NULL)
 			r->answered++;
 	summary_expiry(s, r, t);
-	r->domain = summary_escape(t->domain, NULL, NULL);
+	r->domain = summary_dup(t->domain);
 	s->count++; /* from here on, render_summary_free() frees it */
 	if (r->domain == NULL || summary_finding(r, rt) < 0)
 		return -1;
@@ -232,14 +207,18 @@ int render_summary_input_error(struct render_summary *s,
 	r->status = REPORT_STATUS_INPUT_ERROR;
 	r->rank = summary_rank(r->status);
 	r->line = e->line;
-	r->domain = summary_escape(n > 0 ? first : RENDER_MISSING, NULL, NULL);
-	free(first);
+	r->domain = first;
+	if (n == 0) {
+		free(first);
+		r->domain = summary_dup(NULL);
+	}
 	s->count++;
 	if (r->domain == NULL)
 		return -1;
-	r->finding = summary_escape("input error", ": ", e->reason);
+	r->finding_id = "input error";
+	r->reason = summary_dup(e->reason);
 	summary_width(s, r->domain);
-	return r->finding != NULL ? 0 : -1;
+	return r->reason != NULL ? 0 : -1;
 }
 
 static int summary_cmp(const void *pa, const void *pb)
@@ -261,8 +240,12 @@ static int summary_cmp(const void *pa, const void *pb)
 
 static void summary_line(FILE *out, const struct summary_row *r, int width)
 {
-	fprintf(out, "%-11s  %-*s  %-6s  ", render_status_label(r->status),
-		width, r->domain, r->type);
+	size_t len = strlen(r->domain);
+
+	fprintf(out, "%-11s  ", render_status_label(r->status));
+	esc_text(out, r->domain);
+	fprintf(out, "%*s  %-6s  ", len < (size_t)width ? (int)(width - len) : 0,
+		"", r->type);
 	if (r->port > 0)
 		fprintf(out, "%5d  ", r->port);
 	else
@@ -275,7 +258,14 @@ static void summary_line(FILE *out, const struct summary_row *r, int width)
 		fprintf(out, "%-9s  ", RENDER_MISSING);
 	else
 		fprintf(out, "%4zu/%-4zu  ", r->answered, r->probed);
-	fputs(r->finding != NULL ? r->finding : RENDER_MISSING, out);
+	if (r->finding_id == NULL) {
+		fputs(RENDER_MISSING "\n", out);
+		return;
+	}
+	fprintf(out, "%s: ", r->finding_id);
+	esc_text(out, r->reason);
+	if (r->more > 0)
+		fprintf(out, " (+%zu)", r->more);
 	fputc('\n', out);
 }
 
