@@ -424,6 +424,7 @@ static int report_prepare(struct report_walk *w, char *err, size_t errlen)
 	/* Without a cache each certificate is decoded where it is judged:
 	 * slower, not wrong. */
 	w->judge.certs = cert_cache_new();
+	w->judge.memo = judge_memo_new();
 	w->totals.with_info = o->min_severity == SEVERITY_INFO;
 	if (o->by_finding && (w->pivot = render_pivot_new()) == NULL)
 		goto nomem;
@@ -519,6 +520,7 @@ static void report_free_walk(struct report_walk *w)
 	render_pivot_free(w->pivot);
 	render_prom_free(w->prom);
 	cert_cache_free(w->judge.certs);
+	judge_memo_free(w->judge.memo);
 	if (w->self != NULL)
 		store_cert_rows_free(w->self, w->nself);
 }

@@ -253,6 +253,7 @@ int report_compliance(struct store *st, const struct report_options *opts,
 	w.judge.warn_days = judge_warn_days(opts->warn_days);
 	w.judge.trust = trust;
 	w.judge.certs = cert_cache_new(); /* NULL: decoded where judged */
+	w.judge.memo = judge_memo_new();  /* NULL: judged per target */
 	rc = comp_walk_scan(&w, scan_id, err, errlen);
 	*flagged = rc != 0 ? 0 : (w.flagged ? REPORT_FLAGGED_FINDING : 0) |
 				 render_unfinished(opts, &scan);
@@ -261,6 +262,7 @@ out:
 	esc_buf_free(&w.ids);
 	X509_STORE_free(trust);
 	cert_cache_free(w.judge.certs);
+	judge_memo_free(w.judge.memo);
 	store_scan_row_free(&scan);
 	return rc;
 }

@@ -86,7 +86,17 @@ struct judge_options {
 	/* Certificates decoded once for the whole command (x509.h's
 	 * cert_cache); NULL: each decoded when judged. Borrowed. */
 	struct cert_cache *certs;
+	/* Each endpoint's findings judged once for the whole command, and
+	 * said again for every other target that reaches it
+	 * (judge_memo_new()); NULL: each judged per target. Only valid while
+	 * the other options stay the same. Borrowed. */
+	struct judge_memo *memo;
 };
+
+/* The endpoints' findings kept by one command (judge.c); NULL when out of
+ * memory (the caller then judges without). */
+struct judge_memo *judge_memo_new(void);
+void judge_memo_free(struct judge_memo *m);
 
 /* Judges one target: appends its findings to out (which may already hold
  * some). 0, or -1 when out of memory. */

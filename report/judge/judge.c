@@ -6,6 +6,7 @@
  */
 #include "report/judge/findings.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,164 @@ int findings_judge_self(const struct judge_options *opts,
 	return 0;
 }
 
+/* ---- Endpoints judged once ------------------------------------------------ */
+
+/* What judging one endpoint said, kept for every other target that reaches
+ * it. An endpoint's findings depend on its own facts (the probe row: its
+ * id names them, and `via`, the host it was reached as, is the one fact of
+ * the link) and of its target only on whether it is FED (the severity of
+ * no_client_auth_eku); the judge's options are the command's. A hosted
+ * pool that 2,400 partners point at is judged once per member instead of
+ * 2,400 times. At most JUDGE_MEMO_MAX endpoints are kept (a few hundred
+ * bytes each); past that they are judged each time, as without it. */
+#define JUDGE_MEMO_MAX 65536
+#define JUDGE_MEMO_SLOTS (2 * JUDGE_MEMO_MAX)
+
+struct memo_finding {
+	const struct finding_def *def;
+	enum finding_severity severity;
+	char *message;
+};
+
+struct memo_entry {
+	int64_t probe_id; /* 0: a free slot */
+	int fed;
+	char *via;
+	struct memo_finding *items;
+	size_t count;
+};
+
+struct judge_memo {
+	struct memo_entry *slots;
+	size_t count;
+};
+
+struct judge_memo *judge_memo_new(void)
+{
+	struct judge_memo *m = calloc(1, sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	m->slots = calloc(JUDGE_MEMO_SLOTS, sizeof(*m->slots));
+	if (m->slots == NULL) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void memo_entry_clear(struct memo_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->count; i++)
+		free(e->items[i].message);
+	free(e->items);
+	free(e->via);
+	memset(e, 0, sizeof(*e));
+}
+
+void judge_memo_free(struct judge_memo *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < JUDGE_MEMO_SLOTS; i++)
+		if (m->slots[i].probe_id != 0)
+			memo_entry_clear(&m->slots[i]);
+	free(m->slots);
+	free(m);
+}
+
+static int memo_same_via(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* The entry of (probe, fed), or the free slot where it goes. */
+static struct memo_entry *memo_slot(struct judge_memo *m,
+				    const struct store_probe_row *p, int fed)
+{
+	uint64_t h = (uint64_t)p->id * 0x9E3779B97F4A7C15ull + (uint64_t)fed;
+	size_t i = (size_t)(h >> 17) % JUDGE_MEMO_SLOTS;
+	struct memo_entry *e;
+
+	for (;; i = (i + 1) % JUDGE_MEMO_SLOTS) {
+		e = &m->slots[i];
+		if (e->probe_id == 0 ||
+		    (e->probe_id == p->id && e->fed == fed &&
+		     memo_same_via(e->via, p->via)))
+			return e;
+	}
+}
+
+/* Keeps out->items[from..] for (probe, fed); a failure to keep them costs
+ * only speed. */
+static void memo_keep(struct judge_memo *m, struct memo_entry *e,
+		      const struct store_probe_row *p, int fed,
+		      const struct finding_list *out, size_t from)
+{
+	size_t i, n = out->count - from;
+
+	if (m->count >= JUDGE_MEMO_MAX)
+		return;
+	e->items = n > 0 ? calloc(n, sizeof(*e->items)) : NULL;
+	e->via = p->via != NULL ? strdup(p->via) : NULL;
+	if ((n > 0 && e->items == NULL) || (p->via != NULL && e->via == NULL))
+		goto fail;
+	for (i = 0; i < n; i++) {
+		e->items[i].def = out->items[from + i].def;
+		e->items[i].severity = out->items[from + i].severity;
+		e->items[i].message = strdup(out->items[from + i].message);
+		e->count++;
+		if (e->items[i].message == NULL)
+			goto fail;
+	}
+	e->probe_id = p->id;
+	e->fed = fed;
+	m->count++;
+	return;
+fail:
+	memo_entry_clear(e);
+}
+
+/* What an earlier target's judging of p said, said again about p. */
+static int memo_replay(const struct memo_entry *e,
+		       const struct store_probe_row *p,
+		       struct finding_list *out)
+{
+	size_t i;
+
+	for (i = 0; i < e->count; i++)
+		if (finding_add(out, e->items[i].def->id, e->items[i].severity,
+				p, "%s", e->items[i].message) != 0)
+			return -1;
+	return 0;
+}
+
+static int judge_probe_memo(const struct judge_options *opts,
+			    const struct store_target_row *t,
+			    const struct store_probe_row *p,
+			    struct finding_list *out)
+{
+	int fed = t->type != NULL && strcmp(t->type, "FED") == 0;
+	struct memo_entry *e;
+	size_t from = out->count;
+
+	if (opts->memo == NULL || p->id <= 0)
+		return judge_probe(opts, t, p, out);
+	e = memo_slot(opts->memo, p, fed);
+	if (e->probe_id != 0)
+		return memo_replay(e, p, out);
+	if (judge_probe(opts, t, p, out) != 0)
+		return -1;
+	memo_keep(opts->memo, e, p, fed, out, from);
+	return 0;
+}
+
 int findings_judge_target(const struct judge_options *opts,
 			  const struct store_target_row *t,
 			  struct finding_list *out)
@@ -103,7 +262,7 @@ int findings_judge_target(const struct judge_options *opts,
 	size_t i, from;
 
 	for (i = 0; i < t->probe_count; i++)
-		if (judge_probe(opts, t, &t->probes[i], out) != 0)
+		if (judge_probe_memo(opts, t, &t->probes[i], out) != 0)
 			return -1;
 	from = out->count;
 	if (check_target(t, out) != 0)
