@@ -119,33 +119,19 @@ static int run_scan_option(struct cli_run *r, int opt, char *arg)
 	return CLI_GO_ON;
 }
 
-/* --only takes one id or several separated by commas, and may repeat. */
-static int run_only(struct cli_run *r, char *list)
+/* --only and --finding: one finding id or several separated by commas,
+ * into ids (*n of FC_ONLY_MAX used); given again, the lists add up. */
+static int run_ids(struct cli_run *r, const char *name, char *list,
+		   const char **ids, size_t *n)
 {
 	char *save = NULL, *id;
 
 	for (id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
 		if (!report_is_finding_id(id))
-			return cli_usage(&r->cli, "no such finding \"%s\" (see 'fedcert findings')", id);
-		if (r->report.nonly == FC_ONLY_MAX)
-			return cli_usage(&r->cli, "%s", "too many --only");
-		r->only[r->report.nonly++] = id;
-	}
-	return CLI_GO_ON;
-}
-
-/* --finding ID[,ID...]: targets that have any of them; given again, the
- * lists add up. */
-static int run_finding(struct cli_run *r, char *list)
-{
-	char *save = NULL, *id;
-
-	for (id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
-		if (!report_is_finding_id(id))
-			return cli_usage(&r->cli, "--finding: no such finding \"%s\" (see 'fedcert findings')", id);
-		if (r->report.nfinding == FC_ONLY_MAX)
-			return cli_usage(&r->cli, "%s", "too many --finding");
-		r->finding[r->report.nfinding++] = id;
+			return cli_usage(&r->cli, "--%s: no such finding \"%s\" (see 'fedcert findings')", name, id);
+		if (*n == FC_ONLY_MAX)
+			return cli_usage(&r->cli, "too many --%s", name);
+		ids[(*n)++] = id;
 	}
 	return CLI_GO_ON;
 }
@@ -227,11 +213,12 @@ static int run_report_option(struct cli_run *r, int opt, char *arg)
 	case RUN_BY_FINDING: o->by_finding = 1; break;
 	case RUN_BOM: o->bom = 1; break;
 	case RUN_STATUS: return run_status(r, arg);
-	case RUN_FINDING: return run_finding(r, arg);
+	case RUN_FINDING:
+		return run_ids(r, "finding", arg, r->finding, &o->nfinding);
 	case RUN_DOMAIN: return run_domain(r, arg);
 	case RUN_FAIL_ON:
 		return cli_severity_option(&r->cli, "fail-on", arg, 1, &o->fail_on);
-	case RUN_ONLY: return run_only(r, arg);
+	case RUN_ONLY: return run_ids(r, "only", arg, r->only, &o->nonly);
 	case RUN_WARN_DAYS: return run_warn_days(r, arg);
 	case RUN_SCAN: return run_scan_id(r, arg);
 	default: return CLI_OPT_UNKNOWN;
