@@ -27,6 +27,7 @@
 
 #include "report/history/diff_int.h"
 #include "report/history/history_int.h"
+#include "report/judge/x509.h"
 #include "report/render/render.h"
 
 /* A target that reached no endpoint and recorded no reason. */
@@ -39,6 +40,8 @@ struct diff_walk {
 	int warn_days;
 	size_t counts[DIFF_KINDS];
 	int nomem;
+	/* One per scan: each judged at its own start. */
+	struct hist_judging from_judging, to_judging;
 };
 
 static int same(const char *a, const char *b)
@@ -272,8 +275,9 @@ static int diff_both(struct diff_walk *w, const struct store_target_row *a,
 	struct finding_list fa = { 0 }, fb = { 0 };
 	int judged = diff_may_judge_apart(w, a, b), rc = -1;
 
-	if (judged && (hist_judge(a, w->from_at, w->warn_days, &fa) != 0 ||
-		       hist_judge(b, w->to_at, w->warn_days, &fb) != 0))
+	if (judged &&
+	    (hist_judge(&w->from_judging, a, w->from_at, w->warn_days, &fa) != 0 ||
+	     hist_judge(&w->to_judging, b, w->to_at, w->warn_days, &fb) != 0))
 		goto out;
 	diff_failure(w, b, NULL, target_kind(a), a->error_reason,
 		     target_kind(b), b->error_reason, NULL);
@@ -291,7 +295,7 @@ static int diff_added(struct diff_walk *w, const struct store_target_row *b)
 {
 	struct finding_list fb = { 0 };
 	struct diff_change c = { .kind = DIFF_TARGET_ADDED, .target = b };
-	int rc = hist_judge(b, w->to_at, w->warn_days, &fb);
+	int rc = hist_judge(&w->to_judging, b, w->to_at, w->warn_days, &fb);
 
 	if (rc == 0) {
 		c.findings = &fb;
@@ -408,7 +412,15 @@ int report_diff(struct store *st, const struct report_diff_options *o,
 		snprintf(err, errlen, "a scan without a valid start time");
 		goto out;
 	}
+	hist_judging_init(&w.from_judging);
+	hist_judging_init(&w.to_judging);
+	/* The two scans share most certificates: one cache. */
+	cert_cache_free(w.to_judging.certs);
+	w.to_judging.certs = w.from_judging.certs;
 	rc = diff_walk_scans(st, &w, err, errlen);
+	w.to_judging.certs = NULL;
+	hist_judging_free(&w.from_judging);
+	hist_judging_free(&w.to_judging);
 out:
 	store_scan_row_free(&from);
 	store_scan_row_free(&to);

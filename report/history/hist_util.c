@@ -162,11 +162,35 @@ int hist_dates_between(const struct store_target_row *t, time_t a, time_t b,
 
 /* ---- Judging ----------------------------------------------------------------- */
 
-int hist_judge(const struct store_target_row *t, time_t at, int warn_days,
-	       struct finding_list *out)
+void hist_judging_init(struct hist_judging *j)
+{
+	j->certs = cert_cache_new();
+	j->memo = judge_memo_new();
+}
+
+void hist_judging_next_scan(struct hist_judging *j)
+{
+	judge_memo_free(j->memo);
+	j->memo = judge_memo_new();
+}
+
+void hist_judging_free(struct hist_judging *j)
+{
+	cert_cache_free(j->certs);
+	judge_memo_free(j->memo);
+	j->certs = NULL;
+	j->memo = NULL;
+}
+
+int hist_judge(struct hist_judging *j, const struct store_target_row *t,
+	       time_t at, int warn_days, struct finding_list *out)
 {
 	struct judge_options o = { .now = at, .warn_days = warn_days };
 
+	if (j != NULL) {
+		o.certs = j->certs;
+		o.memo = j->memo;
+	}
 	return findings_judge_target(&o, t, out);
 }
 

@@ -55,11 +55,28 @@ struct hist_verdict {
 	int status; /* 0 PASS, 1 WARN, 2 FAIL */
 };
 
+/* What judging many targets of one or more scans shares in one command:
+ * certificates decoded once (x509.h's cert_cache, kept for the whole
+ * command: scans share most of their certificates), and each endpoint's
+ * findings kept for the other targets that reach it (findings.h's
+ * judge_memo: a probe belongs to one scan and is judged at that scan's
+ * time only, so one memo serves a scan; hist_judging_next_scan() starts
+ * another). Either may be NULL (out of memory): judging is then slower,
+ * not different. */
+struct hist_judging {
+	struct cert_cache *certs;
+	struct judge_memo *memo;
+};
+
+void hist_judging_init(struct hist_judging *j);
+void hist_judging_next_scan(struct hist_judging *j);
+void hist_judging_free(struct hist_judging *j);
+
 /* Judges t at `at` (no trust store: the verification the scan recorded)
- * into out (which the caller frees with finding_list_free()). 0, or -1
- * when memory ran out. */
-int hist_judge(const struct store_target_row *t, time_t at, int warn_days,
-	       struct finding_list *out);
+ * into out (which the caller frees with finding_list_free()), through j
+ * (NULL: alone). 0, or -1 when memory ran out. */
+int hist_judge(struct hist_judging *j, const struct store_target_row *t,
+	       time_t at, int warn_days, struct finding_list *out);
 
 /* The verdict of a judged list. */
 void hist_verdict_of(const struct finding_list *l, struct hist_verdict *v);

@@ -43,6 +43,7 @@ struct scans_walk {
 	int64_t prev_scan; /* the scan listed before; 0 for the first */
 	time_t prev_at, at;
 	struct memo prev, cur;
+	struct hist_judging judging;
 	/* This scan's totals. */
 	unsigned long long findings[SEVERITY_ERROR + 1];
 	unsigned long long status[3];
@@ -114,7 +115,7 @@ static int scans_verdict(struct scans_walk *w, const struct memo_entry *prev,
 		*v = prev->v;
 		return 0;
 	}
-	if (hist_judge(b, w->at, w->warn_days, &l) != 0) {
+	if (hist_judge(&w->judging, b, w->at, w->warn_days, &l) != 0) {
 		finding_list_free(&l);
 		return -1;
 	}
@@ -161,6 +162,7 @@ static int scans_judge(struct scans_walk *w, const struct store_scan_row *s)
 		w->at = time(NULL);
 	w->cur.count = 0;
 	w->prev.next = 0;
+	hist_judging_next_scan(&w->judging);
 	rc = store_each_target_pair(w->st, w->prev_scan, s->id, scans_on_pair,
 				    w);
 	swap = w->prev;
@@ -301,7 +303,9 @@ int report_scans(struct store *st, const struct report_scans_options *o,
 	w.warn_days = judge_warn_days(o->warn_days);
 	if (o->format != REPORT_JSON)
 		scans_text_head(out, o->findings);
+	hist_judging_init(&w.judging);
 	rc = store_each_scan(st, o->last, scans_on_scan, &w);
+	hist_judging_free(&w.judging);
 	free(w.prev.items);
 	free(w.cur.items);
 	if (rc == 1)
