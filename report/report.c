@@ -24,9 +24,7 @@
  */
 #include "report/report.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -89,71 +87,6 @@ int report_status_of_name(const char *name)
 	return -1;
 }
 
-/* ---- Which targets ------------------------------------------------------ */
-
-static int report_status_wanted(const struct report_options *o,
-				enum report_status s)
-{
-	return o->status == 0 || (o->status & REPORT_STATUS_BIT(s)) != 0;
-}
-
-static int report_domain_wanted(const struct report_options *o,
-				const char *domain)
-{
-	return o->domain == NULL ||
-	       (domain != NULL && fnmatch(o->domain, domain, 0) == 0);
-}
-
-/* --finding: any of the ids among every finding judged (not only those
- * --min-severity shows: the filter picks targets, the other shapes
- * lists). */
-static int report_finding_wanted(const struct report_options *o,
-				 const struct finding_list *all)
-{
-	size_t i, j;
-
-	if (o->nfinding == 0)
-		return 1;
-	for (i = 0; i < all->count; i++)
-		for (j = 0; j < o->nfinding; j++)
-			if (all->items[i].def != NULL &&
-			    strcmp(all->items[i].def->id, o->finding[j]) == 0)
-				return 1;
-	return 0;
-}
-
-static int report_target_wanted(const struct report_options *o,
-				const struct store_target_row *t,
-				const struct finding_list *all,
-				enum render_status status)
-{
-	return report_status_wanted(o, (enum report_status)status) &&
-	       report_domain_wanted(o, t->domain) &&
-	       report_finding_wanted(o, all);
-}
-
-/* A rejected row has no finding, and its domain is the row's first field
- * as written. */
-static int report_input_error_wanted(const struct report_options *o,
-				     const struct store_input_error_row *e)
-{
-	char first[FC_CSV_RAW_MAX + 1];
-	const char *raw = e->raw != NULL ? e->raw : "";
-	size_t i, n = strcspn(raw, ",\r\n");
-
-	if (!report_status_wanted(o, REPORT_STATUS_INPUT_ERROR) ||
-	    o->nfinding > 0)
-		return 0;
-	if (o->domain == NULL)
-		return 1;
-	if (n >= sizeof(first))
-		return 0;
-	for (i = 0; i < n; i++)
-		first[i] = (char)tolower((unsigned char)raw[i]);
-	first[n] = '\0';
-	return report_domain_wanted(o, first);
-}
-
 /* ---- The walk ----------------------------------------------------------- */
 
 /* Stops a walk once out has failed, keeping errno before the store's own
@@ -206,7 +139,7 @@ static int report_on_target(const struct store_target_row *t, void *arg)
 		goto out;
 	rt.status = render_status_of(&all, NULL);
 	rc = REPORT_GO_ON;
-	if (!report_target_wanted(w->opts, t, &all, rt.status))
+	if (!render_target_wanted(w->opts, t, &all, rt.status))
 		goto out;
 	rc = REPORT_STOP_NOMEM;
 	if (render_select_shown(w->opts, &all, &shown, &rt.nshown,
@@ -231,7 +164,7 @@ static int report_on_input_error(const struct store_input_error_row *e,
 {
 	struct report_walk *w = arg;
 
-	if (!report_input_error_wanted(w->opts, e))
+	if (!render_input_error_wanted(w->opts, e))
 		return REPORT_GO_ON;
 	if (w->pivot != NULL || w->opts->format == REPORT_PROMETHEUS) {
 		/* counted, not listed: a rejected row has no finding and no

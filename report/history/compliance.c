@@ -157,7 +157,16 @@ static int comp_on_target(const struct store_target_row *t, void *arg)
 	struct comp_row r;
 	int rc = 1;
 
-	if (findings_judge_target(&w->judge, t, &l) != 0 || comp_ids(w, &l) != 0) {
+	if (findings_judge_target(&w->judge, t, &l) != 0) {
+		w->nomem = 1;
+		goto out;
+	}
+	/* The report's target filters pick the rows here too. */
+	rc = 0;
+	if (!render_target_wanted(w->o, t, &l, render_status_of(&l, NULL)))
+		goto out;
+	rc = 1;
+	if (comp_ids(w, &l) != 0) {
 		w->nomem = 1;
 		goto out;
 	}
@@ -184,6 +193,8 @@ static int comp_on_input_error(const struct store_input_error_row *e,
 	struct comp_walk *w = arg;
 	struct emit_json j;
 
+	if (!render_input_error_wanted(w->o, e))
+		return 0;
 	if (w->o->format != REPORT_JSON) {
 		render_input_error_csv(&w->csv, e, COMP_NCOLUMNS);
 	} else {

@@ -364,6 +364,19 @@ int render_select_shown(const struct report_options *o,
 			const struct finding ***shown, size_t *nshown,
 			int *flagged);
 
+/* Whether o's target filters (--status, --finding, --domain) let a target
+ * through: its status, every finding judged (not only those shown: the
+ * filters pick targets, --min-severity shapes lists), its domain. */
+int render_target_wanted(const struct report_options *o,
+			 const struct store_target_row *t,
+			 const struct finding_list *all,
+			 enum render_status status);
+
+/* The same for a row rejected as an input error: status INPUT_ERROR, no
+ * finding, its domain the row's first field as written. */
+int render_input_error_wanted(const struct report_options *o,
+			      const struct store_input_error_row *e);
+
 /* REPORT_FLAGGED_UNFINISHED when o asks to fail on something and scan
  * did not run to its end, else 0. */
 int render_unfinished(const struct report_options *o,

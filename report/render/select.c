@@ -6,8 +6,12 @@
  */
 #include "report/render/render.h"
 
+#include <ctype.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "common/fedcert_limits.h"
 
 /* Whether the filters let f through: at or above min_severity (-1: all)
  * and, when ids are given, one of them. */
@@ -57,4 +61,69 @@ int render_unfinished(const struct report_options *opts,
 	    strcmp(scan->status, "done") == 0)
 		return 0;
 	return REPORT_FLAGGED_UNFINISHED;
+}
+
+/* ---- Which targets --------------------------------------------------- */
+
+static int select_status_wanted(const struct report_options *o,
+				enum report_status s)
+{
+	return o->status == 0 || (o->status & REPORT_STATUS_BIT(s)) != 0;
+}
+
+static int select_domain_wanted(const struct report_options *o,
+				const char *domain)
+{
+	return o->domain == NULL ||
+	       (domain != NULL && fnmatch(o->domain, domain, 0) == 0);
+}
+
+/* --finding: any of the ids among every finding judged (not only those
+ * --min-severity shows: the filter picks targets, the other shapes
+ * lists). */
+static int select_finding_wanted(const struct report_options *o,
+				 const struct finding_list *all)
+{
+	size_t i, j;
+
+	if (o->nfinding == 0)
+		return 1;
+	for (i = 0; i < all->count; i++)
+		for (j = 0; j < o->nfinding; j++)
+			if (all->items[i].def != NULL &&
+			    strcmp(all->items[i].def->id, o->finding[j]) == 0)
+				return 1;
+	return 0;
+}
+
+int render_target_wanted(const struct report_options *o,
+				const struct store_target_row *t,
+				const struct finding_list *all,
+				enum render_status status)
+{
+	return select_status_wanted(o, (enum report_status)status) &&
+	       select_domain_wanted(o, t->domain) &&
+	       select_finding_wanted(o, all);
+}
+
+/* A rejected row has no finding, and its domain is the row's first field
+ * as written. */
+int render_input_error_wanted(const struct report_options *o,
+				     const struct store_input_error_row *e)
+{
+	char first[FC_CSV_RAW_MAX + 1];
+	const char *raw = e->raw != NULL ? e->raw : "";
+	size_t i, n = strcspn(raw, ",\r\n");
+
+	if (!select_status_wanted(o, REPORT_STATUS_INPUT_ERROR) ||
+	    o->nfinding > 0)
+		return 0;
+	if (o->domain == NULL)
+		return 1;
+	if (n >= sizeof(first))
+		return 0;
+	for (i = 0; i < n; i++)
+		first[i] = (char)tolower((unsigned char)raw[i]);
+	first[n] = '\0';
+	return select_domain_wanted(o, first);
 }

@@ -122,6 +122,15 @@ assert_eq "--status INPUT_ERROR: the rejected row alone" "INPUT_ERROR 4" \
 	"$(jq -r '"\(.status) \(.line)"' "$T/f5.jsonl" | paste -sd' ')"
 "${R[@]}" --format csv -o "$T/all.csv"
 assert_contains "the rejected row in the CSV" "$T/all.csv" "INPUT_ERROR"
+"${R[@]}" --compliance --status FAIL,INPUT_ERROR -o "$T/f6.csv"
+python3 - "$T/f6.csv" <<'PY' && ok || fail "--status in the compliance report"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")))
+got = sorted((r["status"], r["domain"], r["line"]) for r in rows)
+assert got == [("FAIL", "expired.test", "3"), ("INPUT_ERROR", "", "4")], got
+PY
+"${R[@]}" --compliance --format json --domain 'soon.*' >"$T/f7.jsonl"
+assert_eq "--domain in the compliance report" "soon.test" "$(jq -r '.domain' "$T/f7.jsonl")"
 # --fail-on looks at the targets shown only.
 "${R[@]}" --status PASS --fail-on error >/dev/null
 assert_eq "--fail-on with only passing targets shown" 0 $?
