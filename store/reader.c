@@ -93,6 +93,8 @@ static void probe_row_free(struct store_probe_row *p)
 	free(p->verify_reason);
 	free(p->cc_outcome);
 	free(p->cc_alert);
+	if (p->shared_facts)
+		return;
 	for (i = 0; i < p->ca_count; i++)
 		free(p->ca_names[i]);
 	free(p->ca_names);
@@ -214,6 +216,72 @@ static int fill_probe(sqlite3_stmt *s, struct store_probe_row *p)
 	return oom ? -1 : 0;
 }
 
+/* ---- A probe's chain and CA names, read once per walk ------------------ */
+
+#define WALK_FACTS_SLOTS (2 * STORE_WALK_PROBES_MAX)
+
+/* The slot of probe id, or the free one where it goes. */
+static struct walk_probe_facts *walk_facts_slot(struct target_walk *w,
+						int64_t id)
+{
+	size_t i = (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ull) >> 20) %
+		   WALK_FACTS_SLOTS;
+
+	for (;; i = (i + 1) % WALK_FACTS_SLOTS)
+		if (w->facts[i].probe_id == 0 || w->facts[i].probe_id == id)
+			return &w->facts[i];
+}
+
+static void walk_facts_free(struct target_walk *w)
+{
+	struct store_probe_row p;
+	size_t i;
+
+	if (w->facts == NULL)
+		return;
+	for (i = 0; i < WALK_FACTS_SLOTS; i++) {
+		if (w->facts[i].probe_id == 0)
+			continue;
+		memset(&p, 0, sizeof(p));
+		p.chain = w->facts[i].chain;
+		p.chain_len = w->facts[i].chain_len;
+		p.ca_names = w->facts[i].ca_names;
+		p.ca_count = w->facts[i].ca_count;
+		probe_row_free(&p);
+	}
+	free(w->facts);
+	w->facts = NULL;
+}
+
+/* p's chain and acceptable CA names: those the walk read for an earlier
+ * target that reaches the same probe, or read now and kept for the next
+ * (the row then borrows them: shared_facts). */
+static int load_probe_facts(struct target_walk *w, struct store_probe_row *p)
+{
+	struct walk_probe_facts *f = NULL;
+
+	if (w->facts != NULL && p->id > 0) {
+		f = walk_facts_slot(w, p->id);
+		if (f->probe_id != 0) {
+			p->chain = f->chain;
+			p->chain_len = f->chain_len;
+			p->ca_names = f->ca_names;
+			p->ca_count = f->ca_count;
+			p->shared_facts = 1;
+			return 0;
+		}
+	}
+	if (load_chain(w, p) != 0 || store_load_ca_names(w, p) != 0)
+		return -1;
+	if (f == NULL || w->nfacts >= STORE_WALK_PROBES_MAX)
+		return 0;
+	*f = (struct walk_probe_facts){ p->id, p->chain, p->chain_len,
+					p->ca_names, p->ca_count };
+	w->nfacts++;
+	p->shared_facts = 1;
+	return 0;
+}
+
 static int load_probes(struct target_walk *w, struct store_target_row *t)
 {
 	sqlite3_stmt *s = w->probes;
@@ -238,7 +306,7 @@ static int load_probes(struct target_walk *w, struct store_target_row *t)
 			store_set_error(w->st, "out of memory reading a probe");
 			return -1;
 		}
-		if (load_chain(w, p) != 0 || store_load_ca_names(w, p) != 0)
+		if (load_probe_facts(w, p) != 0)
 			return -1;
 	}
 	if (step != SQLITE_DONE) {
@@ -363,6 +431,8 @@ int store_walk_open(struct store *st, struct target_walk *w,
 {
 	memset(w, 0, sizeof(*w));
 	w->st = st;
+	/* Without room for them, each row reads its own. */
+	w->facts = calloc(WALK_FACTS_SLOTS, sizeof(*w->facts));
 	if (store_flush(st) == 0 && prepare(st, targets_sql, &w->targets) == 0 &&
 	    prepare(st, sql_probes, &w->probes) == 0 &&
 	    prepare(st, sql_chain, &w->chain) == 0 &&
@@ -382,6 +452,7 @@ void store_walk_close(struct target_walk *w)
 	sqlite3_finalize(w->dns);
 	sqlite3_finalize(w->records);
 	sqlite3_finalize(w->ca_names);
+	walk_facts_free(w);
 	memset(w, 0, sizeof(*w));
 }
 

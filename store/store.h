@@ -324,6 +324,10 @@ struct store_probe_row {
 	char *cc_alert;
 	size_t ca_count;
 	char **ca_names;
+	/* chain and ca_names belong to the walk that read them, which hands
+	 * them to every target that reaches the same probe: valid, like the
+	 * rest of the row, during the callback. 0 for a row of one's own. */
+	int shared_facts;
 };
 
 struct store_dns_record_row {

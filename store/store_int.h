@@ -144,8 +144,25 @@ void store_savepoint_undo(struct store *st);
 
 /* The statements of one walk over targets (store_each_target(), and the
  * walks of history.c); owned by the walk, freed by store_walk_close(). */
+/* The chains and acceptable CA names a walk has read, by probe (a hosted
+ * pool's members are linked to thousands of targets: their chains are
+ * read once, not once per target). At most STORE_WALK_PROBES_MAX probes
+ * are kept, about 3 KB each (a chain of two, DER included): 24 MB at
+ * most; past that, each target's rows carry their own. */
+#define STORE_WALK_PROBES_MAX 8192
+
+struct walk_probe_facts {
+	int64_t probe_id; /* 0: a free slot */
+	struct store_cert_row *chain;
+	size_t chain_len;
+	char **ca_names;
+	size_t ca_count;
+};
+
 struct target_walk {
 	struct store *st;
+	struct walk_probe_facts *facts; /* 2 * STORE_WALK_PROBES_MAX slots */
+	size_t nfacts;
 	sqlite3_stmt *targets;
 	sqlite3_stmt *probes;
 	sqlite3_stmt *chain;

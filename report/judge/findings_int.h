@@ -62,6 +62,12 @@ int finding_add(struct finding_list *l, const char *id,
 		enum finding_severity sev, const struct store_probe_row *probe,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* A finding said before, again: def and message as they were (the
+ * message copied). 0, or -1 when memory ran out. */
+int finding_add_copy(struct finding_list *l, const struct finding_def *def,
+		     enum finding_severity sev,
+		     const struct store_probe_row *probe, const char *message);
+
 /* As finding_add(), with a message built by the caller (taken, freed on
  * failure too). */
 int finding_add_msg(struct finding_list *l, const char *id,

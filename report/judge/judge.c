@@ -229,8 +229,8 @@ static int memo_replay(const struct memo_entry *e,
 	size_t i;
 
 	for (i = 0; i < e->count; i++)
-		if (finding_add(out, e->items[i].def->id, e->items[i].severity,
-				p, "%s", e->items[i].message) != 0)
+		if (finding_add_copy(out, e->items[i].def, e->items[i].severity,
+				     p, e->items[i].message) != 0)
 			return -1;
 	return 0;
 }

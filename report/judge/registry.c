@@ -203,6 +203,19 @@ int finding_add_msg(struct finding_list *l, const char *id,
 	return 0;
 }
 
+int finding_add_copy(struct finding_list *l, const struct finding_def *def,
+		     enum finding_severity sev,
+		     const struct store_probe_row *probe, const char *message)
+{
+	char *text = strdup(message != NULL ? message : "");
+
+	if (text == NULL || list_push(l, def, sev, probe, text) != 0) {
+		free(text);
+		return -1;
+	}
+	return 0;
+}
+
 int finding_add(struct finding_list *l, const char *id,
 		enum finding_severity sev, const struct store_probe_row *probe,
 		const char *fmt, ...)
