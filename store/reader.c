@@ -480,7 +480,8 @@ int store_each_target(struct store *st, int64_t scan_id, store_target_cb cb,
 			goto out;
 		rc = cb(&t, arg);
 		/* Only one target in memory at a time, whatever the scan's
-		 * size: its strings die with the callback. */
+		 * size: its strings die with the callback (the chains it
+		 * shares stay with the walk, bounded). */
 		store_target_row_clear(&t);
 		if (rc != 0)
 			goto out;

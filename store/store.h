@@ -371,7 +371,9 @@ struct store_input_error_row {
 };
 
 /* Calls cb once per target of the scan, in input-line order, with its
- * probes and chains loaded; only one target is in memory at a time. A
+ * probes and chains loaded; only one target is in memory at a time, and
+ * the chains of the probes already read (shared_facts: at most
+ * STORE_WALK_PROBES_MAX, store_int.h, whatever the scan's size). A
  * non-zero return from cb stops the walk and is returned. */
 typedef int (*store_target_cb)(const struct store_target_row *t, void *arg);
 int store_each_target(struct store *st, int64_t scan_id, store_target_cb cb,
