@@ -288,9 +288,15 @@ void msg_add_list(struct msg *m, char *const *items, size_t count)
 char *msg_take(struct msg *m)
 {
 	char *text = m->oom ? NULL : m->data;
+	char *fit;
 
 	if (!m->oom && text == NULL)
 		text = calloc(1, 1);
+	/* Built in room for the longest message; kept at its own size (a
+	 * report holds tens of thousands). */
+	if (!m->oom && m->data != NULL &&
+	    (fit = realloc(m->data, m->len + 1)) != NULL)
+		text = fit;
 	if (m->oom)
 		free(m->data);
 	memset(m, 0, sizeof *m);
