@@ -143,6 +143,69 @@ static void test_text_comment_escaped(void **state)
 	capture_free(&c);
 }
 
+/* --summary and --by-finding write what a partner sent (the domain a
+ * hostile row names, a finding's message quoting a certificate) escaped
+ * for the terminal, one line each, and sort worst first. */
+static void test_summary_and_pivot_escaped(void **state)
+{
+	struct store_probe_row p = probe_refused();
+	struct store_target_row bad = target_dir(&p, 1), good = target_dir(NULL, 0);
+	struct store_input_error_row e = {
+		.line = 9, .reason = "bad\x1b[31m row", .raw = "evil\x1b[2J.test,FED",
+	};
+	struct render_fixture rf_bad, rf_good;
+	struct render_summary *sum;
+	struct render_pivot *piv;
+	struct capture c;
+	const char *s, *fail_line, *input_line, *pass_line;
+	(void)state;
+
+	bad.domain = "sip\x1b[2J.example.com";
+	good.domain = "ok.example.com";
+	good.line = 1;
+	bad.line = 2;
+	rf_init(&rf_good, &good);
+	rf_init(&rf_bad, &bad);
+	rf_add(&rf_bad, "name_mismatch", SEVERITY_ERROR,
+	       "x\x1b]0;owned\a is not\n  forged", &p);
+	rf_add(&rf_bad, "connect_failed", SEVERITY_ERROR, "refused", &p);
+	sum = render_summary_new(RF_NOW);
+	assert_non_null(sum);
+	assert_int_equal(render_summary_target(sum, &rf_good.rt), 0);
+	assert_int_equal(render_summary_input_error(sum, &e), 0);
+	assert_int_equal(render_summary_target(sum, &rf_bad.rt), 0);
+	capture_open(&c);
+	render_summary_write(sum, c.f);
+	s = capture_close(&c);
+	assert_null(strchr(s, '\x1b'));
+	fail_line = strstr(s, "\nFAIL ");
+	input_line = strstr(s, "\nINPUT_ERROR ");
+	pass_line = strstr(s, "\nPASS ");
+	assert_non_null(fail_line);
+	assert_non_null(input_line);
+	assert_non_null(pass_line);
+	assert_true(fail_line < input_line && input_line < pass_line);
+	assert_non_null(strstr(fail_line, "sip\\x1B[2J.example.com"));
+	assert_non_null(strstr(fail_line, "name_mismatch: x\\x1B]0;owned\\x07 is "
+					  "not\\x0A  forged (+1)\n"));
+	assert_non_null(strstr(input_line, "evil\\x1B[2J.test"));
+	assert_non_null(strstr(input_line, "input error: bad\\x1B[31m row\n"));
+	capture_free(&c);
+	render_summary_free(sum);
+
+	piv = render_pivot_new();
+	assert_non_null(piv);
+	assert_int_equal(render_pivot_target(piv, &rf_bad.rt), 0);
+	capture_open(&c);
+	render_pivot_write(piv, c.f, REPORT_TEXT, 0);
+	s = capture_close(&c);
+	assert_null(strchr(s, '\x1b'));
+	assert_non_null(strstr(s, "\nname_mismatch (error): 1 target\n"
+				  "  sip\\x1B[2J.example.com:"));
+	capture_free(&c);
+	render_pivot_free(piv);
+}
+
 static void test_text_summary_counts_status(void **state)
 {
 	struct store_probe_row p = probe_refused();
@@ -561,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_text_hidden_findings_still_counted),
 		cmocka_unit_test(test_text_comment_escaped),
 		cmocka_unit_test(test_text_summary_counts_status),
+		cmocka_unit_test(test_summary_and_pivot_escaped),
 		cmocka_unit_test(test_advanced_extensions),
 		cmocka_unit_test(test_advanced_hostile_san),
 		cmocka_unit_test(test_advanced_undecodable),
