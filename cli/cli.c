@@ -252,6 +252,11 @@ static const char *const cli_format_names[] = {
 
 #define CLI_NFORMATS (sizeof(cli_format_names) / sizeof(cli_format_names[0]))
 
+const char *cli_format_name(enum report_format f)
+{
+	return (size_t)f < CLI_NFORMATS ? cli_format_names[f] : "?";
+}
+
 /* The names of formats (a CLI_FORMAT set) as choices in buf. */
 static void cli_format_choices(char *buf, size_t len, unsigned formats)
 {

@@ -169,6 +169,9 @@ int cli_number_option(const struct cli *c, const char *name, const char *arg,
  * CLI_USAGE. */
 int cli_format_option(struct cli *c, const char *arg, unsigned formats);
 
+/* The word --format takes for f: "text", "csv", "json", "prometheus". */
+const char *cli_format_name(enum report_format f);
+
 /* The format given is one the command writes (its table entry), else the
  * usage error "--format must be ...". CLI_GO_ON or CLI_USAGE. */
 int cli_format_is_accepted(const struct cli *c);

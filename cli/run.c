@@ -292,16 +292,6 @@ static const char *run_first_given(const struct run_view_option *opts,
 	return NULL;
 }
 
-static const char *run_format_name(enum report_format f)
-{
-	static const char *const names[] = {
-		[REPORT_TEXT] = "text", [REPORT_CSV] = "csv",
-		[REPORT_JSON] = "json", [REPORT_PROMETHEUS] = "prometheus"
-	};
-
-	return names[f];
-}
-
 /* An option that shapes one format only (--advanced and --chain the text
  * report's details, --per-endpoint and --bom a CSV's rows) given with
  * another: a usage error naming it, rather than an option silently
@@ -321,11 +311,11 @@ static int run_format_options(struct cli_run *r)
 	if (o->format != REPORT_TEXT &&
 	    (name = run_first_given(text_only, 3)) != NULL)
 		return cli_usage(&r->cli, "%s goes with --format text, not %s",
-				 name, run_format_name(o->format));
+				 name, cli_format_name(o->format));
 	if (o->format != REPORT_CSV &&
 	    (name = run_first_given(csv_only, 2)) != NULL)
 		return cli_usage(&r->cli, "%s goes with --format csv, not %s",
-				 name, run_format_name(o->format));
+				 name, cli_format_name(o->format));
 	return CLI_GO_ON;
 }
 

@@ -121,11 +121,6 @@ static void text_target_head(FILE *out, const struct store_target_row *t)
 	fprintf(out, ", line %ld)\n", t->line);
 }
 
-static int text_dns_is_noerror(const struct store_dns_answer_row *a)
-{
-	return render_dns_is_answer(a);
-}
-
 /* An SRV number, RENDER_MISSING when unused (-1). */
 static void text_dns_number(FILE *out, const char *label, int v)
 {
@@ -192,7 +187,7 @@ static void text_dns(FILE *out, const struct store_dns_answer_row *a)
 	text_value(out, a->type);
 	fputc(' ', out);
 	text_value(out, a->rcode);
-	if (a->count == 0 && text_dns_is_noerror(a))
+	if (a->count == 0 && render_dns_is_answer(a))
 		fputs(" (no data)", out);
 	else if (!is_srv)
 		text_dns_addresses(out, a);
