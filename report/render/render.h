@@ -364,6 +364,12 @@ int render_select_shown(const struct report_options *o,
 			const struct finding ***shown, size_t *nshown,
 			int *flagged);
 
+/* The domain of a row rejected as an input error: its first field as
+ * written (kept as evidence: at most FC_CSV_RAW_MAX bytes), into buf (cut
+ * to len - 1 bytes). Returns the field's whole length; 0: none. */
+size_t render_input_error_domain(const struct store_input_error_row *e,
+				 char *buf, size_t len);
+
 /* Whether o's target filters (--status, --finding, --domain) let a target
  * through: its status, every finding judged (not only those shown: the
  * filters pick targets, --min-severity shapes lists), its domain. */

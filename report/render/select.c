@@ -112,18 +112,17 @@ int render_input_error_wanted(const struct report_options *o,
 				     const struct store_input_error_row *e)
 {
 	char first[FC_CSV_RAW_MAX + 1];
-	const char *raw = e->raw != NULL ? e->raw : "";
-	size_t i, n = strcspn(raw, ",\r\n");
+	size_t i, n;
 
 	if (!select_status_wanted(o, REPORT_STATUS_INPUT_ERROR) ||
 	    o->nfinding > 0)
 		return 0;
 	if (o->domain == NULL)
 		return 1;
+	n = render_input_error_domain(e, first, sizeof(first));
 	if (n >= sizeof(first))
 		return 0;
 	for (i = 0; i < n; i++)
-		first[i] = (char)tolower((unsigned char)raw[i]);
-	first[n] = '\0';
+		first[i] = (char)tolower((unsigned char)first[i]);
 	return select_domain_wanted(o, first);
 }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fedcert_limits.h"
 #include "common/utc.h"
 #include "report/render/escape.h"
 
@@ -196,22 +197,16 @@ int render_summary_input_error(struct render_summary *s,
 			       const struct store_input_error_row *e)
 {
 	struct summary_row *r = summary_add(s);
-	const char *raw = e->raw != NULL ? e->raw : "";
-	size_t n = strcspn(raw, ",\r\n");
-	char *first = strndup(raw, n);
+	char first[FC_CSV_RAW_MAX + 1];
 
-	if (r == NULL || first == NULL) {
-		free(first);
+	if (r == NULL)
 		return -1;
-	}
 	r->status = REPORT_STATUS_INPUT_ERROR;
 	r->rank = summary_rank(r->status);
 	r->line = e->line;
-	r->domain = first;
-	if (n == 0) {
-		free(first);
-		r->domain = summary_dup(NULL);
-	}
+	r->domain = summary_dup(render_input_error_domain(e, first,
+							  sizeof(first)) > 0
+					? first : NULL);
 	s->count++;
 	if (r->domain == NULL)
 		return -1;

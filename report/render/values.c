@@ -140,3 +140,15 @@ void render_endpoint_text(const char *address, int port,
 	else
 		snprintf(out, RENDER_ENDPOINT_MAX, "%.60s:%d", a, port);
 }
+
+size_t render_input_error_domain(const struct store_input_error_row *e,
+				 char *buf, size_t len)
+{
+	const char *raw = e->raw != NULL ? e->raw : "";
+	size_t n = strcspn(raw, ",\r\n");
+
+	if (len > 0) {
+		snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), raw);
+	}
+	return n;
+}
