@@ -72,6 +72,17 @@ struct report_walk {
 	int write_errno; /* errno when out's error indicator was first seen */
 };
 
+/* The command line reads severities as report.h numbers them, and the
+ * statuses as render.h does: one numbering. */
+_Static_assert(REPORT_SEVERITY_INFO == SEVERITY_INFO &&
+	       REPORT_SEVERITY_WARNING == SEVERITY_WARNING &&
+	       REPORT_SEVERITY_ERROR == SEVERITY_ERROR,
+	       "report.h's severities are findings.h's");
+_Static_assert((int)REPORT_STATUS_PASS == (int)RENDER_PASS &&
+	       (int)REPORT_STATUS_WARN == (int)RENDER_WARN &&
+	       (int)REPORT_STATUS_FAIL == (int)RENDER_FAIL,
+	       "report.h's statuses are render.h's");
+
 const char *report_status_name(enum report_status s)
 {
 	return render_status_label(s);
