@@ -185,6 +185,8 @@ usage --by-finding "${R[@]}" --summary --by-finding
 usage --per-endpoint "${R[@]}" --per-endpoint --format json
 usage --per-endpoint "${R[@]}" --by-finding --per-endpoint --format csv
 usage --compliance "${R[@]}" --compliance --summary
+usage --by-finding "${R[@]}" --by-finding --format prometheus
+usage --compliance "${R[@]}" --compliance --format text
 usage --chain "$FEDCERT" inspect "$CA/good.pem" --chain --format json
 usage --bom "$FEDCERT" expiring --db "$DB" --bom
 usage prometheus "$FEDCERT" expiring --db "$DB" --format prometheus
