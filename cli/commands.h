@@ -28,5 +28,6 @@ CLI_HANDLER(cli_cmd_expiring); /* certificates expiring soon */
 CLI_HANDLER(cli_cmd_diff);     /* what changed between two scans */
 CLI_HANDLER(cli_cmd_prune);    /* keeps the newest N scans */
 CLI_HANDLER(cli_cmd_upgrade);  /* an older database to this schema */
+CLI_HANDLER(cli_cmd_judge);    /* keep the verdicts of older scans */
 
 #endif

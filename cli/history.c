@@ -17,7 +17,7 @@
 enum {
 	H_LAST = CLI_OPT_OWN, H_NO_FINDINGS, H_WARN_DAYS, H_WITHIN, H_FROM,
 	H_TO, H_KEEP, H_VACUUM, H_DRY_RUN, H_BEFORE, H_FAIL_ON, H_FORMAT,
-	H_BOM
+	H_BOM, H_JUDGE_AFRESH, H_TREND, H_SCAN
 };
 
 #define H_LONGOPT_FORMAT CLI_LONGOPT("format", required_argument, H_FORMAT)
@@ -33,6 +33,8 @@ struct hist {
 	int fail_on;   /* expiring --fail-on: -1 none, 0 info, 1 warning, 2 error */
 	int no_findings, vacuum, dry_run;
 	int bom;       /* expiring --bom: CSV only */
+	int judge_afresh, trend;
+	long long scan; /* judge --scan */
 };
 
 static void hist_init(struct hist *h, const struct cli_command *cmd)
@@ -64,6 +66,12 @@ static int hist_option(struct cli *c, int opt, char *arg)
 	case H_VACUUM: h->vacuum = 1; break;
 	case H_DRY_RUN: h->dry_run = 1; break;
 	case H_BOM: h->bom = 1; break;
+	case H_JUDGE_AFRESH: h->judge_afresh = 1; break;
+	case H_TREND: h->trend = 1; break;
+	case H_SCAN:
+		if (!cli_parse_scan_id(arg, &h->scan))
+			return cli_usage(c, "--scan takes a scan number, not \"%s\"", arg);
+		break;
 	case H_WITHIN:
 		h->within_given = 1;
 		if (!cli_parse_duration(arg, &h->within_s))
@@ -120,6 +128,9 @@ enum cli_exit cli_cmd_scans(const struct cli_command *cmd, int argc,
 		CLI_LONGOPT("last", required_argument, H_LAST),
 		CLI_LONGOPT("no-findings", no_argument, H_NO_FINDINGS),
 		CLI_LONGOPT("warn-days", required_argument, H_WARN_DAYS),
+		CLI_LONGOPT("trend", no_argument, H_TREND),
+		CLI_LONGOPT("bom", no_argument, H_BOM),
+		CLI_LONGOPT("judge-afresh", no_argument, H_JUDGE_AFRESH),
 		CLI_LONGOPT_END
 	};
 	struct report_scans_options o = { 0 };
@@ -136,6 +147,16 @@ enum cli_exit cli_cmd_scans(const struct cli_command *cmd, int argc,
 	o.last = h.last;
 	o.findings = !h.no_findings;
 	o.warn_days = (int)h.warn_days;
+	o.trend = h.trend;
+	o.bom = h.bom;
+	o.judge_afresh = h.judge_afresh;
+	o.notes = stderr;
+	if (h.trend && h.no_findings)
+		return cli_usage(&h.cli, "%s", "--trend counts findings: it cannot go with --no-findings");
+	if (h.cli.format == REPORT_CSV && !h.trend)
+		return cli_usage(&h.cli, "%s", "--format csv is the trend's (--trend); the list of scans is text or json");
+	if (h.bom && h.cli.format != REPORT_CSV)
+		return cli_usage(&h.cli, "%s", "--bom goes with --format csv");
 	if ((rc = cli_open_db(&h.cli, 0, &st)) != CLI_GO_ON)
 		return rc;
 	rc = hist_result(&h, report_scans(st, &o, stdout, err, sizeof err), err);
@@ -238,6 +259,7 @@ enum cli_exit cli_cmd_diff(const struct cli_command *cmd, int argc,
 		CLI_LONGOPT("from", required_argument, H_FROM),
 		CLI_LONGOPT("to", required_argument, H_TO),
 		CLI_LONGOPT("warn-days", required_argument, H_WARN_DAYS),
+		CLI_LONGOPT("judge-afresh", no_argument, H_JUDGE_AFRESH),
 		CLI_LONGOPT_END
 	};
 	struct report_diff_options o = { 0 };
@@ -256,6 +278,8 @@ enum cli_exit cli_cmd_diff(const struct cli_command *cmd, int argc,
 	o.from = h.from;
 	o.to = h.to;
 	o.warn_days = (int)h.warn_days;
+	o.judge_afresh = h.judge_afresh;
+	o.notes = stderr;
 	if ((rc = cli_open_db(&h.cli, 0, &st)) != CLI_GO_ON)
 		return rc;
 	rc = report_diff(st, &o, stdout, err, sizeof err);
@@ -362,4 +386,31 @@ enum cli_exit cli_cmd_upgrade(const struct cli_command *cmd, int argc,
 		       store_version_found(st), store_schema_version());
 	store_close(st);
 	return cli_output_close(&h.cli, stdout, CLI_OK);
+}
+
+/* judge: keeps the verdicts of the scans that have no current ones (or
+ * judges --scan N again), so that the questions across scans read them. */
+enum cli_exit cli_cmd_judge(const struct cli_command *cmd, int argc,
+			    char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPT_DB, CLI_LONGOPT_HELP,
+		CLI_LONGOPT("scan", required_argument, H_SCAN),
+		CLI_LONGOPT_END
+	};
+	char err[FC_CLI_ERRMSG_MAX];
+	struct store *st = NULL;
+	struct hist h;
+	int rc;
+
+	hist_init(&h, cmd);
+	if ((rc = hist_parse(&h, argc, argv, "", longopts)) != CLI_GO_ON ||
+	    (rc = cli_no_words(&h.cli, argc, argv)) != CLI_GO_ON)
+		return rc;
+	if ((rc = cli_open_db(&h.cli, 0, &st)) != CLI_GO_ON)
+		return rc;
+	rc = hist_result(&h, report_judge(st, h.scan, stdout, err, sizeof err),
+			 err);
+	store_close(st);
+	return cli_output_close(&h.cli, stdout, rc);
 }

@@ -21,6 +21,7 @@ enum cli_exit cli_cmd_report(const struct cli_command *cmd, int argc,
 		CLI_LONGOPT("scan", required_argument, RUN_SCAN),
 		CLI_LONGOPT("per-endpoint", no_argument, RUN_PER_ENDPOINT),
 		CLI_LONGOPT("compliance", no_argument, RUN_COMPLIANCE),
+		CLI_LONGOPT("judge-afresh", no_argument, RUN_JUDGE_AFRESH),
 		CLI_LONGOPT("ca-file", required_argument, RUN_CA_FILE),
 		CLI_LONGOPT("ca-path", required_argument, RUN_CA_PATH),
 		CLI_LONGOPT_HELP,
@@ -40,6 +41,7 @@ enum cli_exit cli_cmd_report(const struct cli_command *cmd, int argc,
 	 * against again; the scan's options hold it as parsed. */
 	r.report.ca_file = r.scan.ca_file;
 	r.report.ca_path = r.scan.ca_path;
+	r.report.notes = stderr;
 	if ((rc = cli_open_db(&r.cli, 0, &st)) != CLI_GO_ON)
 		return rc;
 	rc = cli_run_report(&r, st);

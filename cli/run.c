@@ -212,6 +212,7 @@ static int run_report_option(struct cli_run *r, int opt, char *arg)
 	case RUN_SUMMARY: o->summary = 1; break;
 	case RUN_BY_FINDING: o->by_finding = 1; break;
 	case RUN_BOM: o->bom = 1; break;
+	case RUN_JUDGE_AFRESH: o->judge_afresh = 1; break;
 	case RUN_STATUS: return run_status(r, arg);
 	case RUN_FINDING:
 		return run_ids(r, "finding", arg, r->finding, &o->nfinding);
@@ -420,6 +421,14 @@ enum cli_exit cli_run_scan(struct cli_run *r, struct store *st)
 
 	if (scan_run(&r->scan, st, &sum, err, sizeof(err)) != 0)
 		return cli_fail(&r->cli, "%s", err);
+	/* The scan's judgement, kept beside its facts for the questions
+	 * asked across scans (check's scratch database has none to ask). A
+	 * failure costs only speed: the facts are stored. */
+	if (strcmp(r->cli.command->name, "scan") == 0 &&
+	    report_keep_verdicts(st, sum.scan_id, err, sizeof(err)) != 0)
+		fprintf(stderr, "fedcert scan: scan %lld is stored, but its "
+			"verdicts were not kept (%s); `fedcert judge` keeps "
+			"them\n", (long long)sum.scan_id, err);
 	if (sum.interrupted)
 		return cli_fail(&r->cli, "scan %lld interrupted; what was stored is kept",
 				(long long)sum.scan_id);

@@ -132,6 +132,10 @@ const char usage_report[] =
 	"  --ca-file FILE       judge chains again against these roots (PEM)\n"
 	"  --ca-path DIR        ... or this hashed directory (default: the\n"
 	"                       verification the scan recorded)\n"
+	"  --judge-afresh       judge every target again, ignoring the\n"
+	"                       verdicts kept when the scan ended (they are\n"
+	"                       read only where these options would judge\n"
+	"                       the same, and the dates allow)\n"
 	"  --help               this text\n";
 
 const char usage_check[] =
@@ -200,14 +204,20 @@ const char usage_scans[] =
 	"Lists the scans, oldest first: start, duration, status, targets,\n"
 	"endpoints, failures (endpoints that failed, and targets that failed\n"
 	"before reaching one), and the findings each scan's report would have\n"
-	"shown then (judged at the scan's start: the slow part).\n"
+	"shown then (judged at the scan's start; read from the verdicts kept\n"
+	"when the scan ended, or judged again where none hold).\n"
 	"\n"
 	"  --db FILE            the SQLite database (read only: it must exist)\n"
 	"  --format FORMAT      text (default) or json (JSON Lines, one object\n"
-	"                       per scan)\n"
+	"                       per scan); with --trend also csv\n"
 	"  --last N             only the newest N scans\n"
 	"  --no-findings        counts only, without judging (fast)\n"
+	"  --trend              per scan, targets by status and by error\n"
+	"                       finding, then each finding's first and last\n"
+	"                       scan (the CSV holds the per-scan table)\n"
+	"  --bom                CSV: a UTF-8 byte order mark first (Excel)\n"
 	"  --warn-days N        expires_soon below N days left (default 30)\n"
+	"  --judge-afresh       judge every scan again, ignoring kept verdicts\n"
 	"  --help               this text\n";
 
 const char usage_history[] =
@@ -261,6 +271,7 @@ const char usage_diff[] =
 	"  --format FORMAT      text (default) or json (JSON Lines, one object\n"
 	"                       per change, with a \"change\" key)\n"
 	"  --warn-days N        expires_soon below N days left (default 30)\n"
+	"  --judge-afresh       judge both scans again, ignoring kept verdicts\n"
 	"  --help               this text\n";
 
 const char usage_prune[] =
@@ -284,4 +295,21 @@ const char usage_upgrade[] =
 	"command: they never change a file.\n"
 	"\n"
 	"  --db FILE            the SQLite database (it must exist)\n"
+	"  --help               this text\n";
+
+const char usage_judge[] =
+	"usage: fedcert judge --db FILE [--scan N]\n"
+	"\n"
+	"Judges scans as `fedcert report` does with its defaults (the\n"
+	"verification each scan recorded, --warn-days 30), at each scan's\n"
+	"start, and keeps the verdicts beside the facts: each target's status\n"
+	"and findings and the scan's totals. `scan` does this when a scan ends;\n"
+	"this command does it for scans kept by an older fedcert. Commands that\n"
+	"judge with the same options (report, report --compliance, scans,\n"
+	"diff) then read them instead of judging again; other options (--ca-file,\n"
+	"--warn-days, --judge-afresh) judge afresh and say so.\n"
+	"\n"
+	"  --db FILE            the SQLite database (it must exist)\n"
+	"  --scan N             judge scan N again (default: every scan whose\n"
+	"                       kept verdicts are missing or out of date)\n"
 	"  --help               this text\n";

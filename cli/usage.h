@@ -15,5 +15,6 @@ extern const char usage_expiring[];
 extern const char usage_diff[];
 extern const char usage_prune[];
 extern const char usage_upgrade[];
+extern const char usage_judge[];
 
 #endif

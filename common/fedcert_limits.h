@@ -88,6 +88,8 @@
 #define FC_EXPIRING_WITHIN_DEFAULT_S (30LL * 86400) /* expiring --within */
 #define FC_EXPIRING_WITHIN_MAX_S (100LL * 366 * 86400) /* a century */
 #define FC_PRUNE_KEEP_MIN 1         /* prune never empties the database */
+#define FC_VERDICT_FINDINGS_MAX (4 * 1024 * 1024) /* bytes of one target's
+						   kept findings (verdicts.c) */
 #define FC_HISTORY_MEMO_MAX 1000000 /* targets whose verdict `fedcert scans`
 				       keeps from one scan to the next (about
 				       56 bytes each); beyond, it judges */

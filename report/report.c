@@ -36,6 +36,7 @@
 #include "report/judge/findings.h"
 #include "report/judge/x509.h"
 #include "report/render/render.h"
+#include "report/verdicts.h"
 #include "store/store.h"
 
 
@@ -56,6 +57,7 @@ struct report_walk {
 	FILE *report;
 	const struct report_options *opts;
 	struct judge_options judge;
+	struct verdicts verdicts; /* the scan's kept judgement */
 	struct render_text_options text;
 	int64_t scan_id;
 	const char *input; /* the scan's targets file, for input error lines */
@@ -146,7 +148,7 @@ static int report_on_target(const struct store_target_row *t, void *arg)
 	const struct finding **shown = NULL;
 	int rc = REPORT_STOP_NOMEM;
 
-	if (findings_judge_target(&w->judge, t, &all) < 0)
+	if (verdicts_findings(&w->verdicts, &w->judge, t, &all) < 0)
 		goto out;
 	rt.status = render_status_of(&all, NULL);
 	rc = REPORT_GO_ON;
@@ -494,9 +496,16 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	w.text.advanced = opts->advanced;
 	w.text.chain = opts->chain;
 	w.text.trust = trust;
+	if (verdicts_open(&w.verdicts, st, &scan, &w.judge,
+			  opts->judge_afresh) < 0) {
+		snprintf(err, errlen, "reading the verdicts: %s",
+			 store_errmsg(st));
+		goto out;
+	}
 	if (report_prepare(&w, err, errlen) < 0 ||
 	    report_walk(st, &w, trust, err, errlen) < 0)
 		goto out;
+	verdicts_note(&w.verdicts, opts->notes, "report");
 	if (report_close(&w, &scan) < 0 || fflush(out) != 0 || ferror(out)) {
 		snprintf(err, errlen, "writing the report: %s",
 			 strerror(errno));

@@ -64,6 +64,13 @@ struct report_options {
 	const char *const *finding;
 	size_t nfinding;
 	const char *domain;
+	/* Kept verdicts (the scan's judgement kept when it ended, or by
+	 * `fedcert judge`) are read instead of judging again wherever they
+	 * hold for these options; judge_afresh: never. notes: where a note
+	 * goes when the scan has kept verdicts that these options cannot use
+	 * (NULL: none). */
+	int judge_afresh;
+	FILE *notes;
 };
 
 /* A target's status as the filters and the outputs name them: the
@@ -148,6 +155,12 @@ struct report_scans_options {
 	int64_t last;  /* only the newest `last` scans; 0: all */
 	int findings;  /* judge each scan's targets */
 	int warn_days; /* expires_soon threshold (0: FC_WARN_DAYS_DEFAULT, 30) */
+	int trend;     /* per scan, counts by status and by error finding,
+			  then each finding's first and last scan (text,
+			  CSV, JSON Lines) */
+	int bom;       /* CSV: a UTF-8 byte order mark first */
+	int judge_afresh; /* as in report_options */
+	FILE *notes;
 };
 
 int report_scans(struct store *st, const struct report_scans_options *o,
@@ -196,6 +209,8 @@ struct report_diff_options {
 	enum report_format format; /* text or json */
 	int64_t from, to;
 	int warn_days;
+	int judge_afresh; /* as in report_options */
+	FILE *notes;
 };
 
 int report_diff(struct store *st, const struct report_diff_options *o,
@@ -208,5 +223,23 @@ int report_diff(struct store *st, const struct report_diff_options *o,
  * and sets *flagged as report_run() does. */
 int report_compliance(struct store *st, const struct report_options *opts,
 		      FILE *out, int *flagged, char *err, size_t errlen);
+
+/* ---- Kept verdicts ---------------------------------------------------- */
+
+/* Judges scan_id as `report` does with the defaults (no trust store of
+ * its own, --warn-days 30) at the scan's start, and keeps the verdicts
+ * beside its facts (the targets' statuses and findings, the scan's
+ * totals), replacing what it had: `scan` calls it when a scan ends.
+ * Commands that judge the scan with the same options read them instead of
+ * judging again. 0, or -1 with a message in err. */
+int report_keep_verdicts(struct store *st, int64_t scan_id, char *err,
+			 size_t errlen);
+
+/* `fedcert judge`: scan_id 0: keeps the verdicts of every scan that has
+ * no current ones (none, another judge's, or the scan changed since;
+ * running scans are left alone); else judges that scan again. One line
+ * per scan judged, and a total, on out. 0, or -1 with a message in err. */
+int report_judge(struct store *st, int64_t scan_id, FILE *out, char *err,
+		 size_t errlen);
 
 #endif

@@ -140,6 +140,7 @@ static int prune_size(struct store *st, int64_t *bytes)
 int store_prune(struct store *st, int64_t keep, int dry_run,
 		struct store_prune_result *out)
 {
+	int64_t verdicts = 0;
 	int in_tx = 0, rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -164,7 +165,8 @@ int store_prune(struct store *st, int64_t keep, int dry_run,
 	    prune_run(st, sql_delete_scans, keep, &out->scans,
 		      "cannot delete the scans") != 0 ||
 	    prune_unreferenced(st, "certificate", &out->certificates) != 0 ||
-	    prune_unreferenced(st, "endpoint", &out->endpoints) != 0)
+	    prune_unreferenced(st, "endpoint", &out->endpoints) != 0 ||
+	    prune_unreferenced(st, "verdict_findings", &verdicts) != 0)
 		goto out;
 	if (prune_exec(st, dry_run ? "ROLLBACK" : "COMMIT",
 		       "cannot commit the prune") != 0)

@@ -233,6 +233,50 @@ static const char migration_6[] =
 	"CREATE INDEX scan_client_cert_by_certificate"
 	" ON scan_client_cert(certificate_id);";
 
+/* Step 7 (a year of nights): what the report judged, kept beside the
+ * facts so that a question across many scans need not judge them again.
+ * Written by the report (`scan` when it ends, `fedcert judge` for older
+ * scans), never by the scanner, and never read as a fact: a reader uses
+ * them only when the judge's version, the trust and --warn-days they were
+ * judged with, and the scan's own end are what it would judge with now,
+ * and a target's row only up to valid_until (the first time a date of its
+ * certificates would change what is said). verdict_scan is written last:
+ * a scan without it has no verdicts, whatever target rows it has.
+ * verdict_findings holds each distinct list of findings once (a
+ * target unchanged for a year has one). */
+static const char migration_7[] =
+	"CREATE TABLE verdict_findings ("
+	" id INTEGER PRIMARY KEY,"
+	" digest BLOB NOT NULL UNIQUE,"
+	" findings BLOB NOT NULL);"
+
+	"CREATE TABLE verdict_target ("
+	" target_id INTEGER PRIMARY KEY REFERENCES target(id) ON DELETE CASCADE,"
+	" status INTEGER NOT NULL,"
+	" valid_until INTEGER NOT NULL,"
+	" findings_id INTEGER REFERENCES verdict_findings(id));"
+	"CREATE INDEX verdict_target_by_findings ON verdict_target(findings_id);"
+
+	"CREATE TABLE verdict_scan ("
+	" scan_id INTEGER PRIMARY KEY REFERENCES scan(id) ON DELETE CASCADE,"
+	" judge TEXT NOT NULL,"
+	" trust TEXT NOT NULL,"
+	" warn_days INTEGER NOT NULL,"
+	" judged_at INTEGER NOT NULL,"
+	" scan_status TEXT,"
+	" scan_finished TEXT,"
+	" pass INTEGER NOT NULL, warn INTEGER NOT NULL, fail INTEGER NOT NULL,"
+	" errors INTEGER NOT NULL, warnings INTEGER NOT NULL,"
+	" infos INTEGER NOT NULL);"
+
+	"CREATE TABLE verdict_scan_finding ("
+	" scan_id INTEGER NOT NULL REFERENCES verdict_scan(scan_id)"
+	"  ON DELETE CASCADE,"
+	" finding TEXT NOT NULL,"
+	" severity INTEGER NOT NULL,"
+	" targets INTEGER NOT NULL,"
+	" PRIMARY KEY (scan_id, finding, severity)) WITHOUT ROWID;";
+
 /* migrations[i] takes a database from user_version i to i + 1. */
 static const char *const migrations[] = {
 	migration_1,
@@ -241,6 +285,7 @@ static const char *const migrations[] = {
 	migration_4,
 	migration_5,
 	migration_6,
+	migration_7,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -45,6 +45,18 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_CLIENT_CERT_ADD] =
 		"INSERT INTO scan_client_cert(scan_id, position, certificate_id)"
 		" VALUES (?1, ?2, ?3)",
+	[STMT_VERDICT_TARGET_GET] =
+		"SELECT v.status, v.valid_until, f.findings FROM verdict_target v"
+		" LEFT JOIN verdict_findings f ON f.id = v.findings_id"
+		" WHERE v.target_id = ?1",
+	[STMT_VERDICT_FINDINGS_ADD] =
+		"INSERT INTO verdict_findings(digest, findings) VALUES (?1, ?2)"
+		" ON CONFLICT(digest) DO NOTHING",
+	[STMT_VERDICT_FINDINGS_FIND] =
+		"SELECT id FROM verdict_findings WHERE digest = ?1",
+	[STMT_VERDICT_TARGET_ADD] =
+		"INSERT OR REPLACE INTO verdict_target(target_id, status,"
+		" valid_until, findings_id) VALUES (?1, ?2, ?3, ?4)",
 	[STMT_CERT_FIND] = "SELECT id FROM certificate WHERE sha256 = ?1",
 	[STMT_CERT_ADD] =
 		"INSERT INTO certificate(sha256, sha1, der, subject, issuer,"

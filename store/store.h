@@ -561,4 +561,63 @@ int store_prune(struct store *st, int64_t keep, int dry_run,
  * out->bytes_after. */
 int store_vacuum(struct store *st, struct store_prune_result *out);
 
+/* ---- Verdicts: what the report judged, kept beside the facts ------------ */
+
+/* The report's verdicts on one scan (schema step 7, SCHEMA.md): written by
+ * the report, never by the scanner, and never read as facts. What they
+ * were judged with, and the scan's totals. */
+struct store_verdict_scan {
+	char *judge;         /* the judge's version */
+	char *trust;         /* the trust they were judged with */
+	int warn_days;
+	int64_t judged_at;   /* Unix seconds */
+	char *scan_status;   /* the scan's status and end when judged */
+	char *scan_finished;
+	int64_t status[3];   /* target rows PASS, WARN, FAIL */
+	int64_t findings[3]; /* findings by severity: info, warning, error */
+};
+
+/* How many target rows of a scan have one finding at one severity. */
+struct store_verdict_count {
+	const char *finding;
+	int severity;
+	int64_t targets;
+};
+
+/* Reads scan_id's verdict row into out (free with
+ * store_verdict_scan_clear()): 1, 0 when the scan has none, -1 on error. */
+int store_verdict_scan_get(struct store *st, int64_t scan_id,
+			   struct store_verdict_scan *out);
+void store_verdict_scan_clear(struct store_verdict_scan *v);
+
+/* Calls cb once per (finding, severity) counted for scan_id, in finding
+ * order. A non-zero return from cb stops and is returned. */
+typedef int (*store_verdict_count_cb)(const struct store_verdict_count *c,
+				      void *arg);
+int store_each_verdict_count(struct store *st, int64_t scan_id,
+			     store_verdict_count_cb cb, void *arg);
+
+/* One target's stored verdict: its status (0 PASS, 1 WARN, 2 FAIL), the
+ * time (Unix seconds) before which it holds, and its findings as the
+ * report encoded them (*findings malloc'd, the caller frees it; NULL and
+ * 0 for none). 1, 0 when the target has none, -1 on error. */
+int store_verdict_target_get(struct store *st, int64_t target_id,
+			     int *status, int64_t *valid_until,
+			     unsigned char **findings, size_t *len);
+
+/* Writing a scan's verdicts: store_verdicts_begin() removes what the scan
+ * had (its verdict row first, so that a write stopped half-way leaves a
+ * scan without verdicts, never with half of them), then one
+ * store_verdict_target_put() per target (findings: the report's encoding,
+ * digest its SHA-256, both NULL when it has none), then
+ * store_verdicts_end() writes the scan's row and counts and commits. */
+int store_verdicts_begin(struct store *st, int64_t scan_id);
+int store_verdict_target_put(struct store *st, int64_t target_id,
+			     int status, int64_t valid_until,
+			     const unsigned char *digest,
+			     const unsigned char *findings, size_t len);
+int store_verdicts_end(struct store *st, int64_t scan_id,
+		       const struct store_verdict_scan *v,
+		       const struct store_verdict_count *counts, size_t n);
+
 #endif

@@ -35,6 +35,7 @@
 
 #include "report/history/history_int.h"
 #include "report/judge/x509.h"
+#include "report/verdicts.h"
 #include "report/render/facts.h"
 #include "report/render/render.h"
 
@@ -50,6 +51,7 @@ struct comp_walk {
 	FILE *out;
 	const struct report_options *o;
 	struct judge_options judge;
+	struct verdicts verdicts; /* the scan's kept judgement */
 	const struct store_scan_row *scan;
 	struct emit_csv csv;
 	struct esc_buf ids;
@@ -157,7 +159,7 @@ static int comp_on_target(const struct store_target_row *t, void *arg)
 	struct comp_row r;
 	int rc = 1;
 
-	if (findings_judge_target(&w->judge, t, &l) != 0) {
+	if (verdicts_findings(&w->verdicts, &w->judge, t, &l) != 0) {
 		w->nomem = 1;
 		goto out;
 	}
@@ -241,6 +243,8 @@ int report_compliance(struct store *st, const struct report_options *opts,
 	struct store_scan_row scan = { 0 };
 	int64_t scan_id = opts->scan_id;
 	X509_STORE *trust = NULL;
+	struct store_cert_row *self = NULL;
+	size_t nself = 0;
 	int rc = -1;
 
 	*flagged = 0;
@@ -265,7 +269,19 @@ int report_compliance(struct store *st, const struct report_options *opts,
 	w.judge.trust = trust;
 	w.judge.certs = cert_cache_new(); /* NULL: decoded where judged */
 	w.judge.memo = judge_memo_new();  /* NULL: judged per target */
+	/* Our chain, as the report judges the targets with it
+	 * (partner_ca_list_excludes_our_root). */
+	if (store_scan_client_chain(st, scan_id, &self, &nself) != 0 ||
+	    verdicts_open(&w.verdicts, st, &scan, &w.judge,
+			  opts->judge_afresh) != 0) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		goto out;
+	}
+	w.judge.self_chain = self;
+	w.judge.self_count = nself;
 	rc = comp_walk_scan(&w, scan_id, err, errlen);
+	if (rc == 0)
+		verdicts_note(&w.verdicts, opts->notes, "report --compliance");
 	*flagged = rc != 0 ? 0 : (w.flagged ? REPORT_FLAGGED_FINDING : 0) |
 				 render_unfinished(opts, &scan);
 out:
@@ -274,6 +290,8 @@ out:
 	X509_STORE_free(trust);
 	cert_cache_free(w.judge.certs);
 	judge_memo_free(w.judge.memo);
+	if (self != NULL)
+		store_cert_rows_free(self, nself);
 	store_scan_row_free(&scan);
 	return rc;
 }

@@ -276,8 +276,8 @@ static int diff_both(struct diff_walk *w, const struct store_target_row *a,
 	int judged = diff_may_judge_apart(w, a, b), rc = -1;
 
 	if (judged &&
-	    (hist_judge(&w->from_judging, a, w->from_at, w->warn_days, &fa) != 0 ||
-	     hist_judge(&w->to_judging, b, w->to_at, w->warn_days, &fb) != 0))
+	    (hist_judge(&w->from_judging, a, &fa) != 0 ||
+	     hist_judge(&w->to_judging, b, &fb) != 0))
 		goto out;
 	diff_failure(w, b, NULL, target_kind(a), a->error_reason,
 		     target_kind(b), b->error_reason, NULL);
@@ -295,7 +295,7 @@ static int diff_added(struct diff_walk *w, const struct store_target_row *b)
 {
 	struct finding_list fb = { 0 };
 	struct diff_change c = { .kind = DIFF_TARGET_ADDED, .target = b };
-	int rc = hist_judge(&w->to_judging, b, w->to_at, w->warn_days, &fb);
+	int rc = hist_judge(&w->to_judging, b, &fb);
 
 	if (rc == 0) {
 		c.findings = &fb;
@@ -417,7 +417,19 @@ int report_diff(struct store *st, const struct report_diff_options *o,
 	/* The two scans share most certificates: one cache. */
 	cert_cache_free(w.to_judging.certs);
 	w.to_judging.certs = w.from_judging.certs;
-	rc = diff_walk_scans(st, &w, err, errlen);
+	if (hist_judging_scan(&w.from_judging, st, &from, w.from_at,
+			      w.warn_days, o->judge_afresh) != 0 ||
+	    hist_judging_scan(&w.to_judging, st, &to, w.to_at, w.warn_days,
+			      o->judge_afresh) != 0) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		rc = -1;
+	} else {
+		rc = diff_walk_scans(st, &w, err, errlen);
+	}
+	if (rc >= 0) {
+		verdicts_note(&w.from_judging.verdicts, o->notes, "diff");
+		verdicts_note(&w.to_judging.verdicts, o->notes, "diff");
+	}
 	w.to_judging.certs = NULL;
 	hist_judging_free(&w.from_judging);
 	hist_judging_free(&w.to_judging);

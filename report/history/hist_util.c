@@ -164,34 +164,49 @@ int hist_dates_between(const struct store_target_row *t, time_t a, time_t b,
 
 void hist_judging_init(struct hist_judging *j)
 {
+	memset(j, 0, sizeof(*j));
 	j->certs = cert_cache_new();
-	j->memo = judge_memo_new();
 }
 
-void hist_judging_next_scan(struct hist_judging *j)
+int hist_judging_scan(struct hist_judging *j, struct store *st,
+		      const struct store_scan_row *scan, time_t at,
+		      int warn_days, int afresh)
 {
+	struct judge_options o = { .now = at, .warn_days = warn_days };
+
 	judge_memo_free(j->memo);
 	j->memo = judge_memo_new();
+	if (j->self != NULL)
+		store_cert_rows_free(j->self, j->nself);
+	j->self = NULL;
+	j->nself = 0;
+	j->at = at;
+	j->warn_days = warn_days;
+	if (store_scan_client_chain(st, scan->id, &j->self, &j->nself) != 0)
+		return -1;
+	return verdicts_open(&j->verdicts, st, scan, &o, afresh);
 }
 
 void hist_judging_free(struct hist_judging *j)
 {
 	cert_cache_free(j->certs);
 	judge_memo_free(j->memo);
+	if (j->self != NULL)
+		store_cert_rows_free(j->self, j->nself);
 	j->certs = NULL;
 	j->memo = NULL;
+	j->self = NULL;
 }
 
 int hist_judge(struct hist_judging *j, const struct store_target_row *t,
-	       time_t at, int warn_days, struct finding_list *out)
+	       struct finding_list *out)
 {
-	struct judge_options o = { .now = at, .warn_days = warn_days };
+	struct judge_options o = { .now = j->at, .warn_days = j->warn_days,
+				   .self_chain = j->self,
+				   .self_count = j->nself,
+				   .certs = j->certs, .memo = j->memo };
 
-	if (j != NULL) {
-		o.certs = j->certs;
-		o.memo = j->memo;
-	}
-	return findings_judge_target(&o, t, out);
+	return verdicts_findings(&j->verdicts, &o, t, out);
 }
 
 void hist_verdict_of(const struct finding_list *l, struct hist_verdict *v)

@@ -19,7 +19,9 @@
 #include "report/judge/findings.h"
 #include "common/hex.h"
 #include "common/utc.h"
+#include "report/report.h"
 #include "store/store.h"
+#include "report/verdicts.h"
 
 /* The digest of a target's facts (SHA-256). */
 #define HIST_DIGEST_LEN 32
@@ -57,26 +59,42 @@ struct hist_verdict {
 
 /* What judging many targets of one or more scans shares in one command:
  * certificates decoded once (x509.h's cert_cache, kept for the whole
- * command: scans share most of their certificates), and each endpoint's
- * findings kept for the other targets that reach it (findings.h's
- * judge_memo: a probe belongs to one scan and is judged at that scan's
- * time only, so one memo serves a scan; hist_judging_next_scan() starts
- * another). Either may be NULL (out of memory): judging is then slower,
- * not different. */
+ * command: scans share most of their certificates), and, per scan, each
+ * endpoint's findings kept for the other targets that reach it
+ * (findings.h's judge_memo: a probe belongs to one scan and is judged at
+ * that scan's time only), our own chain as the scan presented it (as its
+ * report judges the targets with it), and the scan's kept verdicts
+ * (verdicts.h), read instead of judging wherever they hold. The cache or
+ * the memo may be NULL (out of memory): judging is then slower, not
+ * different. */
 struct hist_judging {
 	struct cert_cache *certs;
 	struct judge_memo *memo;
+	struct verdicts verdicts;
+	struct store_cert_row *self; /* owned */
+	size_t nself;
+	time_t at;
+	int warn_days;
 };
 
 void hist_judging_init(struct hist_judging *j);
-void hist_judging_next_scan(struct hist_judging *j);
+/* Starts on scan, judged at its start (at) with warn_days; afresh: its
+ * kept verdicts are not read. 0, or -1 on a database error (the store's
+ * message). */
+int hist_judging_scan(struct hist_judging *j, struct store *st,
+		      const struct store_scan_row *scan, time_t at,
+		      int warn_days, int afresh);
 void hist_judging_free(struct hist_judging *j);
 
-/* Judges t at `at` (no trust store: the verification the scan recorded)
- * into out (which the caller frees with finding_list_free()), through j
- * (NULL: alone). 0, or -1 when memory ran out. */
+/* Judges t of the scan j was started on (hist_judging_scan()) into out
+ * (which the caller frees with finding_list_free()). 0, or -1 when memory
+ * ran out or the database failed. */
 int hist_judge(struct hist_judging *j, const struct store_target_row *t,
-	       time_t at, int warn_days, struct finding_list *out);
+	       struct finding_list *out);
+
+/* `scans --trend` (trend.c): report_scans() with o->trend. */
+int report_trend(struct store *st, const struct report_scans_options *o,
+		 FILE *out, char *err, size_t errlen);
 
 /* The verdict of a judged list. */
 void hist_verdict_of(const struct finding_list *l, struct hist_verdict *v);

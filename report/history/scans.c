@@ -44,6 +44,10 @@ struct scans_walk {
 	time_t prev_at, at;
 	struct memo prev, cur;
 	struct hist_judging judging;
+	/* Scans whose kept totals were read, and judged; why the first of
+	 * those that had kept verdicts could not use them. */
+	unsigned long long kept, unkept;
+	char why[200];
 	/* This scan's totals. */
 	unsigned long long findings[SEVERITY_ERROR + 1];
 	unsigned long long status[3];
@@ -115,7 +119,7 @@ static int scans_verdict(struct scans_walk *w, const struct memo_entry *prev,
 		*v = prev->v;
 		return 0;
 	}
-	if (hist_judge(&w->judging, b, w->at, w->warn_days, &l) != 0) {
+	if (hist_judge(&w->judging, b, &l) != 0) {
 		finding_list_free(&l);
 		return -1;
 	}
@@ -162,7 +166,28 @@ static int scans_judge(struct scans_walk *w, const struct store_scan_row *s)
 		w->at = time(NULL);
 	w->cur.count = 0;
 	w->prev.next = 0;
-	hist_judging_next_scan(&w->judging);
+	if (hist_judging_scan(&w->judging, w->st, s, w->at, w->warn_days,
+			      w->o->judge_afresh) != 0)
+		return -1;
+	if (w->judging.verdicts.state == VERDICTS_READ) {
+		/* Kept when the scan was judged: its totals, no target read.
+		 * The next scan has no verdicts of this one to compare. */
+		for (rc = 0; rc < 3; rc++) {
+			w->status[rc] = (unsigned long long)
+				w->judging.verdicts.status[rc];
+			w->findings[rc] = (unsigned long long)
+				w->judging.verdicts.findings[rc];
+		}
+		w->prev.count = 0;
+		w->prev_scan = s->id;
+		w->prev_at = w->at;
+		w->kept++;
+		return 0;
+	}
+	w->unkept++;
+	if (w->judging.verdicts.state != VERDICTS_NONE &&
+	    w->judging.verdicts.state != VERDICTS_AFRESH && w->why[0] == '\0')
+		snprintf(w->why, sizeof w->why, "%s", w->judging.verdicts.why);
 	rc = store_each_target_pair(w->st, w->prev_scan, s->id, scans_on_pair,
 				    w);
 	swap = w->prev;
@@ -300,6 +325,8 @@ int report_scans(struct store *st, const struct report_scans_options *o,
 	struct scans_walk w = { .st = st, .o = o, .out = out };
 	int rc;
 
+	if (o->trend)
+		return report_trend(st, o, out, err, errlen);
 	w.warn_days = judge_warn_days(o->warn_days);
 	if (o->format != REPORT_JSON)
 		scans_text_head(out, o->findings);
@@ -308,6 +335,17 @@ int report_scans(struct store *st, const struct report_scans_options *o,
 	hist_judging_free(&w.judging);
 	free(w.prev.items);
 	free(w.cur.items);
+	if (rc == 0 && o->findings && o->notes != NULL && w.unkept > 0 &&
+	    !o->judge_afresh) {
+		if (w.why[0] != '\0')
+			fprintf(o->notes, "fedcert scans: some scans judged "
+				"afresh: their kept verdicts do not apply "
+				"(%s)\n", w.why);
+		else if (w.unkept > 1)
+			fprintf(o->notes, "fedcert scans: %llu scans have no "
+				"kept verdicts and were judged; `fedcert judge` "
+				"keeps them\n", w.unkept);
+	}
 	if (rc == 1)
 		snprintf(err, errlen, "judging the scans: out of memory");
 	else if (rc == 2 || (rc == 0 && (fflush(out) != 0 || ferror(out))))

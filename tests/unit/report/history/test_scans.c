@@ -21,7 +21,8 @@
 static void test_scans_json(void **state)
 {
 	struct hf *f = *state;
-	struct report_scans_options o = { REPORT_JSON, 0, 1, 30 };
+	struct report_scans_options o = { .format = REPORT_JSON, .findings = 1,
+					  .warn_days = 30 };
 	struct capture all, last;
 	char line[1024], line4[1024];
 
@@ -55,7 +56,8 @@ static void test_scans_json(void **state)
 static void test_scans_text(void **state)
 {
 	struct hf *f = *state;
-	struct report_scans_options o = { REPORT_TEXT, 0, 0, 30 };
+	struct report_scans_options o = { .format = REPORT_TEXT,
+					  .warn_days = 30 };
 	struct capture c;
 	char want[200];
 	/* Each count under the name of what it counts, the JSON's keys:

@@ -1,0 +1,346 @@
+/* trend.c: `fedcert scans --trend`, how a federation's health moved from
+ * night to night: per scan, its targets by status (PASS, WARN, FAIL) and
+ * by error finding (how many targets had it as an error), then each
+ * warning or error finding's first and last scan over the scans listed.
+ *
+ * Each scan is judged as `scans` judges it (at its start, history_int.h):
+ * its kept verdicts when they hold, read as counts without a target
+ * (store_each_verdict_count()), else every target judged. The scans are
+ * gathered first (a few hundred bytes each per finding of the registry),
+ * so that the CSV's columns are the error findings that occur in them.
+ */
+#include "report/report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/history/history_int.h"
+
+struct trend_scan {
+	int64_t id;
+	char *started;  /* owned */
+	int64_t targets;
+	int64_t status[3];
+	int64_t *errors; /* per registry entry: targets with it as an error */
+	unsigned char *worst; /* per registry entry: 0 none, 1 warning,
+				 2 error (the worst any target had) */
+};
+
+struct trend_walk {
+	struct store *st;
+	const struct report_scans_options *o;
+	const struct finding_def *defs;
+	size_t ndefs;
+	struct trend_scan *scans;
+	size_t count, cap;
+	struct hist_judging judging;
+	struct trend_scan *cur;
+	unsigned long long judged; /* scans judged target by target */
+	int nomem;
+};
+
+static size_t def_index(const struct trend_walk *w, const char *id)
+{
+	const struct finding_def *d = findings_lookup(id);
+
+	return d != NULL ? (size_t)(d - w->defs) : w->ndefs;
+}
+
+/* One kept count: (finding, severity, targets). */
+static int trend_on_count(const struct store_verdict_count *c, void *arg)
+{
+	struct trend_walk *w = arg;
+	size_t i = def_index(w, c->finding);
+
+	if (i >= w->ndefs || c->severity < SEVERITY_WARNING)
+		return 0;
+	if (c->severity == SEVERITY_ERROR)
+		w->cur->errors[i] += c->targets;
+	if (c->targets > 0 && w->cur->worst[i] < (unsigned char)c->severity)
+		w->cur->worst[i] = (unsigned char)c->severity;
+	return 0;
+}
+
+/* One target judged: its status, its error findings (each once). */
+static int trend_on_target(const struct store_target_row *t, void *arg)
+{
+	struct trend_walk *w = arg;
+	struct finding_list l = { 0 };
+	unsigned char *had;
+	size_t i, k;
+	int worst;
+
+	had = calloc(w->ndefs, 1);
+	if (had == NULL || hist_judge(&w->judging, t, &l) != 0) {
+		free(had);
+		finding_list_free(&l);
+		w->nomem = 1;
+		return 1;
+	}
+	worst = finding_list_worst(&l);
+	w->cur->status[worst < 0 ? 0 : worst]++;
+	for (i = 0; i < l.count; i++) {
+		k = (size_t)(l.items[i].def - w->defs);
+		if (k >= w->ndefs || l.items[i].severity < SEVERITY_WARNING)
+			continue;
+		if (w->cur->worst[k] < (unsigned char)l.items[i].severity)
+			w->cur->worst[k] = (unsigned char)l.items[i].severity;
+		if (l.items[i].severity == SEVERITY_ERROR && !had[k]) {
+			had[k] = 1;
+			w->cur->errors[k]++;
+		}
+	}
+	free(had);
+	finding_list_free(&l);
+	return 0;
+}
+
+static struct trend_scan *trend_add(struct trend_walk *w,
+				    const struct store_scan_summary *s)
+{
+	struct trend_scan *bigger, *n;
+
+	if (w->count == w->cap) {
+		bigger = realloc(w->scans, (w->cap ? w->cap * 2 : 64) *
+					   sizeof(*bigger));
+		if (bigger == NULL)
+			return NULL;
+		w->scans = bigger;
+		w->cap = w->cap ? w->cap * 2 : 64;
+	}
+	n = &w->scans[w->count];
+	memset(n, 0, sizeof(*n));
+	n->id = s->scan->id;
+	n->targets = s->targets;
+	n->started = strdup(s->scan->started ? s->scan->started : "");
+	n->errors = calloc(w->ndefs, sizeof(*n->errors));
+	n->worst = calloc(w->ndefs, 1);
+	w->count++;
+	if (n->started == NULL || n->errors == NULL || n->worst == NULL)
+		return NULL;
+	return n;
+}
+
+static int trend_on_scan(const struct store_scan_summary *s, void *arg)
+{
+	struct trend_walk *w = arg;
+	time_t at;
+	int i;
+
+	if ((w->cur = trend_add(w, s)) == NULL) {
+		w->nomem = 1;
+		return 1;
+	}
+	if (utc_parse(s->scan->started, &at) != 0)
+		at = time(NULL);
+	if (hist_judging_scan(&w->judging, w->st, s->scan, at,
+			      judge_warn_days(w->o->warn_days),
+			      w->o->judge_afresh) != 0)
+		return -1;
+	if (w->judging.verdicts.state == VERDICTS_READ) {
+		for (i = 0; i < 3; i++)
+			w->cur->status[i] = w->judging.verdicts.status[i];
+		return store_each_verdict_count(w->st, s->scan->id,
+						trend_on_count, w);
+	}
+	w->judged++;
+	return store_each_target(w->st, s->scan->id, trend_on_target, w);
+}
+
+/* The findings that were a warning or an error in any scan listed;
+ * only_errors: that were an error. In registry order. */
+static int trend_shown(const struct trend_walk *w, size_t k, int only_errors)
+{
+	size_t i;
+
+	for (i = 0; i < w->count; i++)
+		if (w->scans[i].worst[k] >= (only_errors ? SEVERITY_ERROR
+							 : SEVERITY_WARNING))
+			return 1;
+	return 0;
+}
+
+static void trend_text(const struct trend_walk *w, FILE *out)
+{
+	const struct trend_scan *s;
+	size_t i, k, first, last, n;
+	int sep, worst;
+
+	fprintf(out, "%5s  %-20s  %7s  %6s  %6s  %6s  %s\n", "scan", "started",
+		"targets", "PASS", "WARN", "FAIL",
+		"targets by error finding");
+	for (i = 0; i < w->count; i++) {
+		s = &w->scans[i];
+		fprintf(out, "%5lld  ", (long long)s->id);
+		esc_text(out, s->started);
+		fprintf(out, "  %7lld  %6lld  %6lld  %6lld  ",
+			(long long)s->targets, (long long)s->status[0],
+			(long long)s->status[1], (long long)s->status[2]);
+		sep = 0;
+		for (k = 0; k < w->ndefs; k++) {
+			if (s->errors[k] == 0)
+				continue;
+			fprintf(out, "%s%s %lld", sep ? ", " : "", w->defs[k].id,
+				(long long)s->errors[k]);
+			sep = 1;
+		}
+		fputs(sep ? "\n" : "-\n", out);
+	}
+	fprintf(out, "\n%-34s  %-7s  %-26s  %-26s  %5s\n", "finding", "worst",
+		"first seen (scan, start)", "last seen (scan, start)", "scans");
+	for (k = 0; k < w->ndefs; k++) {
+		if (!trend_shown(w, k, 0))
+			continue;
+		first = last = w->count;
+		n = 0;
+		worst = 0;
+		for (i = 0; i < w->count; i++) {
+			if (w->scans[i].worst[k] < SEVERITY_WARNING)
+				continue;
+			if (first == w->count)
+				first = i;
+			last = i;
+			n++;
+			if (w->scans[i].worst[k] > worst)
+				worst = w->scans[i].worst[k];
+		}
+		fprintf(out, "%-34s  %-7s  %5lld ", w->defs[k].id,
+			finding_severity_name((enum finding_severity)worst),
+			(long long)w->scans[first].id);
+		esc_text(out, w->scans[first].started);
+		fprintf(out, "  %5lld ", (long long)w->scans[last].id);
+		esc_text(out, w->scans[last].started);
+		fprintf(out, "  %5zu\n", n);
+	}
+}
+
+static void trend_csv(const struct trend_walk *w, FILE *out)
+{
+	struct emit_csv c = { .out = out };
+	static const char *const head[] = { "scan", "started", "targets",
+					    "PASS", "WARN", "FAIL" };
+	size_t i, k;
+
+	if (w->o->bom)
+		emit_csv_bom(out);
+	for (i = 0; i < sizeof head / sizeof head[0]; i++)
+		emit_csv_cell(&c, head[i]);
+	for (k = 0; k < w->ndefs; k++)
+		if (trend_shown(w, k, 1))
+			emit_csv_cell(&c, w->defs[k].id);
+	emit_csv_end_row(&c);
+	for (i = 0; i < w->count; i++) {
+		emit_csv_number(&c, w->scans[i].id);
+		emit_csv_date(&c, w->scans[i].started);
+		emit_csv_number(&c, w->scans[i].targets);
+		emit_csv_number(&c, w->scans[i].status[0]);
+		emit_csv_number(&c, w->scans[i].status[1]);
+		emit_csv_number(&c, w->scans[i].status[2]);
+		for (k = 0; k < w->ndefs; k++)
+			if (trend_shown(w, k, 1))
+				emit_csv_number(&c, w->scans[i].errors[k]);
+		emit_csv_end_row(&c);
+	}
+	emit_csv_free(&c);
+}
+
+static void trend_json(const struct trend_walk *w, FILE *out)
+{
+	const struct trend_scan *s;
+	struct emit_json j, f;
+	size_t i, k, first, last, n;
+	int worst;
+
+	for (i = 0; i < w->count; i++) {
+		s = &w->scans[i];
+		emit_json_open_line(&j, out);
+		emit_json_str(&j, "kind", "scan");
+		emit_json_int(&j, "scan", s->id);
+		emit_json_str(&j, "started", s->started);
+		emit_json_int(&j, "targets", s->targets);
+		emit_json_key(&j, "status_counts");
+		emit_json_open(&f, out);
+		emit_json_int(&f, "PASS", s->status[0]);
+		emit_json_int(&f, "WARN", s->status[1]);
+		emit_json_int(&f, "FAIL", s->status[2]);
+		emit_json_close(&f);
+		emit_json_key(&j, "error_findings");
+		emit_json_open(&f, out);
+		for (k = 0; k < w->ndefs; k++)
+			if (s->errors[k] > 0)
+				emit_json_int(&f, w->defs[k].id, s->errors[k]);
+		emit_json_close(&f);
+		emit_json_close(&j);
+		fputc('\n', out);
+	}
+	for (k = 0; k < w->ndefs; k++) {
+		if (!trend_shown(w, k, 0))
+			continue;
+		first = last = w->count;
+		n = 0;
+		worst = 0;
+		for (i = 0; i < w->count; i++) {
+			if (w->scans[i].worst[k] < SEVERITY_WARNING)
+				continue;
+			if (first == w->count)
+				first = i;
+			last = i;
+			n++;
+			if (w->scans[i].worst[k] > worst)
+				worst = w->scans[i].worst[k];
+		}
+		emit_json_open_line(&j, out);
+		emit_json_str(&j, "kind", "finding");
+		emit_json_str(&j, "finding", w->defs[k].id);
+		emit_json_str(&j, "worst",
+			      finding_severity_name((enum finding_severity)worst));
+		emit_json_int(&j, "first_scan", w->scans[first].id);
+		emit_json_str(&j, "first_seen", w->scans[first].started);
+		emit_json_int(&j, "last_scan", w->scans[last].id);
+		emit_json_str(&j, "last_seen", w->scans[last].started);
+		emit_json_int(&j, "scans", (long long)n);
+		emit_json_close(&j);
+		fputc('\n', out);
+	}
+}
+
+int report_trend(struct store *st, const struct report_scans_options *o,
+		 FILE *out, char *err, size_t errlen)
+{
+	struct trend_walk w = { .st = st, .o = o };
+	size_t i;
+	int rc;
+
+	w.defs = findings_registry(&w.ndefs);
+	hist_judging_init(&w.judging);
+	rc = store_each_scan(st, o->last, trend_on_scan, &w);
+	if (rc == 0) {
+		if (o->format == REPORT_JSON)
+			trend_json(&w, out);
+		else if (o->format == REPORT_CSV)
+			trend_csv(&w, out);
+		else
+			trend_text(&w, out);
+		if (o->notes != NULL && w.judged > 1 && !o->judge_afresh)
+			fprintf(o->notes, "fedcert scans: %llu scans had no "
+				"kept verdicts that apply and were judged; "
+				"`fedcert judge` keeps them\n", w.judged);
+	}
+	hist_judging_free(&w.judging);
+	for (i = 0; i < w.count; i++) {
+		free(w.scans[i].started);
+		free(w.scans[i].errors);
+		free(w.scans[i].worst);
+	}
+	free(w.scans);
+	if (rc != 0 && w.nomem)
+		snprintf(err, errlen, "judging the scans: out of memory");
+	else if (rc == 0 && (fflush(out) != 0 || ferror(out)))
+		snprintf(err, errlen, "writing the trend: %s", strerror(errno));
+	else if (rc != 0)
+		snprintf(err, errlen, "reading the scans: %s", store_errmsg(st));
+	else
+		return 0;
+	return -1;
+}
