@@ -36,7 +36,7 @@
 #include "report/judge/findings.h"
 #include "report/judge/x509.h"
 #include "report/render/render.h"
-#include "report/verdicts.h"
+#include "report/judge/verdicts.h"
 #include "store/store.h"
 
 

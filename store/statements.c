@@ -53,7 +53,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
 		"INSERT INTO verdict_findings(digest, findings) VALUES (?1, ?2)"
 		" ON CONFLICT(digest) DO NOTHING",
 	[STMT_VERDICT_FINDINGS_FIND] =
-		"SELECT id FROM verdict_findings WHERE digest = ?1",
+		"SELECT id, findings = ?2 FROM verdict_findings WHERE digest = ?1",
+	[STMT_VERDICT_FINDINGS_SET] =
+		"UPDATE verdict_findings SET findings = ?2 WHERE id = ?1",
 	[STMT_VERDICT_TARGET_ADD] =
 		"INSERT OR REPLACE INTO verdict_target(target_id, status,"
 		" valid_until, findings_id) VALUES (?1, ?2, ?3, ?4)",

@@ -18,6 +18,9 @@ static const char sql_counts[] =
 static const char sql_forget_scan[] =
 	"DELETE FROM verdict_scan WHERE scan_id = ?1";
 
+static const char sql_forget_counts[] =
+	"DELETE FROM verdict_scan_finding WHERE scan_id = ?1";
+
 static const char sql_forget_targets[] =
 	"DELETE FROM verdict_target WHERE target_id IN"
 	" (SELECT id FROM target WHERE scan_id = ?1)";
@@ -184,7 +187,11 @@ int store_verdicts_begin(struct store *st, int64_t scan_id)
 {
 	if (store_flush(st) != 0 || store_batch_begin(st) != 0)
 		return -1;
+	/* The counts go with the scan's row (a foreign key), but a file
+	 * edited without foreign keys may have kept them. */
 	if (run_for_scan(st, sql_forget_scan, scan_id,
+			 "cannot remove the old verdicts") != 0 ||
+	    run_for_scan(st, sql_forget_counts, scan_id,
 			 "cannot remove the old verdicts") != 0 ||
 	    run_for_scan(st, sql_forget_targets, scan_id,
 			 "cannot remove the old verdicts") != 0)
@@ -198,14 +205,25 @@ static int findings_id(struct store *st, const unsigned char *digest,
 		       int64_t *id)
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_VERDICT_FINDINGS_FIND);
-	int rc;
+	int rc, alike = 0;
 
 	sqlite3_bind_blob(s, 1, digest, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, findings, (int)len, SQLITE_STATIC);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(s, 0);
+		alike = sqlite3_column_int(s, 1);
+	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW && !alike) {
+		/* The row under this digest says something else (the file
+		 * was changed by hand): what was judged now replaces it. */
+		s = store_stmt(st, STMT_VERDICT_FINDINGS_SET);
+		sqlite3_bind_int64(s, 1, *id);
+		sqlite3_bind_blob(s, 2, findings, (int)len, SQLITE_STATIC);
+		return store_step_done(st, s, "cannot store a verdict");
+	}
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc != SQLITE_DONE) {

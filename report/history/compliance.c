@@ -35,7 +35,7 @@
 
 #include "report/history/history_int.h"
 #include "report/judge/x509.h"
-#include "report/verdicts.h"
+#include "report/judge/verdicts.h"
 #include "report/render/facts.h"
 #include "report/render/render.h"
 

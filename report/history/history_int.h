@@ -21,7 +21,7 @@
 #include "common/utc.h"
 #include "report/report.h"
 #include "store/store.h"
-#include "report/verdicts.h"
+#include "report/judge/verdicts.h"
 
 /* The digest of a target's facts (SHA-256). */
 #define HIST_DIGEST_LEN 32

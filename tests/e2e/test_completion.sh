@@ -65,7 +65,7 @@ assert_eq "--format=j<TAB>" "json" "$(offers fedcert report --format = j)"
 
 # 4. --format: the formats each command accepts.
 for f in report:csv,json,prometheus,text check:csv,json,prometheus,text expiring:csv,json,text \
-	inspect:json,text scans:json,text history:json,text diff:json,text; do
+	inspect:json,text scans:csv,json,text history:json,text diff:json,text; do
 	cmd=${f%%:*}
 	assert_eq "$cmd --format <TAB>" "$(tr , '\n' <<<"${f#*:}")" \
 		"$(offers fedcert "$cmd" --format "")"

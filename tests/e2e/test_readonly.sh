@@ -69,10 +69,12 @@ echo "Domain,Type,Port and other text that is certainly not SQLite" >"$T/bad/tex
 : >"$T/bad/empty.db"
 sqlite3 "$T/bad/other.db" "create table notes (id integer primary key, body text); insert into notes (body) values ('mine');"
 sqlite3 "$T/bad/newer.db" ".restore $T/real/audit.db" "pragma user_version = 99;"
-# The file as fedcert 0.1.0 left it (schema 5, before mutual TLS): the
-# step-6 objects removed, no application id.
+# The file as fedcert 0.1.0 left it (schema 5, before mutual TLS and kept
+# verdicts): the step-6 and step-7 objects removed, no application id.
 sqlite3 "$T/bad/older.db" ".restore $T/real/audit.db" \
-	"drop index scan_client_cert_by_certificate; drop table scan_client_cert;
+	"drop table verdict_scan_finding; drop table verdict_scan;
+	 drop table verdict_target; drop table verdict_findings;
+	 drop index scan_client_cert_by_certificate; drop table scan_client_cert;
 	 drop table probe_ca_name; alter table probe drop column cc_alert;
 	 alter table probe drop column cc_outcome; alter table probe drop column cc_presented;
 	 alter table probe drop column cc_requested;
@@ -135,7 +137,7 @@ chmod 644 "$T/real/audit.db"
 # then see its scans.
 "$FEDCERT" upgrade --db "$T/bad/older.db" >"$T/out" 2>"$T/err"
 assert_eq "upgrade exit" 0 $?
-assert_contains "upgrade says what it did" "$T/out" "upgraded from schema version 5 to 6"
+assert_contains "upgrade says what it did" "$T/out" "upgraded from schema version 5 to 7"
 "$FEDCERT" upgrade --db "$T/bad/older.db" >"$T/out"
 assert_contains "upgrade again: nothing to do" "$T/out" "nothing to do"
 "$FEDCERT" scans --db "$T/bad/older.db" --format json >"$T/out"

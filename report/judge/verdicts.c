@@ -13,7 +13,7 @@
  * its target (an unknown id, a position past its probes, a short read)
  * is not used: the target is judged afresh.
  */
-#include "report/verdicts.h"
+#include "report/judge/verdicts.h"
 #include "report/report.h"
 
 #include <stdlib.h>
