@@ -421,17 +421,18 @@ enum cli_exit cli_run_scan(struct cli_run *r, struct store *st)
 
 	if (scan_run(&r->scan, st, &sum, err, sizeof(err)) != 0)
 		return cli_fail(&r->cli, "%s", err);
+	if (sum.interrupted)
+		return cli_fail(&r->cli, "scan %lld interrupted; what was stored is kept",
+				(long long)sum.scan_id);
 	/* The scan's judgement, kept beside its facts for the questions
-	 * asked across scans (check's scratch database has none to ask). A
+	 * asked across scans (check's scratch database has none to ask; an
+	 * interrupted scan is judged when it is resumed or asked about). A
 	 * failure costs only speed: the facts are stored. */
 	if (strcmp(r->cli.command->name, "scan") == 0 &&
 	    report_keep_verdicts(st, sum.scan_id, err, sizeof(err)) != 0)
 		fprintf(stderr, "fedcert scan: scan %lld is stored, but its "
 			"verdicts were not kept (%s); `fedcert judge` keeps "
 			"them\n", (long long)sum.scan_id, err);
-	if (sum.interrupted)
-		return cli_fail(&r->cli, "scan %lld interrupted; what was stored is kept",
-				(long long)sum.scan_id);
 	r->report.scan_id = sum.scan_id;
 	if (!r->quiet)
 		run_print_summary(r, &sum);
