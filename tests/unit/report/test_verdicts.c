@@ -149,8 +149,8 @@ static void test_round_trip(void **state)
 
 	/* No findings: nothing kept. */
 	free(blob);
-	l.count = 0;
 	finding_list_free(&l);
+	memset(&l, 0, sizeof l);
 	assert_int_equal(verdicts_encode(&l, &v.t, &blob, &len), 0);
 	assert_null(blob);
 	assert_int_equal(len, 0);
