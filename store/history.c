@@ -8,6 +8,7 @@
  * valid only during the callback (store.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
@@ -43,9 +44,7 @@ static const char sql_history[] =
 	" SELECT t.domain, t.type, t.port, k.n, k.first, k.last, t.scan_id,"
 	" t.started, t.complete, t.error_kind, t.error_reason,"
 	" e.address, e.port, e.sni, p.error_kind, p.error_reason,"
-	" c.sha256, c.sha1, c.subject, c.issuer,"
-	" (SELECT r.root FROM chain_root r WHERE r.probe_id = p.id),"
-	" c.not_after"
+	" c.sha256, c.sha1, c.subject, c.issuer, p.id, c.not_after"
 	" FROM t JOIN k ON k.domain = t.domain AND k.type = t.type"
 	"  AND k.port = t.port"
 	" LEFT JOIN target_probe tp ON tp.target_id = t.id"
@@ -210,11 +209,64 @@ int store_scan_latest_done(struct store *st, int64_t below, int64_t *scan_id)
 
 /* ---- History ------------------------------------------------------------- */
 
+/* The root of each probe (the view chain_root), asked once per probe: a
+ * hosted pool's probe is a row of every partner that reaches it (103
+ * partners, 365 nights, 4 members: 150,000 rows, 1,460 probes). */
+static const char sql_root[] =
+	"SELECT r.root FROM chain_root r WHERE r.probe_id = ?1";
+
+#define HISTORY_ROOTS 4096 /* slots, by probe id; a miss asks again */
+
+struct history_root {
+	int64_t probe_id; /* 0: empty */
+	char *root;       /* owned; NULL: none */
+};
+
 struct history_walk {
 	store_history_cb cb;
 	void *arg;
 	int64_t rows;
+	sqlite3_stmt *root;
+	struct history_root *roots; /* HISTORY_ROOTS slots, or NULL */
+	struct store *st;
+	int failed;
 };
+
+/* The root of probe_id's chain, borrowed until the next call; NULL when
+ * it has none (or no probe). */
+static const char *history_root_of(struct history_walk *w, int64_t probe_id)
+{
+	struct history_root *slot;
+	const unsigned char *t;
+	char *root = NULL;
+	int rc;
+
+	if (probe_id == 0)
+		return NULL;
+	slot = w->roots ? &w->roots[(uint64_t)probe_id % HISTORY_ROOTS] : NULL;
+	if (slot != NULL && slot->probe_id == probe_id)
+		return slot->root;
+	sqlite3_reset(w->root);
+	sqlite3_bind_int64(w->root, 1, probe_id);
+	rc = sqlite3_step(w->root);
+	if (rc == SQLITE_ROW && (t = sqlite3_column_text(w->root, 0)) != NULL)
+		root = strdup((const char *)t);
+	else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_db_error(w->st, "cannot read the history");
+		w->failed = 1;
+	}
+	if (slot == NULL) {
+		/* no cache: the text lives in the statement until the next */
+		free(root);
+		return rc == SQLITE_ROW
+			       ? (const char *)sqlite3_column_text(w->root, 0)
+			       : NULL;
+	}
+	free(slot->root);
+	slot->probe_id = probe_id;
+	slot->root = root;
+	return root;
+}
 
 static int history_row(sqlite3_stmt *s, void *arg)
 {
@@ -240,10 +292,12 @@ static int history_row(sqlite3_stmt *s, void *arg)
 		.sha1 = col_text(s, 17),
 		.subject = col_text(s, 18),
 		.issuer = col_text(s, 19),
-		.root = col_text(s, 20),
 		.not_after = col_text(s, 21),
 	};
 
+	r.root = history_root_of(w, sqlite3_column_int64(s, 20));
+	if (w->failed)
+		return -1;
 	w->rows++;
 	return w->cb(&r, w->arg);
 }
@@ -251,16 +305,27 @@ static int history_row(sqlite3_stmt *s, void *arg)
 int store_each_history(struct store *st, const char *domain,
 		       store_history_cb cb, void *arg, int64_t *found)
 {
-	struct history_walk w = { cb, arg, 0 };
+	struct history_walk w = { .cb = cb, .arg = arg, .st = st };
 	sqlite3_stmt *s;
+	size_t i;
 	int rc;
 
 	*found = 0;
-	if (hist_prepare(st, sql_history, &s) != 0)
+	if (hist_prepare(st, sql_root, &w.root) != 0)
 		return -1;
+	if (hist_prepare(st, sql_history, &s) != 0) {
+		sqlite3_finalize(w.root);
+		return -1;
+	}
+	/* Without the cache each row asks for its root: slower, the same. */
+	w.roots = calloc(HISTORY_ROOTS, sizeof(*w.roots));
 	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
 	rc = hist_each(st, s, "cannot read the history", history_row, &w);
 	*found = w.rows;
+	for (i = 0; w.roots != NULL && i < HISTORY_ROOTS; i++)
+		free(w.roots[i].root);
+	free(w.roots);
+	sqlite3_finalize(w.root);
 	return rc;
 }
 

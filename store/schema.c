@@ -277,6 +277,19 @@ static const char migration_7[] =
 	" targets INTEGER NOT NULL,"
 	" PRIMARY KEY (scan_id, finding, severity)) WITHOUT ROWID;";
 
+/* Step 8 (a year of nights): the counts `fedcert scans` shows for every
+ * scan (targets that failed, targets a stopped scan did not finish,
+ * probes that failed) from partial indexes that hold only those rows,
+ * instead of reading every target and probe row of every scan (365
+ * nights of 13,060 targets: 1.2 s of the listing). */
+static const char migration_8[] =
+	"CREATE INDEX target_failed_by_scan ON target(scan_id)"
+	" WHERE error_kind IS NOT NULL;"
+	"CREATE INDEX target_incomplete_by_scan ON target(scan_id)"
+	" WHERE complete = 0;"
+	"CREATE INDEX probe_failed_by_scan ON probe(scan_id)"
+	" WHERE error_kind IS NOT NULL;";
+
 /* migrations[i] takes a database from user_version i to i + 1. */
 static const char *const migrations[] = {
 	migration_1,
@@ -286,6 +299,7 @@ static const char *const migrations[] = {
 	migration_5,
 	migration_6,
 	migration_7,
+	migration_8,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
