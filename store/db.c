@@ -300,6 +300,17 @@ sqlite3_stmt *store_stmt(struct store *st, enum store_stmt_id id)
 	return s;
 }
 
+int store_prepare_query(struct store *st, const char *sql, sqlite3_stmt **s)
+{
+	*s = NULL;
+	if (store_flush(st) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) == SQLITE_OK)
+		return 0;
+	store_db_error(st, "cannot prepare a query");
+	return -1;
+}
+
 int store_step_done(struct store *st, sqlite3_stmt *s, const char *what)
 {
 	int rc = 0;

@@ -89,17 +89,6 @@ static const char sql_first_seen[] =
 	" WHERE l.certificate_id = ?1 AND l.position = 0"
 	" ORDER BY l.probe_id LIMIT 1)";
 
-static int hist_prepare(struct store *st, const char *sql, sqlite3_stmt **s)
-{
-	*s = NULL;
-	if (store_flush(st) != 0)
-		return -1;
-	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) == SQLITE_OK)
-		return 0;
-	store_db_error(st, "cannot prepare a query");
-	return -1;
-}
-
 /* A text column, borrowed from SQLite until the next step; NULL for NULL. */
 static const char *col_text(sqlite3_stmt *s, int i)
 {
@@ -167,7 +156,7 @@ int store_each_scan(struct store *st, int64_t last, store_scan_summary_cb cb,
 	struct scan_walk w = { cb, arg };
 	sqlite3_stmt *s;
 
-	if (hist_prepare(st, sql_scans, &s) != 0)
+	if (store_prepare_query(st, sql_scans, &s) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, last);
 	sqlite3_bind_int64(s, 2, 0);
@@ -180,7 +169,7 @@ int store_scan_summary_of(struct store *st, int64_t scan_id,
 	struct scan_walk w = { cb, arg };
 	sqlite3_stmt *s;
 
-	if (hist_prepare(st, sql_scans, &s) != 0)
+	if (store_prepare_query(st, sql_scans, &s) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, 0);
 	sqlite3_bind_int64(s, 2, scan_id);
@@ -193,7 +182,7 @@ int store_scan_latest_done(struct store *st, int64_t below, int64_t *scan_id)
 	int rc = -1;
 
 	*scan_id = 0;
-	if (hist_prepare(st, "SELECT max(id) FROM scan WHERE status = 'done'"
+	if (store_prepare_query(st, "SELECT max(id) FROM scan WHERE status = 'done'"
 			 " AND (?1 <= 0 OR id < ?1)", &s) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, below);
@@ -311,9 +300,9 @@ int store_each_history(struct store *st, const char *domain,
 	int rc;
 
 	*found = 0;
-	if (hist_prepare(st, sql_root, &w.root) != 0)
+	if (store_prepare_query(st, sql_root, &w.root) != 0)
 		return -1;
-	if (hist_prepare(st, sql_history, &s) != 0) {
+	if (store_prepare_query(st, sql_history, &s) != 0) {
 		sqlite3_finalize(w.root);
 		return -1;
 	}
@@ -374,7 +363,7 @@ int store_each_expiring(struct store *st, const char *until,
 	struct leaf_walk w = { cb, arg };
 	sqlite3_stmt *s;
 
-	if (hist_prepare(st, sql_expiring, &s) != 0)
+	if (store_prepare_query(st, sql_expiring, &s) != 0)
 		return -1;
 	sqlite3_bind_text(s, 1, until, -1, SQLITE_STATIC);
 	return hist_each(st, s, "cannot read the leaves", leaf_row, &w);
@@ -388,7 +377,7 @@ int store_cert_first_seen(struct store *st, int64_t certificate_id,
 	int rc = -1;
 
 	out[0] = '\0';
-	if (hist_prepare(st, sql_first_seen, &s) != 0)
+	if (store_prepare_query(st, sql_first_seen, &s) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, certificate_id);
 	switch (sqlite3_step(s)) {

@@ -115,6 +115,11 @@ sqlite3_stmt *store_stmt(struct store *st, enum store_stmt_id id);
  * "what: <sqlite error>" in st->errmsg on failure. */
 int store_step_done(struct store *st, sqlite3_stmt *s, const char *what);
 
+/* Prepares a query of one call (finalized by the caller) after committing
+ * the pending batch, so that it sees every write: 0, or -1 with the
+ * store's message ("cannot prepare a query"). */
+int store_prepare_query(struct store *st, const char *sql, sqlite3_stmt **s);
+
 /* Opens the batch transaction if none is open. */
 int store_batch_begin(struct store *st);
 

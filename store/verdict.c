@@ -42,19 +42,6 @@ static char *dup_col(sqlite3_stmt *s, int i)
 	return t != NULL ? strdup((const char *)t) : NULL;
 }
 
-/* Prepares sql once, for this call; the pending batch committed first so
- * that a reader sees every write. */
-static int prepare(struct store *st, const char *sql, sqlite3_stmt **s)
-{
-	*s = NULL;
-	if (store_flush(st) != 0)
-		return -1;
-	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) == SQLITE_OK)
-		return 0;
-	store_db_error(st, "cannot prepare a query");
-	return -1;
-}
-
 void store_verdict_scan_clear(struct store_verdict_scan *v)
 {
 	free(v->judge);
@@ -71,7 +58,7 @@ int store_verdict_scan_get(struct store *st, int64_t scan_id,
 	int rc, i;
 
 	memset(out, 0, sizeof(*out));
-	if (prepare(st, sql_scan_get, &s) != 0)
+	if (store_prepare_query(st, sql_scan_get, &s) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, scan_id);
 	rc = sqlite3_step(s);
@@ -109,7 +96,7 @@ int store_each_verdict_count(struct store *st, int64_t scan_id,
 	sqlite3_stmt *s;
 	int rc = 0, step;
 
-	if (prepare(st, sql_counts, &s) != 0)
+	if (store_prepare_query(st, sql_counts, &s) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, scan_id);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {

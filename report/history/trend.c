@@ -148,24 +148,50 @@ static int trend_on_scan(const struct store_scan_summary *s, void *arg)
 	return store_each_target(w->st, s->scan->id, trend_on_target, w);
 }
 
-/* The findings that were a warning or an error in any scan listed;
- * only_errors: that were an error. In registry order. */
-static int trend_shown(const struct trend_walk *w, size_t k, int only_errors)
+/* Whether finding k was an error in any scan listed (a CSV column). */
+static int trend_was_error(const struct trend_walk *w, size_t k)
 {
 	size_t i;
 
 	for (i = 0; i < w->count; i++)
-		if (w->scans[i].worst[k] >= (only_errors ? SEVERITY_ERROR
-							 : SEVERITY_WARNING))
+		if (w->scans[i].worst[k] >= SEVERITY_ERROR)
 			return 1;
 	return 0;
+}
+
+/* Where finding k was a warning or an error among the scans listed: the
+ * first and last (indexes into w->scans), in how many, how bad at worst.
+ * 0 when never. */
+struct trend_span {
+	size_t first, last, scans;
+	int worst;
+};
+
+static int trend_span(const struct trend_walk *w, size_t k,
+		      struct trend_span *sp)
+{
+	size_t i;
+
+	memset(sp, 0, sizeof(*sp));
+	for (i = 0; i < w->count; i++) {
+		if (w->scans[i].worst[k] < SEVERITY_WARNING)
+			continue;
+		if (sp->scans == 0)
+			sp->first = i;
+		sp->last = i;
+		sp->scans++;
+		if (w->scans[i].worst[k] > sp->worst)
+			sp->worst = w->scans[i].worst[k];
+	}
+	return sp->scans > 0;
 }
 
 static void trend_text(const struct trend_walk *w, FILE *out)
 {
 	const struct trend_scan *s;
-	size_t i, k, first, last, n;
-	int sep, worst;
+	struct trend_span sp;
+	size_t i, k;
+	int sep;
 
 	fprintf(out, "%5s  %-20s  %7s  %6s  %6s  %6s  %s\n", "scan", "started",
 		"targets", "PASS", "WARN", "FAIL",
@@ -190,28 +216,15 @@ static void trend_text(const struct trend_walk *w, FILE *out)
 	fprintf(out, "\n%-34s  %-7s  %-26s  %-26s  %5s\n", "finding", "worst",
 		"first seen (scan, start)", "last seen (scan, start)", "scans");
 	for (k = 0; k < w->ndefs; k++) {
-		if (!trend_shown(w, k, 0))
+		if (!trend_span(w, k, &sp))
 			continue;
-		first = last = w->count;
-		n = 0;
-		worst = 0;
-		for (i = 0; i < w->count; i++) {
-			if (w->scans[i].worst[k] < SEVERITY_WARNING)
-				continue;
-			if (first == w->count)
-				first = i;
-			last = i;
-			n++;
-			if (w->scans[i].worst[k] > worst)
-				worst = w->scans[i].worst[k];
-		}
 		fprintf(out, "%-34s  %-7s  %5lld ", w->defs[k].id,
-			finding_severity_name((enum finding_severity)worst),
-			(long long)w->scans[first].id);
-		esc_text(out, w->scans[first].started);
-		fprintf(out, "  %5lld ", (long long)w->scans[last].id);
-		esc_text(out, w->scans[last].started);
-		fprintf(out, "  %5zu\n", n);
+			finding_severity_name((enum finding_severity)sp.worst),
+			(long long)w->scans[sp.first].id);
+		esc_text(out, w->scans[sp.first].started);
+		fprintf(out, "  %5lld ", (long long)w->scans[sp.last].id);
+		esc_text(out, w->scans[sp.last].started);
+		fprintf(out, "  %5zu\n", sp.scans);
 	}
 }
 
@@ -227,7 +240,7 @@ static void trend_csv(const struct trend_walk *w, FILE *out)
 	for (i = 0; i < sizeof head / sizeof head[0]; i++)
 		emit_csv_cell(&c, head[i]);
 	for (k = 0; k < w->ndefs; k++)
-		if (trend_shown(w, k, 1))
+		if (trend_was_error(w, k))
 			emit_csv_cell(&c, w->defs[k].id);
 	emit_csv_end_row(&c);
 	for (i = 0; i < w->count; i++) {
@@ -238,7 +251,7 @@ static void trend_csv(const struct trend_walk *w, FILE *out)
 		emit_csv_number(&c, w->scans[i].status[1]);
 		emit_csv_number(&c, w->scans[i].status[2]);
 		for (k = 0; k < w->ndefs; k++)
-			if (trend_shown(w, k, 1))
+			if (trend_was_error(w, k))
 				emit_csv_number(&c, w->scans[i].errors[k]);
 		emit_csv_end_row(&c);
 	}
@@ -248,9 +261,9 @@ static void trend_csv(const struct trend_walk *w, FILE *out)
 static void trend_json(const struct trend_walk *w, FILE *out)
 {
 	const struct trend_scan *s;
+	struct trend_span sp;
 	struct emit_json j, f;
-	size_t i, k, first, last, n;
-	int worst;
+	size_t i, k;
 
 	for (i = 0; i < w->count; i++) {
 		s = &w->scans[i];
@@ -275,31 +288,18 @@ static void trend_json(const struct trend_walk *w, FILE *out)
 		fputc('\n', out);
 	}
 	for (k = 0; k < w->ndefs; k++) {
-		if (!trend_shown(w, k, 0))
+		if (!trend_span(w, k, &sp))
 			continue;
-		first = last = w->count;
-		n = 0;
-		worst = 0;
-		for (i = 0; i < w->count; i++) {
-			if (w->scans[i].worst[k] < SEVERITY_WARNING)
-				continue;
-			if (first == w->count)
-				first = i;
-			last = i;
-			n++;
-			if (w->scans[i].worst[k] > worst)
-				worst = w->scans[i].worst[k];
-		}
 		emit_json_open_line(&j, out);
 		emit_json_str(&j, "kind", "finding");
 		emit_json_str(&j, "finding", w->defs[k].id);
 		emit_json_str(&j, "worst",
-			      finding_severity_name((enum finding_severity)worst));
-		emit_json_int(&j, "first_scan", w->scans[first].id);
-		emit_json_str(&j, "first_seen", w->scans[first].started);
-		emit_json_int(&j, "last_scan", w->scans[last].id);
-		emit_json_str(&j, "last_seen", w->scans[last].started);
-		emit_json_int(&j, "scans", (long long)n);
+			      finding_severity_name((enum finding_severity)sp.worst));
+		emit_json_int(&j, "first_scan", w->scans[sp.first].id);
+		emit_json_str(&j, "first_seen", w->scans[sp.first].started);
+		emit_json_int(&j, "last_scan", w->scans[sp.last].id);
+		emit_json_str(&j, "last_seen", w->scans[sp.last].started);
+		emit_json_int(&j, "scans", (long long)sp.scans);
 		emit_json_close(&j);
 		fputc('\n', out);
 	}
