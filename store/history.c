@@ -79,16 +79,6 @@ static const char sql_expiring[] =
 	" ORDER BY c.not_after, lt.domain, lt.type, lt.port, l.position > 0,"
 	" c.id, e.address, e.port, e.sni";
 
-/* The first probe that had it as its leaf: chain_link_by_certificate
- * holds a certificate's links in probe id order, and probes are numbered
- * as they are stored, so this is one index seek, not a walk over every
- * night a hosted pool's certificate was seen. */
-static const char sql_first_seen[] =
-	"SELECT s.started FROM scan s WHERE s.id = (SELECT p.scan_id"
-	" FROM chain_link l JOIN probe p ON p.id = l.probe_id"
-	" WHERE l.certificate_id = ?1 AND l.position = 0"
-	" ORDER BY l.probe_id LIMIT 1)";
-
 /* A text column, borrowed from SQLite until the next step; NULL for NULL. */
 static const char *col_text(sqlite3_stmt *s, int i)
 {
@@ -377,8 +367,10 @@ int store_cert_first_seen(struct store *st, int64_t certificate_id,
 	int rc = -1;
 
 	out[0] = '\0';
-	if (store_prepare_query(st, sql_first_seen, &s) != 0)
+	/* Asked for every row of a compliance report: prepared once. */
+	if (store_flush(st) != 0)
 		return -1;
+	s = store_stmt(st, STMT_CERT_FIRST_SEEN);
 	sqlite3_bind_int64(s, 1, certificate_id);
 	switch (sqlite3_step(s)) {
 	case SQLITE_ROW:
@@ -391,6 +383,6 @@ int store_cert_first_seen(struct store *st, int64_t certificate_id,
 	default:
 		store_db_error(st, "cannot read when a certificate was seen");
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return rc;
 }

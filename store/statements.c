@@ -59,6 +59,15 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_VERDICT_TARGET_ADD] =
 		"INSERT OR REPLACE INTO verdict_target(target_id, status,"
 		" valid_until, findings_id) VALUES (?1, ?2, ?3, ?4)",
+	/* The first probe that had it as its leaf: chain_link_by_certificate
+	 * holds a certificate's links in probe id order, and probes are numbered
+	 * as they are stored, so this is one index seek, not a walk over every
+	 * night a hosted pool's certificate was seen. */
+	[STMT_CERT_FIRST_SEEN] =
+		"SELECT s.started FROM scan s WHERE s.id = (SELECT p.scan_id"
+		" FROM chain_link l JOIN probe p ON p.id = l.probe_id"
+		" WHERE l.certificate_id = ?1 AND l.position = 0"
+		" ORDER BY l.probe_id LIMIT 1)",
 	[STMT_CERT_FIND] = "SELECT id FROM certificate WHERE sha256 = ?1",
 	[STMT_CERT_ADD] =
 		"INSERT INTO certificate(sha256, sha1, der, subject, issuer,"

@@ -129,18 +129,12 @@ struct judge_memo {
 	size_t count;
 };
 
+/* The slots (5 MB) are made when the first endpoint is judged: a command
+ * that reads kept verdicts, or a scan whose every target is kept, judges
+ * none. */
 struct judge_memo *judge_memo_new(void)
 {
-	struct judge_memo *m = calloc(1, sizeof(*m));
-
-	if (m == NULL)
-		return NULL;
-	m->slots = calloc(JUDGE_MEMO_SLOTS, sizeof(*m->slots));
-	if (m->slots == NULL) {
-		free(m);
-		return NULL;
-	}
-	return m;
+	return calloc(1, sizeof(struct judge_memo));
 }
 
 static void memo_entry_clear(struct memo_entry *e)
@@ -160,7 +154,7 @@ void judge_memo_free(struct judge_memo *m)
 
 	if (m == NULL)
 		return;
-	for (i = 0; i < JUDGE_MEMO_SLOTS; i++)
+	for (i = 0; m->slots != NULL && i < JUDGE_MEMO_SLOTS; i++)
 		if (m->slots[i].probe_id != 0)
 			memo_entry_clear(&m->slots[i]);
 	free(m->slots);
@@ -244,7 +238,10 @@ static int judge_probe_memo(const struct judge_options *opts,
 	struct memo_entry *e;
 	size_t from = out->count;
 
-	if (opts->memo == NULL || p->id <= 0)
+	if (opts->memo != NULL && opts->memo->slots == NULL)
+		opts->memo->slots = calloc(JUDGE_MEMO_SLOTS,
+					   sizeof(*opts->memo->slots));
+	if (opts->memo == NULL || opts->memo->slots == NULL || p->id <= 0)
 		return judge_probe(opts, t, p, out);
 	e = memo_slot(opts->memo, p, fed);
 	if (e->probe_id != 0)
