@@ -247,7 +247,8 @@ static void cli_choices(char *buf, size_t len, const char *const *words,
 
 static const char *const cli_format_names[] = {
 	[REPORT_TEXT] = "text", [REPORT_CSV] = "csv", [REPORT_JSON] = "json",
-	[REPORT_PROMETHEUS] = "prometheus"
+	[REPORT_PROMETHEUS] = "prometheus",
+	[REPORT_HTML] = "html"
 };
 
 #define CLI_NFORMATS (sizeof(cli_format_names) / sizeof(cli_format_names[0]))

@@ -55,7 +55,8 @@ enum cli_db {
 #define CLI_FORMATS_ALL \
 	(CLI_FORMAT(REPORT_TEXT) | CLI_FORMAT(REPORT_CSV) | CLI_FORMAT(REPORT_JSON))
 /* ... and every format a report of one scan writes (report, check). */
-#define CLI_FORMATS_ANY (CLI_FORMATS_ALL | CLI_FORMAT(REPORT_PROMETHEUS))
+#define CLI_FORMATS_ANY (CLI_FORMATS_ALL | CLI_FORMAT(REPORT_PROMETHEUS) | \
+			 CLI_FORMAT(REPORT_HTML))
 
 /* One command of the table (cli/main.c). */
 struct cli_command {

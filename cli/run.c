@@ -347,9 +347,10 @@ static int run_view_options(struct cli_run *r)
 	}
 	if (view != NULL && (other = run_first_given(shaping, 3)) != NULL)
 		return cli_usage(&r->cli, "%s does not go with %s", other, view);
-	if (view != NULL && o->format == REPORT_PROMETHEUS)
-		return cli_usage(&r->cli, "%s does not go with --format prometheus",
-				 view);
+	if (view != NULL && (o->format == REPORT_PROMETHEUS ||
+			     o->format == REPORT_HTML))
+		return cli_usage(&r->cli, "%s does not go with --format %s",
+				 view, cli_format_name(o->format));
 	if (r->compliance && o->format == REPORT_TEXT)
 		return cli_usage(&r->cli, "%s", "--compliance writes csv or json, not text");
 	return CLI_GO_ON;
@@ -374,8 +375,8 @@ static int run_report_options(struct cli_run *r)
 	 * with --min-severity info. The text report's comments and the JSON
 	 * findings, which carry each severity, show them all. */
 	if (!r->min_severity_given &&
-	    (o->format == REPORT_CSV || r->compliance || o->summary ||
-	     o->by_finding))
+	    (o->format == REPORT_CSV || o->format == REPORT_HTML ||
+	     r->compliance || o->summary || o->by_finding))
 		o->min_severity = REPORT_SEVERITY_WARNING;
 	return CLI_GO_ON;
 }

@@ -31,9 +31,10 @@
 
 #define REPORT_OPTIONS \
 	"  --format FORMAT      text (default), csv (one row per target),\n" \
-	"                       json (JSON Lines, one object per target) or\n" \
+	"                       json (JSON Lines, one object per target),\n" \
 	"                       (report, check) prometheus (metrics for\n" \
-	"                       node_exporter's textfile collector)\n" \
+	"                       node_exporter's textfile collector) or html\n" \
+	"                       (one self-contained page for a browser)\n" \
 	"  --advanced           text: every extension of each leaf, decoded\n" \
 	"  --chain              text: each chain item, and where to get the root\n" \
 	"  --min-severity SEV   show findings of SEV or worse (info, warning,\n" \

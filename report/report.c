@@ -66,6 +66,7 @@ struct report_walk {
 	struct render_summary *summary;          /* owned; --summary */
 	struct render_pivot *pivot;              /* owned; --by-finding */
 	struct render_prom *prom;                /* owned; prometheus */
+	struct render_html *html;                /* owned; html */
 	/* Our certificate chain (store_scan_client_chain()), owned: freed by
 	 * report_run(); judge.self_chain points at it. */
 	struct store_cert_row *self;
@@ -123,6 +124,10 @@ static int report_render(struct report_walk *w, const struct render_target *rt)
 	switch (w->opts->format) {
 	case REPORT_PROMETHEUS:
 		if (render_prom_target(w->prom, rt) < 0)
+			return REPORT_STOP_NOMEM;
+		break;
+	case REPORT_HTML:
+		if (render_html_target(w->html, rt) < 0)
 			return REPORT_STOP_NOMEM;
 		break;
 	case REPORT_CSV:
@@ -191,6 +196,9 @@ static int report_on_input_error(const struct store_input_error_row *e,
 			return REPORT_STOP_NOMEM;
 	} else if (w->opts->format == REPORT_JSON) {
 		render_json_input_error(w->out, w->scan_id, w->input, e);
+	} else if (w->opts->format == REPORT_HTML) {
+		if (render_html_input_error(w->html, w->input, e) < 0)
+			return REPORT_STOP_NOMEM;
 	} else {
 		if (w->totals.status[REPORT_STATUS_INPUT_ERROR] == 0)
 			render_text_input_error_heading(w->out);
@@ -378,6 +386,12 @@ static int report_prepare(struct report_walk *w, char *err, size_t errlen)
 		goto nomem;
 	if (o->format == REPORT_PROMETHEUS && (w->prom = render_prom_new()) == NULL)
 		goto nomem;
+	if (o->format == REPORT_HTML &&
+	    (w->html = render_html_new(w->judge.now)) == NULL) {
+		snprintf(err, errlen, "temporary files for the report: %s",
+			 strerror(errno));
+		return -1;
+	}
 	if (o->format == REPORT_TEXT) {
 		w->out = tmpfile();
 		if (w->out == NULL) {
@@ -420,6 +434,9 @@ static int report_close(struct report_walk *w, const struct store_scan_row *scan
 
 	if (o->format == REPORT_PROMETHEUS && w->pivot == NULL)
 		return render_prom_write(w->prom, w->report, &ps);
+	if (o->format == REPORT_HTML)
+		return render_html_write(w->html, w->report, scan, &w->totals,
+					 &w->counts);
 	if (o->format != REPORT_TEXT) {
 		if (w->pivot != NULL)
 			render_pivot_write(w->pivot, w->report, o->format, o->bom);
@@ -465,6 +482,7 @@ static void report_free_walk(struct report_walk *w)
 	render_summary_free(w->summary);
 	render_pivot_free(w->pivot);
 	render_prom_free(w->prom);
+	render_html_free(w->html);
 	cert_cache_free(w->judge.certs);
 	judge_memo_free(w->judge.memo);
 	if (w->self != NULL)

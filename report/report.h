@@ -26,9 +26,10 @@ enum report_format {
 			RFC 4180, header row first, spreadsheet-safe */
 	REPORT_JSON, /* JSON Lines: one object per target (docs/formats.md documents
 			the keys: a contract) */
-	REPORT_PROMETHEUS /* the text exposition format of Prometheus, for
-			     node_exporter's textfile collector
-			     (docs/metrics.md) */
+	REPORT_PROMETHEUS, /* the text exposition format of Prometheus, for
+			      node_exporter's textfile collector
+			      (docs/metrics.md) */
+	REPORT_HTML /* one self-contained page (docs/formats.md) */
 };
 
 struct report_options {

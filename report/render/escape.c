@@ -288,3 +288,69 @@ int esc_csv_cell(struct esc_buf *b, const char *s)
 	}
 	return 0;
 }
+
+/* ---- HTML --------------------------------------------------------------- */
+
+/* The bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E,
+ * U+2066-U+2069): text that reorders what follows it, so that a subject
+ * can show another name than it holds. Valid UTF-8, written visibly. */
+static int esc_is_bidi(const unsigned char *s, size_t len)
+{
+	if (len == 2)
+		return s[0] == 0xD8 && s[1] == 0x9C;
+	if (len != 3 || s[0] != 0xE2)
+		return 0;
+	if (s[1] == 0x80)
+		return s[2] == 0x8E || s[2] == 0x8F ||
+		       (s[2] >= 0xAA && s[2] <= 0xAE);
+	return s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9;
+}
+
+void esc_html(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, run = 0, len;
+	char tmp[ESC_WIDTH * 4];
+	const char *ent;
+	int escape;
+
+	if (s == NULL)
+		return;
+	n = strlen(s);
+	while (run < n) {
+		len = esc_unit(p + run, n - run, ESC_TEXT, &escape);
+		ent = NULL;
+		if (len == 1) {
+			switch (p[run]) {
+			case '&': ent = "&amp;"; break;
+			case '<': ent = "&lt;"; break;
+			case '>': ent = "&gt;"; break;
+			case '"': ent = "&quot;"; break;
+			case '\'': ent = "&#39;"; break;
+			default: break;
+			}
+		}
+		if (!escape && ent == NULL && !esc_is_bidi(p + run, len)) {
+			run += len;
+			continue;
+		}
+		fwrite(p, 1, run, out);
+		if (ent != NULL) {
+			fputs(ent, out);
+		} else if (escape) {
+			esc_bytes(tmp, p + run, len);
+			fwrite(tmp, 1, ESC_WIDTH * len, out);
+		} else {
+			/* \u202E: seen, not obeyed */
+			fprintf(out, "\\u%04X",
+				len == 2 ? 0x061Cu
+					 : (unsigned)(((p[run] & 0x0F) << 12) |
+						      ((p[run + 1] & 0x3F) << 6) |
+						      (p[run + 2] & 0x3F)));
+		}
+		p += run + len;
+		n -= run + len;
+		run = 0;
+	}
+	fwrite(p, 1, run, out);
+}

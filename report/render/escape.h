@@ -46,6 +46,15 @@ void esc_json(FILE *out, const char *s);
  * left on out's error indicator. */
 void esc_prom_label(FILE *out, const char *s, size_t max);
 
+/* Writes s as HTML text or as the value of a double-quoted attribute
+ * (also inside inline SVG, which the HTML parser reads the same way): '&',
+ * '<', '>', '"' and '\'' as character references, so that nothing ends an
+ * element or an attribute or starts one; the controls and the invalid
+ * UTF-8 of esc_text() as \xNN, and the bidirectional controls (U+202E and
+ * its kind) as \u202E, so that a subject shows what it holds. Valid UTF-8
+ * is kept. NULL writes nothing. */
+void esc_html(FILE *out, const char *s);
+
 /* A growable byte buffer; data is owned by the buffer and freed with
  * esc_buf_free(). Zero-initialise before first use. */
 struct esc_buf {

@@ -142,6 +142,30 @@ void render_text_totals(FILE *out, const struct render_totals *tot,
 void render_text_summary(FILE *out, const struct render_totals *tot,
 			 const struct store_scan_summary *scan);
 
+/* ---- HTML (html.c) ------------------------------------------------------ */
+
+/* `report --format html`: one self-contained page (its own style and
+ * script, allowed by their hashes in its Content Security Policy), the
+ * totals over the partners table, one row per target worst first with its
+ * details. Rows go to temporary files while the targets are walked. NULL
+ * when out of memory or a temporary file cannot be made. now: when the
+ * report judges (days left). */
+struct render_html;
+
+struct render_html *render_html_new(time_t now);
+void render_html_free(struct render_html *h);
+
+/* 0, or -1 on a write error. */
+int render_html_target(struct render_html *h, const struct render_target *rt);
+int render_html_input_error(struct render_html *h, const char *input,
+			    const struct store_input_error_row *e);
+
+/* The page. 0, or -1 on a write error. */
+int render_html_write(struct render_html *h, FILE *out,
+		      const struct store_scan_row *scan,
+		      const struct render_totals *tot,
+		      const struct store_scan_summary *counts);
+
 /* ---- One line per target (summary.c) ---------------------------------- */
 
 /* `report --summary`: a line per target, worst first (FAIL, INPUT_ERROR,

@@ -59,12 +59,12 @@ assert_eq "inspect --only <TAB>" "$(cat "$T/ids")" "$(offers fedcert inspect --o
 assert_eq "--only expired,no_c<TAB>" \
 	"$(grep '^no_c' "$T/ids" | sed 's/^/expired,/')" \
 	"$(offers fedcert report --only expired,no_c)"
-assert_eq "--format=<TAB> (bash splits at =)" "$(printf 'csv\njson\nprometheus\ntext')" \
+assert_eq "--format=<TAB> (bash splits at =)" "$(printf 'csv\nhtml\njson\nprometheus\ntext')" \
 	"$(offers fedcert report --format = "")"
 assert_eq "--format=j<TAB>" "json" "$(offers fedcert report --format = j)"
 
 # 4. --format: the formats each command accepts.
-for f in report:csv,json,prometheus,text check:csv,json,prometheus,text expiring:csv,json,text \
+for f in report:csv,html,json,prometheus,text check:csv,html,json,prometheus,text expiring:csv,json,text \
 	inspect:json,text scans:csv,json,text history:json,text diff:json,text; do
 	cmd=${f%%:*}
 	assert_eq "$cmd --format <TAB>" "$(tr , '\n' <<<"${f#*:}")" \

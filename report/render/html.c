@@ -1,0 +1,647 @@
+/* html.c: `fedcert report --format html`, one self-contained page for
+ * the people who would rather look than read: the scan, its totals by
+ * status and by finding, and the partners table, one row per target
+ * worst first, each with its details (findings with their reasons, the
+ * endpoints with pool members alike together, the DNS answers it used).
+ *
+ * Self-contained: no script, style, font or image comes from anywhere but
+ * the file, and the page's Content Security Policy forbids anything else
+ * (default-src 'none'); its one style and its one script are allowed by
+ * their SHA-256, so that nothing injected could run even if it got in.
+ * Without the script the page reads, prints and opens each target's
+ * details (<details>); the script sorts by any column and filters by
+ * status, finding and text.
+ *
+ * Everything a partner sent (names, subjects, messages that quote them)
+ * is written through esc_html(), the one place this renderer writes it.
+ *
+ * The rows are written while the targets are walked, into one temporary
+ * file per status, and copied worst first (FAIL, INPUT_ERROR, WARN, PASS)
+ * under the totals when the walk ends: memory does not grow with the
+ * scan.
+ */
+#include "report/render/render.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "common/fedcert_limits.h"
+#include "common/utc.h"
+#include "report/render/escape.h"
+
+/* The order the statuses are shown in, worst first. */
+static const enum report_status html_order[REPORT_NSTATUS] = {
+	REPORT_STATUS_FAIL, REPORT_STATUS_INPUT_ERROR, REPORT_STATUS_WARN,
+	REPORT_STATUS_PASS
+};
+
+/* The chains presented, each written once in a section of its own and
+ * named by the rows that show it (a hosted pool's chain in 2,400
+ * partners' details would be most of the page); at most HTML_CHAINS_MAX,
+ * past which a chain is written in the row. */
+#define HTML_CHAINS_MAX 65536
+#define HTML_CHAIN_SLOTS (2 * HTML_CHAINS_MAX)
+#define HTML_KEY_LEN (2 * 64 + 24)
+
+struct html_chain {
+	char key[HTML_KEY_LEN]; /* "" : a free slot */
+	unsigned id;
+};
+
+struct render_html {
+	FILE *rows[REPORT_NSTATUS]; /* by status, owned */
+	FILE *chains;               /* the chains section, owned */
+	struct html_chain *slots;   /* HTML_CHAIN_SLOTS, or NULL */
+	unsigned nchains;
+	time_t now;
+};
+
+static const char html_style[] =
+	":root{--fail:#b3261e;--warn:#8a5a00;--pass:#1e6b34;--err:#555;"
+	"--line:#ccc;--bg:#fff;--fg:#111;--soft:#f4f4f4}"
+	"body{font:14px/1.4 system-ui,sans-serif;margin:0 auto;padding:1em;"
+	"max-width:1400px;color:var(--fg);background:var(--bg)}"
+	"h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.15em;margin:1.2em 0 .4em}"
+	".scan{color:#444}"
+	".boxes{display:flex;flex-wrap:wrap;gap:.6em;margin:.6em 0}"
+	".box{border:1px solid var(--line);border-left:6px solid var(--err);"
+	"padding:.4em .8em;min-width:7em}"
+	".box b{display:block;font-size:1.6em}"
+	".box.FAIL{border-left-color:var(--fail)}.box.WARN{border-left-color:var(--warn)}"
+	".box.PASS{border-left-color:var(--pass)}"
+	"table{border-collapse:collapse;width:100%}"
+	"th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid var(--line);"
+	"vertical-align:top}"
+	"td.n,th.n{text-align:right}"
+	".wrap{overflow-x:auto}"
+	"th button{font:inherit;font-weight:bold;background:none;border:0;"
+	"padding:0;cursor:pointer;color:inherit}"
+	".st{font-weight:bold}.st.FAIL{color:var(--fail)}.st.WARN{color:var(--warn)}"
+	".st.PASS{color:var(--pass)}.st.INPUT_ERROR{color:var(--err)}"
+	"tr.d td{border-bottom:2px solid var(--line);padding-top:0}"
+	"details summary{cursor:pointer;color:#245}"
+	"details ul{margin:.3em 0;padding-left:1.4em}"
+	".e{color:var(--fail)}.w{color:var(--warn)}.i{color:#444}"
+	"li.e::before{content:\"error: \"}li.w::before{content:\"warning: \"}"
+	"li.i::before{content:\"info: \"}"
+	".filters{display:flex;flex-wrap:wrap;gap:.8em;align-items:center;"
+	"margin:.5em 0}"
+	"code,.m{font-family:ui-monospace,monospace;font-size:.95em;"
+	"word-break:break-all}"
+	"#partners:not(.live) tbody:nth-of-type(n+501){display:none}"
+	"@media (max-width:700px){.h{display:none}}"
+	"@media print{.filters,th button{display:none}details>*{display:block}"
+	"tbody{break-inside:avoid}#partners tbody{display:table-row-group}}";
+
+static const char html_script[] =
+	"(function(){"
+	"var t=document.getElementById('partners');if(!t)return;"
+	"/* a page of rows at a time: laying out 10,000 costs seconds */"
+	"var bodies=Array.prototype.slice.call(t.tBodies);"
+	"var st=document.getElementById('f-status'),"
+	"fi=document.getElementById('f-finding'),"
+	"tx=document.getElementById('f-text'),"
+	"shown=document.getElementById('shown');"
+	"var limit=500,more=document.getElementById('more');"
+	"function apply(){var s=st.value,f=fi.value,q=tx.value.toLowerCase(),n=0;"
+	"bodies.forEach(function(b){var ok=(!s||b.getAttribute('data-status')===s)"
+	"&&(!f||(' '+b.getAttribute('data-findings')+' ').indexOf(' '+f+' ')>=0)"
+	"&&(!q||b.textContent.toLowerCase().indexOf(q)>=0);"
+	"if(ok)n++;b.hidden=!ok||n>limit;});shown.textContent=String(Math.min(n,limit))"
+	"+(n>limit?' of '+n:'');more.hidden=n<=limit;}"
+	"more.addEventListener('click',function(){limit=Infinity;apply();});"
+	"t.classList.add('live');"
+	"st.addEventListener('change',apply);fi.addEventListener('change',apply);"
+	"tx.addEventListener('input',apply);"
+	"var heads=t.tHead.rows[0].cells,dir=[];"
+	"function key(b,i){var c=b.rows[0].cells[i],v=c.getAttribute('data-v');"
+	"return v!==null?v:c.textContent;}"
+	"function sortBy(i){var d=dir[i]=dir[i]===1?-1:1,"
+	"num=heads[i].classList.contains('n');"
+	"bodies.sort(function(a,b){var x=key(a,i),y=key(b,i),r;"
+	"if(num){x=x===''?Infinity:Number(x);y=y===''?Infinity:Number(y);"
+	"r=x<y?-1:x>y?1:0;}else{r=x.localeCompare(y);}"
+	"return r*d||(Number(a.getAttribute('data-i'))-Number(b.getAttribute('data-i')));});"
+	"bodies.forEach(function(b){t.appendChild(b);});apply();"
+	"for(var k=0;k<heads.length;k++)heads[k].removeAttribute('aria-sort');"
+	"heads[i].setAttribute('aria-sort',d===1?'ascending':'descending');}"
+	"Array.prototype.forEach.call(heads,function(h,i){var b=document.createElement('button');"
+	"b.type='button';b.textContent=h.textContent;h.textContent='';h.appendChild(b);"
+	"b.addEventListener('click',function(){sortBy(i);});});"
+	"window.addEventListener('beforeprint',function(){"
+	"document.querySelectorAll('details').forEach(function(d){d.open=true;});});"
+	"apply();"
+	"})();";
+
+/* "sha256-BASE64" of s, the form a Content Security Policy names it by. */
+static void html_hash(const char *s, char out[64])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL);
+	memcpy(out, "sha256-", 7);
+	EVP_EncodeBlock((unsigned char *)out + 7, md, (int)n);
+}
+
+struct render_html *render_html_new(time_t now)
+{
+	struct render_html *h = calloc(1, sizeof(*h));
+	int i;
+
+	if (h == NULL)
+		return NULL;
+	h->now = now;
+	h->slots = calloc(HTML_CHAIN_SLOTS, sizeof(*h->slots));
+	h->chains = tmpfile();
+	if (h->chains == NULL) {
+		render_html_free(h);
+		return NULL;
+	}
+	for (i = 0; i < REPORT_NSTATUS; i++) {
+		h->rows[i] = tmpfile();
+		if (h->rows[i] == NULL) {
+			render_html_free(h);
+			return NULL;
+		}
+	}
+	return h;
+}
+
+void render_html_free(struct render_html *h)
+{
+	int i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < REPORT_NSTATUS; i++)
+		if (h->rows[i] != NULL)
+			fclose(h->rows[i]);
+	if (h->chains != NULL)
+		fclose(h->chains);
+	free(h->slots);
+	free(h);
+}
+
+/* ---- One target --------------------------------------------------------- */
+
+/* Where a status sorts: worst first. */
+static int html_rank(enum report_status s)
+{
+	int i;
+
+	for (i = 0; i < REPORT_NSTATUS; i++)
+		if (html_order[i] == s)
+			return i;
+	return REPORT_NSTATUS;
+}
+
+/* The leaf that expires first, or NULL. */
+static const struct store_cert_row *html_first_expiry(
+	const struct store_target_row *t, time_t *when)
+{
+	const struct store_cert_row *best = NULL;
+	time_t na;
+	size_t i;
+
+	for (i = 0; i < t->probe_count; i++) {
+		if (t->probes[i].chain_len == 0 ||
+		    utc_parse(t->probes[i].chain[0].not_after, &na) != 0)
+			continue;
+		if (best == NULL || na < *when) {
+			best = &t->probes[i].chain[0];
+			*when = na;
+		}
+	}
+	return best;
+}
+
+static const struct finding *html_worst(const struct render_target *rt)
+{
+	const struct finding *w = NULL;
+	size_t i;
+
+	for (i = 0; i < rt->nshown; i++)
+		if (w == NULL || rt->shown[i]->severity > w->severity)
+			w = rt->shown[i];
+	return w;
+}
+
+/* The probe's result in a few words: its failure kind, else its TLS
+ * version. */
+static void html_result(FILE *out, const struct store_probe_row *p)
+{
+	if (p->error_kind != NULL) {
+		esc_html(out, p->error_kind);
+		if (p->chain_len > 0)
+			fputs(" (after its chain)", out);
+	} else {
+		esc_html(out, p->tls_version != NULL ? p->tls_version : "TLS");
+	}
+}
+
+/* Whether probes a and b show the same thing: the same result and the
+ * same chain (their leaves' fingerprints, a top of the same name). */
+static int html_alike(const struct store_probe_row *a,
+		      const struct store_probe_row *b)
+{
+	const char *ka = a->error_kind ? a->error_kind : "",
+		   *kb = b->error_kind ? b->error_kind : "";
+
+	if (strcmp(ka, kb) != 0 || a->chain_len != b->chain_len)
+		return 0;
+	if (a->chain_len == 0)
+		return 1;
+	return strcmp(a->chain[0].sha256, b->chain[0].sha256) == 0 &&
+	       strcmp(a->chain[a->chain_len - 1].sha256,
+		      b->chain[b->chain_len - 1].sha256) == 0;
+}
+
+static void html_endpoint_name(FILE *out, const struct store_probe_row *p)
+{
+	fputs("<code>", out);
+	if (strchr(p->address ? p->address : "", ':') != NULL) {
+		fputc('[', out);
+		esc_html(out, p->address);
+		fputc(']', out);
+	} else {
+		esc_html(out, p->address);
+	}
+	fprintf(out, ":%d</code>", p->port);
+}
+
+/* Writes p's chain, leaf first, and when its leaf expires. */
+static void html_chain_text(FILE *out, const struct store_probe_row *p)
+{
+	size_t k;
+
+	for (k = 0; k < p->chain_len; k++) {
+		if (k > 0)
+			fputs(" &larr; ", out);
+		fputs("<span class=\"m\">", out);
+		esc_html(out, p->chain[k].subject);
+		fputs("</span>", out);
+	}
+	fputs("<br>leaf expires ", out);
+	esc_html(out, p->chain[0].not_after);
+}
+
+/* The number of p's chain in the chains section, written there the first
+ * time; 0 when there is no room (then the row writes it). */
+static unsigned html_chain_id(struct render_html *h,
+			      const struct store_probe_row *p)
+{
+	char key[HTML_KEY_LEN];
+	uint64_t x = 1469598103934665603ULL;
+	const char *c;
+	size_t i;
+
+	if (h->slots == NULL)
+		return 0;
+	snprintf(key, sizeof key, "%s:%s:%zu", p->chain[0].sha256,
+		 p->chain[p->chain_len - 1].sha256, p->chain_len);
+	for (c = key; *c != '\0'; c++)
+		x = (x ^ (unsigned char)*c) * 1099511628211ULL;
+	for (i = (size_t)(x % HTML_CHAIN_SLOTS);; i = (i + 1) % HTML_CHAIN_SLOTS) {
+		if (h->slots[i].key[0] == '\0')
+			break;
+		if (strcmp(h->slots[i].key, key) == 0)
+			return h->slots[i].id;
+	}
+	if (h->nchains >= HTML_CHAINS_MAX)
+		return 0;
+	memcpy(h->slots[i].key, key, sizeof key);
+	h->slots[i].id = ++h->nchains;
+	fprintf(h->chains, "<li id=\"k%u\">", h->slots[i].id);
+	html_chain_text(h->chains, p);
+	fputs("</li>\n", h->chains);
+	return h->slots[i].id;
+}
+
+/* The endpoints, pool members alike together in one item. */
+static void html_endpoints(struct render_html *h, FILE *out,
+			   const struct store_target_row *t)
+{
+	unsigned id;
+	const struct store_probe_row *p, *q;
+	size_t i, k, j;
+	int seen;
+
+	if (t->probe_count == 0)
+		return;
+	fputs("<p>Endpoints</p><ul>", out);
+	for (i = 0; i < t->probe_count; i++) {
+		p = &t->probes[i];
+		for (seen = 0, k = 0; k < i && !seen; k++)
+			seen = html_alike(&t->probes[k], p);
+		if (seen)
+			continue;
+		fputs("<li>", out);
+		html_endpoint_name(out, p);
+		for (j = i + 1; j < t->probe_count; j++) {
+			q = &t->probes[j];
+			if (html_alike(q, p)) {
+				fputs(", ", out);
+				html_endpoint_name(out, q);
+			}
+		}
+		fputs(" via <code>", out);
+		esc_html(out, p->via);
+		fputs("</code>: ", out);
+		html_result(out, p);
+		if (p->chain_len > 0 && (id = html_chain_id(h, p)) != 0) {
+			fprintf(out, ", <a href=\"#k%u\">chain %u</a>", id, id);
+		} else if (p->chain_len > 0) {
+			fputs("<br>chain: ", out);
+			html_chain_text(out, p);
+		}
+		fputs("</li>", out);
+	}
+	fputs("</ul>", out);
+}
+
+static void html_findings(FILE *out, const struct render_target *rt)
+{
+	const struct finding *f;
+	size_t i;
+
+	if (rt->nshown == 0) {
+		fputs("<p>No findings.</p>", out);
+		return;
+	}
+	fputs("<p>Findings</p><ul>", out);
+	for (i = 0; i < rt->nshown; i++) {
+		f = rt->shown[i];
+		fprintf(out, "<li class=\"%c\"><b>%s</b>: ",
+			finding_severity_name(f->severity)[0],
+			f->def != NULL ? f->def->id : "?");
+		esc_html(out, f->message);
+		if (f->probe != NULL) {
+			fputs(" (", out);
+			html_endpoint_name(out, f->probe);
+			fputc(')', out);
+		}
+		fputs("</li>", out);
+	}
+	fputs("</ul>", out);
+}
+
+static void html_dns(FILE *out, const struct store_target_row *t)
+{
+	size_t i;
+
+	if (t->dns_count == 0)
+		return;
+	fputs("<p>DNS</p><ul>", out);
+	for (i = 0; i < t->dns_count; i++) {
+		fputs("<li><code>", out);
+		esc_html(out, t->dns[i].name);
+		fputs("</code> ", out);
+		esc_html(out, t->dns[i].type);
+		fputc(' ', out);
+		esc_html(out, t->dns[i].rcode);
+		fputs("</li>", out);
+	}
+	fputs("</ul>", out);
+}
+
+/* The finding ids of the target, space-separated (an attribute: the ids
+ * are the registry's, [a-z_]). */
+static void html_ids(FILE *out, const struct render_target *rt)
+{
+	size_t i, k;
+	int dup;
+
+	for (i = 0; i < rt->nshown; i++) {
+		if (rt->shown[i]->def == NULL)
+			continue;
+		for (dup = 0, k = 0; k < i && !dup; k++)
+			dup = rt->shown[k]->def == rt->shown[i]->def;
+		if (!dup)
+			fprintf(out, "%s%s", i > 0 ? " " : "", rt->shown[i]->def->id);
+	}
+}
+
+int render_html_target(struct render_html *h, const struct render_target *rt)
+{
+	const struct store_target_row *t = rt->row;
+	const char *label = render_status_label((enum report_status)rt->status);
+	const struct store_cert_row *leaf;
+	const struct finding *worst = html_worst(rt);
+	FILE *out = h->rows[rt->status];
+	size_t i, answered = 0;
+	time_t when = 0;
+	char day[11];
+
+	for (i = 0; i < t->probe_count; i++)
+		answered += t->probes[i].error_kind == NULL;
+	fprintf(out, "<tbody data-i=\"%ld\" data-status=\"%s\" data-findings=\"",
+		t->line, label);
+	html_ids(out, rt);
+	fprintf(out, "\"><tr><td class=\"st %s\" data-v=\"%d\">%s</td><td>",
+		label, html_rank((enum report_status)rt->status), label);
+	esc_html(out, t->domain);
+	fputs("</td><td>", out);
+	esc_html(out, t->type);
+	fputs("</td><td class=\"n\">", out);
+	if (t->port > 0)
+		fprintf(out, "%d", t->port);
+	fputs("</td><td>", out);
+	if (worst != NULL && worst->def != NULL) {
+		fprintf(out, "<span class=\"%c\">%s</span>",
+			finding_severity_name(worst->severity)[0], worst->def->id);
+		if (rt->nshown > 1)
+			fprintf(out, " (+%zu)", rt->nshown - 1);
+	}
+	leaf = html_first_expiry(t, &when);
+	if (leaf != NULL) {
+		snprintf(day, sizeof day, "%.10s", leaf->not_after);
+		fputs("</td><td class=\"h\">", out);
+		esc_html(out, day);
+		fprintf(out, "</td><td class=\"n\">%lld",
+			utc_days_left(when, rt->now != 0 ? rt->now : h->now));
+	} else {
+		fputs("</td><td class=\"h\"></td><td class=\"n\">", out);
+	}
+	fprintf(out, "</td><td class=\"n h\" data-v=\"%zu\">%zu/%zu"
+		"</td></tr><tr class=\"d\"><td colspan=\"8\"><details><summary>"
+		"details</summary>", answered, answered, t->probe_count);
+	if (t->error_kind != NULL) {
+		fputs("<p>", out);
+		esc_html(out, t->error_kind);
+		fputs(": ", out);
+		esc_html(out, t->error_reason);
+		fputs("</p>", out);
+	}
+	html_findings(out, rt);
+	html_endpoints(h, out, t);
+	html_dns(out, t);
+	fputs("</details></td></tr></tbody>\n", out);
+	return ferror(out) ? -1 : 0;
+}
+
+int render_html_input_error(struct render_html *h, const char *input,
+			    const struct store_input_error_row *e)
+{
+	FILE *out = h->rows[REPORT_STATUS_INPUT_ERROR];
+	char domain[FC_DNS_NAME_MAX + 1];
+
+	render_input_error_domain(e, domain, sizeof domain);
+	fprintf(out, "<tbody data-i=\"%ld\" data-status=\"INPUT_ERROR\" "
+		"data-findings=\"\"><tr><td class=\"st INPUT_ERROR\" "
+		"data-v=\"%d\">INPUT_ERROR</td><td>", e->line,
+		html_rank(REPORT_STATUS_INPUT_ERROR));
+	esc_html(out, domain);
+	fputs("</td><td></td><td class=\"n\"></td><td>", out);
+	esc_html(out, e->reason);
+	fputs("</td><td class=\"h\"></td><td class=\"n\"></td>"
+	      "<td class=\"n h\"></td></tr><tr class=\"d\">"
+	      "<td colspan=\"8\"><details><summary>Details</summary><p>", out);
+	esc_html(out, input);
+	fprintf(out, ":%ld: ", e->line);
+	esc_html(out, e->reason);
+	fputs("</p><p class=\"m\">", out);
+	esc_html(out, e->raw);
+	fputs("</p></details></td></tr></tbody>\n", out);
+	return ferror(out) ? -1 : 0;
+}
+
+/* ---- The page ------------------------------------------------------------ */
+
+static void html_head(FILE *out, const struct store_scan_row *scan)
+{
+	char style[64], script[64];
+
+	html_hash(html_style, style);
+	html_hash(html_script, script);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	      "<meta name=\"viewport\" content=\"width=device-width,"
+	      "initial-scale=1\">", out);
+	fprintf(out, "<meta http-equiv=\"Content-Security-Policy\" content=\""
+		"default-src 'none'; style-src '%s'; script-src '%s'; "
+		"img-src 'none'; base-uri 'none'; form-action 'none'\">",
+		style, script);
+	fprintf(out, "<title>fedcert report: scan %lld</title><style>%s</style>"
+		"</head><body>\n", (long long)scan->id, html_style);
+}
+
+static void html_overview(FILE *out, const struct store_scan_row *scan,
+			  const struct render_totals *tot,
+			  const struct store_scan_summary *counts)
+{
+	const struct finding_def *defs;
+	size_t n, i, k, best;
+	size_t *done;
+	int s;
+
+	fprintf(out, "<header><h1>Federation certificate audit</h1>"
+		"<p class=\"scan\">Scan %lld of <code>", (long long)scan->id);
+	esc_html(out, scan->input);
+	fputs("</code>, started ", out);
+	esc_html(out, scan->started);
+	fputs(", finished ", out);
+	esc_html(out, scan->finished ? scan->finished : "-");
+	fputs(" (", out);
+	esc_html(out, scan->status);
+	fprintf(out, "). %lld endpoints probed, %lld failed.</p></header>\n",
+		(long long)counts->endpoints, (long long)counts->endpoints_failed);
+	fprintf(out, "<section><h2>Targets by status</h2><div class=\"boxes\">");
+	for (i = 0; i < REPORT_NSTATUS; i++) {
+		s = (int)html_order[i];
+		fprintf(out, "<div class=\"box %s\"><b>%zu</b>%s</div>",
+			render_status_label((enum report_status)s), tot->status[s],
+			render_status_label((enum report_status)s));
+	}
+	fprintf(out, "<div class=\"box\"><b>%zu</b>targets</div></div></section>\n",
+		tot->targets);
+	defs = findings_registry(&n);
+	fputs("<section><h2>Findings, by targets that have them</h2>", out);
+	done = calloc(n, sizeof(*done));
+	fputs("<table><thead><tr><th>finding</th><th class=\"n\">targets</th>"
+	      "<th>why it matters</th></tr></thead><tbody>", out);
+	/* most first, in registry order among equals */
+	for (k = 0; done != NULL && k < n && k < tot->nfindings; k++) {
+		best = n;
+		for (i = 0; i < n && i < tot->nfindings; i++)
+			if (!done[i] && tot->by_finding[i] > 0 &&
+			    (best == n || tot->by_finding[i] > tot->by_finding[best]))
+				best = i;
+		if (best == n)
+			break;
+		done[best] = 1;
+		fprintf(out, "<tr><td><code>%s</code></td><td class=\"n\">%zu</td>"
+			"<td>", defs[best].id, tot->by_finding[best]);
+		esc_html(out, defs[best].why);
+		fputs("</td></tr>", out);
+	}
+	free(done);
+	fputs("</tbody></table></section>\n", out);
+}
+
+static void html_filters(FILE *out, const struct render_totals *tot)
+{
+	const struct finding_def *defs;
+	size_t n, i;
+
+	fputs("<section><h2>Partners</h2><div class=\"filters\">"
+	      "<label>Status <select id=\"f-status\"><option value=\"\">all"
+	      "</option>", out);
+	for (i = 0; i < REPORT_NSTATUS; i++)
+		fprintf(out, "<option>%s</option>",
+			render_status_label(html_order[i]));
+	fputs("</select></label><label>Finding <select id=\"f-finding\">"
+	      "<option value=\"\">any</option>", out);
+	defs = findings_registry(&n);
+	for (i = 0; i < n && i < tot->nfindings; i++)
+		if (tot->by_finding[i] > 0)
+			fprintf(out, "<option>%s</option>", defs[i].id);
+	fprintf(out, "</select></label><label>Text <input id=\"f-text\" "
+		"type=\"search\"></label><span><span id=\"shown\">%zu</span> "
+		"shown</span><button type=\"button\" id=\"more\" hidden>show "
+		"all</button></div>\n", tot->targets);
+}
+
+/* Copies a temporary file of rows to out. */
+static int html_copy(FILE *from, FILE *out)
+{
+	char buf[65536];
+	size_t n;
+
+	if (fflush(from) != 0 || ferror(from) || fseek(from, 0, SEEK_SET) != 0)
+		return -1;
+	while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			return -1;
+	return ferror(from) ? -1 : 0;
+}
+
+int render_html_write(struct render_html *h, FILE *out,
+		      const struct store_scan_row *scan,
+		      const struct render_totals *tot,
+		      const struct store_scan_summary *counts)
+{
+	size_t i;
+
+	html_head(out, scan);
+	html_overview(out, scan, tot, counts);
+	html_filters(out, tot);
+	fputs("<div class=\"wrap\"><table id=\"partners\"><thead><tr>"
+	      "<th>status</th><th>domain</th><th>type</th><th class=\"n\">port"
+	      "</th><th>worst finding</th><th class=\"h\">not after</th>"
+	      "<th class=\"n\">days left</th><th class=\"n h\">"
+	      "endpoints</th></tr></thead>\n", out);
+	for (i = 0; i < REPORT_NSTATUS; i++)
+		if (html_copy(h->rows[html_order[i]], out) != 0)
+			return -1;
+	fputs("</table></div></section>\n<section><h2>Chains presented</h2>"
+	      "<ol>", out);
+	if (html_copy(h->chains, out) != 0)
+		return -1;
+	fprintf(out, "</ol></section>\n<footer><p>fedcert %s</p>"
+		"</footer><script>%s</script></body></html>\n", FEDCERT_VERSION,
+		html_script);
+	return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# The HTML report in a real browser (headless Chromium through its
+# DevTools protocol, tests/e2e/browser.py): a scan of a small federation
+# in which one partner's certificate carries hostile text in every name
+# (a <script>, an attribute break-out with onerror, </script>, an SVG
+# foreignObject, a javascript: URL, a bidirectional override and an ANSI
+# escape) renders into one self-contained page that loads with no console
+# message and no request, runs none of the payloads (each would set a
+# value the test reads), shows them as text, has one row per target
+# worst first, and sorts and filters in the page. Screenshots of the
+# overview and of one opened partner are written to
+# $FEDCERT_BUILD_DIR/artifacts for a person to look at.
+. "$E2E_DIR/lib.sh"
+
+command -v "${CHROMIUM:=chromium}" >/dev/null ||
+	skip "chromium is not installed (scripts/deps installs it): the HTML report was not tested in a browser"
+/usr/bin/python3 -c 'import websocket' 2>/dev/null ||
+	skip "python3-websocket is not installed (scripts/deps installs it): the HTML report was not tested in a browser"
+export CHROMIUM
+
+CA="$T/ca"
+make_ca "$CA"
+past=$(days_from -30); later=$(days_from 200)
+issue "$CA" good sip.good.test ec sha256 "$past" "$later" "${GOOD_EXT[@]}" \
+	"subjectAltName = DNS:sip.good.test"
+issue "$CA" expired sip.expired.test ec sha256 "$(days_from -100)" "$(days_from -3)" \
+	"${GOOD_EXT[@]}" "subjectAltName = DNS:sip.expired.test"
+# The hostile leaf: made with python3-cryptography, signed by the test
+# intermediate, every name a payload.
+/usr/bin/python3 - "$CA" <<'PY' || exit 1
+import datetime, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID, ExtendedKeyUsageOID
+d = sys.argv[1]
+inter = x509.load_pem_x509_certificate(open(d + "/inter.pem", "rb").read())
+ikey = serialization.load_pem_private_key(open(d + "/inter.key", "rb").read(), None)
+key = ec.generate_private_key(ec.SECP256R1())
+name = x509.Name([
+    x509.NameAttribute(NameOID.COMMON_NAME, "<script>window.__pwned='cn'</script>"),
+    x509.NameAttribute(NameOID.ORGANIZATION_NAME, '"><img src=x onerror="window.__pwned=\'o\'">'),
+    x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME,
+                       "</script><svg><foreignObject><img src=x onerror=window.__pwned='ou'></foreignObject></svg>"),
+    x509.NameAttribute(NameOID.LOCALITY_NAME, "javascript:window.__pwned='l'"),
+    x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "\u202eevil\x1b[31mred"),
+])
+now = datetime.datetime.now(datetime.timezone.utc)
+cert = (x509.CertificateBuilder().subject_name(name).issuer_name(inter.subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=90))
+        .add_extension(x509.SubjectAlternativeName([
+            x509.DNSName("<img src=x onerror=window.__pwned='san'>"),
+            x509.DNSName("\"><script>window.__pwned='san2'</script>")]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(ikey, hashes.SHA256()))
+open(d + "/evil.pem", "wb").write(cert.public_bytes(serialization.Encoding.PEM))
+open(d + "/evil.key", "wb").write(key.private_bytes(
+    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+PY
+start_tls GOOD 127.0.0.1 "$CA/good.pem" "$CA/good.key" "$CA/inter.pem" || exit 1
+start_tls EXPIRED 127.0.0.1 "$CA/expired.pem" "$CA/expired.key" "$CA/inter.pem" || exit 1
+start_tls EVIL 127.0.0.1 "$CA/evil.pem" "$CA/evil.key" "$CA/inter.pem" || exit 1
+cat >"$T/dns.conf" <<CONF
+srv-host=_sipfederationtls._tcp.good.test,sip.good.test,$GOOD,0,100
+host-record=sip.good.test,127.0.0.1
+srv-host=_sipfederationtls._tcp.expired.test,sip.expired.test,$EXPIRED,0,100
+host-record=sip.expired.test,127.0.0.1
+srv-host=_sipfederationtls._tcp.evil.test,sip.evil.test,$EVIL,0,100
+host-record=sip.evil.test,127.0.0.1
+CONF
+start_dnsmasq "$T/dns.conf" || exit 1
+printf 'Domain,Type,Port\ngood.test,FED,\nexpired.test,FED,\n"<b>bad</b>",BOGUS,\nevil.test,FED,\nnothing.test,FED,\n' \
+	>"$T/partners.csv"
+DB="$T/audit.db"
+"$FEDCERT" scan "$T/partners.csv" --db "$DB" --ca-file "$CA/root.pem" \
+	--dns-server "$DNS" --ipv4-only --quiet 2>/dev/null
+assert_eq "scan" 0 $?
+
+"$FEDCERT" report --db "$DB" --format html -o "$T/audit.html"
+assert_eq "report --format html" 0 $?
+assert_contains "a Content Security Policy that allows nothing from outside" "$T/audit.html" \
+	"default-src 'none'"
+assert_not_contains "no raw payload in the file" "$T/audit.html" "<script>window"
+assert_not_contains "no raw attribute break-out" "$T/audit.html" '"><img'
+assert_eq "one script element, ours" 1 "$(grep -o '<script' "$T/audit.html" | wc -l)"
+"$FEDCERT" report --db "$DB" --format html --summary >/dev/null 2>"$T/err"
+assert_eq "--summary does not go with html" 2 $?
+
+# ---- In the browser ------------------------------------------------------
+cat >"$T/page.js" <<'JS'
+var t = document.getElementById('partners');
+var bodies = function () { return Array.prototype.slice.call(t.tBodies); };
+var visible = function () { return bodies().filter(function (b) { return !b.hidden; }); };
+var first = function () { return visible()[0].rows[0].cells[1].textContent; };
+var r = {};
+r.pwned = window.__pwned === undefined ? null : String(window.__pwned);
+r.rows = bodies().length;
+r.statuses = bodies().map(function (b) { return b.getAttribute('data-status'); }).join(' ');
+r.imgs = document.querySelectorAll('img').length;
+r.svgs = document.querySelectorAll('svg foreignObject').length;
+r.scripts = document.querySelectorAll('script').length;
+r.text = document.body.textContent;
+// sorting: by domain, then again (descending)
+var head = t.tHead.rows[0].cells[1].querySelector('button');
+head.click(); r.sortedAsc = first();
+head.click(); r.sortedDesc = first();
+r.ariaSort = t.tHead.rows[0].cells[1].getAttribute('aria-sort');
+// filtering
+var st = document.getElementById('f-status');
+st.value = 'FAIL'; st.dispatchEvent(new Event('change'));
+r.failShown = visible().length;
+st.value = ''; st.dispatchEvent(new Event('change'));
+var fi = document.getElementById('f-finding');
+fi.value = 'expired'; fi.dispatchEvent(new Event('change'));
+r.expiredShown = visible().map(function (b) { return b.rows[0].cells[1].textContent; }).join(' ');
+fi.value = ''; fi.dispatchEvent(new Event('change'));
+var tx = document.getElementById('f-text');
+tx.value = 'good.test'; tx.dispatchEvent(new Event('input'));
+r.textShown = visible().length;
+tx.value = ''; tx.dispatchEvent(new Event('input'));
+r.allShown = visible().length;
+// a partner's details, opened as a person would (keyboard: the summary
+// is a focusable control)
+var evil = bodies().filter(function (b) { return b.rows[0].cells[1].textContent === 'evil.test'; })[0];
+var sum = evil.querySelector('summary');
+sum.focus(); r.focused = document.activeElement === sum;
+sum.click(); r.opened = evil.querySelector('details').open;
+evil.scrollIntoView();
+r.pwnedAfter = window.__pwned === undefined ? null : String(window.__pwned);
+return r;
+JS
+mkdir -p "$FEDCERT_BUILD_DIR/artifacts"
+/usr/bin/python3 "$E2E_DIR/browser.py" "$T/audit.html" "$T/page.js" "$T/page.json" \
+	"$FEDCERT_BUILD_DIR/artifacts/html-partner.png"
+assert_eq "the page was driven in Chromium" 0 $?
+j() { jq -r "$1" "$T/page.json"; }
+assert_eq "no console message (a CSP violation would be one)" "[]" "$(j '.console')"
+assert_eq "no request left the page" "[]" "$(j '.requests')"
+assert_eq "no payload ran" "null" "$(j '.result.pwned')"
+assert_eq "no payload ran after opening the partner" "null" "$(j '.result.pwnedAfter')"
+assert_eq "no image element was made" 0 "$(j '.result.imgs')"
+assert_eq "no foreignObject was made" 0 "$(j '.result.svgs')"
+assert_eq "one script element" 1 "$(j '.result.scripts')"
+assert_eq "one row per target and rejected row" 5 "$(j '.result.rows')"
+assert_eq "worst first" "FAIL FAIL FAIL INPUT_ERROR PASS" \
+	"$(j '.result.statuses' | cut -d' ' -f1-5)"
+# The subject as the report writes it (RFC 2253: OpenSSL escapes < > "
+# and a control with a backslash), the SAN names as they came.
+for payload in "CN=\\<script\\>window.__pwned='cn'\\</script\\>" 'O=\"\>\<img src=x onerror=' \
+	'\<foreignObject\>' "L=javascript:window.__pwned='l'" '\u202E' '\1B[31m' \
+	"<img src=x onerror=window.__pwned='san'>" "\"><script>window.__pwned='san2'</script>" \
+	"<b>bad</b>"; do
+	if j '.result.text' | grep -qF -- "$payload"; then ok; else
+		fail "the payload is shown as text: $payload"; fi
+done
+assert_eq "sorted by domain" "<b>bad</b>" "$(j '.result.sortedAsc')"
+assert_eq "sorted by domain, descending" "nothing.test" "$(j '.result.sortedDesc')"
+assert_eq "aria-sort says so" "descending" "$(j '.result.ariaSort')"
+assert_eq "filter by status" 3 "$(j '.result.failShown')"
+assert_eq "filter by finding" "expired.test" "$(j '.result.expiredShown')"
+assert_eq "filter by text" 1 "$(j '.result.textShown')"
+assert_eq "filters cleared" 5 "$(j '.result.allShown')"
+assert_eq "a partner's details open from the keyboard's control" "true true" \
+	"$(j '.result.focused') $(j '.result.opened')"
+echo 'return {};' >"$T/none.js"
+/usr/bin/python3 "$E2E_DIR/browser.py" "$T/audit.html" "$T/none.js" "$T/overview.json" \
+	"$FEDCERT_BUILD_DIR/artifacts/html-overview.png"
+assert_eq "the overview screenshot" 0 $?
+[ -s "$FEDCERT_BUILD_DIR/artifacts/html-overview.png" ] && ok || fail "no overview screenshot"
+
+finish
