@@ -30,6 +30,7 @@
 
 #include "common/fedcert_limits.h"
 #include "common/utc.h"
+#include "report/judge/findings.h"
 #include "report/render/escape.h"
 
 /* The order the statuses are shown in, worst first. */
@@ -51,13 +52,37 @@ struct html_chain {
 	unsigned id;
 };
 
+/* A count per name (a CA, a TLS version, an outcome): at most
+ * HTML_NAMES_MAX names, the others counted under "(other)". */
+#define HTML_NAMES_MAX 4096
+
+struct html_count {
+	char *name; /* owned */
+	size_t n;
+};
+
+struct html_counter {
+	struct html_count *items;
+	size_t count, cap;
+	size_t other;
+};
+
+/* The expiry timeline: targets by the week in which the first
+ * certificate of theirs expires (a leaf, or an intermediate that expires
+ * before it), for the next HTML_WEEKS weeks, and those already expired. */
+#define HTML_WEEKS 52
+
 struct render_html {
 	FILE *rows[REPORT_NSTATUS]; /* by status, owned */
 	FILE *chains;               /* the chains section, owned */
 	struct html_chain *slots;   /* HTML_CHAIN_SLOTS, or NULL */
 	unsigned nchains;
 	time_t now;
+	size_t expired, weeks[HTML_WEEKS], later;
+	struct html_counter roots, issuers, tls, client;
 };
+
+static void html_counter_free(struct html_counter *c);
 
 static const char html_style[] =
 	":root{--fail:#b3261e;--warn:#8a5a00;--pass:#1e6b34;--err:#555;"
@@ -92,6 +117,9 @@ static const char html_style[] =
 	"code,.m{font-family:ui-monospace,monospace;font-size:.95em;"
 	"word-break:break-all}"
 	"#partners:not(.live) tbody:nth-of-type(n+501){display:none}"
+	".parts{display:flex;flex-wrap:wrap;gap:1.5em}.part{flex:1 1 20em}"
+	"h3{font-size:1em;margin:.6em 0 .3em}"
+	".chart{width:100%;max-width:900px;height:auto}"
 	"@media (max-width:700px){.h{display:none}}"
 	"@media print{.filters,th button{display:none}details>*{display:block}"
 	"tbody{break-inside:avoid}#partners tbody{display:table-row-group}}";
@@ -183,7 +211,156 @@ void render_html_free(struct render_html *h)
 	if (h->chains != NULL)
 		fclose(h->chains);
 	free(h->slots);
+	html_counter_free(&h->roots);
+	html_counter_free(&h->issuers);
+	html_counter_free(&h->tls);
+	html_counter_free(&h->client);
 	free(h);
+}
+
+/* ---- Counting ---------------------------------------------------------- */
+
+static void html_counter_free(struct html_counter *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->count; i++)
+		free(c->items[i].name);
+	free(c->items);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Counts name once more (NULL: "(none)"). A linear search: the names of
+ * CAs and TLS versions of one federation are a few dozen. */
+static void html_count(struct html_counter *c, const char *name)
+{
+	struct html_count *bigger;
+	size_t i;
+
+	if (name == NULL)
+		name = "(none)";
+	for (i = 0; i < c->count; i++) {
+		if (strcmp(c->items[i].name, name) == 0) {
+			c->items[i].n++;
+			return;
+		}
+	}
+	if (c->count >= HTML_NAMES_MAX) {
+		c->other++;
+		return;
+	}
+	if (c->count == c->cap) {
+		bigger = realloc(c->items, (c->cap ? c->cap * 2 : 16) *
+					   sizeof(*bigger));
+		if (bigger == NULL) {
+			c->other++;
+			return;
+		}
+		c->items = bigger;
+		c->cap = c->cap ? c->cap * 2 : 16;
+	}
+	c->items[c->count].name = strdup(name);
+	if (c->items[c->count].name == NULL) {
+		c->other++;
+		return;
+	}
+	c->items[c->count++].n = 1;
+}
+
+static int html_count_cmp(const void *a, const void *b)
+{
+	const struct html_count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/* The counter as a table, most first, under its heading. */
+static void html_counter_table(FILE *out, struct html_counter *c,
+			       const char *title, const char *what,
+			       const char *unit)
+{
+	size_t i;
+
+	fprintf(out, "<div class=\"part\"><h3>%s</h3><table><thead><tr><th>%s"
+		"</th><th class=\"n\">%s</th></tr></thead><tbody>", title, what,
+		unit);
+	if (c->count > 1)
+		qsort(c->items, c->count, sizeof(*c->items), html_count_cmp);
+	for (i = 0; i < c->count; i++) {
+		fputs("<tr><td class=\"m\">", out);
+		esc_html(out, c->items[i].name);
+		fprintf(out, "</td><td class=\"n\">%zu</td></tr>", c->items[i].n);
+	}
+	if (c->other > 0)
+		fprintf(out, "<tr><td>(other)</td><td class=\"n\">%zu</td></tr>",
+			c->other);
+	fputs("</tbody></table></div>", out);
+}
+
+/* What the target adds to the overview: its first expiry in the
+ * timeline, the roots and issuing CAs it depends on, each endpoint's TLS
+ * version and how it went with our client certificate. */
+static void html_tally(struct render_html *h, const struct store_target_row *t,
+		       time_t now)
+{
+	const struct store_probe_row *p;
+	time_t first = 0, na;
+	long long days;
+	size_t i, k;
+	int have = 0;
+
+	for (i = 0; i < t->probe_count; i++) {
+		p = &t->probes[i];
+		html_count(&h->tls, p->error_kind != NULL && p->chain_len == 0
+				    ? "(no handshake)" : p->tls_version);
+		if (finding_cc_refused(p))
+			html_count(&h->client, "our certificate refused");
+		else if (finding_cc_required(p))
+			html_count(&h->client, "required, none sent");
+		else if (p->cc_presented)
+			html_count(&h->client, "ours presented and accepted");
+		else if (p->cc_requested)
+			html_count(&h->client, "requested, none sent");
+		else
+			html_count(&h->client, "not requested");
+		if (p->chain_len == 0)
+			continue;
+		for (k = 0; k < p->chain_len; k++) {
+			/* a root the server sent along: the partner's store
+			 * has its own copy */
+			if (k > 0 && k == p->chain_len - 1 &&
+			    p->chain[k].subject != NULL && p->chain[k].issuer != NULL &&
+			    strcmp(p->chain[k].subject, p->chain[k].issuer) == 0)
+				continue;
+			if (utc_parse(p->chain[k].not_after, &na) == 0 &&
+			    (!have || na < first)) {
+				first = na;
+				have = 1;
+			}
+		}
+	}
+	/* The CAs once per target: the first chain's. */
+	for (i = 0; i < t->probe_count; i++) {
+		p = &t->probes[i];
+		if (p->chain_len == 0)
+			continue;
+		html_count(&h->issuers, p->chain[0].issuer);
+		html_count(&h->roots, p->chain[p->chain_len - 1].issuer);
+		break;
+	}
+	if (!have)
+		return;
+	if (first < now) {
+		h->expired++;
+		return;
+	}
+	days = (long long)(first - now) / UTC_DAY_SECONDS;
+	if (days / 7 < HTML_WEEKS)
+		h->weeks[days / 7]++;
+	else
+		h->later++;
 }
 
 /* ---- One target --------------------------------------------------------- */
@@ -436,6 +613,7 @@ int render_html_target(struct render_html *h, const struct render_target *rt)
 	time_t when = 0;
 	char day[11];
 
+	html_tally(h, t, rt->now != 0 ? rt->now : h->now);
 	for (i = 0; i < t->probe_count; i++)
 		answered += t->probes[i].error_kind == NULL;
 	fprintf(out, "<tbody data-i=\"%ld\" data-status=\"%s\" data-findings=\"",
@@ -526,6 +704,58 @@ static void html_head(FILE *out, const struct store_scan_row *scan)
 		style, script);
 	fprintf(out, "<title>fedcert report: scan %lld</title><style>%s</style>"
 		"</head><body>\n", (long long)scan->id, html_style);
+}
+
+/* The expiry timeline: a bar per week (and one for what has expired), as
+ * inline SVG with its labels, and the table behind it. */
+static void html_timeline(struct render_html *h, FILE *out)
+{
+	size_t max = h->expired, i, n;
+	char day[UTC_TEXT_MAX];
+	int x, bh;
+
+	for (i = 0; i < HTML_WEEKS; i++)
+		if (h->weeks[i] > max)
+			max = h->weeks[i];
+	fputs("<section><h2>When certificates expire</h2><p>Targets by the week "
+	      "in which the first certificate they present expires (the leaf, or "
+	      "an intermediate that expires before it), over the next 12 months."
+	      "</p>", out);
+	fprintf(out, "<svg class=\"chart\" viewBox=\"0 0 %d 150\" role=\"img\" "
+		"aria-label=\"targets by week of first expiry\">",
+		40 + 14 * (HTML_WEEKS + 1));
+	for (i = 0; i <= HTML_WEEKS; i++) {
+		n = i == 0 ? h->expired : h->weeks[i - 1];
+		bh = max > 0 ? (int)(100 * n / max) : 0;
+		x = 30 + 14 * (int)i;
+		fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"11\" height=\"%d\" "
+			"fill=\"%s\"><title>%s: %zu</title></rect>", x, 110 - bh,
+			bh, i == 0 ? "#b3261e" : i <= 4 ? "#c77c00" : "#4a6fa5",
+			i == 0 ? "expired" : "week", n);
+		if (i == 0 || (i > 1 && (i - 1) % 13 == 0)) {
+			if (i == 0)
+				snprintf(day, sizeof day, "expired");
+			else
+				utc_format(h->now + (time_t)(i - 1) * 7 * UTC_DAY_SECONDS,
+					   day);
+			fprintf(out, "<text x=\"%d\" y=\"126\" font-size=\"10\">"
+				"%.10s</text>", x, day);
+		}
+	}
+	fprintf(out, "<text x=\"0\" y=\"12\" font-size=\"10\">%zu</text>"
+		"<line x1=\"28\" y1=\"110\" x2=\"%d\" y2=\"110\" "
+		"stroke=\"#999\"/></svg>", max, 40 + 14 * (HTML_WEEKS + 1));
+	fprintf(out, "<details><summary>the numbers</summary><table><thead><tr>"
+		"<th>week from</th><th class=\"n\">targets</th></tr></thead><tbody>"
+		"<tr><td>already expired</td><td class=\"n\">%zu</td></tr>",
+		h->expired);
+	for (i = 0; i < HTML_WEEKS; i++) {
+		utc_format(h->now + (time_t)i * 7 * UTC_DAY_SECONDS, day);
+		fprintf(out, "<tr><td>%.10s</td><td class=\"n\">%zu</td></tr>",
+			day, h->weeks[i]);
+	}
+	fprintf(out, "<tr><td>later</td><td class=\"n\">%zu</td></tr></tbody>"
+		"</table></details></section>\n", h->later);
 }
 
 static void html_overview(FILE *out, const struct store_scan_row *scan,
@@ -627,6 +857,16 @@ int render_html_write(struct render_html *h, FILE *out,
 
 	html_head(out, scan);
 	html_overview(out, scan, tot, counts);
+	html_timeline(h, out);
+	fputs("<section><h2>What the federation depends on</h2><div class=\"parts\">",
+	      out);
+	html_counter_table(out, &h->roots, "Roots", "root CA", "targets");
+	html_counter_table(out, &h->issuers, "Issuing CAs", "issuer of the leaf",
+			   "targets");
+	html_counter_table(out, &h->tls, "TLS versions", "version", "endpoints");
+	html_counter_table(out, &h->client, "Client certificate", "outcome",
+			   "endpoints");
+	fputs("</div></section>\n", out);
 	html_filters(out, tot);
 	fputs("<div class=\"wrap\"><table id=\"partners\"><thead><tr>"
 	      "<th>status</th><th>domain</th><th>type</th><th class=\"n\">port"

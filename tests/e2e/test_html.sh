@@ -102,6 +102,13 @@ r.imgs = document.querySelectorAll('img').length;
 r.svgs = document.querySelectorAll('svg foreignObject').length;
 r.scripts = document.querySelectorAll('script').length;
 r.text = document.body.textContent;
+r.bars = document.querySelectorAll('svg.chart rect').length;
+var weeks = document.querySelector('svg.chart').parentNode.querySelector('details table');
+r.expiredTargets = weeks.tBodies[0].rows[0].cells[1].textContent;
+r.weekSum = Array.prototype.slice.call(weeks.tBodies[0].rows).reduce(function (a, row) {
+	return a + Number(row.cells[1].textContent); }, 0);
+r.sections = Array.prototype.map.call(document.querySelectorAll('h2, h3'),
+	function (h) { return h.textContent; }).join('|');
 // sorting: by domain, then again (descending)
 var head = t.tHead.rows[0].cells[1].querySelector('button');
 head.click(); r.sortedAsc = first();
@@ -143,6 +150,13 @@ assert_eq "no payload ran after opening the partner" "null" "$(j '.result.pwnedA
 assert_eq "no image element was made" 0 "$(j '.result.imgs')"
 assert_eq "no foreignObject was made" 0 "$(j '.result.svgs')"
 assert_eq "one script element" 1 "$(j '.result.scripts')"
+assert_eq "the timeline: a bar for what expired and one per week" 53 "$(j '.result.bars')"
+assert_eq "the timeline: expired.test has expired" 1 "$(j '.result.expiredTargets')"
+assert_eq "the timeline counts each target with a certificate once" 3 "$(j '.result.weekSum')"
+for h in "Targets by status" "When certificates expire" "Roots" "Issuing CAs" \
+	"TLS versions" "Client certificate" "Partners" "Chains presented"; do
+	case "|$(j '.result.sections')|" in *"|$h|"*) ok ;; *) fail "a section: $h" ;; esac
+done
 assert_eq "one row per target and rejected row" 5 "$(j '.result.rows')"
 assert_eq "worst first" "FAIL FAIL FAIL INPUT_ERROR PASS" \
 	"$(j '.result.statuses' | cut -d' ' -f1-5)"
