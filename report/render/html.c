@@ -116,7 +116,7 @@ static const char html_style[] =
 	"margin:.5em 0}"
 	"code,.m{font-family:ui-monospace,monospace;font-size:.95em;"
 	"word-break:break-all}"
-	"#partners:not(.live) tbody:nth-of-type(n+501){display:none}"
+	"#partners:not(.live) tbody:nth-of-type(n+201){display:none}"
 	".parts{display:flex;flex-wrap:wrap;gap:1.5em}.part{flex:1 1 20em}"
 	"h3{font-size:1em;margin:.6em 0 .3em}"
 	".chart{width:100%;max-width:900px;height:auto}"
@@ -133,7 +133,7 @@ static const char html_script[] =
 	"fi=document.getElementById('f-finding'),"
 	"tx=document.getElementById('f-text'),"
 	"shown=document.getElementById('shown');"
-	"var limit=500,more=document.getElementById('more');"
+	"var limit=200,more=document.getElementById('more');"
 	"function apply(){var s=st.value,f=fi.value,q=tx.value.toLowerCase(),n=0;"
 	"bodies.forEach(function(b){var ok=(!s||b.getAttribute('data-status')===s)"
 	"&&(!f||(' '+b.getAttribute('data-findings')+' ').indexOf(' '+f+' ')>=0)"
@@ -439,7 +439,6 @@ static int html_alike(const struct store_probe_row *a,
 
 static void html_endpoint_name(FILE *out, const struct store_probe_row *p)
 {
-	fputs("<code>", out);
 	if (strchr(p->address ? p->address : "", ':') != NULL) {
 		fputc('[', out);
 		esc_html(out, p->address);
@@ -447,7 +446,7 @@ static void html_endpoint_name(FILE *out, const struct store_probe_row *p)
 	} else {
 		esc_html(out, p->address);
 	}
-	fprintf(out, ":%d</code>", p->port);
+	fprintf(out, ":%d", p->port);
 }
 
 /* Writes p's chain, leaf first, and when its leaf expires. */
@@ -525,9 +524,9 @@ static void html_endpoints(struct render_html *h, FILE *out,
 				html_endpoint_name(out, q);
 			}
 		}
-		fputs(" via <code>", out);
+		fputs(" via ", out);
 		esc_html(out, p->via);
-		fputs("</code>: ", out);
+		fputs(": ", out);
 		html_result(out, p);
 		if (p->chain_len > 0 && (id = html_chain_id(h, p)) != 0) {
 			fprintf(out, ", <a href=\"#k%u\">chain %u</a>", id, id);
@@ -552,7 +551,7 @@ static void html_findings(FILE *out, const struct render_target *rt)
 	fputs("<p>Findings</p><ul>", out);
 	for (i = 0; i < rt->nshown; i++) {
 		f = rt->shown[i];
-		fprintf(out, "<li class=\"%c\"><b>%s</b>: ",
+		fprintf(out, "<li class=\"%c\">%s: ",
 			finding_severity_name(f->severity)[0],
 			f->def != NULL ? f->def->id : "?");
 		esc_html(out, f->message);
@@ -574,9 +573,9 @@ static void html_dns(FILE *out, const struct store_target_row *t)
 		return;
 	fputs("<p>DNS</p><ul>", out);
 	for (i = 0; i < t->dns_count; i++) {
-		fputs("<li><code>", out);
+		fputs("<li>", out);
 		esc_html(out, t->dns[i].name);
-		fputs("</code> ", out);
+		fputc(' ', out);
 		esc_html(out, t->dns[i].type);
 		fputc(' ', out);
 		esc_html(out, t->dns[i].rcode);
@@ -876,11 +875,14 @@ int render_html_write(struct render_html *h, FILE *out,
 	for (i = 0; i < REPORT_NSTATUS; i++)
 		if (html_copy(h->rows[html_order[i]], out) != 0)
 			return -1;
-	fputs("</table></div></section>\n<section><h2>Chains presented</h2>"
-	      "<ol>", out);
+	/* Closed: thousands of chains are not laid out until asked for (a
+	 * row's link opens it). */
+	fprintf(out, "</table></div></section>\n<section><h2>Chains presented"
+		"</h2><details id=\"chains\"><summary>%u distinct chains, each "
+		"written once</summary><ol>", h->nchains);
 	if (html_copy(h->chains, out) != 0)
 		return -1;
-	fprintf(out, "</ol></section>\n<footer><p>fedcert %s</p>"
+	fprintf(out, "</ol></details></section>\n<footer><p>fedcert %s</p>"
 		"</footer><script>%s</script></body></html>\n", FEDCERT_VERSION,
 		html_script);
 	return ferror(out) ? -1 : 0;
