@@ -493,7 +493,7 @@ static unsigned html_chain_id(struct render_html *h,
 	h->slots[i].id = ++h->nchains;
 	fprintf(h->chains, "<li id=\"k%u\">", h->slots[i].id);
 	html_chain_text(h->chains, p);
-	fputs("</li>\n", h->chains);
+	fputs("\n", h->chains);
 	return h->slots[i].id;
 }
 
@@ -534,7 +534,7 @@ static void html_endpoints(struct render_html *h, FILE *out,
 			fputs("<br>chain: ", out);
 			html_chain_text(out, p);
 		}
-		fputs("</li>", out);
+		fputs("", out);
 	}
 	fputs("</ul>", out);
 }
@@ -560,28 +560,34 @@ static void html_findings(FILE *out, const struct render_target *rt)
 			html_endpoint_name(out, f->probe);
 			fputc(')', out);
 		}
-		fputs("</li>", out);
+		fputs("", out);
 	}
 	fputs("</ul>", out);
 }
 
+/* The DNS answers the target used, on one line; a code is named when it
+ * is not NOERROR. */
 static void html_dns(FILE *out, const struct store_target_row *t)
 {
+	const struct store_dns_answer_row *a;
 	size_t i;
 
 	if (t->dns_count == 0)
 		return;
-	fputs("<p>DNS</p><ul>", out);
+	fputs("<p>DNS: ", out);
 	for (i = 0; i < t->dns_count; i++) {
-		fputs("<li>", out);
-		esc_html(out, t->dns[i].name);
+		a = &t->dns[i];
+		if (i > 0)
+			fputs("; ", out);
+		esc_html(out, a->name);
 		fputc(' ', out);
-		esc_html(out, t->dns[i].type);
-		fputc(' ', out);
-		esc_html(out, t->dns[i].rcode);
-		fputs("</li>", out);
+		esc_html(out, a->type);
+		if (a->rcode != NULL && strcmp(a->rcode, "NOERROR") != 0) {
+			fputc(' ', out);
+			esc_html(out, a->rcode);
+		}
 	}
-	fputs("</ul>", out);
+	fputs("</p>", out);
 }
 
 /* The finding ids of the target, space-separated (an attribute: the ids
@@ -618,15 +624,15 @@ int render_html_target(struct render_html *h, const struct render_target *rt)
 	fprintf(out, "<tbody data-i=\"%ld\" data-status=\"%s\" data-findings=\"",
 		t->line, label);
 	html_ids(out, rt);
-	fprintf(out, "\"><tr><td class=\"st %s\" data-v=\"%d\">%s</td><td>",
+	fprintf(out, "\"><tr><td class=\"st %s\" data-v=\"%d\">%s<td>",
 		label, html_rank((enum report_status)rt->status), label);
 	esc_html(out, t->domain);
-	fputs("</td><td>", out);
+	fputs("<td>", out);
 	esc_html(out, t->type);
-	fputs("</td><td class=\"n\">", out);
+	fputs("<td class=\"n\">", out);
 	if (t->port > 0)
 		fprintf(out, "%d", t->port);
-	fputs("</td><td>", out);
+	fputs("<td>", out);
 	if (worst != NULL && worst->def != NULL) {
 		fprintf(out, "<span class=\"%c\">%s</span>",
 			finding_severity_name(worst->severity)[0], worst->def->id);
@@ -636,14 +642,14 @@ int render_html_target(struct render_html *h, const struct render_target *rt)
 	leaf = html_first_expiry(t, &when);
 	if (leaf != NULL) {
 		snprintf(day, sizeof day, "%.10s", leaf->not_after);
-		fputs("</td><td class=\"h\">", out);
+		fputs("<td class=\"h\">", out);
 		esc_html(out, day);
-		fprintf(out, "</td><td class=\"n\">%lld",
+		fprintf(out, "<td class=\"n\">%lld",
 			utc_days_left(when, rt->now != 0 ? rt->now : h->now));
 	} else {
-		fputs("</td><td class=\"h\"></td><td class=\"n\">", out);
+		fputs("<td class=\"h\"><td class=\"n\">", out);
 	}
-	fprintf(out, "</td><td class=\"n h\" data-v=\"%zu\">%zu/%zu"
+	fprintf(out, "<td class=\"n h\" data-v=\"%zu\">%zu/%zu"
 		"</td></tr><tr class=\"d\"><td colspan=\"8\"><details><summary>"
 		"details</summary>", answered, answered, t->probe_count);
 	if (t->error_kind != NULL) {
@@ -669,12 +675,12 @@ int render_html_input_error(struct render_html *h, const char *input,
 	render_input_error_domain(e, domain, sizeof domain);
 	fprintf(out, "<tbody data-i=\"%ld\" data-status=\"INPUT_ERROR\" "
 		"data-findings=\"\"><tr><td class=\"st INPUT_ERROR\" "
-		"data-v=\"%d\">INPUT_ERROR</td><td>", e->line,
+		"data-v=\"%d\">INPUT_ERROR<td>", e->line,
 		html_rank(REPORT_STATUS_INPUT_ERROR));
 	esc_html(out, domain);
-	fputs("</td><td></td><td class=\"n\"></td><td>", out);
+	fputs("<td><td class=\"n\"><td>", out);
 	esc_html(out, e->reason);
-	fputs("</td><td class=\"h\"></td><td class=\"n\"></td>"
+	fputs("<td class=\"h\"><td class=\"n\"></td>"
 	      "<td class=\"n h\"></td></tr><tr class=\"d\">"
 	      "<td colspan=\"8\"><details><summary>Details</summary><p>", out);
 	esc_html(out, input);
