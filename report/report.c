@@ -35,10 +35,15 @@
 #include "common/fedcert_limits.h"
 #include "report/judge/findings.h"
 #include "report/judge/x509.h"
+#include "report/history/history_int.h"
 #include "report/render/render.h"
 #include "report/judge/verdicts.h"
 #include "store/store.h"
 
+
+/* The scans the HTML report's trend draws, the newest up to the one
+ * reported. */
+#define REPORT_HTML_TREND_SCANS 30
 
 /* Why a walk over the store stopped early. Positive, so that they cannot be
  * mistaken for the store's own -1. */
@@ -67,6 +72,7 @@ struct report_walk {
 	struct render_pivot *pivot;              /* owned; --by-finding */
 	struct render_prom *prom;                /* owned; prometheus */
 	struct render_html *html;                /* owned; html */
+	struct render_trend trend;               /* owned; html */
 	/* Our certificate chain (store_scan_client_chain()), owned: freed by
 	 * report_run(); judge.self_chain points at it. */
 	struct store_cert_row *self;
@@ -436,7 +442,7 @@ static int report_close(struct report_walk *w, const struct store_scan_row *scan
 		return render_prom_write(w->prom, w->report, &ps);
 	if (o->format == REPORT_HTML)
 		return render_html_write(w->html, w->report, scan, &w->totals,
-					 &w->counts);
+					 &w->counts, &w->trend);
 	if (o->format != REPORT_TEXT) {
 		if (w->pivot != NULL)
 			render_pivot_write(w->pivot, w->report, o->format, o->bom);
@@ -483,6 +489,7 @@ static void report_free_walk(struct report_walk *w)
 	render_pivot_free(w->pivot);
 	render_prom_free(w->prom);
 	render_html_free(w->html);
+	hist_trend_points_free(&w->trend);
 	cert_cache_free(w->judge.certs);
 	judge_memo_free(w->judge.memo);
 	if (w->self != NULL)
@@ -522,6 +529,11 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	}
 	if (report_prepare(&w, err, errlen) < 0 ||
 	    report_walk(st, &w, trust, err, errlen) < 0)
+		goto out;
+	/* The page's trend: the scans before, as they were judged. */
+	if (opts->format == REPORT_HTML &&
+	    hist_trend_points(st, REPORT_HTML_TREND_SCANS, w.scan_id, &w.trend,
+			      err, errlen) < 0)
 		goto out;
 	verdicts_note(&w.verdicts, opts->notes, "report");
 	if (report_close(&w, &scan) < 0 || fflush(out) != 0 || ferror(out)) {

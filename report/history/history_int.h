@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "report/render/emit.h"
+#include "report/render/render.h"
 #include "report/judge/findings.h"
 #include "common/hex.h"
 #include "common/utc.h"
@@ -95,6 +96,15 @@ int hist_judge(struct hist_judging *j, const struct store_target_row *t,
 /* `scans --trend` (trend.c): report_scans() with o->trend. */
 int report_trend(struct store *st, const struct report_scans_options *o,
 		 FILE *out, char *err, size_t errlen);
+
+/* The trend the HTML report draws (trend.c): targets by status in each
+ * of the newest `last` scans up to scan upto (0: all), from their kept
+ * verdicts only (a scan without them is left out and counted in
+ * out->left_out, not judged). Free with hist_trend_points_free(). 0, or
+ * -1 with a message in err. */
+int hist_trend_points(struct store *st, int64_t last, int64_t upto,
+		      struct render_trend *out, char *err, size_t errlen);
+void hist_trend_points_free(struct render_trend *t);
 
 /* The verdict of a judged list. */
 void hist_verdict_of(const struct finding_list *l, struct hist_verdict *v);

@@ -37,6 +37,9 @@ struct trend_walk {
 	struct hist_judging judging;
 	struct trend_scan *cur;
 	unsigned long long judged; /* scans judged target by target */
+	int kept_only; /* a scan without kept verdicts is left out, not judged */
+	int64_t upto;  /* scans after this one are left out; 0: none */
+	size_t left_out;
 	int nomem;
 };
 
@@ -128,6 +131,9 @@ static int trend_on_scan(const struct store_scan_summary *s, void *arg)
 	time_t at;
 	int i;
 
+	if (w->upto > 0 && s->scan->id > w->upto)
+		return 0;
+
 	if ((w->cur = trend_add(w, s)) == NULL) {
 		w->nomem = 1;
 		return 1;
@@ -143,6 +149,14 @@ static int trend_on_scan(const struct store_scan_summary *s, void *arg)
 			w->cur->status[i] = w->judging.verdicts.status[i];
 		return store_each_verdict_count(w->st, s->scan->id,
 						trend_on_count, w);
+	}
+	if (w->kept_only) {
+		free(w->cur->started);
+		free(w->cur->errors);
+		free(w->cur->worst);
+		w->count--;
+		w->left_out++;
+		return 0;
 	}
 	w->judged++;
 	return store_each_target(w->st, s->scan->id, trend_on_target, w);
@@ -305,11 +319,71 @@ static void trend_json(const struct trend_walk *w, FILE *out)
 	}
 }
 
+static void trend_walk_free(struct trend_walk *w)
+{
+	size_t i;
+
+	hist_judging_free(&w->judging);
+	for (i = 0; i < w->count; i++) {
+		free(w->scans[i].started);
+		free(w->scans[i].errors);
+		free(w->scans[i].worst);
+	}
+	free(w->scans);
+}
+
+int hist_trend_points(struct store *st, int64_t last, int64_t upto,
+		      struct render_trend *out, char *err, size_t errlen)
+{
+	struct report_scans_options o = { .format = REPORT_TEXT };
+	/* judged as the report judges: the kept verdicts' defaults */
+	struct trend_walk w = { .st = st, .o = &o, .kept_only = 1 };
+	struct render_trend_scan *p;
+	size_t i, n = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	w.defs = findings_registry(&w.ndefs);
+	hist_judging_init(&w.judging);
+	/* every scan up to the one reported; the newest `last` are kept */
+	w.upto = upto;
+	rc = store_each_scan(st, 0, trend_on_scan, &w);
+	if (rc != 0) {
+		snprintf(err, errlen, "reading the trend: %s", w.nomem ?
+			 "out of memory" : store_errmsg(st));
+		trend_walk_free(&w);
+		return -1;
+	}
+	p = calloc(w.count + 1, sizeof(*p));
+	for (i = w.count > (size_t)last ? w.count - (size_t)last : 0;
+	     p != NULL && i < w.count; i++) {
+		p[n].id = w.scans[i].id;
+		p[n].started = w.scans[i].started;
+		w.scans[i].started = NULL;
+		memcpy(p[n].status, w.scans[i].status, sizeof p[n].status);
+		n++;
+	}
+	out->scans = p;
+	out->count = p != NULL ? n : 0;
+	out->left_out = w.left_out;
+	trend_walk_free(&w);
+	return 0;
+}
+
+void hist_trend_points_free(struct render_trend *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->count; i++)
+		free((char *)t->scans[i].started);
+	free((void *)t->scans);
+	memset(t, 0, sizeof(*t));
+}
+
 int report_trend(struct store *st, const struct report_scans_options *o,
 		 FILE *out, char *err, size_t errlen)
 {
 	struct trend_walk w = { .st = st, .o = o };
-	size_t i;
 	int rc;
 
 	w.defs = findings_registry(&w.ndefs);
@@ -327,13 +401,7 @@ int report_trend(struct store *st, const struct report_scans_options *o,
 				"kept verdicts that apply and were judged; "
 				"`fedcert judge` keeps them\n", w.judged);
 	}
-	hist_judging_free(&w.judging);
-	for (i = 0; i < w.count; i++) {
-		free(w.scans[i].started);
-		free(w.scans[i].errors);
-		free(w.scans[i].worst);
-	}
-	free(w.scans);
+	trend_walk_free(&w);
 	if (rc != 0 && w.nomem)
 		snprintf(err, errlen, "judging the scans: out of memory");
 	else if (rc == 0 && (fflush(out) != 0 || ferror(out)))

@@ -853,15 +853,79 @@ static int html_copy(FILE *from, FILE *out)
 	return ferror(from) ? -1 : 0;
 }
 
+/* PASS, WARN and FAIL per scan as stacked bars (SVG, with its labels),
+ * and the table behind them. */
+static void html_trend(FILE *out, const struct render_trend *tr)
+{
+	static const char *const colour[3] = { "#1e6b34", "#c77c00", "#b3261e" };
+	static const char *const name[3] = { "PASS", "WARN", "FAIL" };
+	int64_t max = 0, total, y;
+	size_t i, k, w = 24;
+	int hgt;
+
+	if (tr == NULL || tr->count < 2)
+		return;
+	for (i = 0; i < tr->count; i++) {
+		total = tr->scans[i].status[0] + tr->scans[i].status[1] +
+			tr->scans[i].status[2];
+		if (total > max)
+			max = total;
+	}
+	fprintf(out, "<section><h2>Over the last %zu scans</h2><p>Targets by "
+		"status in each scan, as each was judged when it ended.", tr->count);
+	if (tr->left_out > 0)
+		fprintf(out, " %zu scans without kept verdicts are not drawn "
+			"(<code>fedcert judge</code> keeps them).", tr->left_out);
+	fprintf(out, "</p><svg class=\"chart\" viewBox=\"0 0 %zu 150\" "
+		"role=\"img\" aria-label=\"targets by status per scan\">",
+		40 + w * tr->count);
+	for (i = 0; i < tr->count; i++) {
+		y = 110;
+		for (k = 3; k-- > 0;) {
+			hgt = max > 0 ? (int)(100 * tr->scans[i].status[k] / max) : 0;
+			y -= hgt;
+			fprintf(out, "<rect x=\"%zu\" y=\"%lld\" width=\"%zu\" "
+				"height=\"%d\" fill=\"%s\"><title>scan %lld: %lld %s"
+				"</title></rect>", 30 + w * i, (long long)y, w - 4, hgt,
+				colour[k], (long long)tr->scans[i].id,
+				(long long)tr->scans[i].status[k], name[k]);
+		}
+	}
+	fprintf(out, "<text x=\"30\" y=\"126\" font-size=\"10\">%.10s</text>"
+		"<text x=\"%zu\" y=\"126\" font-size=\"10\" "
+		"text-anchor=\"end\">%.10s</text>"
+		"<text x=\"0\" y=\"12\" font-size=\"10\">%lld</text></svg>",
+		tr->scans[0].started ? tr->scans[0].started : "",
+		26 + w * tr->count,
+		tr->scans[tr->count - 1].started ? tr->scans[tr->count - 1].started : "",
+		(long long)max);
+	fputs("<details><summary>the numbers</summary><table><thead><tr><th>scan"
+	      "</th><th>started</th><th class=\"n\">FAIL</th><th class=\"n\">"
+	      "WARN</th><th class=\"n\">PASS</th></tr></thead><tbody>", out);
+	for (i = tr->count; i-- > 0;) {
+		fprintf(out, "<tr><td class=\"n\">%lld</td><td>",
+			(long long)tr->scans[i].id);
+		esc_html(out, tr->scans[i].started);
+		fprintf(out, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld"
+			"</td><td class=\"n\">%lld</td></tr>",
+			(long long)tr->scans[i].status[2],
+			(long long)tr->scans[i].status[1],
+			(long long)tr->scans[i].status[0]);
+	}
+	fputs("</tbody></table></details></section>\n", out);
+}
+
 int render_html_write(struct render_html *h, FILE *out,
 		      const struct store_scan_row *scan,
 		      const struct render_totals *tot,
-		      const struct store_scan_summary *counts)
+		      const struct store_scan_summary *counts,
+		      const struct render_trend *trend)
 {
 	size_t i;
 
 	html_head(out, scan);
 	html_overview(out, scan, tot, counts);
+	html_trend(out, trend);
 	html_timeline(h, out);
 	fputs("<section><h2>What the federation depends on</h2><div class=\"parts\">",
 	      out);

@@ -160,11 +160,28 @@ int render_html_target(struct render_html *h, const struct render_target *rt);
 int render_html_input_error(struct render_html *h, const char *input,
 			    const struct store_input_error_row *e);
 
-/* The page. 0, or -1 on a write error. */
+/* The trend the page draws when the database holds earlier scans:
+ * targets by status per scan, oldest first (the report gathers it from
+ * the scans' kept verdicts). */
+struct render_trend_scan {
+	int64_t id;
+	const char *started;
+	int64_t status[3]; /* PASS, WARN, FAIL */
+};
+
+struct render_trend {
+	const struct render_trend_scan *scans;
+	size_t count;
+	size_t left_out; /* scans without kept verdicts, not drawn */
+};
+
+/* The page; trend NULL or of fewer than 2 scans: no trend section. 0, or
+ * -1 on a write error. */
 int render_html_write(struct render_html *h, FILE *out,
 		      const struct store_scan_row *scan,
 		      const struct render_totals *tot,
-		      const struct store_scan_summary *counts);
+		      const struct store_scan_summary *counts,
+		      const struct render_trend *trend);
 
 /* ---- One line per target (summary.c) ---------------------------------- */
 

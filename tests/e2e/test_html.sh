@@ -78,8 +78,15 @@ DB="$T/audit.db"
 	--dns-server "$DNS" --ipv4-only --quiet 2>/dev/null
 assert_eq "scan" 0 $?
 
+"$FEDCERT" report --db "$DB" --format html -o "$T/one.html"
+assert_not_contains "one scan: no trend" "$T/one.html" "Over the last"
+# A second night: the page then draws the trend of both.
+"$FEDCERT" scan "$T/partners.csv" --db "$DB" --ca-file "$CA/root.pem" \
+	--dns-server "$DNS" --ipv4-only --quiet 2>/dev/null
+assert_eq "scan 2" 0 $?
 "$FEDCERT" report --db "$DB" --format html -o "$T/audit.html"
 assert_eq "report --format html" 0 $?
+assert_contains "two scans: the trend" "$T/audit.html" "Over the last 2 scans"
 assert_contains "a Content Security Policy that allows nothing from outside" "$T/audit.html" \
 	"default-src 'none'"
 assert_not_contains "no raw payload in the file" "$T/audit.html" "<script>window"
@@ -102,8 +109,14 @@ r.imgs = document.querySelectorAll('img').length;
 r.svgs = document.querySelectorAll('svg foreignObject').length;
 r.scripts = document.querySelectorAll('script').length;
 r.text = document.body.textContent;
-r.bars = document.querySelectorAll('svg.chart rect').length;
-var weeks = document.querySelector('svg.chart').parentNode.querySelector('details table');
+var charts = document.querySelectorAll('svg.chart');
+r.trendBars = charts[0].querySelectorAll('rect').length;
+var trend = charts[0].parentNode.querySelector('details table');
+r.trendRows = Array.prototype.map.call(trend.tBodies[0].rows, function (row) {
+	return row.cells[2].textContent + '/' + row.cells[3].textContent + '/' +
+		row.cells[4].textContent; }).join(' ');
+r.bars = charts[1].querySelectorAll('rect').length;
+var weeks = charts[1].parentNode.querySelector('details table');
 r.expiredTargets = weeks.tBodies[0].rows[0].cells[1].textContent;
 r.weekSum = Array.prototype.slice.call(weeks.tBodies[0].rows).reduce(function (a, row) {
 	return a + Number(row.cells[1].textContent); }, 0);
@@ -150,10 +163,12 @@ assert_eq "no payload ran after opening the partner" "null" "$(j '.result.pwnedA
 assert_eq "no image element was made" 0 "$(j '.result.imgs')"
 assert_eq "no foreignObject was made" 0 "$(j '.result.svgs')"
 assert_eq "one script element" 1 "$(j '.result.scripts')"
+assert_eq "the trend: FAIL, WARN and PASS for each of 2 scans" 6 "$(j '.result.trendBars')"
+assert_eq "the trend's numbers, newest first (FAIL/WARN/PASS)" "3/0/1 3/0/1" "$(j '.result.trendRows')"
 assert_eq "the timeline: a bar for what expired and one per week" 53 "$(j '.result.bars')"
 assert_eq "the timeline: expired.test has expired" 1 "$(j '.result.expiredTargets')"
 assert_eq "the timeline counts each target with a certificate once" 3 "$(j '.result.weekSum')"
-for h in "Targets by status" "When certificates expire" "Roots" "Issuing CAs" \
+for h in "Targets by status" "Over the last 2 scans" "When certificates expire" "Roots" "Issuing CAs" \
 	"TLS versions" "Client certificate" "Partners" "Chains presented"; do
 	case "|$(j '.result.sections')|" in *"|$h|"*) ok ;; *) fail "a section: $h" ;; esac
 done
