@@ -30,7 +30,11 @@ CHROMIUM = os.environ.get("CHROMIUM", "chromium")
 
 class Cdp:
     def __init__(self, url):
-        self.ws = websocket.create_connection(url, timeout=60)
+        # No Origin header: Chromium refuses a DevTools connection whose
+        # Origin it was not told to allow (--remote-allow-origins), and a
+        # client that sends none is what it expects of a tool.
+        self.ws = websocket.create_connection(url, timeout=60,
+                                              suppress_origin=True)
         self.next_id = 0
         self.events = []
 
