@@ -3,9 +3,10 @@
  *
  * The findings of a scan are what its report would have said that night:
  * each target judged at the scan's start, with the verification the scan
- * recorded. Judging is the slow part (OpenSSL decodes every chain again),
- * and a nightly database holds the same targets night after night, mostly
- * unchanged: the scans are walked in pairs (the scan listed before, this
+ * recorded. A scan whose kept verdicts hold (verdicts.h) gives its totals
+ * from them, no target read. Another is judged, the slow part (OpenSSL
+ * decodes every chain again); a nightly database holds the same targets
+ * night after night, mostly unchanged: the scans are walked in pairs (the scan listed before, this
  * one), and a target whose facts have the same digest as the night before
  * and whose certificates crossed no date boundary in between keeps the
  * night before's verdict (history_int.h). The verdicts kept from one scan
@@ -44,9 +45,9 @@ struct scans_walk {
 	time_t prev_at, at;
 	struct memo prev, cur;
 	struct hist_judging judging;
-	/* Scans whose kept totals were read, and judged; why the first of
-	 * those that had kept verdicts could not use them. */
-	unsigned long long kept, unkept;
+	/* Scans judged because no kept verdicts held; why the first of those
+	 * that had some could not use them. */
+	unsigned long long unkept;
 	char why[200];
 	/* This scan's totals. */
 	unsigned long long findings[SEVERITY_ERROR + 1];
@@ -181,7 +182,6 @@ static int scans_judge(struct scans_walk *w, const struct store_scan_row *s)
 		w->prev.count = 0;
 		w->prev_scan = s->id;
 		w->prev_at = w->at;
-		w->kept++;
 		return 0;
 	}
 	w->unkept++;

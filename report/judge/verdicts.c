@@ -332,6 +332,7 @@ struct keep_walk {
 	struct store_verdict_scan totals;
 	/* target rows per (finding, severity), by registry index */
 	int64_t *counts;
+	unsigned char *seen; /* the same: in this target already */
 	size_t ndefs;
 	const struct finding_def *defs;
 	int64_t targets;
@@ -342,13 +343,13 @@ static int keep_on_target(const struct store_target_row *t, void *arg)
 {
 	struct keep_walk *w = arg;
 	struct finding_list l = { 0 };
-	unsigned char digest[32], *blob = NULL, *seen;
+	unsigned char digest[32], *blob = NULL;
 	unsigned int dlen = 0;
 	size_t len = 0, i, k;
 	int worst, rc = -1;
 
-	seen = calloc(w->ndefs * 3, 1);
-	if (seen == NULL || findings_judge_target(&w->judge, t, &l) != 0 ||
+	memset(w->seen, 0, w->ndefs * 3);
+	if (findings_judge_target(&w->judge, t, &l) != 0 ||
 	    verdicts_encode(&l, t, &blob, &len) != 0 ||
 	    (blob != NULL && EVP_Digest(blob, len, digest, &dlen, EVP_sha256(),
 					NULL) != 1)) {
@@ -363,8 +364,8 @@ static int keep_on_target(const struct store_target_row *t, void *arg)
 		w->totals.findings[l.items[i].severity]++;
 		k = (size_t)(l.items[i].def - w->defs) * 3 +
 		    (size_t)l.items[i].severity;
-		if (k < w->ndefs * 3 && !seen[k]) {
-			seen[k] = 1;
+		if (k < w->ndefs * 3 && !w->seen[k]) {
+			w->seen[k] = 1;
 			w->counts[k]++;
 		}
 	}
@@ -377,7 +378,6 @@ static int keep_on_target(const struct store_target_row *t, void *arg)
 	w->targets++;
 	rc = 0;
 out:
-	free(seen);
 	free(blob);
 	finding_list_free(&l);
 	return rc;
@@ -432,6 +432,7 @@ int verdicts_keep(struct store *st, int64_t scan_id, struct cert_cache *certs,
 	}
 	w.defs = findings_registry(&w.ndefs);
 	w.counts = calloc(w.ndefs * 3, sizeof(*w.counts));
+	w.seen = calloc(w.ndefs * 3, 1);
 	if (certs == NULL)
 		certs = own = cert_cache_new();
 	w.judge.now = at;
@@ -445,7 +446,7 @@ int verdicts_keep(struct store *st, int64_t scan_id, struct cert_cache *certs,
 	w.totals.judged_at = (int64_t)at;
 	w.totals.scan_status = scan.status;
 	w.totals.scan_finished = scan.finished;
-	if (w.counts == NULL) {
+	if (w.counts == NULL || w.seen == NULL) {
 		snprintf(err, errlen, "judging scan %lld: out of memory",
 			 (long long)scan_id);
 		goto out;
@@ -469,6 +470,7 @@ int verdicts_keep(struct store *st, int64_t scan_id, struct cert_cache *certs,
 	rc = 0;
 out:
 	free(w.counts);
+	free(w.seen);
 	judge_memo_free(w.judge.memo);
 	cert_cache_free(own);
 	if (self != NULL)

@@ -32,8 +32,6 @@
 /* The trust the kept verdicts are judged with. */
 #define VERDICTS_TRUST_RECORDED "recorded"
 
-/* Which findings, by severity, the scan's counts are kept for: all. */
-
 /* "0.1.0/1/9f3c2a10": fedcert's version, the judge's revision and a
  * digest of the registry (ids and severities), so that a build whose
  * checks say anything else never trusts what an older one kept. */

@@ -595,7 +595,7 @@ static void html_dns(FILE *out, const struct store_target_row *t)
 static void html_ids(FILE *out, const struct render_target *rt)
 {
 	size_t i, k;
-	int dup;
+	int dup, any = 0;
 
 	for (i = 0; i < rt->nshown; i++) {
 		if (rt->shown[i]->def == NULL)
@@ -603,7 +603,7 @@ static void html_ids(FILE *out, const struct render_target *rt)
 		for (dup = 0, k = 0; k < i && !dup; k++)
 			dup = rt->shown[k]->def == rt->shown[i]->def;
 		if (!dup)
-			fprintf(out, "%s%s", i > 0 ? " " : "", rt->shown[i]->def->id);
+			fprintf(out, "%s%s", any++ ? " " : "", rt->shown[i]->def->id);
 	}
 }
 
