@@ -412,20 +412,6 @@ nomem:
 	return -1;
 }
 
-/* Copies the text body to the report. */
-static int report_copy_body(struct report_walk *w)
-{
-	char buf[65536];
-	size_t n;
-
-	if (fflush(w->out) != 0 || ferror(w->out) || fseek(w->out, 0, SEEK_SET) != 0)
-		return -1;
-	while ((n = fread(buf, 1, sizeof(buf), w->out)) > 0)
-		if (fwrite(buf, 1, n, w->report) != n)
-			return -1;
-	return ferror(w->out) ? -1 : 0;
-}
-
 /* Writes what was gathered: the text report's heading and totals before
  * its body, the sorted views, the metrics. */
 static int report_close(struct report_walk *w, const struct store_scan_row *scan)
@@ -452,7 +438,7 @@ static int report_close(struct report_walk *w, const struct store_scan_row *scan
 	render_text_totals(w->report, &w->totals, &w->counts, filtered);
 	if (w->pivot != NULL)
 		render_pivot_write(w->pivot, w->report, REPORT_TEXT, 0);
-	if (report_copy_body(w) < 0)
+	if (render_copy_file(w->out, w->report) < 0)
 		return -1;
 	if (w->summary != NULL)
 		render_summary_write(w->summary, w->report);

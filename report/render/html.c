@@ -839,20 +839,6 @@ static void html_filters(FILE *out, const struct render_totals *tot)
 		"all</button></div>\n", tot->targets);
 }
 
-/* Copies a temporary file of rows to out. */
-static int html_copy(FILE *from, FILE *out)
-{
-	char buf[65536];
-	size_t n;
-
-	if (fflush(from) != 0 || ferror(from) || fseek(from, 0, SEEK_SET) != 0)
-		return -1;
-	while ((n = fread(buf, 1, sizeof buf, from)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			return -1;
-	return ferror(from) ? -1 : 0;
-}
-
 /* PASS, WARN and FAIL per scan as stacked bars (SVG, with its labels),
  * and the table behind them. */
 static void html_trend(FILE *out, const struct render_trend *tr)
@@ -943,14 +929,14 @@ int render_html_write(struct render_html *h, FILE *out,
 	      "<th class=\"n\">days left</th><th class=\"n h\">"
 	      "endpoints</th></tr></thead>\n", out);
 	for (i = 0; i < REPORT_NSTATUS; i++)
-		if (html_copy(h->rows[html_order[i]], out) != 0)
+		if (render_copy_file(h->rows[html_order[i]], out) != 0)
 			return -1;
 	/* Closed: thousands of chains are not laid out until asked for (a
 	 * row's link opens it). */
 	fprintf(out, "</table></div></section>\n<section><h2>Chains presented"
 		"</h2><details id=\"chains\"><summary>%u distinct chains, each "
 		"written once</summary><ol>", h->nchains);
-	if (html_copy(h->chains, out) != 0)
+	if (render_copy_file(h->chains, out) != 0)
 		return -1;
 	fprintf(out, "</ol></details></section>\n<footer><p>fedcert %s</p>"
 		"</footer><script>%s</script></body></html>\n", FEDCERT_VERSION,

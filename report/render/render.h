@@ -142,6 +142,11 @@ void render_text_totals(FILE *out, const struct render_totals *tot,
 void render_text_summary(FILE *out, const struct render_totals *tot,
 			 const struct store_scan_summary *scan);
 
+/* Copies a temporary file written so far (from the start) to out, for the
+ * outputs that write their body before their heading (values.c). 0, or -1
+ * on a read or write error. */
+int render_copy_file(FILE *from, FILE *out);
+
 /* ---- HTML (html.c) ------------------------------------------------------ */
 
 /* `report --format html`: one self-contained page (its own style and

@@ -152,3 +152,16 @@ size_t render_input_error_domain(const struct store_input_error_row *e,
 	}
 	return n;
 }
+
+int render_copy_file(FILE *from, FILE *out)
+{
+	char buf[65536];
+	size_t n;
+
+	if (fflush(from) != 0 || ferror(from) || fseek(from, 0, SEEK_SET) != 0)
+		return -1;
+	while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			return -1;
+	return ferror(from) ? -1 : 0;
+}
