@@ -73,6 +73,7 @@ struct report_walk {
 	struct render_prom *prom;                /* owned; prometheus */
 	struct render_html *html;                /* owned; html */
 	struct render_trend trend;               /* owned; html */
+	FILE *diff; /* owned; html: what changed since the scan before */
 	/* Our certificate chain (store_scan_client_chain()), owned: freed by
 	 * report_run(); judge.self_chain points at it. */
 	struct store_cert_row *self;
@@ -428,7 +429,7 @@ static int report_close(struct report_walk *w, const struct store_scan_row *scan
 		return render_prom_write(w->prom, w->report, &ps);
 	if (o->format == REPORT_HTML)
 		return render_html_write(w->html, w->report, scan, &w->totals,
-					 &w->counts, &w->trend);
+					 &w->counts, &w->trend, w->diff);
 	if (o->format != REPORT_TEXT) {
 		if (w->pivot != NULL)
 			render_pivot_write(w->pivot, w->report, o->format, o->bom);
@@ -476,10 +477,37 @@ static void report_free_walk(struct report_walk *w)
 	render_prom_free(w->prom);
 	render_html_free(w->html);
 	hist_trend_points_free(&w->trend);
+	if (w->diff != NULL)
+		fclose(w->diff);
 	cert_cache_free(w->judge.certs);
 	judge_memo_free(w->judge.memo);
 	if (w->self != NULL)
 		store_cert_rows_free(w->self, w->nself);
+}
+
+/* The HTML report's section of what changed since the newest scan before
+ * it that finished, judged as `fedcert diff` judges, into a temporary
+ * file; none on the first night. */
+static int report_html_diff(struct store *st, struct report_walk *w,
+			    char *err, size_t errlen)
+{
+	struct report_diff_options o = {
+		.format = REPORT_HTML, .to = w->scan_id,
+		.warn_days = w->opts->warn_days,
+		.judge_afresh = w->opts->judge_afresh
+	};
+
+	if (store_scan_latest_done(st, w->scan_id, &o.from) != 0) {
+		snprintf(err, errlen, "reading the scans: %s", store_errmsg(st));
+		return -1;
+	}
+	if (o.from == 0)
+		return 0;
+	if ((w->diff = tmpfile()) == NULL) {
+		snprintf(err, errlen, "a temporary file: %s", strerror(errno));
+		return -1;
+	}
+	return report_diff(st, &o, w->diff, err, errlen) < 0 ? -1 : 0;
 }
 
 int report_run(struct store *st, const struct report_options *opts, FILE *out,
@@ -516,10 +544,12 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	if (report_prepare(&w, err, errlen) < 0 ||
 	    report_walk(st, &w, trust, err, errlen) < 0)
 		goto out;
-	/* The page's trend: the scans before, as they were judged. */
+	/* The page's trend: the scans before, as they were judged; and what
+	 * changed since the last of them that finished. */
 	if (opts->format == REPORT_HTML &&
-	    hist_trend_points(st, REPORT_HTML_TREND_SCANS, w.scan_id, &w.trend,
-			      err, errlen) < 0)
+	    (hist_trend_points(st, REPORT_HTML_TREND_SCANS, w.scan_id,
+			       &w.trend, err, errlen) < 0 ||
+	     report_html_diff(st, &w, err, errlen) < 0))
 		goto out;
 	verdicts_note(&w.verdicts, opts->notes, "report");
 	if (report_close(&w, &scan) < 0 || fflush(out) != 0 || ferror(out)) {

@@ -207,7 +207,8 @@ int report_expiring(struct store *st, const struct report_expiring_options *o,
  * caller to show. */
 #define REPORT_DIFF_FIRST_NIGHT 1
 struct report_diff_options {
-	enum report_format format; /* text or json */
+	enum report_format format; /* text, json, or html: the HTML
+				      report's section (report.c) */
 	int64_t from, to;
 	int warn_days;
 	int judge_afresh; /* as in report_options */

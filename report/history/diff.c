@@ -39,6 +39,7 @@ struct diff_walk {
 	time_t from_at, to_at;
 	int warn_days;
 	size_t counts[DIFF_KINDS];
+	FILE *kinds[DIFF_KINDS]; /* html: each kind's items, owned */
 	int nomem;
 	/* One per scan: each judged at its own start. */
 	struct hist_judging from_judging, to_judging;
@@ -50,10 +51,16 @@ static int same(const char *a, const char *b)
 	       (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
+/* The HTML section lists this many changes of each kind at most. */
+#define DIFF_HTML_ITEMS 500
+
 static void emit(struct diff_walk *w, struct diff_change *c)
 {
 	w->counts[c->kind]++;
-	diff_render_change(w->out, w->format, &w->scans, c);
+	if (w->format != REPORT_HTML)
+		diff_render_change(w->out, w->format, &w->scans, c);
+	else if (w->counts[c->kind] <= DIFF_HTML_ITEMS)
+		diff_render_change(w->kinds[c->kind], w->format, &w->scans, c);
 }
 
 static int same_endpoint(const struct store_probe_row *a,
@@ -363,12 +370,26 @@ db:
 static int diff_walk_scans(struct store *st, struct diff_walk *w, char *err,
 			   size_t errlen)
 {
+	size_t i;
 	int rc;
 
+	for (i = 0; w->format == REPORT_HTML && i < DIFF_KINDS; i++) {
+		if ((w->kinds[i] = tmpfile()) == NULL) {
+			snprintf(err, errlen, "a temporary file: %s",
+				 strerror(errno));
+			return -1;
+		}
+	}
 	diff_render_heading(w->out, w->format, &w->scans);
 	rc = store_each_target_pair(st, w->scans.from, w->scans.to,
 				    diff_on_pair, w);
-	if (rc == 0)
+	for (i = 0; rc == 0 && i < DIFF_KINDS; i++)
+		if (w->kinds[i] != NULL && ferror(w->kinds[i]))
+			rc = 1;
+	if (rc == 0 && w->format == REPORT_HTML)
+		diff_render_html(w->out, &w->scans, w->counts, w->kinds,
+				 DIFF_HTML_ITEMS);
+	else if (rc == 0)
 		diff_render_summary(w->out, w->format, w->counts);
 	if (rc < 0)
 		snprintf(err, errlen, "reading the scans: %s", store_errmsg(st));
@@ -386,6 +407,7 @@ int report_diff(struct store *st, const struct report_diff_options *o,
 {
 	struct diff_walk w = { .out = out, .format = o->format };
 	struct store_scan_row from = { 0 }, to = { 0 };
+	size_t i;
 	int rc = -1;
 
 	w.warn_days = judge_warn_days(o->warn_days);
@@ -433,6 +455,9 @@ int report_diff(struct store *st, const struct report_diff_options *o,
 	w.to_judging.certs = NULL;
 	hist_judging_free(&w.from_judging);
 	hist_judging_free(&w.to_judging);
+	for (i = 0; i < DIFF_KINDS; i++)
+		if (w.kinds[i] != NULL)
+			fclose(w.kinds[i]);
 out:
 	store_scan_row_free(&from);
 	store_scan_row_free(&to);

@@ -64,6 +64,13 @@ void diff_render_change(FILE *out, enum report_format f,
 void diff_render_summary(FILE *out, enum report_format f,
 			 const size_t counts[DIFF_KINDS]);
 
+/* The HTML report's section (REPORT_HTML): the counts by kind, then each
+ * kind's items, which diff_render_change() wrote into kinds[kind] (at most
+ * max_items of each; the section says how to list the others). */
+void diff_render_html(FILE *out, const struct diff_scans *s,
+		      const size_t counts[DIFF_KINDS], FILE *const kinds[DIFF_KINDS],
+		      size_t max_items);
+
 /* The database holds one finished scan: text says so on out; JSON Lines
  * writes nothing (there is no change; the caller says it on stderr). */
 void diff_render_first_night(FILE *out, enum report_format f, int64_t scan);

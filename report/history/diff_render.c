@@ -1,6 +1,8 @@
 /* diff_render.c: writes the changes diff.c finds, as text (one line per
- * change, a heading and a summary) or JSON Lines (one object per change,
- * nothing else, so that every line is a change).
+ * change, a heading and a summary), JSON Lines (one object per change,
+ * nothing else, so that every line is a change) or a section of the HTML
+ * report (the counts by kind, then each kind's changes in words as the
+ * text gives them).
  *
  * JSON keys, on every object (null where the kind has nothing to say; the
  * names are every output's, format version 2):
@@ -17,6 +19,7 @@
  */
 #include "report/history/diff_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/history/history_int.h"
@@ -62,7 +65,7 @@ static void text_scan(FILE *out, int64_t id, const struct store_scan_row *r)
 void diff_render_heading(FILE *out, enum report_format f,
 			 const struct diff_scans *s)
 {
-	if (f == REPORT_JSON)
+	if (f == REPORT_JSON || f == REPORT_HTML)
 		return;
 	fputs("diff: ", out);
 	text_scan(out, s->from, s->from_row);
@@ -86,7 +89,7 @@ void diff_render_first_night(FILE *out, enum report_format f, int64_t scan)
 {
 	char note[160];
 
-	if (f == REPORT_JSON)
+	if (f == REPORT_JSON || f == REPORT_HTML)
 		return;
 	diff_first_night_note(scan, note, sizeof note);
 	fprintf(out, "diff: %s\n", note);
@@ -171,11 +174,11 @@ static void text_detail(FILE *out, const struct diff_change *c)
 	}
 }
 
-static void text_change(FILE *out, const struct diff_change *c)
+/* The target and the endpoint a change is about, and what it says. */
+static void text_what(FILE *out, const struct diff_change *c)
 {
 	char ep[RENDER_ENDPOINT_MAX];
 
-	fprintf(out, "%c %s: ", kind_text[c->kind].mark, kind_text[c->kind].words);
 	esc_text(out, c->target->domain);
 	fputc(' ', out);
 	esc_text(out, c->target->type);
@@ -189,7 +192,92 @@ static void text_change(FILE *out, const struct diff_change *c)
 		}
 	}
 	text_detail(out, c);
+}
+
+static void text_change(FILE *out, const struct diff_change *c)
+{
+	fprintf(out, "%c %s: ", kind_text[c->kind].mark, kind_text[c->kind].words);
+	text_what(out, c);
 	fputc('\n', out);
+}
+
+/* ---- HTML ----------------------------------------------------------------- */
+
+/* One item of its kind's list: the text line's words (made safe for a
+ * terminal), then made safe for HTML at this one place. */
+static void html_change(FILE *out, const struct diff_change *c)
+{
+	char *line = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&line, &len);
+
+	if (m == NULL) {
+		fputs("<li>(out of memory)</li>\n", out);
+		return;
+	}
+	text_what(m, c);
+	if (fclose(m) != 0) {
+		free(line);
+		fputs("<li>(out of memory)</li>\n", out);
+		return;
+	}
+	fputs("<li>", out);
+	esc_html(out, line);
+	fputs("</li>\n", out);
+	free(line);
+}
+
+static void html_scan(FILE *out, int64_t id, const struct store_scan_row *r)
+{
+	fprintf(out, "scan %lld (started ", (long long)id);
+	esc_html(out, r->started);
+	fputs(", ", out);
+	esc_html(out, r->status);
+	fputc(')', out);
+}
+
+void diff_render_html(FILE *out, const struct diff_scans *s,
+		      const size_t counts[DIFF_KINDS], FILE *const kinds[DIFF_KINDS],
+		      size_t max_items)
+{
+	size_t i, n = 0;
+
+	fprintf(out, "<section><h2>What changed since scan %lld</h2><p>From ",
+		(long long)s->from);
+	html_scan(out, s->from, s->from_row);
+	fputs(" to ", out);
+	html_scan(out, s->to, s->to_row);
+	fputs(", as <code>fedcert diff</code> tells it.</p>", out);
+	for (i = 0; i < DIFF_KINDS; i++)
+		n += counts[i];
+	if (n == 0) {
+		fputs("<p>No change.</p></section>\n", out);
+		return;
+	}
+	fputs("<table><thead><tr><th>change</th><th class=\"n\">how many</th>"
+	      "</tr></thead><tbody>", out);
+	for (i = 0; i < DIFF_KINDS; i++)
+		if (counts[i] > 0)
+			fprintf(out, "<tr><td class=\"%s\">%s</td><td class=\"n\">"
+				"%zu</td></tr>", kind_text[i].mark == '!' ? "e" : "",
+				kind_text[i].words, counts[i]);
+	fputs("</tbody></table>", out);
+	for (i = 0; i < DIFF_KINDS; i++) {
+		if (counts[i] == 0)
+			continue;
+		fprintf(out, "<details><summary>%s: %zu</summary><ul>",
+			kind_text[i].words, counts[i]);
+		if (render_copy_file(kinds[i], out) != 0)
+			return;
+		fputs("</ul>", out);
+		if (counts[i] > max_items)
+			fprintf(out, "<p>The first %zu are listed: <code>fedcert diff "
+				"--from %lld --to %lld</code> lists all %zu.</p>",
+				max_items, (long long)s->from, (long long)s->to,
+				counts[i]);
+		fputs("</details>", out);
+	}
+	fputs("</section>\n", out);
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
@@ -323,6 +411,8 @@ void diff_render_change(FILE *out, enum report_format f,
 {
 	if (f == REPORT_JSON)
 		json_change(out, s, c);
+	else if (f == REPORT_HTML)
+		html_change(out, c);
 	else
 		text_change(out, c);
 }

@@ -361,6 +361,8 @@ int hist_trend_points(struct store *st, int64_t last, int64_t upto,
 		p[n].started = w.scans[i].started;
 		w.scans[i].started = NULL;
 		memcpy(p[n].status, w.scans[i].status, sizeof p[n].status);
+		p[n].errors = w.scans[i].errors;
+		w.scans[i].errors = NULL;
 		n++;
 	}
 	out->scans = p;
@@ -374,8 +376,10 @@ void hist_trend_points_free(struct render_trend *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->count; i++)
+	for (i = 0; i < t->count; i++) {
 		free((char *)t->scans[i].started);
+		free((void *)t->scans[i].errors);
+	}
 	free((void *)t->scans);
 	memset(t, 0, sizeof(*t));
 }

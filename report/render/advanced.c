@@ -394,47 +394,19 @@ static void chain_item(FILE *out, const struct store_probe_row *p, size_t i,
 	chain_verify(out, p, i, trust);
 }
 
-/* "  AIA caIssuers of [n]: URL", one per caIssuers URI of x. */
-static int chain_ca_issuers(FILE *out, X509 *x, size_t top)
+/* "  AIA caIssuers of [n]: URL", one per caIssuers URI. */
+struct chain_aia {
+	FILE *out;
+	size_t top;
+};
+
+static void chain_ca_issuer(const char *url, size_t len, void *arg)
 {
-	AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(x, NID_info_access,
-						      NULL, NULL);
-	ACCESS_DESCRIPTION *ad;
-	int i, n = 0;
+	struct chain_aia *a = arg;
 
-	for (i = 0; aia != NULL && i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
-		ad = sk_ACCESS_DESCRIPTION_value(aia, i);
-		if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers ||
-		    ad->location->type != GEN_URI)
-			continue;
-		fprintf(out, "  AIA caIssuers of [%zu]: ", top);
-		esc_text_n(out,
-			   (const char *)ASN1_STRING_get0_data(
-				   ad->location->d.uniformResourceIdentifier),
-			   (size_t)ASN1_STRING_length(
-				   ad->location->d.uniformResourceIdentifier));
-		fputc('\n', out);
-		n++;
-	}
-	AUTHORITY_INFO_ACCESS_free(aia);
-	return n;
-}
-
-/* The first CN of x's issuer as UTF-8 (freed with OPENSSL_free()), or
- * NULL. */
-static unsigned char *chain_issuer_cn(X509 *x)
-{
-	const X509_NAME *name = X509_get_issuer_name(x);
-	int at = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-	const ASN1_STRING *data;
-	unsigned char *cn = NULL;
-
-	if (at < 0)
-		return NULL;
-	data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, at));
-	if (ASN1_STRING_to_UTF8(&cn, data) < 0)
-		return NULL;
-	return cn;
+	fprintf(a->out, "  AIA caIssuers of [%zu]: ", a->top);
+	esc_text_n(a->out, url, len);
+	fputc('\n', a->out);
 }
 
 /* "Root: ..." (the top item's issuer), its AIA caIssuers URLs, and the
@@ -444,23 +416,21 @@ static void chain_root_hint(FILE *out, const struct store_probe_row *p)
 	size_t top = p->chain_len - 1;
 	X509 *x = cert_from_row(&p->chain[top]);
 	const struct render_root *root;
-	unsigned char *cn;
+	struct chain_aia aia = { out, top };
 
 	fputs("Root: ", out);
 	render_text_value(out, p->chain[top].issuer);
 	fputc('\n', out);
 	if (x == NULL)
 		return;
-	if (chain_ca_issuers(out, x, top) == 0)
+	if (render_each_ca_issuer(x, chain_ca_issuer, &aia) == 0)
 		fprintf(out, "  AIA caIssuers of [%zu]: (none)\n", top);
-	cn = chain_issuer_cn(x);
-	root = cn != NULL ? render_root_lookup((const char *)cn) : NULL;
+	root = render_root_above(x);
 	if (root != NULL)
 		fprintf(out, "  Download from %s: %s\n", root->ca, root->url);
 	else
 		fputs("  Download: (not a well-known public root: ask the "
 		      "partner or its CA)\n", out);
-	OPENSSL_free(cn);
 	X509_free(x);
 }
 

@@ -30,6 +30,7 @@
 
 #include "common/fedcert_limits.h"
 #include "common/utc.h"
+#include "report/judge/x509.h"
 #include "report/judge/findings.h"
 #include "report/render/escape.h"
 
@@ -50,6 +51,8 @@ static const enum report_status html_order[REPORT_NSTATUS] = {
 struct html_chain {
 	char key[HTML_KEY_LEN]; /* "" : a free slot */
 	unsigned id;
+	const struct render_root *root; /* well-known, or NULL */
+	int aia; /* caIssuers URLs its top certificate names */
 };
 
 /* A count per name (a CA, a TLS version, an outcome): at most
@@ -465,10 +468,55 @@ static void html_chain_text(FILE *out, const struct store_probe_row *p)
 	esc_html(out, p->chain[0].not_after);
 }
 
-/* The number of p's chain in the chains section, written there the first
- * time; 0 when there is no room (then the row writes it). */
-static unsigned html_chain_id(struct render_html *h,
-			      const struct store_probe_row *p)
+/* The caIssuers URL of the top of a chain, as text: the certificate's
+ * claim, never a link. */
+static void html_ca_issuer(const char *url, size_t len, void *arg)
+{
+	FILE *out = arg;
+	char *z;
+
+	if (memchr(url, '\0', len) != NULL || (z = strndup(url, len)) == NULL) {
+		fputs("; its certificate names a URL that is not text", out);
+		return;
+	}
+	fputs("; its certificate says its CA publishes the root at <code>", out);
+	esc_html(out, z);
+	fputs("</code>", out);
+	free(z);
+}
+
+/* Where to get the root above p's chain: a well-known public root's CA
+ * repository (our table's URL, a link), else whom to ask, and the top
+ * certificate's caIssuers URLs as text. Decodes the top certificate:
+ * once per distinct chain. */
+static const struct render_root *html_root_hint(FILE *out,
+						const struct store_probe_row *p,
+						int *aia)
+{
+	const struct store_cert_row *top = &p->chain[p->chain_len - 1];
+	const struct render_root *root = NULL;
+	X509 *x = cert_from_row(top);
+
+	fputs("<br>root: <span class=\"m\">", out);
+	esc_html(out, top->issuer);
+	fputs("</span>", out);
+	if (x != NULL)
+		root = render_root_above(x);
+	if (root != NULL)
+		fprintf(out, ", from <a href=\"%s\" rel=\"noreferrer\">%s's "
+			"repository</a>", root->url, root->ca);
+	else
+		fputs(", not a well-known public root: ask the partner or its CA",
+		      out);
+	*aia = x != NULL ? render_each_ca_issuer(x, html_ca_issuer, out) : 0;
+	X509_free(x);
+	return root;
+}
+
+/* p's chain in the chains section, written there the first time; NULL
+ * when there is no room (then the row writes it). */
+static const struct html_chain *html_chain_of(struct render_html *h,
+					      const struct store_probe_row *p)
 {
 	char key[HTML_KEY_LEN];
 	uint64_t x = 1469598103934665603ULL;
@@ -476,7 +524,7 @@ static unsigned html_chain_id(struct render_html *h,
 	size_t i;
 
 	if (h->slots == NULL)
-		return 0;
+		return NULL;
 	snprintf(key, sizeof key, "%s:%s:%zu", p->chain[0].sha256,
 		 p->chain[p->chain_len - 1].sha256, p->chain_len);
 	for (c = key; *c != '\0'; c++)
@@ -485,26 +533,27 @@ static unsigned html_chain_id(struct render_html *h,
 		if (h->slots[i].key[0] == '\0')
 			break;
 		if (strcmp(h->slots[i].key, key) == 0)
-			return h->slots[i].id;
+			return &h->slots[i];
 	}
 	if (h->nchains >= HTML_CHAINS_MAX)
-		return 0;
+		return NULL;
 	memcpy(h->slots[i].key, key, sizeof key);
 	h->slots[i].id = ++h->nchains;
 	fprintf(h->chains, "<li id=\"k%u\">", h->slots[i].id);
 	html_chain_text(h->chains, p);
+	h->slots[i].root = html_root_hint(h->chains, p, &h->slots[i].aia);
 	fputs("\n", h->chains);
-	return h->slots[i].id;
+	return &h->slots[i];
 }
 
 /* The endpoints, pool members alike together in one item. */
 static void html_endpoints(struct render_html *h, FILE *out,
 			   const struct store_target_row *t)
 {
-	unsigned id;
+	const struct html_chain *c;
 	const struct store_probe_row *p, *q;
 	size_t i, k, j;
-	int seen;
+	int seen, aia;
 
 	if (t->probe_count == 0)
 		return;
@@ -528,15 +577,60 @@ static void html_endpoints(struct render_html *h, FILE *out,
 		esc_html(out, p->via);
 		fputs(": ", out);
 		html_result(out, p);
-		if (p->chain_len > 0 && (id = html_chain_id(h, p)) != 0) {
-			fprintf(out, ", <a href=\"#k%u\">chain %u</a>", id, id);
+		if (p->chain_len > 0 && (c = html_chain_of(h, p)) != NULL) {
+			fprintf(out, ", <a href=\"#k%u\">chain %u</a>", c->id, c->id);
 		} else if (p->chain_len > 0) {
 			fputs("<br>chain: ", out);
 			html_chain_text(out, p);
+			html_root_hint(out, p, &aia);
 		}
 		fputs("", out);
 	}
 	fputs("</ul>", out);
+}
+
+static int html_same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Where to get each root the target's chains end at (once per root):
+ * what a partner's administrator needs when our Edge lacks it. */
+static void html_roots(struct render_html *h, FILE *out,
+		       const struct store_target_row *t)
+{
+	const struct store_probe_row *p;
+	const struct html_chain *c;
+	const char *top;
+	size_t i, k;
+	int seen;
+
+	for (i = 0; i < t->probe_count; i++) {
+		p = &t->probes[i];
+		if (p->chain_len == 0)
+			continue;
+		top = p->chain[p->chain_len - 1].issuer;
+		for (seen = 0, k = 0; k < i && !seen; k++)
+			seen = t->probes[k].chain_len > 0 &&
+			       html_same(t->probes[k].chain[t->probes[k].chain_len - 1].issuer,
+					 top);
+		if (seen || (c = html_chain_of(h, p)) == NULL)
+			continue;
+		fputs("<p>Root: <span class=\"m\">", out);
+		esc_html(out, top);
+		if (c->root != NULL)
+			fprintf(out, "</span>, from <a href=\"%s\" rel=\"noreferrer"
+				"\">%s's repository</a></p>", c->root->url,
+				c->root->ca);
+		else if (c->aia > 0)
+			fprintf(out, "</span>: not a well-known public root, ask "
+				"the partner or its CA (<a href=\"#k%u\">chain %u"
+				"</a> says where its certificate claims it is)</p>",
+				c->id, c->id);
+		else
+			fputs("</span>: not a well-known public root, ask the "
+			      "partner or its CA</p>", out);
+	}
 }
 
 static void html_findings(FILE *out, const struct render_target *rt)
@@ -661,6 +755,7 @@ int render_html_target(struct render_html *h, const struct render_target *rt)
 	}
 	html_findings(out, rt);
 	html_endpoints(h, out, t);
+	html_roots(h, out, t);
 	html_dns(out, t);
 	fputs("</details></td></tr></tbody>\n", out);
 	return ferror(out) ? -1 : 0;
@@ -839,6 +934,82 @@ static void html_filters(FILE *out, const struct render_totals *tot)
 		"all</button></div>\n", tot->targets);
 }
 
+/* Each error finding that some target had in one of the scans drawn:
+ * a line of its counts per scan (SVG, with the first, the newest and the
+ * highest count written beside it), and the table of every count. */
+static void html_trend_errors(FILE *out, const struct render_trend *tr)
+{
+	const struct finding_def *defs;
+	size_t n, i, k, nshown = 0, w = 6;
+	int64_t max, v;
+	unsigned char *shown;
+
+	defs = findings_registry(&n);
+	shown = calloc(n, 1);
+	if (shown == NULL)
+		return;
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < tr->count && !shown[k]; i++)
+			if (tr->scans[i].errors != NULL && tr->scans[i].errors[k] > 0)
+				shown[k] = 1;
+		nshown += shown[k];
+	}
+	if (nshown == 0) {
+		fputs("<h3>Error findings</h3><p>No target had an error finding "
+		      "in these scans.</p>", out);
+		free(shown);
+		return;
+	}
+	fputs("<h3>Error findings</h3><p>Targets with each error finding, scan "
+	      "by scan.</p><table class=\"spark\"><thead><tr><th>finding</th>"
+	      "<th>over the scans</th><th class=\"n\">first</th><th class=\"n\">"
+	      "highest</th><th class=\"n\">now</th></tr></thead><tbody>", out);
+	for (k = 0; k < n; k++) {
+		if (!shown[k])
+			continue;
+		for (max = 0, i = 0; i < tr->count; i++)
+			if (tr->scans[i].errors != NULL && tr->scans[i].errors[k] > max)
+				max = tr->scans[i].errors[k];
+		fprintf(out, "<tr><td><code>%s</code></td><td><svg viewBox=\"0 0 "
+			"%zu 24\" width=\"%zu\" height=\"24\" role=\"img\" "
+			"aria-label=\"%s per scan\"><polyline fill=\"none\" "
+			"stroke=\"#b3261e\" stroke-width=\"1.5\" points=\"",
+			defs[k].id, w * (tr->count - 1) + 4, w * (tr->count - 1) + 4,
+			defs[k].id);
+		for (i = 0; i < tr->count; i++) {
+			v = tr->scans[i].errors != NULL ? tr->scans[i].errors[k] : 0;
+			fprintf(out, "%s%zu,%lld", i ? " " : "", 2 + w * i,
+				(long long)(22 - (max > 0 ? 20 * v / max : 0)));
+		}
+		fprintf(out, "\"/><text x=\"0\" y=\"8\" font-size=\"8\">%lld"
+			"</text></svg></td>", (long long)max);
+		fprintf(out, "<td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+			"<td class=\"n\">%lld</td></tr>",
+			(long long)(tr->scans[0].errors ? tr->scans[0].errors[k] : 0),
+			(long long)max,
+			(long long)(tr->scans[tr->count - 1].errors
+				    ? tr->scans[tr->count - 1].errors[k] : 0));
+	}
+	fputs("</tbody></table><details><summary>the numbers</summary>"
+	      "<div class=\"wrap\"><table><thead><tr><th>scan</th>", out);
+	for (k = 0; k < n; k++)
+		if (shown[k])
+			fprintf(out, "<th class=\"n\">%s</th>", defs[k].id);
+	fputs("</tr></thead><tbody>", out);
+	for (i = tr->count; i-- > 0;) {
+		fprintf(out, "<tr><td class=\"n\">%lld</td>",
+			(long long)tr->scans[i].id);
+		for (k = 0; k < n; k++)
+			if (shown[k])
+				fprintf(out, "<td class=\"n\">%lld</td>",
+					(long long)(tr->scans[i].errors
+						    ? tr->scans[i].errors[k] : 0));
+		fputs("</tr>", out);
+	}
+	fputs("</tbody></table></div></details>", out);
+	free(shown);
+}
+
 /* PASS, WARN and FAIL per scan as stacked bars (SVG, with its labels),
  * and the table behind them. */
 static void html_trend(FILE *out, const struct render_trend *tr)
@@ -898,20 +1069,24 @@ static void html_trend(FILE *out, const struct render_trend *tr)
 			(long long)tr->scans[i].status[1],
 			(long long)tr->scans[i].status[0]);
 	}
-	fputs("</tbody></table></details></section>\n", out);
+	fputs("</tbody></table></details>", out);
+	html_trend_errors(out, tr);
+	fputs("</section>\n", out);
 }
 
 int render_html_write(struct render_html *h, FILE *out,
 		      const struct store_scan_row *scan,
 		      const struct render_totals *tot,
 		      const struct store_scan_summary *counts,
-		      const struct render_trend *trend)
+		      const struct render_trend *trend, FILE *diff)
 {
 	size_t i;
 
 	html_head(out, scan);
 	html_overview(out, scan, tot, counts);
 	html_trend(out, trend);
+	if (diff != NULL && render_copy_file(diff, out) != 0)
+		return -1;
 	html_timeline(h, out);
 	fputs("<section><h2>What the federation depends on</h2><div class=\"parts\">",
 	      out);

@@ -166,12 +166,14 @@ int render_html_input_error(struct render_html *h, const char *input,
 			    const struct store_input_error_row *e);
 
 /* The trend the page draws when the database holds earlier scans:
- * targets by status per scan, oldest first (the report gathers it from
- * the scans' kept verdicts). */
+ * targets by status and by error finding per scan, oldest first (the
+ * report gathers it from the scans' kept verdicts). */
 struct render_trend_scan {
 	int64_t id;
 	const char *started;
 	int64_t status[3]; /* PASS, WARN, FAIL */
+	const int64_t *errors; /* per findings_registry() entry: targets
+				  that had it as an error */
 };
 
 struct render_trend {
@@ -180,13 +182,15 @@ struct render_trend {
 	size_t left_out; /* scans without kept verdicts, not drawn */
 };
 
-/* The page; trend NULL or of fewer than 2 scans: no trend section. 0, or
+/* The page; trend NULL or of fewer than 2 scans: no trend section; diff
+ * NULL: no section of what changed since the scan before, else the
+ * section, written (report_diff()) into a file read from its start. 0, or
  * -1 on a write error. */
 int render_html_write(struct render_html *h, FILE *out,
 		      const struct store_scan_row *scan,
 		      const struct render_totals *tot,
 		      const struct store_scan_summary *counts,
-		      const struct render_trend *trend);
+		      const struct render_trend *trend, FILE *diff);
 
 /* ---- One line per target (summary.c) ---------------------------------- */
 
@@ -250,6 +254,16 @@ struct render_root {
 /* The entry for a root's subject CN (exact match), or NULL. The URL is
  * ours, from a fixed table: never taken from a certificate. */
 const struct render_root *render_root_lookup(const char *cn);
+
+/* The entry for the root above top, the topmost certificate a server
+ * presented (by its issuer's first CN), or NULL. */
+const struct render_root *render_root_above(X509 *top);
+
+/* Calls fn with each caIssuers URI of x's Authority Information Access
+ * (len bytes, not NUL-terminated, and may hold NUL: the certificate's
+ * claim, hostile); returns how many. */
+int render_each_ca_issuer(X509 *x, void (*fn)(const char *url, size_t len,
+					      void *arg), void *arg);
 
 /* The text report's shared blocks (text.c), for text_self.c. */
 

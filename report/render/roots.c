@@ -13,6 +13,8 @@
 
 #include <string.h>
 
+#include <openssl/x509v3.h>
+
 #define ROOTS_DIGICERT                                                       \
 	"https://www.digicert.com/kb/digicert-root-certificates.htm"
 #define ROOTS_ISRG "https://letsencrypt.org/certificates/"
@@ -64,4 +66,54 @@ const struct render_root *render_root_lookup(const char *cn)
 		if (strcmp(cn, roots[i].cn) == 0)
 			return &roots[i];
 	return NULL;
+}
+
+/* The first CN of x's issuer as UTF-8 (freed with OPENSSL_free()), or
+ * NULL. */
+static unsigned char *root_issuer_cn(X509 *x)
+{
+	const X509_NAME *name = X509_get_issuer_name(x);
+	int at = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+	const ASN1_STRING *data;
+	unsigned char *cn = NULL;
+
+	if (at < 0)
+		return NULL;
+	data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, at));
+	if (ASN1_STRING_to_UTF8(&cn, data) < 0)
+		return NULL;
+	return cn;
+}
+
+const struct render_root *render_root_above(X509 *top)
+{
+	const struct render_root *root;
+	unsigned char *cn = root_issuer_cn(top);
+
+	root = cn != NULL ? render_root_lookup((const char *)cn) : NULL;
+	OPENSSL_free(cn);
+	return root;
+}
+
+int render_each_ca_issuer(X509 *x, void (*fn)(const char *url, size_t len,
+					      void *arg), void *arg)
+{
+	AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(x, NID_info_access,
+						      NULL, NULL);
+	const ASN1_IA5STRING *uri;
+	ACCESS_DESCRIPTION *ad;
+	int i, n = 0;
+
+	for (i = 0; aia != NULL && i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
+		ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+		if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers ||
+		    ad->location->type != GEN_URI)
+			continue;
+		uri = ad->location->d.uniformResourceIdentifier;
+		fn((const char *)ASN1_STRING_get0_data(uri),
+		   (size_t)ASN1_STRING_length(uri), arg);
+		n++;
+	}
+	AUTHORITY_INFO_ACCESS_free(aia);
+	return n;
 }
