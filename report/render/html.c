@@ -55,6 +55,18 @@ struct html_chain {
 	int aia; /* caIssuers URLs its top certificate names */
 };
 
+/* The pools of endpoints (a host's endpoints as a row would list them),
+ * each written once in a section of its own and linked to by the rows,
+ * known by the SHA-256 of their lines; at most HTML_POOLS_MAX, past which
+ * a pool is written in the row. */
+#define HTML_POOLS_MAX 65536
+#define HTML_POOL_SLOTS (2 * HTML_POOLS_MAX)
+
+struct html_pool {
+	unsigned char md[16];
+	unsigned id; /* 0: a free slot */
+};
+
 /* A count per name (a CA, a TLS version, an outcome): at most
  * HTML_NAMES_MAX names, the others counted under "(other)". */
 #define HTML_NAMES_MAX 4096
@@ -70,6 +82,15 @@ struct html_counter {
 	size_t other;
 };
 
+/* The rows the page shows at first (its style and its script say 200
+ * too). A row's details are a <details> element, which costs the browser
+ * some 80 us to build (its shadow tree): 10,000 of them, a second. So only
+ * the first HTML_ROWS_FIRST rows of each status, among which are the
+ * first HTML_ROWS_FIRST of the page, are written as one; the others'
+ * details are a hidden <div> that the script turns into one when the row
+ * is shown (and that printing shows). */
+#define HTML_ROWS_FIRST 200
+
 /* The expiry timeline: targets by the week in which the first
  * certificate of theirs expires (a leaf, or an intermediate that expires
  * before it), for the next HTML_WEEKS weeks, and those already expired. */
@@ -80,7 +101,11 @@ struct render_html {
 	FILE *chains;               /* the chains section, owned */
 	struct html_chain *slots;   /* HTML_CHAIN_SLOTS, or NULL */
 	unsigned nchains;
+	FILE *pool_lines;           /* the pools section, owned */
+	struct html_pool *pools;    /* HTML_POOL_SLOTS, or NULL */
+	unsigned npools;
 	time_t now;
+	size_t written[REPORT_NSTATUS]; /* rows, by status */
 	size_t expired, weeks[HTML_WEEKS], later;
 	struct html_counter roots, issuers, tls, client;
 };
@@ -103,29 +128,33 @@ static const char html_style[] =
 	"table{border-collapse:collapse;width:100%}"
 	"th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid var(--line);"
 	"vertical-align:top}"
-	"td.n,th.n{text-align:right}"
+	"td.n,th.n,#partners>tbody>tr:first-child>td:nth-child(4),"
+	"#partners>tbody>tr:first-child>td:nth-child(n+7){text-align:right}"
 	".wrap{overflow-x:auto}"
 	"th button{font:inherit;font-weight:bold;background:none;border:0;"
 	"padding:0;cursor:pointer;color:inherit}"
-	".st{font-weight:bold}.st.FAIL{color:var(--fail)}.st.WARN{color:var(--warn)}"
-	".st.PASS{color:var(--pass)}.st.INPUT_ERROR{color:var(--err)}"
+	"#partners>tbody>tr:first-child>td:first-child{font-weight:bold;color:var(--err)}"
+	"#partners>tbody[data-status=FAIL]>tr:first-child>td:first-child{color:var(--fail)}"
+	"#partners>tbody[data-status=WARN]>tr:first-child>td:first-child{color:var(--warn)}"
+	"#partners>tbody[data-status=PASS]>tr:first-child>td:first-child{color:var(--pass)}"
 	"tr.d td{border-bottom:2px solid var(--line);padding-top:0}"
 	"details summary{cursor:pointer;color:#245}"
 	"details ul{margin:.3em 0;padding-left:1.4em}"
+	"#partners details,#partners .dd,#pools li{white-space:pre-line}"
 	".e{color:var(--fail)}.w{color:var(--warn)}.i{color:#444}"
-	"li.e::before{content:\"error: \"}li.w::before{content:\"warning: \"}"
-	"li.i::before{content:\"info: \"}"
 	".filters{display:flex;flex-wrap:wrap;gap:.8em;align-items:center;"
 	"margin:.5em 0}"
-	"code,.m{font-family:ui-monospace,monospace;font-size:.95em;"
-	"word-break:break-all}"
+	"code,.m{font-family:ui-monospace,monospace;font-size:.95em}"
+	"code{overflow-wrap:break-word}.m{word-break:break-all}"
 	"#partners:not(.live) tbody:nth-of-type(n+201){display:none}"
 	".parts{display:flex;flex-wrap:wrap;gap:1.5em}.part{flex:1 1 20em}"
 	"h3{font-size:1em;margin:.6em 0 .3em}"
-	".chart{width:100%;max-width:900px;height:auto}"
-	"@media (max-width:700px){.h{display:none}}"
+	".chart{max-width:100%;height:auto}"
+	"@media (max-width:700px){#partners tr>:nth-child(6),"
+	"#partners tr>:nth-child(8){display:none}}"
 	"@media print{.filters,th button{display:none}details>*{display:block}"
-	"tbody{break-inside:avoid}#partners tbody{display:table-row-group}}";
+	"tbody{break-inside:avoid}#partners tbody{display:table-row-group}"
+	"#partners .dd{display:block}}";
 
 static const char html_script[] =
 	"(function(){"
@@ -137,11 +166,16 @@ static const char html_script[] =
 	"tx=document.getElementById('f-text'),"
 	"shown=document.getElementById('shown');"
 	"var limit=200,more=document.getElementById('more');"
+	"/* a row shown gets its <details> (the page writes most as a hidden div) */"
+	"function open(b){var d=b.querySelector('div.dd');if(!d)return;"
+	"var e=document.createElement('details'),s=document.createElement('summary');"
+	"s.textContent='details';e.appendChild(s);"
+	"while(d.firstChild)e.appendChild(d.firstChild);d.replaceWith(e);}"
 	"function apply(){var s=st.value,f=fi.value,q=tx.value.toLowerCase(),n=0;"
 	"bodies.forEach(function(b){var ok=(!s||b.getAttribute('data-status')===s)"
 	"&&(!f||(' '+b.getAttribute('data-findings')+' ').indexOf(' '+f+' ')>=0)"
 	"&&(!q||b.textContent.toLowerCase().indexOf(q)>=0);"
-	"if(ok)n++;b.hidden=!ok||n>limit;});shown.textContent=String(Math.min(n,limit))"
+	"if(ok)n++;b.hidden=!ok||n>limit;if(!b.hidden)open(b);});shown.textContent=String(Math.min(n,limit))"
 	"+(n>limit?' of '+n:'');more.hidden=n<=limit;}"
 	"more.addEventListener('click',function(){limit=Infinity;apply();});"
 	"t.classList.add('live');"
@@ -153,7 +187,7 @@ static const char html_script[] =
 	"function sortBy(i){var d=dir[i]=dir[i]===1?-1:1,"
 	"num=heads[i].classList.contains('n');"
 	"bodies.sort(function(a,b){var x=key(a,i),y=key(b,i),r;"
-	"if(num){x=x===''?Infinity:Number(x);y=y===''?Infinity:Number(y);"
+	"if(num){x=x===''?Infinity:parseFloat(x);y=y===''?Infinity:parseFloat(y);"
 	"r=x<y?-1:x>y?1:0;}else{r=x.localeCompare(y);}"
 	"return r*d||(Number(a.getAttribute('data-i'))-Number(b.getAttribute('data-i')));});"
 	"bodies.forEach(function(b){t.appendChild(b);});apply();"
@@ -187,8 +221,10 @@ struct render_html *render_html_new(time_t now)
 		return NULL;
 	h->now = now;
 	h->slots = calloc(HTML_CHAIN_SLOTS, sizeof(*h->slots));
+	h->pools = calloc(HTML_POOL_SLOTS, sizeof(*h->pools));
 	h->chains = tmpfile();
-	if (h->chains == NULL) {
+	h->pool_lines = tmpfile();
+	if (h->chains == NULL || h->pool_lines == NULL) {
 		render_html_free(h);
 		return NULL;
 	}
@@ -213,7 +249,10 @@ void render_html_free(struct render_html *h)
 			fclose(h->rows[i]);
 	if (h->chains != NULL)
 		fclose(h->chains);
+	if (h->pool_lines != NULL)
+		fclose(h->pool_lines);
 	free(h->slots);
+	free(h->pools);
 	html_counter_free(&h->roots);
 	html_counter_free(&h->issuers);
 	html_counter_free(&h->tls);
@@ -367,6 +406,20 @@ static void html_tally(struct render_html *h, const struct store_target_row *t,
 }
 
 /* ---- One target --------------------------------------------------------- */
+
+/* A line of a row's details (which keep their line breaks: a row is
+ * 13,000 times in a page, and each element costs the browser time): a
+ * line break before every line but the first. */
+static void html_line(FILE *out, int *nl)
+{
+	if ((*nl)++ > 0)
+		fputc('\n', out);
+}
+
+static int html_same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
 
 /* Where a status sorts: worst first. */
 static int html_rank(enum report_status s)
@@ -546,107 +599,194 @@ static const struct html_chain *html_chain_of(struct render_html *h,
 	return &h->slots[i];
 }
 
-/* The endpoints, pool members alike together in one item. */
-static void html_endpoints(struct render_html *h, FILE *out,
-			   const struct store_target_row *t)
+/* The endpoints t reached through the host of its probe first (a DIR
+ * host, or an SRV target), members alike in one item. */
+static void html_host_lines(struct render_html *h, FILE *out,
+			    const struct store_target_row *t, size_t first,
+			    int *nl)
 {
-	const struct html_chain *c;
+	const char *via = t->probes[first].via;
 	const struct store_probe_row *p, *q;
+	const struct html_chain *c;
 	size_t i, k, j;
 	int seen, aia;
 
-	if (t->probe_count == 0)
-		return;
-	fputs("<p>Endpoints</p><ul>", out);
-	for (i = 0; i < t->probe_count; i++) {
+	for (i = first; i < t->probe_count; i++) {
 		p = &t->probes[i];
-		for (seen = 0, k = 0; k < i && !seen; k++)
-			seen = html_alike(&t->probes[k], p);
+		if (!html_same(p->via, via))
+			continue;
+		for (seen = 0, k = first; k < i && !seen; k++)
+			seen = html_same(t->probes[k].via, via) &&
+			       html_alike(&t->probes[k], p);
 		if (seen)
 			continue;
-		fputs("<li>", out);
+		html_line(out, nl);
 		html_endpoint_name(out, p);
 		for (j = i + 1; j < t->probe_count; j++) {
 			q = &t->probes[j];
-			if (html_alike(q, p)) {
+			if (html_same(q->via, via) && html_alike(q, p)) {
 				fputs(", ", out);
 				html_endpoint_name(out, q);
 			}
 		}
 		fputs(" via ", out);
-		esc_html(out, p->via);
+		esc_html(out, via);
 		fputs(": ", out);
 		html_result(out, p);
 		if (p->chain_len > 0 && (c = html_chain_of(h, p)) != NULL) {
 			fprintf(out, ", <a href=\"#k%u\">chain %u</a>", c->id, c->id);
 		} else if (p->chain_len > 0) {
-			fputs("<br>chain: ", out);
+			fputs(", chain: ", out);
 			html_chain_text(out, p);
 			html_root_hint(out, p, &aia);
 		}
-		fputs("", out);
 	}
-	fputs("</ul>", out);
 }
 
-static int html_same(const char *a, const char *b)
+/* The number of the pool whose lines are buf in the pools section,
+ * written there the first time; 0 when there is no room. */
+static unsigned html_pool_of(struct render_html *h, const char *buf,
+			     size_t len)
 {
-	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	uint64_t x;
+	size_t i;
+
+	if (h->pools == NULL ||
+	    EVP_Digest(buf, len, md, &n, EVP_sha256(), NULL) != 1)
+		return 0;
+	memcpy(&x, md, sizeof x);
+	for (i = (size_t)(x % HTML_POOL_SLOTS);; i = (i + 1) % HTML_POOL_SLOTS) {
+		if (h->pools[i].id == 0)
+			break;
+		if (memcmp(h->pools[i].md, md, sizeof h->pools[i].md) == 0)
+			return h->pools[i].id;
+	}
+	if (h->npools >= HTML_POOLS_MAX)
+		return 0;
+	memcpy(h->pools[i].md, md, sizeof h->pools[i].md);
+	h->pools[i].id = ++h->npools;
+	fprintf(h->pool_lines, "<li id=\"p%u\">", h->pools[i].id);
+	fwrite(buf, 1, len, h->pool_lines);
+	fputc('\n', h->pool_lines);
+	return h->pools[i].id;
 }
 
-/* Where to get each root the target's chains end at (once per root):
- * what a partner's administrator needs when our Edge lacks it. */
+/* The endpoints, by the host they were reached through. A pool (a host
+ * with more than one endpoint: a hosted provider's is behind thousands
+ * of partners) is written once, in the pools section, and linked to. */
+static void html_endpoints(struct render_html *h, FILE *out,
+			   const struct store_target_row *t, int *nl)
+{
+	char *buf;
+	size_t i, k, len, members;
+	unsigned id;
+	FILE *m;
+	int seen, pnl;
+
+	if (t->probe_count == 0)
+		return;
+	html_line(out, nl);
+	fputs("Endpoints:", out);
+	for (i = 0; i < t->probe_count; i++) {
+		for (seen = 0, k = 0; k < i && !seen; k++)
+			seen = html_same(t->probes[k].via, t->probes[i].via);
+		if (seen)
+			continue;
+		for (members = 0, k = i; k < t->probe_count; k++)
+			members += html_same(t->probes[k].via, t->probes[i].via);
+		buf = NULL;
+		m = members > 1 ? open_memstream(&buf, &len) : NULL;
+		if (m == NULL) {
+			html_host_lines(h, out, t, i, nl);
+			continue;
+		}
+		pnl = 0;
+		html_host_lines(h, m, t, i, &pnl);
+		if (fclose(m) != 0 || (id = html_pool_of(h, buf, len)) == 0) {
+			/* no room: the lines in the row */
+			if (buf != NULL) {
+				html_line(out, nl);
+				fwrite(buf, 1, len, out);
+				*nl += pnl;
+			}
+		} else {
+			html_line(out, nl);
+			esc_html(out, t->probes[i].via);
+			fprintf(out, ": <a href=\"#p%u\">pool %u</a>, %zu endpoints",
+				id, id, members);
+		}
+		free(buf);
+	}
+}
+
+/* Whether finding f says our Edge may lack the partner's root. */
+static int html_root_missing(const struct finding *f)
+{
+	return f->def != NULL && f->probe != NULL && f->probe->chain_len > 0 &&
+	       (strcmp(f->def->id, "untrusted_chain") == 0 ||
+		strcmp(f->def->id, "incomplete_chain") == 0 ||
+		strcmp(f->def->id, "self_signed") == 0);
+}
+
+/* Where to get each root that the target's chains end at and that the
+ * trust store lacks (an untrusted, incomplete or self-signed chain): what
+ * our Edge's administrator needs. A root the store has needs nothing, and
+ * the chains section names every chain's root. */
 static void html_roots(struct render_html *h, FILE *out,
-		       const struct store_target_row *t)
+		       const struct render_target *rt, int *nl)
 {
-	const struct store_probe_row *p;
+	const struct finding_list *l = rt->all;
+	const struct store_probe_row *p, *q;
 	const struct html_chain *c;
-	const char *top;
 	size_t i, k;
 	int seen;
 
-	for (i = 0; i < t->probe_count; i++) {
-		p = &t->probes[i];
-		if (p->chain_len == 0)
+	for (i = 0; l != NULL && i < l->count; i++) {
+		if (!html_root_missing(&l->items[i]))
 			continue;
-		top = p->chain[p->chain_len - 1].issuer;
-		for (seen = 0, k = 0; k < i && !seen; k++)
-			seen = t->probes[k].chain_len > 0 &&
-			       html_same(t->probes[k].chain[t->probes[k].chain_len - 1].issuer,
-					 top);
+		p = l->items[i].probe;
+		for (seen = 0, k = 0; k < i && !seen; k++) {
+			q = l->items[k].probe;
+			seen = html_root_missing(&l->items[k]) &&
+			       html_same(q->chain[q->chain_len - 1].issuer,
+					 p->chain[p->chain_len - 1].issuer);
+		}
 		if (seen || (c = html_chain_of(h, p)) == NULL)
 			continue;
-		fputs("<p>Root: <span class=\"m\">", out);
-		esc_html(out, top);
+		html_line(out, nl);
+		fputs("Root: ", out);
+		esc_html(out, p->chain[p->chain_len - 1].issuer);
 		if (c->root != NULL)
-			fprintf(out, "</span>, from <a href=\"%s\" rel=\"noreferrer"
-				"\">%s's repository</a></p>", c->root->url,
-				c->root->ca);
+			fprintf(out, ", from <a href=\"%s\" rel=\"noreferrer\">"
+				"%s's repository</a>", c->root->url, c->root->ca);
 		else if (c->aia > 0)
-			fprintf(out, "</span>: not a well-known public root, ask "
-				"the partner or its CA (<a href=\"#k%u\">chain %u"
-				"</a> says where its certificate claims it is)</p>",
-				c->id, c->id);
+			fprintf(out, ": not a well-known public root, ask the "
+				"partner or its CA (<a href=\"#k%u\">chain %u</a> "
+				"says where its certificate claims it is)", c->id,
+				c->id);
 		else
-			fputs("</span>: not a well-known public root, ask the "
-			      "partner or its CA</p>", out);
+			fputs(": not a well-known public root, ask the partner "
+			      "or its CA", out);
 	}
 }
 
-static void html_findings(FILE *out, const struct render_target *rt)
+static void html_findings(FILE *out, const struct render_target *rt, int *nl)
 {
 	const struct finding *f;
 	size_t i;
 
+	html_line(out, nl);
 	if (rt->nshown == 0) {
-		fputs("<p>No findings.</p>", out);
+		fputs("No findings.", out);
 		return;
 	}
-	fputs("<p>Findings</p><ul>", out);
+	fputs("Findings:", out);
 	for (i = 0; i < rt->nshown; i++) {
 		f = rt->shown[i];
-		fprintf(out, "<li class=\"%c\">%s: ",
-			finding_severity_name(f->severity)[0],
+		html_line(out, nl);
+		fprintf(out, "%s %s: ", finding_severity_name(f->severity),
 			f->def != NULL ? f->def->id : "?");
 		esc_html(out, f->message);
 		if (f->probe != NULL) {
@@ -654,34 +794,41 @@ static void html_findings(FILE *out, const struct render_target *rt)
 			html_endpoint_name(out, f->probe);
 			fputc(')', out);
 		}
-		fputs("", out);
 	}
-	fputs("</ul>", out);
 }
 
-/* The DNS answers the target used, on one line; a code is named when it
- * is not NOERROR. */
-static void html_dns(FILE *out, const struct store_target_row *t)
+/* The DNS answers the target used, on one line, each name once with
+ * the types asked of it; a code is named when it is not NOERROR. */
+static void html_dns(FILE *out, const struct store_target_row *t, int *nl)
 {
 	const struct store_dns_answer_row *a;
-	size_t i;
+	size_t i, k;
+	int seen, n;
 
 	if (t->dns_count == 0)
 		return;
-	fputs("<p>DNS: ", out);
-	for (i = 0; i < t->dns_count; i++) {
-		a = &t->dns[i];
-		if (i > 0)
+	html_line(out, nl);
+	fputs("DNS: ", out);
+	for (n = 0, i = 0; i < t->dns_count; i++) {
+		for (seen = 0, k = 0; k < i && !seen; k++)
+			seen = html_same(t->dns[k].name, t->dns[i].name);
+		if (seen)
+			continue;
+		if (n++ > 0)
 			fputs("; ", out);
-		esc_html(out, a->name);
-		fputc(' ', out);
-		esc_html(out, a->type);
-		if (a->rcode != NULL && strcmp(a->rcode, "NOERROR") != 0) {
-			fputc(' ', out);
-			esc_html(out, a->rcode);
+		esc_html(out, t->dns[i].name);
+		for (k = i; k < t->dns_count; k++) {
+			a = &t->dns[k];
+			if (!html_same(a->name, t->dns[i].name))
+				continue;
+			fputs(k == i ? " " : ", ", out);
+			esc_html(out, a->type);
+			if (a->rcode != NULL && strcmp(a->rcode, "NOERROR") != 0) {
+				fputc(' ', out);
+				esc_html(out, a->rcode);
+			}
 		}
 	}
-	fputs("</p>", out);
 }
 
 /* The finding ids of the target, space-separated (an attribute: the ids
@@ -701,6 +848,18 @@ static void html_ids(FILE *out, const struct render_target *rt)
 	}
 }
 
+/* Opens a row's details: a <details> for the first rows of a status,
+ * else a hidden <div> (HTML_ROWS_FIRST). Returns 1 for a <details>. */
+static int html_details_open(struct render_html *h, FILE *out, int status)
+{
+	if (h->written[status]++ < HTML_ROWS_FIRST) {
+		fputs("<details><summary>details</summary>", out);
+		return 1;
+	}
+	fputs("<div class=\"dd\" hidden>", out);
+	return 0;
+}
+
 int render_html_target(struct render_html *h, const struct render_target *rt)
 {
 	const struct store_target_row *t = rt->row;
@@ -711,6 +870,7 @@ int render_html_target(struct render_html *h, const struct render_target *rt)
 	size_t i, answered = 0;
 	time_t when = 0;
 	char day[11];
+	int nl = 0, first;
 
 	html_tally(h, t, rt->now != 0 ? rt->now : h->now);
 	for (i = 0; i < t->probe_count; i++)
@@ -718,46 +878,47 @@ int render_html_target(struct render_html *h, const struct render_target *rt)
 	fprintf(out, "<tbody data-i=\"%ld\" data-status=\"%s\" data-findings=\"",
 		t->line, label);
 	html_ids(out, rt);
-	fprintf(out, "\"><tr><td class=\"st %s\" data-v=\"%d\">%s<td>",
-		label, html_rank((enum report_status)rt->status), label);
+	fprintf(out, "\"><tr><td data-v=\"%d\">%s<td>",
+		html_rank((enum report_status)rt->status), label);
 	esc_html(out, t->domain);
 	fputs("<td>", out);
 	esc_html(out, t->type);
-	fputs("<td class=\"n\">", out);
+	fputs("<td>", out);
 	if (t->port > 0)
 		fprintf(out, "%d", t->port);
-	fputs("<td>", out);
 	if (worst != NULL && worst->def != NULL) {
-		fprintf(out, "<span class=\"%c\">%s</span>",
+		fprintf(out, "<td class=\"%c\">%s",
 			finding_severity_name(worst->severity)[0], worst->def->id);
 		if (rt->nshown > 1)
 			fprintf(out, " (+%zu)", rt->nshown - 1);
+	} else {
+		fputs("<td>", out);
 	}
 	leaf = html_first_expiry(t, &when);
 	if (leaf != NULL) {
 		snprintf(day, sizeof day, "%.10s", leaf->not_after);
-		fputs("<td class=\"h\">", out);
+		fputs("<td>", out);
 		esc_html(out, day);
-		fprintf(out, "<td class=\"n\">%lld",
+		fprintf(out, "<td>%lld",
 			utc_days_left(when, rt->now != 0 ? rt->now : h->now));
 	} else {
-		fputs("<td class=\"h\"><td class=\"n\">", out);
+		fputs("<td><td>", out);
 	}
-	fprintf(out, "<td class=\"n h\" data-v=\"%zu\">%zu/%zu"
-		"</td></tr><tr class=\"d\"><td colspan=\"8\"><details><summary>"
-		"details</summary>", answered, answered, t->probe_count);
+	/* optional end tags left out: a row is 13,000 times in a page */
+	fprintf(out, "<td>%zu/%zu<tr class=\"d\"><td colspan=\"8\">",
+		answered, t->probe_count);
+	first = html_details_open(h, out, rt->status);
 	if (t->error_kind != NULL) {
-		fputs("<p>", out);
+		html_line(out, &nl);
 		esc_html(out, t->error_kind);
 		fputs(": ", out);
 		esc_html(out, t->error_reason);
-		fputs("</p>", out);
 	}
-	html_findings(out, rt);
-	html_endpoints(h, out, t);
-	html_roots(h, out, t);
-	html_dns(out, t);
-	fputs("</details></td></tr></tbody>\n", out);
+	html_findings(out, rt, &nl);
+	html_endpoints(h, out, t, &nl);
+	html_roots(h, out, rt, &nl);
+	html_dns(out, t, &nl);
+	fputs(first ? "</details></tbody>\n" : "</div></tbody>\n", out);
 	return ferror(out) ? -1 : 0;
 }
 
@@ -766,24 +927,23 @@ int render_html_input_error(struct render_html *h, const char *input,
 {
 	FILE *out = h->rows[REPORT_STATUS_INPUT_ERROR];
 	char domain[FC_DNS_NAME_MAX + 1];
+	int first;
 
 	render_input_error_domain(e, domain, sizeof domain);
 	fprintf(out, "<tbody data-i=\"%ld\" data-status=\"INPUT_ERROR\" "
-		"data-findings=\"\"><tr><td class=\"st INPUT_ERROR\" "
-		"data-v=\"%d\">INPUT_ERROR<td>", e->line,
-		html_rank(REPORT_STATUS_INPUT_ERROR));
+		"data-findings=\"\"><tr><td data-v=\"%d\">INPUT_ERROR<td>",
+		e->line, html_rank(REPORT_STATUS_INPUT_ERROR));
 	esc_html(out, domain);
-	fputs("<td><td class=\"n\"><td>", out);
+	fputs("<td><td><td>", out);
 	esc_html(out, e->reason);
-	fputs("<td class=\"h\"><td class=\"n\"></td>"
-	      "<td class=\"n h\"></td></tr><tr class=\"d\">"
-	      "<td colspan=\"8\"><details><summary>Details</summary><p>", out);
+	fputs("<td><td><td><tr class=\"d\"><td colspan=\"8\">", out);
+	first = html_details_open(h, out, REPORT_STATUS_INPUT_ERROR);
 	esc_html(out, input);
 	fprintf(out, ":%ld: ", e->line);
 	esc_html(out, e->reason);
-	fputs("</p><p class=\"m\">", out);
+	fputc('\n', out);
 	esc_html(out, e->raw);
-	fputs("</p></details></td></tr></tbody>\n", out);
+	fputs(first ? "</details></tbody>\n" : "</div></tbody>\n", out);
 	return ferror(out) ? -1 : 0;
 }
 
@@ -821,8 +981,9 @@ static void html_timeline(struct render_html *h, FILE *out)
 	      "in which the first certificate they present expires (the leaf, or "
 	      "an intermediate that expires before it), over the next 12 months."
 	      "</p>", out);
-	fprintf(out, "<svg class=\"chart\" viewBox=\"0 0 %d 150\" role=\"img\" "
-		"aria-label=\"targets by week of first expiry\">",
+	fprintf(out, "<svg class=\"chart\" viewBox=\"0 0 %d 150\" width=\"%d\" "
+		"height=\"150\" role=\"img\" aria-label=\"targets by week of "
+		"first expiry\">", 40 + 14 * (HTML_WEEKS + 1),
 		40 + 14 * (HTML_WEEKS + 1));
 	for (i = 0; i <= HTML_WEEKS; i++) {
 		n = i == 0 ? h->expired : h->weeks[i - 1];
@@ -970,15 +1131,16 @@ static void html_trend_errors(FILE *out, const struct render_trend *tr)
 		for (max = 0, i = 0; i < tr->count; i++)
 			if (tr->scans[i].errors != NULL && tr->scans[i].errors[k] > max)
 				max = tr->scans[i].errors[k];
+		/* the highest count written left of the line */
 		fprintf(out, "<tr><td><code>%s</code></td><td><svg viewBox=\"0 0 "
 			"%zu 24\" width=\"%zu\" height=\"24\" role=\"img\" "
 			"aria-label=\"%s per scan\"><polyline fill=\"none\" "
 			"stroke=\"#b3261e\" stroke-width=\"1.5\" points=\"",
-			defs[k].id, w * (tr->count - 1) + 4, w * (tr->count - 1) + 4,
+			defs[k].id, w * (tr->count - 1) + 40, w * (tr->count - 1) + 40,
 			defs[k].id);
 		for (i = 0; i < tr->count; i++) {
 			v = tr->scans[i].errors != NULL ? tr->scans[i].errors[k] : 0;
-			fprintf(out, "%s%zu,%lld", i ? " " : "", 2 + w * i,
+			fprintf(out, "%s%zu,%lld", i ? " " : "", 38 + w * i,
 				(long long)(22 - (max > 0 ? 20 * v / max : 0)));
 		}
 		fprintf(out, "\"/><text x=\"0\" y=\"8\" font-size=\"8\">%lld"
@@ -1034,8 +1196,8 @@ static void html_trend(FILE *out, const struct render_trend *tr)
 		fprintf(out, " %zu scans without kept verdicts are not drawn "
 			"(<code>fedcert judge</code> keeps them).", tr->left_out);
 	fprintf(out, "</p><svg class=\"chart\" viewBox=\"0 0 %zu 150\" "
-		"role=\"img\" aria-label=\"targets by status per scan\">",
-		40 + w * tr->count);
+		"width=\"%zu\" height=\"150\" role=\"img\" aria-label=\"targets "
+		"by status per scan\">", 40 + w * tr->count, 40 + w * tr->count);
 	for (i = 0; i < tr->count; i++) {
 		y = 110;
 		for (k = 3; k-- > 0;) {
@@ -1100,15 +1262,24 @@ int render_html_write(struct render_html *h, FILE *out,
 	html_filters(out, tot);
 	fputs("<div class=\"wrap\"><table id=\"partners\"><thead><tr>"
 	      "<th>status</th><th>domain</th><th>type</th><th class=\"n\">port"
-	      "</th><th>worst finding</th><th class=\"h\">not after</th>"
-	      "<th class=\"n\">days left</th><th class=\"n h\">"
+	      "</th><th>worst finding</th><th>not after</th>"
+	      "<th class=\"n\">days left</th><th class=\"n\">"
 	      "endpoints</th></tr></thead>\n", out);
 	for (i = 0; i < REPORT_NSTATUS; i++)
 		if (render_copy_file(h->rows[html_order[i]], out) != 0)
 			return -1;
-	/* Closed: thousands of chains are not laid out until asked for (a
-	 * row's link opens it). */
-	fprintf(out, "</table></div></section>\n<section><h2>Chains presented"
+	/* Closed: thousands of pools and chains are not laid out until
+	 * asked for (a row's link opens them). */
+	fputs("</table></div></section>\n", out);
+	if (h->npools > 0) {
+		fprintf(out, "<section><h2>Pools of endpoints</h2><details "
+			"id=\"pools\"><summary>%u pools (a host with more than one "
+			"endpoint), each written once</summary><ol>", h->npools);
+		if (render_copy_file(h->pool_lines, out) != 0)
+			return -1;
+		fputs("</ol></details></section>\n", out);
+	}
+	fprintf(out, "<section><h2>Chains presented"
 		"</h2><details id=\"chains\"><summary>%u distinct chains, each "
 		"written once</summary><ol>", h->nchains);
 	if (render_copy_file(h->chains, out) != 0)

@@ -4,6 +4,9 @@ headless Chromium (Debian's chromium) through its DevTools protocol and
 reports, as JSON in OUT.json:
   load_ms   navigation start to the end of the load event, plus a forced
             layout of the whole page (what a person waits for)
+  timing_ms its parts: the file read (fetched), parsed (parsed: the DOM
+            built), DOMContentLoaded handled (dcl), loaded (load), and the
+            forced layout (layout)
   console   every console message, uncaught exception and browser log entry
             (a Content Security Policy violation is one)
   requests  every request the page made other than for itself
@@ -115,7 +118,9 @@ def main():
                           "var h=document.documentElement.scrollHeight;"
                           "var n=performance.getEntriesByType('navigation')[0];"
                           "return JSON.stringify({load:n.loadEventEnd,"
-                          "layout:performance.now()-t0,height:h});})()",
+                          "layout:performance.now()-t0,height:h,"
+                          "parsed:n.domInteractive,dcl:n.domContentLoadedEventEnd,"
+                          "fetched:n.responseEnd});})()",
             "returnByValue": True}, session=sess)["result"]["value"]
         timing = json.loads(timing)
         res = cdp.call("Runtime.evaluate", {
@@ -154,6 +159,7 @@ def main():
                     requests.append(url)
         with open(out_path, "w", encoding="utf-8") as f:
             json.dump({"load_ms": timing["load"] + timing["layout"],
+                       "timing_ms": timing,
                        "height": timing["height"], "console": console,
                        "requests": requests, "result": result}, f)
         return 0
