@@ -14,6 +14,9 @@ reports, as JSON in OUT.json:
             after the load, returned (JSON)
 and, given SCREENSHOT.png, writes a screenshot of the page as it then is.
 
+The window is 1280x900 pixels, or BROWSER_WINDOW ("WIDTH,HEIGHT": a narrow
+window is one a phone has).
+
 Nothing leaves the machine: Chromium runs with its background services off
 and a host resolver that resolves no name, and the page is a file.
 Needs python3-websocket (Debian). Exit 0, or 2 when Chromium could not be
@@ -89,7 +92,8 @@ def main():
             "--disable-client-side-phishing-detection",
             "--disable-features=OptimizationHints,MediaRouter,Translate",
             "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--window-size=1280,900", "--remote-debugging-port=0",
+            "--window-size=" + os.environ.get("BROWSER_WINDOW", "1280,900"),
+            "--remote-debugging-port=0",
             "--user-data-dir=" + profile, "about:blank"]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

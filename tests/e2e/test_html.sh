@@ -256,6 +256,28 @@ assert_eq "filter by text" 1 "$(j '.result.textShown')"
 assert_eq "filters cleared" 6 "$(j '.result.allShown')"
 assert_eq "a partner's details open from the keyboard's control" "true true" \
 	"$(j '.result.focused') $(j '.result.opened')"
+# A narrow window (500 pixels, Chromium's least): the page does not scroll sideways, the
+# partners table drops its two least needed columns, and a partner's
+# details still open.
+cat >"$T/narrow.js" <<'JS'
+var t = document.getElementById('partners');
+var row = t.tBodies[0].rows[0];
+var shown = function (c) { return getComputedStyle(c).display !== 'none'; };
+var s = t.tBodies[0].querySelector('summary');
+s.click();
+return { width: window.innerWidth, pageWidth: document.documentElement.scrollWidth,
+	columns: Array.prototype.filter.call(row.cells, shown).length,
+	open: t.tBodies[0].querySelector('details').open };
+JS
+BROWSER_WINDOW=500,800 /usr/bin/python3 "$E2E_DIR/browser.py" "$T/audit.html" "$T/narrow.js" \
+	"$T/narrow.json" "$FEDCERT_BUILD_DIR/artifacts/html-narrow.png"
+assert_eq "the page in a narrow window" 0 $?
+n() { jq -r "$1" "$T/narrow.json"; }
+[ "$(n '.result.width')" -le 520 ] && ok || fail "the window was narrow: $(n '.result.width')"
+[ "$(n '.result.pageWidth')" -le "$(n '.result.width')" ] && ok ||
+	fail "a narrow window does not scroll sideways: $(n '.result.pageWidth') > $(n '.result.width')"
+assert_eq "two columns fewer in a narrow window" 6 "$(n '.result.columns')"
+assert_eq "a partner's details open in a narrow window" true "$(n '.result.open')"
 echo 'return {};' >"$T/none.js"
 /usr/bin/python3 "$E2E_DIR/browser.py" "$T/audit.html" "$T/none.js" "$T/overview.json" \
 	"$FEDCERT_BUILD_DIR/artifacts/html-overview.png"
