@@ -67,6 +67,20 @@ struct html_pool {
 	unsigned id; /* 0: a free slot */
 };
 
+/* Where to get the root above a chain, as written, per distinct top
+ * certificate (by its SHA-256); at most HTML_TOPS_MAX, past which the top
+ * is decoded again each time. */
+#define HTML_TOPS_MAX 4096
+#define HTML_TOP_SLOTS (2 * HTML_TOPS_MAX)
+
+struct html_top {
+	char sha256[65];
+	char *hint; /* owned; NULL: a free slot */
+	size_t len;
+	const struct render_root *root;
+	int aia;
+};
+
 /* A count per name (a CA, a TLS version, an outcome): at most
  * HTML_NAMES_MAX names, the others counted under "(other)". */
 #define HTML_NAMES_MAX 4096
@@ -104,6 +118,12 @@ struct render_html {
 	FILE *pool_lines;           /* the pools section, owned */
 	struct html_pool *pools;    /* HTML_POOL_SLOTS, or NULL */
 	unsigned npools;
+	/* SHA-256, fetched once: a fetch per row takes OpenSSL's locks
+	 * 13,000 times. Owned; NULL: no pools. */
+	EVP_MD *sha256;
+	EVP_MD_CTX *md_ctx;
+	struct html_top *tops;      /* HTML_TOP_SLOTS, made when first used */
+	size_t ntops;
 	time_t now;
 	size_t written[REPORT_NSTATUS]; /* rows, by status */
 	size_t expired, weeks[HTML_WEEKS], later;
@@ -222,6 +242,8 @@ struct render_html *render_html_new(time_t now)
 	h->now = now;
 	h->slots = calloc(HTML_CHAIN_SLOTS, sizeof(*h->slots));
 	h->pools = calloc(HTML_POOL_SLOTS, sizeof(*h->pools));
+	h->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	h->md_ctx = h->sha256 != NULL ? EVP_MD_CTX_new() : NULL;
 	h->chains = tmpfile();
 	h->pool_lines = tmpfile();
 	if (h->chains == NULL || h->pool_lines == NULL) {
@@ -253,6 +275,11 @@ void render_html_free(struct render_html *h)
 		fclose(h->pool_lines);
 	free(h->slots);
 	free(h->pools);
+	EVP_MD_CTX_free(h->md_ctx);
+	EVP_MD_free(h->sha256);
+	for (i = 0; h->tops != NULL && i < HTML_TOP_SLOTS; i++)
+		free(h->tops[i].hint);
+	free(h->tops);
 	html_counter_free(&h->roots);
 	html_counter_free(&h->issuers);
 	html_counter_free(&h->tls);
@@ -540,9 +567,8 @@ static void html_ca_issuer(const char *url, size_t len, void *arg)
 
 /* Where to get the root above p's chain: a well-known public root's CA
  * repository (our table's URL, a link), else whom to ask, and the top
- * certificate's caIssuers URLs as text. Decodes the top certificate:
- * once per distinct chain. */
-static const struct render_root *html_root_hint(FILE *out,
+ * certificate's caIssuers URLs as text. Decodes the top certificate. */
+static const struct render_root *html_root_text(FILE *out,
 						const struct store_probe_row *p,
 						int *aia)
 {
@@ -564,6 +590,52 @@ static const struct render_root *html_root_hint(FILE *out,
 	*aia = x != NULL ? render_each_ca_issuer(x, html_ca_issuer, out) : 0;
 	X509_free(x);
 	return root;
+}
+
+/* html_root_text() once per distinct top certificate: a fleet's 4,000
+ * chains end at a few dozen, and decoding one costs ~120 us. */
+static const struct render_root *html_root_hint(struct render_html *h,
+						FILE *out,
+						const struct store_probe_row *p,
+						int *aia)
+{
+	const char *sha = p->chain[p->chain_len - 1].sha256;
+	struct html_top *t = NULL;
+	uint64_t x = 1469598103934665603ULL;
+	char *buf = NULL;
+	size_t i, len = 0;
+	FILE *m;
+
+	if (h->tops == NULL)
+		h->tops = calloc(HTML_TOP_SLOTS, sizeof(*h->tops));
+	for (i = 0; sha[i] != '\0'; i++)
+		x = (x ^ (unsigned char)sha[i]) * 1099511628211ULL;
+	for (i = (size_t)(x % HTML_TOP_SLOTS); h->tops != NULL;
+	     i = (i + 1) % HTML_TOP_SLOTS) {
+		t = &h->tops[i];
+		if (t->hint == NULL || strcmp(t->sha256, sha) == 0)
+			break;
+	}
+	if (t != NULL && t->hint != NULL) {
+		fwrite(t->hint, 1, t->len, out);
+		*aia = t->aia;
+		return t->root;
+	}
+	if (t == NULL || h->ntops >= HTML_TOPS_MAX ||
+	    (m = open_memstream(&buf, &len)) == NULL)
+		return html_root_text(out, p, aia);
+	t->root = html_root_text(m, p, &t->aia);
+	if (fclose(m) != 0) {
+		free(buf);
+		return html_root_text(out, p, aia);
+	}
+	snprintf(t->sha256, sizeof t->sha256, "%s", sha);
+	t->hint = buf;
+	t->len = len;
+	h->ntops++;
+	fwrite(t->hint, 1, t->len, out);
+	*aia = t->aia;
+	return t->root;
 }
 
 /* p's chain in the chains section, written there the first time; NULL
@@ -594,7 +666,7 @@ static const struct html_chain *html_chain_of(struct render_html *h,
 	h->slots[i].id = ++h->nchains;
 	fprintf(h->chains, "<li id=\"k%u\">", h->slots[i].id);
 	html_chain_text(h->chains, p);
-	h->slots[i].root = html_root_hint(h->chains, p, &h->slots[i].aia);
+	h->slots[i].root = html_root_hint(h, h->chains, p, &h->slots[i].aia);
 	fputs("\n", h->chains);
 	return &h->slots[i];
 }
@@ -638,7 +710,7 @@ static void html_host_lines(struct render_html *h, FILE *out,
 		} else if (p->chain_len > 0) {
 			fputs(", chain: ", out);
 			html_chain_text(out, p);
-			html_root_hint(out, p, &aia);
+			html_root_hint(h, out, p, &aia);
 		}
 	}
 }
@@ -653,8 +725,10 @@ static unsigned html_pool_of(struct render_html *h, const char *buf,
 	uint64_t x;
 	size_t i;
 
-	if (h->pools == NULL ||
-	    EVP_Digest(buf, len, md, &n, EVP_sha256(), NULL) != 1)
+	if (h->pools == NULL || h->md_ctx == NULL ||
+	    EVP_DigestInit_ex2(h->md_ctx, h->sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(h->md_ctx, buf, len) != 1 ||
+	    EVP_DigestFinal_ex(h->md_ctx, md, &n) != 1)
 		return 0;
 	memcpy(&x, md, sizeof x);
 	for (i = (size_t)(x % HTML_POOL_SLOTS);; i = (i + 1) % HTML_POOL_SLOTS) {
