@@ -28,10 +28,15 @@ static const char sql_probes[] =
 	" p.connect_ms, p.handshake_ms, p.error_kind, p.error_reason,"
 	" p.tls_version, p.cipher, p.verify_code, p.verify_reason,"
 	" tp.srv_name, tp.srv_priority, tp.srv_weight, p.chain_presented,"
-	" p.cc_requested, p.cc_presented, p.cc_outcome, p.cc_alert"
+	" p.cc_requested, p.cc_presented, p.cc_outcome, p.cc_alert,"
+	" ps.probe_id, ps.status, ps.reason, ps.server, ps.user_agent,"
+	" ps.allow, ps.supported, ps.contact, ps.ms_diagnostics,"
+	" ps.ms_diagnostics_public, ps.warning, ps.headers, ps.provisional,"
+	" ps.other_call_id, ps.rtt_ms, ps.error, ps.error_reason"
 	" FROM target_probe tp"
 	" JOIN probe p ON p.id = tp.probe_id"
 	" JOIN endpoint e ON e.id = p.endpoint_id"
+	" LEFT JOIN probe_sip ps ON ps.probe_id = p.id"
 	" WHERE tp.target_id = ?1"
 	" ORDER BY tp.srv_name IS NULL, tp.srv_priority IS NULL,"
 	" tp.srv_priority, tp.srv_weight DESC,"
@@ -93,6 +98,8 @@ static void probe_row_free(struct store_probe_row *p)
 	free(p->verify_reason);
 	free(p->cc_outcome);
 	free(p->cc_alert);
+	store_sip_row_free(p->sip);
+	p->sip = NULL;
 	if (p->shared_facts)
 		return;
 	for (i = 0; i < p->ca_count; i++)
@@ -184,6 +191,56 @@ oom:
 	return -1;
 }
 
+void store_sip_row_free(struct store_sip_row *x)
+{
+	if (x == NULL)
+		return;
+	free(x->reason);
+	free(x->server);
+	free(x->user_agent);
+	free(x->allow);
+	free(x->supported);
+	free(x->contact);
+	free(x->ms_diagnostics);
+	free(x->ms_diagnostics_public);
+	free(x->warning);
+	free(x->headers);
+	free(x->error);
+	free(x->error_reason);
+	free(x);
+}
+
+/* The probe_sip columns from column at on: status, reason, server,
+ * user_agent, allow, supported, contact, ms_diagnostics,
+ * ms_diagnostics_public, warning, headers, provisional, other_call_id,
+ * rtt_ms, error, error_reason. NULL with *oom set when memory ran out. */
+static struct store_sip_row *fill_sip(sqlite3_stmt *s, int at, int *oom)
+{
+	struct store_sip_row *x = calloc(1, sizeof(*x));
+
+	if (x == NULL) {
+		*oom = 1;
+		return NULL;
+	}
+	x->status = sqlite3_column_int(s, at);
+	x->reason = store_col_dup(s, at + 1, oom);
+	x->server = store_col_dup(s, at + 2, oom);
+	x->user_agent = store_col_dup(s, at + 3, oom);
+	x->allow = store_col_dup(s, at + 4, oom);
+	x->supported = store_col_dup(s, at + 5, oom);
+	x->contact = store_col_dup(s, at + 6, oom);
+	x->ms_diagnostics = store_col_dup(s, at + 7, oom);
+	x->ms_diagnostics_public = store_col_dup(s, at + 8, oom);
+	x->warning = store_col_dup(s, at + 9, oom);
+	x->headers = store_col_dup(s, at + 10, oom);
+	x->provisional = (unsigned)sqlite3_column_int64(s, at + 11);
+	x->other_call_id = (unsigned)sqlite3_column_int64(s, at + 12);
+	x->rtt_ms = col_double_or_neg(s, at + 13);
+	x->error = store_col_dup(s, at + 14, oom);
+	x->error_reason = store_col_dup(s, at + 15, oom);
+	return x;
+}
+
 static int fill_probe(sqlite3_stmt *s, struct store_probe_row *p)
 {
 	int oom = 0;
@@ -213,6 +270,8 @@ static int fill_probe(sqlite3_stmt *s, struct store_probe_row *p)
 	p->cc_presented = sqlite3_column_int(s, 19) != 0;
 	p->cc_outcome = store_col_dup(s, 20, &oom);
 	p->cc_alert = store_col_dup(s, 21, &oom);
+	if (!oom && sqlite3_column_type(s, 22) != SQLITE_NULL)
+		p->sip = fill_sip(s, 23, &oom);
 	return oom ? -1 : 0;
 }
 

@@ -290,6 +290,30 @@ static const char migration_8[] =
 	"CREATE INDEX probe_failed_by_scan ON probe(scan_id)"
 	" WHERE error_kind IS NOT NULL;";
 
+/* Step 9 (does the partner's Edge answer SIP?): the SIP OPTIONS a probe
+ * sent over its TLS session when the scan ran with --sip-options, and what
+ * came back, one row per probe that sent one (none for the others, and for
+ * every probe stored before this step). */
+static const char migration_9[] =
+	"CREATE TABLE probe_sip ("
+	" probe_id INTEGER PRIMARY KEY REFERENCES probe(id) ON DELETE CASCADE,"
+	" status INTEGER,"
+	" reason TEXT,"
+	" server TEXT,"
+	" user_agent TEXT,"
+	" allow TEXT,"
+	" supported TEXT,"
+	" contact TEXT,"
+	" ms_diagnostics TEXT,"
+	" ms_diagnostics_public TEXT,"
+	" warning TEXT,"
+	" headers TEXT,"
+	" provisional INTEGER NOT NULL,"
+	" other_call_id INTEGER NOT NULL,"
+	" rtt_ms REAL,"
+	" error TEXT,"
+	" error_reason TEXT);";
+
 /* migrations[i] takes a database from user_version i to i + 1. */
 static const char *const migrations[] = {
 	migration_1,
@@ -300,6 +324,7 @@ static const char *const migrations[] = {
 	migration_6,
 	migration_7,
 	migration_8,
+	migration_9,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -68,6 +68,13 @@ static const char *const stmt_sql[STMT_COUNT] = {
 		" FROM chain_link l JOIN probe p ON p.id = l.probe_id"
 		" WHERE l.certificate_id = ?1 AND l.position = 0"
 		" ORDER BY l.probe_id LIMIT 1)",
+	[STMT_SIP_ADD] =
+		"INSERT INTO probe_sip(probe_id, status, reason, server,"
+		" user_agent, allow, supported, contact, ms_diagnostics,"
+		" ms_diagnostics_public, warning, headers, provisional,"
+		" other_call_id, rtt_ms, error, error_reason)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" ?13, ?14, ?15, ?16, ?17)",
 	[STMT_CERT_FIND] = "SELECT id FROM certificate WHERE sha256 = ?1",
 	[STMT_CERT_ADD] =
 		"INSERT INTO certificate(sha256, sha1, der, subject, issuer,"

@@ -181,6 +181,29 @@ struct store_probe {
 	size_t ca_count;
 	const char *cc_outcome;
 	const char *cc_alert;
+	/* The SIP OPTIONS sent after the handshake (scan --sip-options);
+	 * NULL when none was sent. */
+	const struct store_sip *sip;
+};
+
+/* What one SIP OPTIONS over the probe's TLS session came to: facts, which
+ * the report judges. Strings are the peer's bytes (hostile), NULL when
+ * absent. */
+struct store_sip {
+	int status;           /* the final response's code; 0: none came */
+	const char *reason;   /* its reason phrase */
+	const char *server, *user_agent, *allow, *supported, *contact;
+	const char *ms_diagnostics, *ms_diagnostics_public, *warning;
+	const char *headers;  /* the final response's header lines, bounded
+				 (or the first bytes of what was not SIP) */
+	unsigned provisional;   /* 1xx responses before the final one */
+	unsigned other_call_id; /* responses for another Call-ID, ignored */
+	double rtt_ms;        /* request written to final response; < 0: none */
+	/* NULL: a final response came; else what happened instead:
+	 * "timeout", "closed", "reset", "not_sip", "too_big", "not_sent"
+	 * (the request was not written: error_reason says why). */
+	const char *error;
+	const char *error_reason;
 };
 
 /* Stores the probe, its endpoint (once per address/port/SNI), each chain
@@ -324,11 +347,25 @@ struct store_probe_row {
 	char *cc_alert;
 	size_t ca_count;
 	char **ca_names;
+	struct store_sip_row *sip; /* owned; NULL: no OPTIONS was sent */
 	/* chain and ca_names belong to the walk that read them, which hands
 	 * them to every target that reaches the same probe: valid, like the
 	 * rest of the row, during the callback. 0 for a row of one's own. */
 	int shared_facts;
 };
+
+/* struct store_sip as read back; every string owned by the row, which
+ * store_sip_row_free() frees (with the probe row). */
+struct store_sip_row {
+	int status;
+	char *reason, *server, *user_agent, *allow, *supported, *contact;
+	char *ms_diagnostics, *ms_diagnostics_public, *warning, *headers;
+	unsigned provisional, other_call_id;
+	double rtt_ms; /* < 0: none */
+	char *error, *error_reason;
+};
+
+void store_sip_row_free(struct store_sip_row *x);
 
 struct store_dns_record_row {
 	int priority, weight, port; /* -1 when unused */

@@ -491,6 +491,41 @@ static int insert_ca_names(struct store *st, int64_t probe_id,
 	return 0;
 }
 
+/* The SIP OPTIONS the probe sent, if it sent one. */
+static int insert_sip(struct store *st, int64_t probe_id,
+		      const struct store_probe *p)
+{
+	const struct store_sip *x = p->sip;
+	sqlite3_stmt *s;
+	int binds;
+
+	if (x == NULL)
+		return 0;
+	s = store_stmt(st, STMT_SIP_ADD);
+	binds = sqlite3_bind_int64(s, 1, probe_id) |
+		(x->status > 0 ? sqlite3_bind_int(s, 2, x->status)
+			       : sqlite3_bind_null(s, 2)) |
+		store_bind_text(s, 3, x->reason) |
+		store_bind_text(s, 4, x->server) |
+		store_bind_text(s, 5, x->user_agent) |
+		store_bind_text(s, 6, x->allow) |
+		store_bind_text(s, 7, x->supported) |
+		store_bind_text(s, 8, x->contact) |
+		store_bind_text(s, 9, x->ms_diagnostics) |
+		store_bind_text(s, 10, x->ms_diagnostics_public) |
+		store_bind_text(s, 11, x->warning) |
+		store_bind_text(s, 12, x->headers) |
+		sqlite3_bind_int64(s, 13, x->provisional) |
+		sqlite3_bind_int64(s, 14, x->other_call_id) |
+		bind_nonneg_double(s, 15, x->rtt_ms) |
+		store_bind_text(s, 16, x->error) |
+		store_bind_text(s, 17, x->error_reason);
+	if (store_bind_check(st, binds, "cannot record the SIP answer") != 0 ||
+	    store_step_done(st, s, "cannot record the SIP answer") != 0)
+		return -1;
+	return 0;
+}
+
 int store_scan_set_client_chain(struct store *st, int64_t scan_id,
 				const struct store_der *chain, size_t n)
 {
@@ -538,6 +573,7 @@ int store_probe_add(struct store *st, int64_t scan_id,
 	if (endpoint_id_for(st, p, &endpoint_id) != 0 ||
 	    insert_probe(st, scan_id, endpoint_id, p, &id) != 0 ||
 	    insert_chain(st, id, p) != 0 || insert_ca_names(st, id, p) != 0 ||
+	    insert_sip(st, id, p) != 0 ||
 	    store_savepoint_release(st, "cannot finish the probe") != 0)
 		goto out;
 	in_savepoint = 0;
