@@ -66,7 +66,7 @@ struct sip_request {           /* all borrowed, NUL-terminated */
  * IPv6 literal ("[2001:db8::1]"). A name with CR, LF, space, '<', ';' etc.
  * never reaches the wire.
  *
- * The request, every line ending in CRLF (TARGET and HOST as given):
+ * The request, every line ending in CRLF (the names as given):
  *   OPTIONS sip:TARGET:PORT;transport=tls SIP/2.0
  *   Via: SIP/2.0/TLS VIA_HOST;branch=z9hG4bK<16 hex>
  *   Max-Forwards: 70
@@ -113,7 +113,7 @@ enum sip_field {
  * bytes without a NUL, folded lines joined with one space, a repeated
  * header joined with ", ", blanks around each piece removed. */
 struct sip_response {
-	int status;                /* 100..699 of the final response; 0 none */
+	int status;                /* 200..699 of the final response; 0 none */
 	char reason[SIP_VALUE_MAX];
 	char server[SIP_VALUE_MAX], user_agent[SIP_VALUE_MAX],
 	     allow[SIP_VALUE_MAX], supported[SIP_VALUE_MAX],
@@ -154,8 +154,8 @@ struct sip_reader {
 };
 
 /* Readies r to await the response whose Call-ID is call_id (borrowed for
- * the call only: the first SIP_CALL_ID_MAX bytes are copied; a longer one
- * then matches nothing). call_id NULL: any Call-ID is ours (tests, fuzz). */
+ * the call only: copied; one longer than SIP_CALL_ID_MAX bytes matches
+ * nothing). call_id NULL: any Call-ID is ours (tests, fuzz). */
 void sip_reader_init(struct sip_reader *r, const char *call_id);
 
 /* Feeds len bytes (data may be NULL when len is 0). Returns:
@@ -163,7 +163,8 @@ void sip_reader_init(struct sip_reader *r, const char *call_id);
  *   (counted in provisional) and responses for another Call-ID (counted in
  *   other_call_id) are skipped with their Content-Length bodies; a missing
  *   Content-Length is taken as 0 (RFC 3261 18.3 requires one on TLS).
- *   A status line that never ends stays SIP_MORE until SIP_RESPONSE_MAX.
+ *   A status line that never ends stays SIP_MORE until it fills
+ *   SIP_HEAD_MAX (it is part of the head), then SIP_TOO_BIG.
  * SIP_FINAL: a final 2xx-6xx response for our Call-ID (or one without a
  *   Call-ID: our request is the only one on the connection) has its head
  *   read; its facts are in *out. Its body is not awaited.
