@@ -82,6 +82,17 @@ static int run_resume(struct cli_run *r, const char *arg)
 	return CLI_GO_ON;
 }
 
+/* --sip-domain, --sip-contact: a plain host name, what may stand in a
+ * SIP URI that reaches a partner's server. */
+static int run_sip_name(struct cli_run *r, const char *name, const char *arg,
+			const char **dst)
+{
+	if (!scan_sip_name_is_valid(arg))
+		return cli_usage(&r->cli, "%s takes a host name of letters, digits, dots and hyphens (sip.example.com), not \"%s\"", name, arg);
+	*dst = arg;
+	return CLI_GO_ON;
+}
+
 /* The options of a scan (scan and check). */
 static int run_scan_option(struct cli_run *r, int opt, char *arg)
 {
@@ -114,6 +125,12 @@ static int run_scan_option(struct cli_run *r, int opt, char *arg)
 	case RUN_CLIENT_CERT: s->client_cert = arg; break;
 	case RUN_CLIENT_KEY: s->client_key = arg; break;
 	case RUN_CLIENT_KEY_PASS: s->client_key_pass_file = arg; break;
+	case RUN_SIP_OPTIONS: s->sip_options = 1; break;
+	case RUN_SIP_DOMAIN: return run_sip_name(r, "--sip-domain", arg, &s->sip_domain);
+	case RUN_SIP_CONTACT: return run_sip_name(r, "--sip-contact", arg, &s->sip_contact);
+	case RUN_SIP_PACE:
+		return run_unsigned(r, "sip-pace", arg, 0, FC_SIP_PACE_MAX_MS,
+				    &s->sip_pace_ms);
 	default: return CLI_OPT_UNKNOWN;
 	}
 	return CLI_GO_ON;
@@ -395,6 +412,11 @@ int cli_run_parse(struct cli_run *r, int argc, char **argv,
 	if ((r->scan.client_key || r->scan.client_key_pass_file) &&
 	    !r->scan.client_cert)
 		return cli_usage(&r->cli, "%s", "--client-key and --client-key-pass-file go with --client-cert");
+	if (r->scan.sip_options && !r->scan.sip_domain)
+		return cli_usage(&r->cli, "%s", "--sip-options needs --sip-domain (our SIP domain, for From)");
+	if (!r->scan.sip_options &&
+	    (r->scan.sip_domain || r->scan.sip_contact || r->scan.sip_pace_ms))
+		return cli_usage(&r->cli, "%s", "--sip-domain, --sip-contact and --sip-pace go with --sip-options");
 	return CLI_GO_ON;
 }
 

@@ -19,7 +19,8 @@ enum cli_run_option {
 	RUN_CA_FILE = CLI_OPT_OWN, RUN_CA_PATH, RUN_TIMEOUT, RUN_CONCURRENCY,
 	RUN_DNS_SERVER, RUN_DNS_TIMEOUT, RUN_DNS_TRIES, RUN_MAX_SRV,
 	RUN_MAX_ADDR, RUN_NO_POOL, RUN_IPV4, RUN_IPV6, RUN_CLIENT_CERT,
-	RUN_CLIENT_KEY, RUN_CLIENT_KEY_PASS, RUN_RESUME,
+	RUN_CLIENT_KEY, RUN_CLIENT_KEY_PASS, RUN_RESUME, RUN_SIP_OPTIONS,
+	RUN_SIP_DOMAIN, RUN_SIP_CONTACT, RUN_SIP_PACE,
 	/* a report's */
 	RUN_FORMAT, RUN_ADVANCED, RUN_CHAIN, RUN_MIN_SEVERITY, RUN_ONLY,
 	RUN_FAIL_ON, RUN_WARN_DAYS, RUN_SCAN, RUN_PER_ENDPOINT, RUN_COMPLIANCE,
@@ -46,7 +47,11 @@ enum cli_run_option {
 	CLI_LONGOPT("ipv6-only", no_argument, RUN_IPV6),                     \
 	CLI_LONGOPT("client-cert", required_argument, RUN_CLIENT_CERT),      \
 	CLI_LONGOPT("client-key", required_argument, RUN_CLIENT_KEY),        \
-	CLI_LONGOPT("client-key-pass-file", required_argument, RUN_CLIENT_KEY_PASS)
+	CLI_LONGOPT("client-key-pass-file", required_argument, RUN_CLIENT_KEY_PASS), \
+	CLI_LONGOPT("sip-options", no_argument, RUN_SIP_OPTIONS),            \
+	CLI_LONGOPT("sip-domain", required_argument, RUN_SIP_DOMAIN),        \
+	CLI_LONGOPT("sip-contact", required_argument, RUN_SIP_CONTACT),      \
+	CLI_LONGOPT("sip-pace", required_argument, RUN_SIP_PACE)
 
 /* The options of a report (report, check and inspect). */
 #define CLI_RUN_REPORT_LONGOPTS                                              \

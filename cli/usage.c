@@ -27,7 +27,15 @@
 	"  --client-cert FILE   present our Edge's certificate (PEM; our\n" \
 	"                       intermediates may follow the leaf) when asked\n" \
 	"  --client-key FILE    its key (PEM; default: in --client-cert)\n" \
-	"  --client-key-pass-file FILE  the passphrase of an encrypted key\n"
+	"  --client-key-pass-file FILE  the passphrase of an encrypted key\n" \
+	"  --sip-options        after each handshake, send one SIP OPTIONS over\n" \
+	"                       the session and record the answer (off: it is a\n" \
+	"                       message to a partner's production server)\n" \
+	"  --sip-domain DOMAIN  our SIP domain, for From (with --sip-options)\n" \
+	"  --sip-contact FQDN   our Edge's name, for Contact and Via (default:\n" \
+	"                       --sip-domain)\n" \
+	"  --sip-pace MS        at least MS milliseconds between two OPTIONS to\n" \
+	"                       one address (default 0, 0..600000)\n"
 
 #define REPORT_OPTIONS \
 	"  --format FORMAT      text (default), csv (one row per target),\n" \

@@ -1,6 +1,8 @@
 /* probe.c: one TLS handshake with one endpoint, over memory BIOs on libuv.
  *
- * A probe walks PROBE_CONNECTING -> PROBE_HANDSHAKING -> PROBE_DONE. Every
+ * A probe walks PROBE_CONNECTING -> PROBE_HANDSHAKING -> PROBE_DONE, with
+ * --sip-options through PROBE_SIP (one OPTIONS over the session, and its
+ * answer, sip_probe.c) before PROBE_DONE. Every
  * way out, success or failure, goes through probe_finish(), which records
  * the result once; the handles are then closed and the probe frees itself
  * in the last close callback.
@@ -19,12 +21,13 @@
 
 #include "mtls.h"
 #include "scan_int.h"
+#include "sip_probe.h"
 
 /* PROBE_VERDICT: a TLS 1.3 handshake completed after the server asked for
  * our certificate; it judges that certificate only after our Finished, so
  * we read once more, briefly, to hear its verdict. */
 enum probe_state { PROBE_CONNECTING, PROBE_HANDSHAKING, PROBE_VERDICT,
-		   PROBE_DONE };
+		   PROBE_SIP, PROBE_DONE };
 
 struct probe {
 	uv_tcp_t tcp;
@@ -47,6 +50,7 @@ struct probe {
 	 * a verdict alert after it leaves the session unusable. */
 	const char *tls_version, *cipher;
 	enum failure_kind error_kind; /* FAIL_NONE: success */
+	struct sip_probe *sip; /* owned; PROBE_SIP and after, else NULL */
 };
 
 /* A write in flight owns a copy of what OpenSSL produced. */
@@ -105,6 +109,8 @@ static void probe_close(struct probe *p)
 	p->ssl = NULL;
 	p->rbio = p->wbio = NULL;
 	mtls_free(&p->mtls);
+	sip_probe_free(p->sip);
+	p->sip = NULL;
 	probe_unlink(p);
 	uv_close((uv_handle_t *)&p->timer, probe_on_close);
 	uv_close((uv_handle_t *)&p->tcp, probe_on_close);
@@ -146,6 +152,7 @@ static void probe_record(struct probe *p, const char *reason)
 	struct store_der chain[FC_CHAIN_MAX];
 	unsigned char *bufs[FC_CHAIN_MAX];
 	struct store_probe r = { 0 };
+	struct store_sip sip;
 	size_t i;
 
 	r.address = p->ep->address;
@@ -163,6 +170,10 @@ static void probe_record(struct probe *p, const char *reason)
 	mtls_fill(&p->mtls, &r);
 	r.tls_version = p->tls_version;
 	r.cipher = p->cipher;
+	if (p->sip != NULL) {
+		sip_probe_facts(p->sip, &sip);
+		r.sip = &sip;
+	}
 	if (r.chain_len > 0) {
 		r.verify_code = SSL_get_verify_result(p->ssl);
 		r.verify_reason = X509_verify_cert_error_string(r.verify_code);
@@ -176,6 +187,33 @@ static int probe_is_up(const struct probe *p)
 {
 	return p->mtls.outcome == NULL ||
 	       strcmp(p->mtls.outcome, "accepted") == 0;
+}
+
+/* The SIP exchange ended without a final response, for the reason the
+ * probe would have failed for. */
+static void probe_sip_failed(struct probe *p, enum failure_kind kind,
+			     const char *reason)
+{
+	char why[FC_REASON_MAX + 64];
+
+	if (kind == FAIL_TIMEOUT) {
+		snprintf(why, sizeof why, "no final response within the probe's "
+			 "%u s (%u provisional, %zu bytes received)",
+			 p->scan->opts->timeout_s, p->sip->resp.provisional,
+			 p->sip->resp.bytes);
+		sip_probe_fail(p->sip, p->sip->sent_ns ? "timeout" : "not_sent",
+			       why);
+	} else if (kind == FAIL_RESET) {
+		sip_probe_fail(p->sip, "reset", "the connection was reset before "
+			       "a final response");
+	} else if (kind == FAIL_CLOSED) {
+		sip_probe_fail(p->sip, "closed", "the peer closed the connection "
+			       "before a final response");
+	} else {
+		snprintf(why, sizeof why, "the session ended before a final "
+			 "response: %s", reason);
+		sip_probe_fail(p->sip, "closed", why);
+	}
 }
 
 /* The one exit: records the result, then closes. FAIL_NONE is success. */
@@ -193,18 +231,27 @@ static void probe_finish(struct probe *p, enum failure_kind kind, const char *fm
 		mtls_settle(&p->mtls, kind, p->alert);
 		kind = FAIL_NONE;
 	}
-	p->error_kind = kind;
 	if (kind && fmt) {
 		va_start(ap, fmt);
 		vsnprintf(reason, sizeof(reason), fmt, ap);
 		va_end(ap);
 	}
+	/* In the SIP exchange the handshake is done too: what ends it is
+	 * the exchange's own end, which the SIP facts say. */
+	if (p->state == PROBE_SIP && kind != FAIL_NONE) {
+		probe_sip_failed(p, kind, reason);
+		kind = FAIL_NONE;
+	}
+	p->error_kind = kind;
 	if (p->state == PROBE_HANDSHAKING)
 		p->handshake_ms = probe_elapsed_ms(p->t_connected);
 	probe_record(p, reason);
 	/* A courtesy close_notify while the connection is up (not after the
 	 * server closed it or alerted); the peer's answer does not matter. */
-	if (kind == FAIL_NONE && probe_is_up(p) && SSL_shutdown(p->ssl) >= 0) {
+	if (kind == FAIL_NONE && probe_is_up(p) &&
+	    (p->sip == NULL || p->sip->error == NULL ||
+	     strcmp(p->sip->error, "reset") != 0) &&
+	    SSL_shutdown(p->ssl) >= 0) {
 		char buf[256];
 		int n = BIO_read(p->wbio, buf, sizeof(buf));
 
@@ -327,9 +374,128 @@ static void probe_read_verdict(struct probe *p)
 	probe_tls_failed(p, sslerr);
 }
 
+static void probe_on_timeout(uv_timer_t *t);
+
+/* Reads the answer to our OPTIONS: to its end (a final response, or bytes
+ * that are not SIP, or too many), or until the session ends. */
+static void probe_read_sip(struct probe *p)
+{
+	char buf[4096];
+	int n, sslerr;
+
+	while ((n = SSL_read(p->ssl, buf, sizeof(buf))) > 0)
+		if (sip_probe_feed(p->sip, buf, (size_t)n, uv_hrtime()) !=
+		    SIP_MORE) {
+			probe_finish(p, FAIL_NONE, NULL);
+			return;
+		}
+	sslerr = SSL_get_error(p->ssl, n);
+	if (sslerr == SSL_ERROR_WANT_READ) {
+		probe_flush(p);
+		return;
+	}
+	if (sslerr == SSL_ERROR_ZERO_RETURN) {
+		probe_finish(p, FAIL_CLOSED, "close_notify");
+		return;
+	}
+	probe_tls_failed(p, sslerr);
+}
+
+/* Writes our OPTIONS (built when the exchange began), then reads. */
+static void probe_send_sip(struct probe *p)
+{
+	uint64_t deadline = p->t_connected +
+			    (uint64_t)p->scan->opts->timeout_s * 1000000000u;
+	uint64_t now = uv_hrtime();
+
+	if (SSL_write(p->ssl, p->sip->request, p->sip->request_len) <= 0) {
+		sip_probe_fail(p->sip, "not_sent", "the TLS session would not "
+			       "take the request");
+		probe_finish(p, FAIL_NONE, NULL);
+		return;
+	}
+	if (probe_flush(p) != 0)
+		return;
+	p->sip->sent_ns = now;
+	/* the probe's one deadline, as the handshake had it */
+	uv_timer_start(&p->timer, probe_on_timeout,
+		       deadline > now ? (deadline - now) / 1000000 + 1 : 1, 0);
+	probe_read_sip(p);
+}
+
+static void probe_on_pace(uv_timer_t *t)
+{
+	probe_send_sip(t->data);
+}
+
+/* When the next OPTIONS to p's address may go (--sip-pace): now, or the
+ * time the last one may be followed; the slot is then taken. 0 when it
+ * could go only after the probe's deadline (none is sent). */
+static uint64_t probe_sip_slot(struct probe *p, uint64_t now,
+			       uint64_t deadline)
+{
+	uint64_t pace = (uint64_t)p->scan->opts->sip_pace_ms * 1000000u;
+	uint64_t *next, at;
+
+	if (pace == 0)
+		return now;
+	next = map_get(&p->scan->sip_next, p->ep->address);
+	at = next != NULL && *next > now ? *next : now;
+	if (at >= deadline)
+		return 0;
+	if (next == NULL) {
+		next = malloc(sizeof(*next));
+		if (next == NULL ||
+		    map_put(&p->scan->sip_next, p->ep->address, next) != 0) {
+			free(next);
+			return now; /* out of memory: unpaced, not lost */
+		}
+	}
+	*next = at + pace;
+	return at;
+}
+
+/* The handshake is done and the session up: with --sip-options, one
+ * OPTIONS over it (PROBE_SIP); else the probe is done. */
+static void probe_up(struct probe *p)
+{
+	uint64_t deadline = p->t_connected +
+			    (uint64_t)p->scan->opts->timeout_s * 1000000000u;
+	uint64_t now = uv_hrtime(), at;
+
+	if (!p->scan->opts->sip_options || !probe_is_up(p)) {
+		probe_finish(p, FAIL_NONE, NULL);
+		return;
+	}
+	if (p->state == PROBE_HANDSHAKING)
+		p->handshake_ms = probe_elapsed_ms(p->t_connected);
+	mtls_settle(&p->mtls, FAIL_NONE, p->alert);
+	p->state = PROBE_SIP;
+	p->sip = sip_probe_new(p->scan->opts, p->ep->sni, p->ep->address,
+			       p->ep->port);
+	/* out of memory: the probe as without the option */
+	if (p->sip == NULL || p->sip->request_len < 0) {
+		probe_finish(p, FAIL_NONE, NULL);
+		return;
+	}
+	if ((at = probe_sip_slot(p, now, deadline)) == 0) {
+		sip_probe_fail(p->sip, "not_sent", "--sip-pace: the next OPTIONS "
+			       "to this address could not go within the "
+			       "probe's deadline");
+		probe_finish(p, FAIL_NONE, NULL);
+		return;
+	}
+	if (at > now) {
+		uv_timer_start(&p->timer, probe_on_pace,
+			       (at - now) / 1000000 + 1, 0);
+		return;
+	}
+	probe_send_sip(p);
+}
+
 static void probe_on_verdict_timeout(uv_timer_t *t)
 {
-	probe_finish(t->data, FAIL_NONE, NULL);
+	probe_up(t->data);
 }
 
 static void probe_await_verdict(struct probe *p)
@@ -361,7 +527,7 @@ static void probe_handshake(struct probe *p)
 		if (p->mtls.requested && SSL_version(p->ssl) == TLS1_3_VERSION)
 			probe_await_verdict(p);
 		else
-			probe_finish(p, FAIL_NONE, NULL);
+			probe_up(p);
 		return;
 	}
 	/* An alert we send on failure is not worth waiting for. */
@@ -422,7 +588,9 @@ static void probe_on_read(uv_stream_t *stream, ssize_t nread,
 	}
 	if (p->state == PROBE_VERDICT)
 		probe_read_verdict(p);
-	else
+	else if (p->state == PROBE_SIP && p->sip->sent_ns != 0)
+		probe_read_sip(p);
+	else if (p->state != PROBE_SIP)
 		probe_handshake(p);
 }
 

@@ -326,6 +326,9 @@ static int scan_loop_init(struct scan *s)
 		       FC_FLUSH_INTERVAL_MS);
 	uv_signal_start(&s->sigint, scan_on_signal, SIGINT);
 	uv_signal_start(&s->sigterm, scan_on_signal, SIGTERM);
+	/* A write to a peer that reset the connection (a close_notify, an
+	 * OPTIONS) is an error to handle, not a signal that ends the scan. */
+	signal(SIGPIPE, SIG_IGN);
 	/* Signals must not keep the loop alive on their own. */
 	uv_unref((uv_handle_t *)&s->sigint);
 	uv_unref((uv_handle_t *)&s->sigterm);
@@ -485,6 +488,7 @@ static void scan_free(struct scan *s)
 	map_destroy(&s->endpoints, endpoint_free);
 	map_destroy(&s->hosts, discover_free_host);
 	map_destroy(&s->srvs, discover_free_srv);
+	map_destroy(&s->sip_next, free);
 	/* Targets still held were cut short (an interrupt, a failure): they
 	 * stay incomplete in the database, for a resume. */
 	while (s->targets)
@@ -517,6 +521,7 @@ int scan_run(const struct scan_options *opts, struct store *st,
 	map_init(&s->endpoints);
 	map_init(&s->hosts);
 	map_init(&s->srvs);
+	map_init(&s->sip_next);
 	/* The trust store and the file first: a bad one changes nothing. */
 	if (scan_one_options(s, err, errlen) != 0 ||
 	    (s->ctx = scan_tls_context(opts, err, errlen)) == NULL ||

@@ -150,6 +150,8 @@ struct scan {
 	struct map endpoints; /* "address|port|sni" -> struct endpoint */
 	struct map hosts;     /* host name -> struct host_lookup */
 	struct map srvs;      /* SRV name -> struct srv_lookup */
+	struct map sip_next;  /* address -> uint64_t, owned: when the next
+				 OPTIONS to it may go (--sip-pace) */
 	struct endpoint *queue_head, *queue_tail;
 	size_t queued;
 	struct probe *probes; /* in flight, for an interrupt */

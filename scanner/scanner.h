@@ -136,7 +136,24 @@ struct scan_options {
 	const char *client_key;
 	const char *client_key_pass_file; /* the first line is the passphrase */
 	int ipv4_only, ipv6_only; /* ask only A, or only AAAA */
+
+	/* SIP OPTIONS (--sip-options): after a handshake that leaves the
+	 * session up, one OPTIONS over it, its answer read within the probe's
+	 * deadline (docs/sip-options.md). sip_domain: ours, for From (required
+	 * with it); sip_contact: our Edge's name for Contact and Via (NULL:
+	 * sip_domain). sip_pace_ms: at least this long between two OPTIONS to
+	 * one address (0: no pacing); one that would wait past the probe's
+	 * deadline is not sent. */
+	int sip_options;
+	const char *sip_domain;
+	const char *sip_contact;
+	unsigned sip_pace_ms;
 };
+
+/* Whether name is a usable --sip-domain or --sip-contact: a plain host
+ * name of [A-Za-z0-9.-] labels, no trailing dot, at most 253 bytes (what
+ * may stand in a SIP URI's host part and reach a partner's server). */
+int scan_sip_name_is_valid(const char *name);
 
 /* Whether spec is a usable --dns-server: an IPv4 or IPv6 address,
  * optionally with a port ("127.0.0.1:5353", "[::1]:5353", "::1"). */

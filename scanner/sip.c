@@ -319,11 +319,13 @@ static void sip_head_parse(struct sip_head *h, struct sip_response *resp,
 			   const char *text, size_t n)
 {
 	const char *line, *colon, *p;
-	size_t pos = 0, len, plen;
+	size_t pos = 0, len = 0, plen;
 	int cur = -1, fresh = 1; /* fresh: this header has no piece yet */
 
 	sip_head_init(h, resp);
 	line = sip_next_line(text, n, &pos, &len);
+	if (line == NULL) /* the caller judged a status line: not reached */
+		return;
 	resp->status = sip_status_code(line, len);
 	if (len > 12) {
 		plen = len - 12;

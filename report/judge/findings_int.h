@@ -119,6 +119,9 @@ int check_order(struct probe_judge *j);    /* chain_misordered, root_sent */
 int check_strength(struct probe_judge *j); /* weak_signature, weak_key */
 
 /* In checks_mtls.c: */
+int check_sip(struct probe_judge *j);  /* sip_not_answering, sip_not_sip,
+					  sip_rejected, sip_server,
+					  sip_product_out_of_support */
 int check_mtls(struct probe_judge *j); /* client_cert_requested,
 					  client_cert_required,
 					  partner_rejects_our_certificate,

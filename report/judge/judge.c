@@ -53,7 +53,7 @@ static int judge_probe(const struct judge_options *opts,
 	/* Each check needs what the ones before it said (see
 	 * struct probe_judge); sort_from() restores registry order. */
 	if (check_connection(&j) != 0 || check_tls(&j) != 0 ||
-	    check_mtls(&j) != 0)
+	    check_mtls(&j) != 0 || check_sip(&j) != 0)
 		rc = -1;
 	if (rc == 0 && j.ncerts > 0 &&
 	    (check_names(&j) != 0 || check_validity(&j) != 0 ||

@@ -81,6 +81,17 @@ static const struct finding_def registry[] = {
 	  "The partner refused the certificate our Edge presents, so federation from us to it fails however good its own certificate is: the alert it sent says why (often a root it lacks, or our missing Client Authentication EKU)." },
 	{ "partner_ca_list_excludes_our_root", W, 0,
 	  "The partner names the CAs it accepts client certificates from and none of them is in our chain, so a partner that enforces its list (Schannel does when it sends one) refuses our certificate: it has to add our root." },
+	/* Per endpoint: SIP over the session (scan --sip-options). */
+	{ "sip_not_answering", E, 0,
+	  "The TLS session came up but nothing answered our SIP OPTIONS before the deadline (or the connection closed): a TLS terminator or load balancer in front of no SIP service, or an Edge that drops what it will not serve, so federation fails although the certificate is fine." },
+	{ "sip_not_sip", E, 0,
+	  "What came back over the federation TLS session is not SIP (a web server, binary, a request instead of a response): the port does not lead to a SIP server." },
+	{ "sip_rejected", E, 0,
+	  "The partner's server answered our OPTIONS with a failure: its ms-diagnostics code (only the -public one crosses a federation boundary) usually says why, such as 1047 when it does not trust our certificate's CA." },
+	{ "sip_server", I, 0,
+	  "The product and version the partner's SIP server names in its Server or User-Agent header: what to name on the phone with its administrator." },
+	{ "sip_product_out_of_support", W, 0,
+	  "The partner's SIP server names a product whose vendor support has ended (Lync Server 2010 and 2013, Skype for Business Server 2015): it gets no security updates, and federation with it is at the mercy of its next failure." },
 	/* Per target: DNS. */
 	{ "srv_missing", E, 1,
 	  "The domain publishes no SRV record for the service (or does not exist), so partners that use DNS discovery cannot find its Edge." },

@@ -32,7 +32,9 @@
  *                    not_after, days_left, serial, signature_algorithm,
  *                    key_type, key_bits, x509_version}],
  *            client_cert {requested, acceptable_cas [], presented,
- *                         outcome, alert}}],
+ *                         outcome, alert},
+ *            sip {status, reason, server, ms_diagnostics,
+ *                 ms_diagnostics_public, rtt_ms, error} | null}],
  *   dns [{name, type, rcode, source, reason,
  *         records [{priority, weight, port, target, ttl} (SRV)
  *                  | {address, ttl} (A, AAAA)]}],
@@ -135,6 +137,29 @@ static void json_client_cert(struct emit_json *j,
 	emit_json_close(&c);
 }
 
+/* "sip": what our OPTIONS came to (scan --sip-options), null when none
+ * was sent. */
+static void json_sip(struct emit_json *j, const struct store_probe_row *p)
+{
+	const struct store_sip_row *s = p->sip;
+	struct emit_json c;
+
+	if (s == NULL) {
+		emit_json_null(j, "sip");
+		return;
+	}
+	emit_json_key(j, "sip");
+	emit_json_open(&c, j->out);
+	emit_json_opt(&c, "status", s->status > 0 ? s->status : -1);
+	emit_json_str(&c, "reason", s->reason);
+	emit_json_str(&c, "server", s->server ? s->server : s->user_agent);
+	emit_json_str(&c, "ms_diagnostics", s->ms_diagnostics);
+	emit_json_str(&c, "ms_diagnostics_public", s->ms_diagnostics_public);
+	emit_json_ms(&c, "rtt_ms", s->rtt_ms);
+	emit_json_str(&c, "error", s->error);
+	emit_json_close(&c);
+}
+
 /* address, port, SNI, route and timings of one endpoint. */
 static void json_probe_route(struct emit_json *j,
 			     const struct store_probe_row *p)
@@ -175,6 +200,7 @@ static void json_probe(FILE *out, const struct render_target *rt,
 	emit_json_str(&j, "root", render_chain_root(p));
 	json_chain(&j, p->chain, p->chain_len, rt->now);
 	json_client_cert(&j, p);
+	json_sip(&j, p);
 	emit_json_close(&j);
 }
 
