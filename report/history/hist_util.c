@@ -101,6 +101,20 @@ static void dg_probe(EVP_MD_CTX *md, const struct store_probe_row *p)
 	dg_num(md, (long long)p->ca_count);
 	for (i = 0; i < p->ca_count; i++)
 		dg_str(md, p->ca_names[i]);
+	/* SIP OPTIONS: what the findings of checks_sip.c read. */
+	dg_num(md, p->sip != NULL);
+	if (p->sip != NULL) {
+		dg_num(md, p->sip->status);
+		dg_str(md, p->sip->reason);
+		dg_str(md, p->sip->server);
+		dg_str(md, p->sip->user_agent);
+		dg_str(md, p->sip->ms_diagnostics);
+		dg_str(md, p->sip->ms_diagnostics_public);
+		dg_str(md, p->sip->headers);
+		dg_num(md, p->sip->other_call_id);
+		dg_str(md, p->sip->error);
+		dg_str(md, p->sip->error_reason);
+	}
 }
 
 int hist_target_digest(const struct store_target_row *t,

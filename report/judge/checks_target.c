@@ -1,7 +1,7 @@
 /* checks_target.c: the findings about a target as a whole, from its DNS
  * answers (srv_missing, srv_not_available, dns_error, host_unresolved,
  * srv_target_outside_domain) and across its probes (pool_inconsistent,
- * pool_partial_failure).
+ * of certificates and of SIP answers; pool_partial_failure).
  *
  * The DNS answers are the evidence; the target's error_kind is read only
  * when the answer it summarises is not there (a database written before
@@ -368,6 +368,60 @@ static int pool_inconsistent(const struct member *m, size_t n,
 			       NULL, &full);
 }
 
+/* What a member's SIP OPTIONS came to, as a word: its status code, or
+ * what happened instead; NULL when none was sent. */
+static const char *sip_outcome(const struct store_probe_row *p, char buf[16])
+{
+	const struct store_sip_row *s = p->sip;
+
+	if (s == NULL || is(s->error, "not_sent"))
+		return NULL;
+	if (s->error != NULL || s->status <= 0)
+		return s->error != NULL ? s->error : "no answer";
+	snprintf(buf, 16, "%d", s->status);
+	return buf;
+}
+
+/* Members that answer our SIP OPTIONS differently (one 200, another 504
+ * or silent): whether federation works depends on the node reached. */
+static int pool_sip_inconsistent(const struct member *m, size_t n,
+				 struct finding_list *out)
+{
+	struct msg list = { 0 }, full = { 0 };
+	char a[16], b[16];
+	const char *w, *v;
+	size_t i, k, distinct = 0;
+	int seen;
+	char *text;
+
+	for (i = 0; i < n; i++) {
+		if ((w = sip_outcome(m[i].p, a)) == NULL)
+			continue;
+		for (seen = 0, k = 0; k < i && !seen; k++)
+			seen = (v = sip_outcome(m[k].p, b)) != NULL &&
+			       strcmp(v, w) == 0;
+		if (seen)
+			continue;
+		msg_add(&list, "%s%s on %s", distinct++ ? "; " : "", w,
+			m[i].p->address);
+		for (k = i + 1; k < n; k++)
+			if ((v = sip_outcome(m[k].p, b)) != NULL &&
+			    strcmp(v, w) == 0)
+				msg_add(&list, ", %s", m[k].p->address);
+	}
+	if (distinct < 2) {
+		msg_free(&list);
+		return 0;
+	}
+	text = msg_take(&list);
+	msg_add(&full, "%s:%d pool members answer our SIP OPTIONS "
+		       "differently: %s", m[0].p->via, m[0].p->port,
+		text ? text : "");
+	free(text);
+	return finding_add_msg(out, "pool_inconsistent", SEVERITY_WARNING,
+			       NULL, &full);
+}
+
 static int pool_partial(const struct member *m, size_t n,
 			struct finding_list *out)
 {
@@ -435,6 +489,8 @@ static int check_pools(const struct store_target_row *t,
 	for (i = 0; i < nruns && rc == 0; i++)
 		if (runs[i].n > 1 &&
 		    (pool_inconsistent(m + runs[i].start, runs[i].n, out) != 0 ||
+		     pool_sip_inconsistent(m + runs[i].start, runs[i].n,
+					   out) != 0 ||
 		     pool_partial(m + runs[i].start, runs[i].n, out) != 0))
 			rc = -1;
 out:

@@ -408,6 +408,18 @@ static int text_same_findings(const struct render_target *rt,
  * same name sent, the same chain, the same outcome of the handshake and
  * of our certificate, and the same findings said the same way. Only the
  * address and the timings differ, so they share one block. */
+/* Whether two members' SIP OPTIONS came to the same answer (the round
+ * trip aside). */
+static int text_same_sip(const struct store_sip_row *a,
+			 const struct store_sip_row *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return a->status == b->status && text_same_str(a->error, b->error) &&
+	       text_same_str(a->server, b->server) &&
+	       text_same_str(a->reason, b->reason);
+}
+
 static int text_same_result(const struct render_target *rt,
 			    const struct store_probe_row *p,
 			    const struct store_probe_row *q)
@@ -423,6 +435,7 @@ static int text_same_result(const struct render_target *rt,
 	       p->cc_presented == q->cc_presented &&
 	       text_same_str(p->cc_outcome, q->cc_outcome) &&
 	       text_same_str(p->cc_alert, q->cc_alert) &&
+	       text_same_sip(p->sip, q->sip) &&
 	       text_same_chain(p, q) && text_same_findings(rt, p, q);
 }
 
@@ -457,6 +470,31 @@ static void text_members(FILE *out, const struct render_target *rt, size_t i)
 		fprintf(out, " (%zu pool members in this block)\n", n + 1);
 }
 
+/* "SIP OPTIONS: 200 OK, 12.3 ms (Server: ...)", or what came instead;
+ * nothing when none was sent (scan without --sip-options). */
+static void text_sip(FILE *out, const struct store_sip_row *s)
+{
+	if (s == NULL)
+		return;
+	fputs("SIP OPTIONS: ", out);
+	if (s->status > 0) {
+		fprintf(out, "%d ", s->status);
+		render_text_value(out, s->reason);
+		fputs(", ", out);
+		text_ms(out, s->rtt_ms);
+	} else {
+		fputs("no final response (", out);
+		render_text_value(out, s->error);
+		fputc(')', out);
+	}
+	if (s->server != NULL || s->user_agent != NULL) {
+		fputs(s->server ? " (Server: " : " (User-Agent: ", out);
+		render_text_value(out, s->server ? s->server : s->user_agent);
+		fputc(')', out);
+	}
+	fputc('\n', out);
+}
+
 /* A failed probe shows only what it still got: the connect time once the
  * connection was made, whether the server asked for our certificate, and
  * the chain when one was captured before the failure (an alert after the
@@ -485,6 +523,7 @@ static void text_probe_facts(FILE *out, const struct render_text_options *o,
 	text_line(out, "TLS Version", p->tls_version);
 	text_line(out, "Cipher", p->cipher);
 	render_text_client_cert(out, p);
+	text_sip(out, p->sip);
 	render_text_chain_facts(out, o, p);
 }
 

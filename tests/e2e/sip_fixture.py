@@ -55,7 +55,7 @@ import threading
 import time
 
 MODES = ("ok", "dribble", "huge", "garbage", "nocrlf", "provisional",
-         "othercallid", "close", "reset", "http", "request")
+         "othercallid", "close", "reset", "http", "request", "evil")
 
 REQUEST_MAX = 64 * 1024
 REQUEST_SECONDS = 10.0
@@ -176,10 +176,23 @@ def close_notify(conn):
         pass
 
 
+# evil: a 403 whose every header a report shows is a payload (markup
+# that would run in a page, an attribute break-out, </script>, a
+# terminal escape, a bidirectional override).
+EVIL = ("<script>window.__pwned='sip'</script>\x1b[31m\u202e"
+        "\"><img src=x onerror=window.__pwned='sip2'></script>")
+
+
 def answer(mode, conn, port, via, one):
     """Sends what MODE sends: (bytes sent, what, hold open afterwards)."""
     if mode == "ok":
         return send(conn, message(ok_lines(via, one))), "200 OK", True
+    if mode == "evil":
+        lines = (["SIP/2.0 403 " + EVIL] + echo_headers(via, one) +
+                 ["Server: " + EVIL, "ms-diagnostics-public: 1047;reason=\"" +
+                  EVIL + "\"", "Warning: 399 " + EVIL, "Content-Length: 0"])
+        return (send(conn, ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")),
+                "403 with hostile headers", True)
     if mode == "dribble":
         data = message(ok_lines(via, one))
         sent = 0

@@ -8,7 +8,7 @@ have_python_ssl() {
 
 # start_sip_fixture CERT KEY [--client-ca FILE] [--lifetime S] MODE...:
 # one TLS listener per MODE on 127.0.0.1 (ok dribble huge garbage nocrlf
-# provisional othercallid close reset http request; see sip_fixture.py).
+# provisional othercallid close reset http request evil; see sip_fixture.py).
 # Sets SIP_<MODE> to each port (SIP_OK, SIP_OTHERCALLID, ...), records the
 # PID in PIDS, and sets SIP_FIXTURE_PID and SIP_FIXTURE_LOG (its stdout and
 # stderr: the ports, "ready", then one "sip_fixture: MODE PEER read=N

@@ -27,7 +27,7 @@ cat "$CA/srv.pem" "$CA/inter.pem" >"$T/srv-chain.pem"
 cat "$CA/root.pem" "$CA/inter.pem" >"$T/trusted.pem"
 cat "$CA/cli.pem" "$CA/inter.pem" >"$T/cli-chain.pem"
 
-MODES="ok dribble huge garbage nocrlf provisional othercallid close reset http request"
+MODES="ok dribble huge garbage nocrlf provisional othercallid close reset http request evil"
 # shellcheck disable=SC2086
 start_sip_fixture "$T/srv-chain.pem" "$CA/srv.key" $MODES || exit 1
 {
@@ -75,7 +75,7 @@ assert_eq "a request back: not SIP" "not_sip" "$(sipq "$T/h.db" "$SIP_REQUEST" "
 # The handshake itself succeeded everywhere: the probe is no failure.
 assert_eq "no probe failed" 0 "$(q "$T/h.db" "select count(*) from probe where error_kind is not null")"
 # What the fixture read: one OPTIONS per endpoint, and nothing else.
-assert_eq "one request per endpoint" 11 "$(grep -c '^sip_fixture: ' "$SIP_FIXTURE_LOG")"
+assert_eq "one request per endpoint" 12 "$(grep -c '^sip_fixture: ' "$SIP_FIXTURE_LOG")"
 grep '^sip_fixture: ' "$SIP_FIXTURE_LOG" | grep -qv 'read=' && fail "a connection without a request" || ok
 
 "$FEDCERT" report --db "$T/h.db" --min-severity info >"$T/h.txt"
@@ -96,6 +96,39 @@ assert_eq "JSON: the sip object of the ok endpoint" \
 assert_eq "JSON: the garbage endpoint's error" not_sip \
 	"$(jq -r --argjson p "$SIP_GARBAGE" 'select(.port == $p) | .probes[0].sip.error' "$T/h.json")"
 "$FEDCERT" report --db "$T/h.db" --format csv --min-severity info >"$T/h.csv"
+# The hostile headers (evil): stored as they came, written safely in
+# every format: no control byte reaches a terminal, JSON parses, and in
+# the HTML page in Chromium nothing runs and they read as text.
+assert_eq "evil: stored as they came" 403 "$(sipq "$T/h.db" "$SIP_EVIL" "status")"
+grep -A30 "Checking IP Address: 127.0.0.1:$SIP_EVIL\$" "$T/h.txt" | grep -qF '\x1B[31m' && ok ||
+	fail "evil: the escape shown as text in the text report"
+if LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' "$T/h.txt" "$T/h.csv"; then
+	fail "a control byte in the text or CSV report"
+else
+	ok
+fi
+jq -e . "$T/h.json" >/dev/null && ok || fail "the JSON report parses"
+assert_eq "JSON: the hostile Server as it came" "<script>window.__pwned='sip'</script>" \
+	"$(jq -r --argjson p "$SIP_EVIL" 'select(.port == $p) | .probes[0].sip.server' "$T/h.json" | cut -c1-37)"
+if command -v "${CHROMIUM:=chromium}" >/dev/null && /usr/bin/python3 -c 'import websocket' 2>/dev/null; then
+	export CHROMIUM
+	"$FEDCERT" report --db "$T/h.db" --format html --min-severity info -o "$T/h.html"
+	cat >"$T/page.js" <<'JS'
+document.querySelectorAll('details').forEach(function (d) { d.open = true; });
+return { pwned: window.__pwned === undefined ? null : String(window.__pwned),
+	imgs: document.querySelectorAll('img').length,
+	text: document.body.textContent };
+JS
+	/usr/bin/python3 "$E2E_DIR/browser.py" "$T/h.html" "$T/page.js" "$T/page.json"
+	assert_eq "HTML: the page was driven in Chromium" 0 $?
+	assert_eq "HTML: no payload ran" null "$(jq -r '.result.pwned' "$T/page.json")"
+	assert_eq "HTML: no image made" 0 "$(jq -r '.result.imgs' "$T/page.json")"
+	assert_eq "HTML: no console message" "[]" "$(jq -c '.console' "$T/page.json")"
+	jq -r '.result.text' "$T/page.json" | grep -qF "Server: <script>window.__pwned='sip'</script>" && ok ||
+		fail "HTML: the hostile Server reads as text"
+else
+	echo "SKIP (part): chromium or python3-websocket missing: the SIP headers were not checked in a browser"
+fi
 grep -q "sip_not_sip" "$T/h.csv" && grep -q "sip_not_answering" "$T/h.csv" && ok ||
 	fail "CSV: the SIP findings"
 
@@ -138,6 +171,10 @@ assert_eq "silent: timeout" "|timeout" "$(sipq "$T/k.db" "$K_SILENT" "status, er
 assert_eq "client certificate required, ours presented (TLS 1.2): 200" 200 "$(sipq "$T/k.db" "$K_CC12" "status")"
 assert_eq "client certificate required, ours presented (TLS 1.3): 200" 200 "$(sipq "$T/k.db" "$K_CC13" "status")"
 "$FEDCERT" report --db "$T/k.db" --min-severity info >"$T/k.txt"
+grep -A30 "Checking IP Address: 127.0.0.1:$K_OK\$" "$T/k.txt" | grep -q "^SIP OPTIONS: 200 OK, .* ms (Server: kamailio-test-200)" && ok ||
+	fail "the text report's SIP OPTIONS line"
+grep -A30 "Checking IP Address: 127.0.0.1:$K_SILENT\$" "$T/k.txt" | grep -q "^SIP OPTIONS: no final response (timeout)" && ok ||
+	fail "the text report's SIP OPTIONS line, no answer"
 grep -A30 "Checking IP Address: 127.0.0.1:$K_OK\$" "$T/k.txt" | grep -q "\[info\] sip_server: Server: kamailio-test-200" && ok ||
 	fail "sip_server for the 200"
 grep -A30 "Checking IP Address: 127.0.0.1:$K_403\$" "$T/k.txt" | grep -q "\[error\] sip_rejected: .*403 Forbidden.*1047.*does not trust our certificate's CA" && ok ||

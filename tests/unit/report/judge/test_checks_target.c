@@ -371,6 +371,45 @@ static void test_pool_inconsistent(void **state)
 	X509_free(old);
 }
 
+/* Members that answer our SIP OPTIONS differently: pool_inconsistent,
+ * naming the answers and the members; the same answer everywhere, or
+ * OPTIONS not sent, is not. */
+static void test_pool_sip_inconsistent(void **state)
+{
+	struct tf_pki *k = *state;
+	struct store_sip_row ok = { .status = 200, .rtt_ms = 3 },
+			     refused = { .status = 504, .rtt_ms = 3 },
+			     silent = { .error = "timeout", .rtt_ms = -1 },
+			     unsent = { .error = "not_sent", .rtt_ms = -1 };
+	struct pool pl;
+	struct finding_list l;
+
+	pool_init(&pl, k, NULL);
+	pl.rows[0].sip = &ok;
+	pl.rows[1].sip = &refused;
+	pl.rows[2].sip = &silent;
+	tf_judge(&pl.t, NULL, &l);
+	assert_int_equal(tf_count(&l, "pool_inconsistent"), 1);
+	assert_string_equal(tf_get(&l, "pool_inconsistent")->message,
+			    "sip.contoso.com:5061 pool members answer our SIP "
+			    "OPTIONS differently: 200 on 192.0.2.10; 504 on "
+			    "192.0.2.11; timeout on 2001:db8::12");
+	finding_list_free(&l);
+	/* Not: the same answer on every member. */
+	pl.rows[1].sip = &ok;
+	pl.rows[2].sip = &ok;
+	tf_judge(&pl.t, NULL, &l);
+	assert_int_equal(tf_count(&l, "pool_inconsistent"), 0);
+	finding_list_free(&l);
+	/* Not: one member was not asked (--sip-pace) */
+	pl.rows[2].sip = &unsent;
+	tf_judge(&pl.t, NULL, &l);
+	assert_int_equal(tf_count(&l, "pool_inconsistent"), 0);
+	finding_list_free(&l);
+	pl.rows[0].sip = pl.rows[1].sip = pl.rows[2].sip = NULL;
+	pool_free(&pl);
+}
+
 static void test_pool_partial_failure(void **state)
 {
 	struct tf_pki *k = *state;
@@ -547,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_fed_host_direct),
 		cmocka_unit_test(test_srv_target_outside_domain),
 		cmocka_unit_test(test_pool_inconsistent),
+		cmocka_unit_test(test_pool_sip_inconsistent),
 		cmocka_unit_test(test_pool_partial_failure),
 		cmocka_unit_test(test_pool_order),
 		cmocka_unit_test(test_not_probed),
