@@ -503,6 +503,18 @@ static void html_result(FILE *out, const struct store_probe_row *p)
 	}
 }
 
+/* Whether two SIP answers read the same (the round trip aside). */
+static int html_same_sip(const struct store_sip_row *a,
+			 const struct store_sip_row *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return a->status == b->status &&
+	       ((a->error == NULL && b->error == NULL) ||
+		(a->error != NULL && b->error != NULL &&
+		 strcmp(a->error, b->error) == 0));
+}
+
 /* Whether probes a and b show the same thing: the same result and the
  * same chain (their leaves' fingerprints, a top of the same name). */
 static int html_alike(const struct store_probe_row *a,
@@ -511,7 +523,8 @@ static int html_alike(const struct store_probe_row *a,
 	const char *ka = a->error_kind ? a->error_kind : "",
 		   *kb = b->error_kind ? b->error_kind : "";
 
-	if (strcmp(ka, kb) != 0 || a->chain_len != b->chain_len)
+	if (strcmp(ka, kb) != 0 || a->chain_len != b->chain_len ||
+	    !html_same_sip(a->sip, b->sip))
 		return 0;
 	if (a->chain_len == 0)
 		return 1;
@@ -671,6 +684,22 @@ static const struct html_chain *html_chain_of(struct render_html *h,
 	return &h->slots[i];
 }
 
+/* What our SIP OPTIONS came to (scan --sip-options): ", SIP 200 OK"
+ * or ", SIP: no answer (timeout)". */
+static void html_sip(FILE *out, const struct store_sip_row *s)
+{
+	if (s == NULL)
+		return;
+	if (s->status > 0) {
+		fprintf(out, ", SIP %d ", s->status);
+		esc_html(out, s->reason);
+	} else {
+		fputs(", SIP: no answer (", out);
+		esc_html(out, s->error);
+		fputc(')', out);
+	}
+}
+
 /* The endpoints t reached through the host of its probe first (a DIR
  * host, or an SRV target), members alike in one item. */
 static void html_host_lines(struct render_html *h, FILE *out,
@@ -705,6 +734,7 @@ static void html_host_lines(struct render_html *h, FILE *out,
 		esc_html(out, via);
 		fputs(": ", out);
 		html_result(out, p);
+		html_sip(out, p->sip);
 		if (p->chain_len > 0 && (c = html_chain_of(h, p)) != NULL) {
 			fprintf(out, ", <a href=\"#k%u\">chain %u</a>", c->id, c->id);
 		} else if (p->chain_len > 0) {

@@ -126,11 +126,29 @@ JS
 	assert_eq "HTML: no console message" "[]" "$(jq -c '.console' "$T/page.json")"
 	jq -r '.result.text' "$T/page.json" | grep -qF "Server: <script>window.__pwned='sip'</script>" && ok ||
 		fail "HTML: the hostile Server reads as text"
+	jq -r '.result.text' "$T/page.json" | grep -qF "TLSv1.3, SIP 200 OK" && ok ||
+		fail "HTML: the endpoint's SIP answer in its details"
 else
 	echo "SKIP (part): chromium or python3-websocket missing: the SIP headers were not checked in a browser"
 fi
 grep -q "sip_not_sip" "$T/h.csv" && grep -q "sip_not_answering" "$T/h.csv" && ok ||
 	fail "CSV: the SIP findings"
+
+# ---- --sip-pace: 3 s between two OPTIONS to one address ------------------
+# Three endpoints on 127.0.0.1, a 4 s deadline: the first goes at once, the
+# second 3 s later, the third could go only after its deadline: not sent.
+printf 'Domain,Type,Port\n127.0.0.1,DIR,%s\n127.0.0.1,DIR,%s\n127.0.0.1,DIR,%s\n' \
+	"$SIP_OK" "$SIP_EVIL" "$SIP_HTTP" >"$T/paced.csv"
+scan "$T/p.db" "$T/paced.csv" --sip-pace 3000
+assert_eq "paced: the scan" 0 $?
+assert_eq "paced: two sent, one not" "2|1" "$(q "$T/p.db" "select sum(error is null or error != 'not_sent'), sum(error = 'not_sent') from probe_sip")"
+q "$T/p.db" "select error_reason from probe_sip where error = 'not_sent'" | grep -q -- "--sip-pace" && ok ||
+	fail "paced: the one not sent says why"
+
+# ---- check --sip-options ---------------------------------------------------
+"$FEDCERT" check "127.0.0.1:$SIP_OK" --ca-file "$CA/root.pem" --timeout 4 \
+	--sip-options --sip-domain example.test --format json --min-severity info >"$T/check.json"
+assert_eq "check --sip-options: the answer in JSON" 200 "$(jq -r '.probes[0].sip.status' "$T/check.json")"
 
 # ---- Without --sip-options: nothing sent --------------------------------
 "$FEDCERT" scan "$T/hostile.csv" --db "$T/n.db" --ca-file "$CA/root.pem" --timeout 4 --quiet
