@@ -600,6 +600,12 @@ static void sip_reader_take(struct sip_reader *r, const char *data, size_t n)
 			sip_reader_compact(r);
 			d = SIP_HEAD_MAX - r->used;
 			d = n < d ? n : d;
+			if (d == 0) {
+				/* a full buffer that processing did not
+				 * drain: never spin on it */
+				sip_reader_end(r, SIP_TOO_BIG, r->used - r->start);
+				break;
+			}
 			memcpy(r->buf + r->used, data, d);
 			r->used += d;
 		}
