@@ -194,7 +194,8 @@ sha1_upper() {
 
 # start_dnsmasq CONF: a real DNS server on 127.0.0.1 at a free port,
 # authoritative for .test, serving the records in CONF (dnsmasq syntax:
-# srv-host=, host-record=). Sets DNS to "127.0.0.1:PORT".
+# srv-host=, host-record=). Sets DNS to "127.0.0.1:PORT" and DNSMASQ_LOG
+# to its log (a try on a port that was taken leaves a log of its own).
 start_dnsmasq() {
 	local conf=$1 log port try
 	for try in 1 2 3 4 5; do
@@ -208,6 +209,7 @@ start_dnsmasq() {
 		if wait_line "$log" 'started, version|failed|cannot|Address already' &&
 			grep -q 'started, version' "$log" && ! grep -q 'failed\|cannot' "$log"; then
 			DNS="127.0.0.1:$port"
+			DNSMASQ_LOG=$log
 			return 0
 		fi
 	done

@@ -15,7 +15,7 @@ start_fixture silent || exit 1
 	done
 } >"$T/dns.conf"
 start_dnsmasq "$T/dns.conf" || exit 1
-DNSLOG=$(ls "$T"/dnsmasq.*.log)
+DNSLOG=$DNSMASQ_LOG
 
 { echo "Domain,Type,Port"; for i in 1 2 3; do echo "w$i.test,FED,"; done; } >"$T/three.csv"
 { echo "Domain,Type,Port"; for i in 1 2 3 4 5; do echo "w$i.test,FED,"; done; } >"$T/five.csv"
