@@ -76,9 +76,17 @@ assert_eq "MESSAGE: Allow" "Allow: OPTIONS" "$(header "$T/405" Allow)"
 
 # Kamailio's sockets: its TLS port on 127.0.0.1 and nothing else, in any
 # of its processes (no UDP, no TCP, no other address).
-pids=$(pgrep -P "$KAM_PID" | paste -sd'|')
-ss -Hlntup 2>/dev/null | grep -E "pid=($KAM_PID|$pids)," | awk '{print $1, $5}' | sort -u >"$T/sockets"
-assert_eq "kamailio listens on its TLS port only" "tcp 127.0.0.1:$P_OK" "$(cat "$T/sockets")"
+# (ss, from iproute2, with the processes behind each socket: a bare root
+# may lack it or not show them; then that is said, not failed.)
+if ! command -v ss >/dev/null || ! command -v pgrep >/dev/null; then
+	echo "SKIP (part): ss or pgrep is missing: kamailio's sockets were not listed"
+elif ! ss -Hlntup 2>/dev/null | grep -q 'users:'; then
+	echo "SKIP (part): ss shows no process behind any socket here: kamailio's sockets were not listed"
+else
+	pids=$(pgrep -P "$KAM_PID" | paste -sd'|')
+	ss -Hlntup 2>/dev/null | grep -E "pid=($KAM_PID|$pids)," | awk '{print $1, $5}' | sort -u >"$T/sockets"
+	assert_eq "kamailio listens on its TLS port only" "tcp 127.0.0.1:$P_OK" "$(cat "$T/sockets")"
+fi
 
 kam P_403 forbidden
 sip "$T/403" "$P_403" OPTIONS
