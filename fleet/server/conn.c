@@ -6,9 +6,15 @@
  * conn_send() sends as the mode says (everything; one byte per second; half
  * and a TCP reset; a canned non-TLS answer). Every way out goes through
  * conn_close(); the connection frees itself in its last close callback.
+ *
+ * After a handshake on a FLEET_TLS listener, a SIP OPTIONS is answered
+ * (200 OK, after the same delay), as a partner's Edge answers one; any
+ * other bytes are read and dropped, as they always were.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/err.h>
 
@@ -33,6 +39,9 @@ struct conn {
 	int answered;               /* http and garbage answer once */
 	int handshake_done;
 	int failed;                 /* the handshake failed: close after the alert */
+	int sip_done;               /* the first request head was seen: drop the rest */
+	size_t sip_len;
+	char *sip;                  /* owned; that head so far, only until its blank line */
 };
 
 /* A write in flight owns a copy of its bytes. */
@@ -61,6 +70,7 @@ static void conn_on_close(uv_handle_t *h)
 		c->next->prev = c->prev;
 	f->stats.open--;
 	SSL_free(c->ssl);
+	free(c->sip);
 	free(c);
 }
 
@@ -204,6 +214,225 @@ static void conn_answer(struct conn *c)
 	uv_timer_start(&c->delay, conn_on_delay, delay, 0);
 }
 
+/* ---- A SIP OPTIONS after the handshake, and its 200 ---- */
+
+/* The headers a response echoes (RFC 3261 8.2.6.2), by long and compact
+ * name; Via is echoed as often as it comes, in order, the others once. */
+enum sip_field { SIP_VIA, SIP_FROM, SIP_TO, SIP_CALL_ID, SIP_CSEQ, SIP_FIELDS };
+
+static const struct {
+	const char *name, *compact;
+} sip_names[SIP_FIELDS] = {
+	[SIP_VIA] = { "Via", "v" },         [SIP_FROM] = { "From", "f" },
+	[SIP_TO] = { "To", "t" },           [SIP_CALL_ID] = { "Call-ID", "i" },
+	[SIP_CSEQ] = { "CSeq", NULL },
+};
+
+struct span {
+	const char *p;
+	size_t n;
+};
+
+/* An answer built in place: bounded, and marked spoilt when it would not
+ * fit (then it is not sent). */
+struct sip_answer {
+	size_t len;
+	int spoilt;
+	char buf[FLEET_SIP_ANSWER_MAX];
+};
+
+static void answer_add(struct sip_answer *a, const char *p, size_t n)
+{
+	if (a->spoilt || n > sizeof(a->buf) - a->len) {
+		a->spoilt = 1;
+		return;
+	}
+	memcpy(a->buf + a->len, p, n);
+	a->len += n;
+}
+
+static void answer_str(struct sip_answer *a, const char *s)
+{
+	answer_add(a, s, strlen(s));
+}
+
+/* The next line of [*at, end) without its CRLF; 0 at the end. */
+static int sip_next_line(const char **at, const char *end, struct span *line)
+{
+	const char *eol;
+
+	if (*at >= end)
+		return 0;
+	eol = memchr(*at, '\n', (size_t)(end - *at));
+	line->p = *at;
+	line->n = (size_t)((eol ? eol : end) - *at);
+	if (line->n > 0 && line->p[line->n - 1] == '\r')
+		line->n--;
+	*at = eol ? eol + 1 : end;
+	return 1;
+}
+
+static int is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* Which echoed header a line is, with its value trimmed; SIP_FIELDS for
+ * any other line (a folded continuation too: not joined, never needed by
+ * the fleet's clients). */
+static enum sip_field sip_field_of(struct span line, struct span *value)
+{
+	const char *colon = memchr(line.p, ':', line.n);
+	size_t name;
+	int i;
+
+	if (colon == NULL || line.n == 0 || is_blank(line.p[0]))
+		return SIP_FIELDS;
+	name = (size_t)(colon - line.p);
+	while (name > 0 && is_blank(line.p[name - 1]))
+		name--;
+	value->p = colon + 1;
+	value->n = line.n - (size_t)(value->p - line.p);
+	while (value->n > 0 && is_blank(value->p[0])) {
+		value->p++;
+		value->n--;
+	}
+	while (value->n > 0 && is_blank(value->p[value->n - 1]))
+		value->n--;
+	for (i = 0; i < SIP_FIELDS; i++)
+		if ((strlen(sip_names[i].name) == name &&
+		     strncasecmp(line.p, sip_names[i].name, name) == 0) ||
+		    (sip_names[i].compact && name == 1 &&
+		     (line.p[0] | 0x20) == sip_names[i].compact[0]))
+			return (enum sip_field)i;
+	return SIP_FIELDS;
+}
+
+static int sip_has_tag(struct span v)
+{
+	size_t i;
+
+	for (i = 0; i + 5 <= v.n; i++)
+		if (strncasecmp(v.p + i, ";tag=", 5) == 0)
+			return 1;
+	return 0;
+}
+
+/* Adds the echoed headers of head (its lines after the request line) to
+ * a: every Via first, then From, To (with our tag when it has none),
+ * Call-ID and CSeq; -1 when one of them is missing. */
+static int sip_echo(struct sip_answer *a, const char *head, const char *end,
+		    uint64_t tag)
+{
+	struct span line, value, once[SIP_FIELDS] = { { NULL, 0 } };
+	const char *at = head;
+	char tagbuf[32];
+	int i, vias = 0;
+
+	while (sip_next_line(&at, end, &line)) {
+		enum sip_field f = sip_field_of(line, &value);
+
+		if (f == SIP_VIA) {
+			answer_str(a, "Via: ");
+			answer_add(a, value.p, value.n);
+			answer_str(a, "\r\n");
+			vias++;
+		} else if (f != SIP_FIELDS && once[f].p == NULL) {
+			once[f] = value;
+		}
+	}
+	for (i = SIP_FROM; i < SIP_FIELDS; i++) {
+		if (once[i].p == NULL)
+			return -1;
+		answer_str(a, sip_names[i].name);
+		answer_str(a, ": ");
+		answer_add(a, once[i].p, once[i].n);
+		if (i == SIP_TO && !sip_has_tag(once[i])) {
+			snprintf(tagbuf, sizeof(tagbuf), ";tag=fleet%llx",
+				 (unsigned long long)tag);
+			answer_str(a, tagbuf);
+		}
+		answer_str(a, "\r\n");
+	}
+	return vias > 0 ? 0 : -1;
+}
+
+/* Answers head (a request head up to, not including, its blank line) when
+ * it is an OPTIONS: the 200 goes into the TLS session, and out after the
+ * delay with anything else pending. 0 when answered. */
+static int conn_sip_answer(struct conn *c, const char *head, size_t len)
+{
+	static const char version[] = " SIP/2.0";
+	struct fleet_stats *st = &c->l->fleet->stats;
+	const char *at = head, *end = head + len;
+	struct sip_answer a = { .len = 0 };
+	struct span request;
+
+	if (!sip_next_line(&at, end, &request) || request.n < 8 + sizeof(version) ||
+	    memcmp(request.p, "OPTIONS ", 8) != 0 ||
+	    memcmp(request.p + request.n - (sizeof(version) - 1), version,
+		   sizeof(version) - 1) != 0)
+		return -1;
+	/* built on the stack: a connection keeps nothing of it */
+	answer_str(&a, "SIP/2.0 200 OK\r\n");
+	if (sip_echo(&a, at, end, st->sip_options + 1) != 0)
+		return -1;
+	answer_str(&a, "Server: " FLEET_SIP_SERVER "\r\nContent-Length: 0\r\n\r\n");
+	if (a.spoilt || SSL_write(c->ssl, a.buf, (int)a.len) != (int)a.len)
+		return -1;
+	return 0;
+}
+
+/* Where the first CRLF CRLF of [p, end) begins, or NULL. */
+static char *sip_blank_line(char *p, const char *end)
+{
+	for (; end - p >= 4; p++)
+		if (p[0] == '\r' && p[1] == '\n' && p[2] == '\r' && p[3] == '\n')
+			return p;
+	return NULL;
+}
+
+/* Application bytes after the handshake. The first request head is kept
+ * until its blank line (CRLFs before it, RFC 5626 keep-alives, skipped)
+ * and answered when it is an OPTIONS; a head over FLEET_SIP_HEAD_MAX, and
+ * every byte after the first head, are dropped. */
+static void conn_sip_take(struct conn *c, const char *data, size_t len)
+{
+	struct fleet_stats *st = &c->l->fleet->stats;
+	size_t from, n;
+	char *grown, *blank;
+
+	if (c->sip_done)
+		return;
+	while (c->sip_len == 0 && len > 0 && (*data == '\r' || *data == '\n')) {
+		data++;
+		len--;
+	}
+	if (len == 0)
+		return;
+	n = len < FLEET_SIP_HEAD_MAX - c->sip_len ? len : FLEET_SIP_HEAD_MAX - c->sip_len;
+	if ((grown = realloc(c->sip, c->sip_len + n)) == NULL) {
+		blank = NULL;
+		goto done;
+	}
+	c->sip = grown;
+	from = c->sip_len > 3 ? c->sip_len - 3 : 0;
+	memcpy(c->sip + c->sip_len, data, n);
+	c->sip_len += n;
+	blank = sip_blank_line(c->sip + from, c->sip + c->sip_len);
+	if (blank == NULL && c->sip_len < FLEET_SIP_HEAD_MAX)
+		return;
+done:
+	if (blank != NULL && conn_sip_answer(c, c->sip, (size_t)(blank - c->sip) + 2) == 0)
+		st->sip_options++;
+	else
+		st->sip_other++;
+	free(c->sip);
+	c->sip = NULL;
+	c->sip_len = 0;
+	c->sip_done = 1;
+}
+
 static void conn_tls_feed(struct conn *c, const char *data, size_t len)
 {
 	struct fleet_stats *st = &c->l->fleet->stats;
@@ -224,9 +453,11 @@ static void conn_tls_feed(struct conn *c, const char *data, size_t len)
 			st->handshake_failures++;
 		}
 	}
-	/* After the handshake a prober sends close_notify and goes. */
+	/* After the handshake a prober sends close_notify and goes, or, on
+	 * a healthy endpoint, asks SIP OPTIONS first. */
 	while (c->handshake_done && (rc = SSL_read(c->ssl, sink, sizeof(sink))) > 0)
-		;
+		if (c->l->mode == FLEET_TLS)
+			conn_sip_take(c, sink, (size_t)rc);
 	if (c->handshake_done && SSL_get_error(c->ssl, rc) == SSL_ERROR_ZERO_RETURN)
 		c->failed = 1; /* nothing more to say: close after any output */
 	ERR_clear_error();

@@ -29,9 +29,12 @@
 #define FLEET_CHAINS_MAX 64         /* distinct chain files kept loaded */
 #define FLEET_CHAIN_CERTS_MAX 8     /* certificates in one chain file */
 #define FLEET_FD_RESERVE 64         /* descriptors kept for connections, stats, libuv */
+#define FLEET_SIP_HEAD_MAX 8192     /* a SIP request head kept after the handshake */
+#define FLEET_SIP_ANSWER_MAX (FLEET_SIP_HEAD_MAX + 256) /* its echoes and our lines */
+#define FLEET_SIP_SERVER "fedcert-fleet/1.0"
 
 enum fleet_mode {
-	FLEET_TLS,      /* a normal TLS server */
+	FLEET_TLS,      /* a normal TLS server; answers a SIP OPTIONS after the handshake */
 	FLEET_SILENT,   /* accepts, reads, never answers */
 	FLEET_RESET,    /* sends half of its first flight, then a TCP reset */
 	FLEET_GARBAGE,  /* answers the ClientHello with bytes that are not TLS */
@@ -61,6 +64,8 @@ struct fleet_stats {
 	uint64_t by_mode[FLEET_MODES];
 	uint64_t bytes_in, bytes_out;
 	uint64_t open, peak_open;
+	uint64_t sip_options;        /* OPTIONS answered 200 after a handshake */
+	uint64_t sip_other;          /* request heads not answered: not an OPTIONS, too long */
 	struct rusage at_ready;      /* CPU spent starting up, kept apart */
 	uint64_t ready_ns;
 };

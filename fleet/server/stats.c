@@ -85,9 +85,10 @@ void fleet_stats_report(struct fleet *f, const char *why)
 			add(line, &off, " accepted_%s=%llu", fleet_mode_name(m),
 			    (unsigned long long)s->by_mode[m]);
 	add(line, &off, " user_s=%.3f sys_s=%.3f cpu_ms_per_1000_handshakes=%.1f "
-		"startup_cpu_s=%.3f maxrss_kb=%ld",
+		"startup_cpu_s=%.3f maxrss_kb=%ld sip_options=%llu sip_other=%llu",
 	    user, sys, s->handshakes ? (user + sys) * 1e6 / (double)s->handshakes : 0.0,
-	    startup, ru.ru_maxrss);
+	    startup, ru.ru_maxrss, (unsigned long long)s->sip_options,
+	    (unsigned long long)s->sip_other);
 	strcpy(line + (off < STATS_LINE_MAX ? off : STATS_LINE_MAX), "\n");
 	fputs(line, stderr);
 	if (f->stats_path)
