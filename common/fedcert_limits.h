@@ -32,6 +32,7 @@
 #define FC_FLUSH_INTERVAL_MS 100    /* the writer commits at least this often */
 #define FC_FD_RESERVE 32            /* descriptors kept for all but probes */
 #define FC_SIP_PACE_MAX_MS 600000   /* --sip-pace at most: 10 minutes */
+#define FC_SIP_SPARE 128            /* ended SIP exchanges kept for reuse */
 #define FC_VERDICT_MS 1500          /* after a TLS 1.3 handshake in which the
 				       server asked for our certificate: how
 				       long to wait for its verdict */

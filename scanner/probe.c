@@ -109,7 +109,10 @@ static void probe_close(struct probe *p)
 	p->ssl = NULL;
 	p->rbio = p->wbio = NULL;
 	mtls_free(&p->mtls);
-	sip_probe_free(p->sip);
+	if (p->sip != NULL && p->scan->nsip_spare < FC_SIP_SPARE)
+		p->scan->sip_spare[p->scan->nsip_spare++] = p->sip;
+	else
+		sip_probe_free(p->sip);
 	p->sip = NULL;
 	probe_unlink(p);
 	uv_close((uv_handle_t *)&p->timer, probe_on_close);
@@ -472,7 +475,8 @@ static void probe_up(struct probe *p)
 	mtls_settle(&p->mtls, FAIL_NONE, p->alert);
 	p->state = PROBE_SIP;
 	p->sip = sip_probe_new(p->scan->opts, p->ep->sni, p->ep->address,
-			       p->ep->port);
+			       p->ep->port, p->scan->nsip_spare > 0 ?
+			       p->scan->sip_spare[--p->scan->nsip_spare] : NULL);
 	/* out of memory: the probe as without the option */
 	if (p->sip == NULL || p->sip->request_len < 0) {
 		probe_finish(p, FAIL_NONE, NULL);

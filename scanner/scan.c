@@ -20,6 +20,7 @@
 
 #include "names.h"
 #include "scan_int.h"
+#include "sip_probe.h"
 
 static int scan_is_stopping(const struct scan *s)
 {
@@ -489,6 +490,8 @@ static void scan_free(struct scan *s)
 	map_destroy(&s->hosts, discover_free_host);
 	map_destroy(&s->srvs, discover_free_srv);
 	map_destroy(&s->sip_next, free);
+	while (s->nsip_spare > 0)
+		sip_probe_free(s->sip_spare[--s->nsip_spare]);
 	/* Targets still held were cut short (an interrupt, a failure): they
 	 * stay incomplete in the database, for a resume. */
 	while (s->targets)

@@ -53,6 +53,8 @@ enum endpoint_state {
 };
 
 /* One (address, port, SNI): probed once per scan. Owned by scan->endpoints. */
+struct sip_probe; /* sip_probe.h */
+
 struct endpoint {
 	enum endpoint_state state;
 	char *address; /* numeric, no brackets */
@@ -152,6 +154,10 @@ struct scan {
 	struct map srvs;      /* SRV name -> struct srv_lookup */
 	struct map sip_next;  /* address -> uint64_t, owned: when the next
 				 OPTIONS to it may go (--sip-pace) */
+	/* Ended SIP exchanges kept for the next (sip_probe.h), owned: at
+	 * most FC_SIP_SPARE, about 36 KB each. */
+	struct sip_probe *sip_spare[FC_SIP_SPARE];
+	size_t nsip_spare;
 	struct endpoint *queue_head, *queue_tail;
 	size_t queued;
 	struct probe *probes; /* in flight, for an interrupt */

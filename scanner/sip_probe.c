@@ -39,9 +39,9 @@ int scan_sip_name_is_valid(const char *name)
 
 struct sip_probe *sip_probe_new(const struct scan_options *o,
 				const char *host, const char *address,
-				int port)
+				int port, struct sip_probe *reuse)
 {
-	struct sip_probe *x = calloc(1, sizeof(*x));
+	struct sip_probe *x = reuse != NULL ? reuse : malloc(sizeof(*x));
 	unsigned char random[SIP_RANDOM_MIN];
 	char literal[FC_DNS_NAME_MAX + 3];
 	const char *contact = o->sip_contact ? o->sip_contact : o->sip_domain;
@@ -53,8 +53,18 @@ struct sip_probe *sip_probe_new(const struct scan_options *o,
 
 	if (x == NULL)
 		return NULL;
+	/* the fields read before the reader decides; the reader zeroes
+	 * itself, and resp is written whole once decided */
+	x->request_len = 0;
+	x->call_id[0] = '\0';
+	x->sent_ns = 0;
 	x->rtt_ms = -1;
 	x->state = SIP_MORE;
+	x->error = NULL;
+	x->error_reason[0] = '\0';
+	x->resp.status = 0;
+	x->resp.provisional = x->resp.other_call_id = 0;
+	x->resp.bytes = 0;
 	if (host == NULL && address != NULL && strchr(address, ':') != NULL)
 		snprintf(literal, sizeof literal, "[%s]", address);
 	else
@@ -110,13 +120,17 @@ static const char *sip_value(const char *v)
 void sip_probe_facts(struct sip_probe *x, struct store_sip *out)
 {
 	const struct sip_response *r = &x->resp;
-	size_t n = r->headers_len < SIP_HEADERS_KEPT ? r->headers_len
-						     : SIP_HEADERS_KEPT;
+	int decided = x->state != SIP_MORE;
 
 	memset(out, 0, sizeof(*out));
-	/* the head as text: up to a NUL (a binary answer may hold one) */
-	memcpy(x->headers, r->headers, n);
-	x->headers[n] = '\0';
+	out->provisional = r->provisional;
+	out->other_call_id = r->other_call_id;
+	out->rtt_ms = x->rtt_ms;
+	out->error = x->state == SIP_FINAL ? NULL : x->error;
+	out->error_reason = out->error != NULL ? x->error_reason : NULL;
+	/* the rest of resp is written only once the reader decided */
+	if (!decided)
+		return;
 	out->status = x->state == SIP_FINAL ? r->status : 0;
 	out->reason = out->status ? sip_value(r->reason) : NULL;
 	out->server = sip_value(r->server);
@@ -127,12 +141,9 @@ void sip_probe_facts(struct sip_probe *x, struct store_sip *out)
 	out->ms_diagnostics = sip_value(r->ms_diagnostics);
 	out->ms_diagnostics_public = sip_value(r->ms_diagnostics_public);
 	out->warning = sip_value(r->warning);
-	out->headers = sip_value(x->headers);
-	out->provisional = r->provisional;
-	out->other_call_id = r->other_call_id;
-	out->rtt_ms = x->rtt_ms;
-	out->error = x->state == SIP_FINAL ? NULL : x->error;
-	out->error_reason = out->error != NULL ? x->error_reason : NULL;
+	/* the head as text: up to a NUL (a binary answer may hold one;
+	 * the reader ends the kept bytes with one) */
+	out->headers = sip_value(r->headers);
 }
 
 void sip_probe_free(struct sip_probe *x)

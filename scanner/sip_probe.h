@@ -12,8 +12,11 @@
 #include "sip.h"
 #include "store/store.h"
 
-/* The exchange; about 32 KB (the reader's buffer), allocated only for a
- * probe that sends one. Owned by the probe, freed with sip_probe_free(). */
+/* The exchange; about 36 KB (the reader's buffer and two responses),
+ * allocated only for a probe that sends one, and kept for the next when
+ * it ends (sip_probe_new()'s reuse: a fresh 36 KB per exchange costs
+ * page faults each time, which glibc's heap trimming gives back). Owned
+ * by the probe, freed with sip_probe_free(). */
 struct sip_probe {
 	char request[SIP_REQUEST_MAX];
 	int request_len;          /* -1: not sent (error_reason says why) */
@@ -23,18 +26,18 @@ struct sip_probe {
 	enum sip_read_state state;
 	const char *error;        /* NULL, or store_sip's error word */
 	char error_reason[256];
-	char headers[SIP_HEADERS_KEPT + 1]; /* resp.headers up to a NUL */
 	struct sip_response resp;
 	struct sip_reader reader;
 };
 
 /* A new exchange for an endpoint reached as host (its SNI name; NULL: the
- * address, bracketed when IPv6) at port, with our names from o. When the
+ * address, bracketed when IPv6) at port, with our names from o; in reuse,
+ * an ended exchange's memory, when not NULL. When the
  * request cannot be built (a hostile host name), request_len is -1 and
  * error "not_sent". NULL when out of memory. */
 struct sip_probe *sip_probe_new(const struct scan_options *o,
 				const char *host, const char *address,
-				int port);
+				int port, struct sip_probe *reuse);
 
 /* Feeds what the TLS session read; answers the reader's state (SIP_MORE:
  * keep reading). now_ns: uv_hrtime(), for the round trip. */
