@@ -379,6 +379,14 @@ static void probe_read_verdict(struct probe *p)
 
 static void probe_on_timeout(uv_timer_t *t);
 
+/* The probe's one deadline after its connect (uv_hrtime() ns): what the
+ * handshake had, and the SIP exchange after it. */
+static uint64_t probe_deadline(const struct probe *p)
+{
+	return p->t_connected +
+	       (uint64_t)p->scan->opts->timeout_s * 1000000000u;
+}
+
 /* Reads the answer to our OPTIONS: to its end (a final response, or bytes
  * that are not SIP, or too many), or until the session ends. */
 static void probe_read_sip(struct probe *p)
@@ -407,8 +415,7 @@ static void probe_read_sip(struct probe *p)
 /* Writes our OPTIONS (built when the exchange began), then reads. */
 static void probe_send_sip(struct probe *p)
 {
-	uint64_t deadline = p->t_connected +
-			    (uint64_t)p->scan->opts->timeout_s * 1000000000u;
+	uint64_t deadline = probe_deadline(p);
 	uint64_t now = uv_hrtime();
 
 	if (SSL_write(p->ssl, p->sip->request, p->sip->request_len) <= 0) {
@@ -462,8 +469,7 @@ static uint64_t probe_sip_slot(struct probe *p, uint64_t now,
  * OPTIONS over it (PROBE_SIP); else the probe is done. */
 static void probe_up(struct probe *p)
 {
-	uint64_t deadline = p->t_connected +
-			    (uint64_t)p->scan->opts->timeout_s * 1000000000u;
+	uint64_t deadline = probe_deadline(p);
 	uint64_t now = uv_hrtime(), at;
 
 	if (!p->scan->opts->sip_options || !probe_is_up(p)) {

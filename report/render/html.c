@@ -443,11 +443,6 @@ static void html_line(FILE *out, int *nl)
 		fputc('\n', out);
 }
 
-static int html_same(const char *a, const char *b)
-{
-	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
 /* Where a status sorts: worst first. */
 static int html_rank(enum report_status s)
 {
@@ -503,18 +498,6 @@ static void html_result(FILE *out, const struct store_probe_row *p)
 	}
 }
 
-/* Whether two SIP answers read the same (the round trip aside). */
-static int html_same_sip(const struct store_sip_row *a,
-			 const struct store_sip_row *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return a->status == b->status &&
-	       ((a->error == NULL && b->error == NULL) ||
-		(a->error != NULL && b->error != NULL &&
-		 strcmp(a->error, b->error) == 0));
-}
-
 /* Whether probes a and b show the same thing: the same result and the
  * same chain (their leaves' fingerprints, a top of the same name). */
 static int html_alike(const struct store_probe_row *a,
@@ -524,7 +507,7 @@ static int html_alike(const struct store_probe_row *a,
 		   *kb = b->error_kind ? b->error_kind : "";
 
 	if (strcmp(ka, kb) != 0 || a->chain_len != b->chain_len ||
-	    !html_same_sip(a->sip, b->sip))
+	    !render_same_sip(a->sip, b->sip))
 		return 0;
 	if (a->chain_len == 0)
 		return 1;
@@ -714,10 +697,10 @@ static void html_host_lines(struct render_html *h, FILE *out,
 
 	for (i = first; i < t->probe_count; i++) {
 		p = &t->probes[i];
-		if (!html_same(p->via, via))
+		if (!render_same_str(p->via, via))
 			continue;
 		for (seen = 0, k = first; k < i && !seen; k++)
-			seen = html_same(t->probes[k].via, via) &&
+			seen = render_same_str(t->probes[k].via, via) &&
 			       html_alike(&t->probes[k], p);
 		if (seen)
 			continue;
@@ -725,7 +708,7 @@ static void html_host_lines(struct render_html *h, FILE *out,
 		html_endpoint_name(out, p);
 		for (j = i + 1; j < t->probe_count; j++) {
 			q = &t->probes[j];
-			if (html_same(q->via, via) && html_alike(q, p)) {
+			if (render_same_str(q->via, via) && html_alike(q, p)) {
 				fputs(", ", out);
 				html_endpoint_name(out, q);
 			}
@@ -795,11 +778,11 @@ static void html_endpoints(struct render_html *h, FILE *out,
 	fputs("Endpoints:", out);
 	for (i = 0; i < t->probe_count; i++) {
 		for (seen = 0, k = 0; k < i && !seen; k++)
-			seen = html_same(t->probes[k].via, t->probes[i].via);
+			seen = render_same_str(t->probes[k].via, t->probes[i].via);
 		if (seen)
 			continue;
 		for (members = 0, k = i; k < t->probe_count; k++)
-			members += html_same(t->probes[k].via, t->probes[i].via);
+			members += render_same_str(t->probes[k].via, t->probes[i].via);
 		buf = NULL;
 		m = members > 1 ? open_memstream(&buf, &len) : NULL;
 		if (m == NULL) {
@@ -854,7 +837,7 @@ static void html_roots(struct render_html *h, FILE *out,
 		for (seen = 0, k = 0; k < i && !seen; k++) {
 			q = l->items[k].probe;
 			seen = html_root_missing(&l->items[k]) &&
-			       html_same(q->chain[q->chain_len - 1].issuer,
+			       render_same_str(q->chain[q->chain_len - 1].issuer,
 					 p->chain[p->chain_len - 1].issuer);
 		}
 		if (seen || (c = html_chain_of(h, p)) == NULL)
@@ -915,7 +898,7 @@ static void html_dns(FILE *out, const struct store_target_row *t, int *nl)
 	fputs("DNS: ", out);
 	for (n = 0, i = 0; i < t->dns_count; i++) {
 		for (seen = 0, k = 0; k < i && !seen; k++)
-			seen = html_same(t->dns[k].name, t->dns[i].name);
+			seen = render_same_str(t->dns[k].name, t->dns[i].name);
 		if (seen)
 			continue;
 		if (n++ > 0)
@@ -923,7 +906,7 @@ static void html_dns(FILE *out, const struct store_target_row *t, int *nl)
 		esc_html(out, t->dns[i].name);
 		for (k = i; k < t->dns_count; k++) {
 			a = &t->dns[k];
-			if (!html_same(a->name, t->dns[i].name))
+			if (!render_same_str(a->name, t->dns[i].name))
 				continue;
 			fputs(k == i ? " " : ", ", out);
 			esc_html(out, a->type);

@@ -147,6 +147,15 @@ void render_text_summary(FILE *out, const struct render_totals *tot,
  * on a read or write error. */
 int render_copy_file(FILE *from, FILE *out);
 
+/* Whether a and b are the same text (two NULLs are). */
+int render_same_str(const char *a, const char *b);
+
+/* Whether two SIP answers read the same in a report: the same status,
+ * error, reason and Server (the round trip aside); so pool members alike
+ * are shown together only when their answers are. */
+int render_same_sip(const struct store_sip_row *a,
+		    const struct store_sip_row *b);
+
 /* ---- HTML (html.c) ------------------------------------------------------ */
 
 /* `report --format html`: one self-contained page (its own style and

@@ -332,13 +332,6 @@ void render_text_chain_facts(FILE *out, const struct render_text_options *o,
 
 /* ---- Pool members alike ------------------------------------------------ */
 
-static int text_same_str(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 /* The same chain, certificate by certificate. */
 static int text_same_chain(const struct store_probe_row *p,
 			   const struct store_probe_row *q)
@@ -408,34 +401,22 @@ static int text_same_findings(const struct render_target *rt,
  * same name sent, the same chain, the same outcome of the handshake and
  * of our certificate, and the same findings said the same way. Only the
  * address and the timings differ, so they share one block. */
-/* Whether two members' SIP OPTIONS came to the same answer (the round
- * trip aside). */
-static int text_same_sip(const struct store_sip_row *a,
-			 const struct store_sip_row *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return a->status == b->status && text_same_str(a->error, b->error) &&
-	       text_same_str(a->server, b->server) &&
-	       text_same_str(a->reason, b->reason);
-}
-
 static int text_same_result(const struct render_target *rt,
 			    const struct store_probe_row *p,
 			    const struct store_probe_row *q)
 {
-	return p->port == q->port && text_same_str(p->via, q->via) &&
-	       text_same_str(p->sni, q->sni) &&
-	       text_same_str(p->error_kind, q->error_kind) &&
-	       text_same_str(p->error_reason, q->error_reason) &&
-	       text_same_str(p->tls_version, q->tls_version) &&
-	       text_same_str(p->cipher, q->cipher) &&
+	return p->port == q->port && render_same_str(p->via, q->via) &&
+	       render_same_str(p->sni, q->sni) &&
+	       render_same_str(p->error_kind, q->error_kind) &&
+	       render_same_str(p->error_reason, q->error_reason) &&
+	       render_same_str(p->tls_version, q->tls_version) &&
+	       render_same_str(p->cipher, q->cipher) &&
 	       p->verify_code == q->verify_code &&
 	       p->cc_requested == q->cc_requested &&
 	       p->cc_presented == q->cc_presented &&
-	       text_same_str(p->cc_outcome, q->cc_outcome) &&
-	       text_same_str(p->cc_alert, q->cc_alert) &&
-	       text_same_sip(p->sip, q->sip) &&
+	       render_same_str(p->cc_outcome, q->cc_outcome) &&
+	       render_same_str(p->cc_alert, q->cc_alert) &&
+	       render_same_sip(p->sip, q->sip) &&
 	       text_same_chain(p, q) && text_same_findings(rt, p, q);
 }
 

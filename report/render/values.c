@@ -153,6 +153,23 @@ size_t render_input_error_domain(const struct store_input_error_row *e,
 	return n;
 }
 
+int render_same_str(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+int render_same_sip(const struct store_sip_row *a,
+		    const struct store_sip_row *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return a->status == b->status && render_same_str(a->error, b->error) &&
+	       render_same_str(a->server, b->server) &&
+	       render_same_str(a->reason, b->reason);
+}
+
 int render_copy_file(FILE *from, FILE *out)
 {
 	char buf[65536];
