@@ -67,7 +67,7 @@ static const struct finding_def registry[] = {
 	{ "legacy_tls", W, 0,
 	  "The server negotiated TLS 1.0 or 1.1, which are deprecated (RFC 8996) and disabled by default on current Windows and OpenSSL, so partners may fail to connect: enable TLS 1.2." },
 	{ "no_crl_distribution_point", W, 0,
-	  "Without a CRL Distribution Point, partners that check revocation (Schannel does by default) cannot, and may delay or refuse the connection." },
+	  "Without a CRL Distribution Point a partner can fetch (an http URL, or ldap with a host), partners that check revocation (Schannel does by default) cannot, and may delay or refuse the connection." },
 	{ "no_ocsp", I, 0,
 	  "Without an OCSP responder in the Authority Information Access, revocation can only be checked by downloading CRLs." },
 	{ "long_validity", I, 0,
