@@ -105,7 +105,7 @@ static const struct finding_def registry[] = {
 	  "Discovery trusts an SRV target only within the SIP domain (sip.contoso.com for contoso.com); a target elsewhere, such as a hosting provider's pool, works only where the partner is configured explicitly." },
 	/* Per target: the pool. */
 	{ "pool_inconsistent", W, 1,
-	  "The members of one DNS load-balanced pool present different certificates (one node not renewed, a different chain), so whether a partner connects depends on which node it reaches." },
+	  "The members of one DNS load-balanced pool differ in a way that changes what partners get (a node not renewed, a name or an error on some nodes only, another root, different SIP answers), so whether a partner connects depends on which node it reaches; nodes that each hold a different but equally good certificate are said at info level." },
 	{ "pool_partial_failure", E, 1,
 	  "Some members of one pool fail while others answer, so partners' connections fail intermittently, depending on the address they pick." },
 	/* Per target: what the scan did not get to. */
