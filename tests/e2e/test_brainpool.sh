@@ -2,7 +2,7 @@
 # Chains on brainpool curves (BSI TR-02102-2, found in European public-sector
 # SIP) are captured and judged, not lost to alert 40. A TLS 1.2 server may
 # only use an ECDSA certificate whose curve the client named in
-# supported_groups (RFC 8422, 5.1); OpenSSL's default list names no
+# supported_groups (RFC 8422, 4 and 5.3); OpenSSL's default list names no
 # brainpool curve, so a scanner offering only the defaults never saw these
 # chains. Three servers: a chain brainpool from end to end (leaf P256r1,
 # issuing CA P384r1, root P512r1) whose server takes only brainpoolP256r1 for
