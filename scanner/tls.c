@@ -37,9 +37,10 @@ static int tls_lower_floor(SSL_CTX *ctx)
  * nearly every peer picks, and X25519 is the one TLS 1.3 key share we send),
  * then the rest of OpenSSL's default list, then what a default client never
  * offers. A TLS 1.2 server may only use an ECDSA certificate whose curve the
- * client named (RFC 8422, 4 and 5.3), so a brainpool leaf (BSI TR-02102-2) or one on
- * an old curve fails with alert 40 before we see the chain unless its curve is
- * here. The brainpool TLS 1.3 groups (RFC 8734) exist from OpenSSL 3.2 on. */
+ * client named (RFC 8422, 4 and 5.3), so a brainpool leaf (BSI TR-02102-2)
+ * or one on an old curve fails with alert 40 before we see the chain unless
+ * its curve is here. The brainpool TLS 1.3 groups (RFC 8734) exist from
+ * OpenSSL 3.2 on. */
 static const char *const tls_groups[] = {
 	"X25519", "P-256", "X448", "P-521", "P-384",
 	"brainpoolP256r1tls13", "brainpoolP384r1tls13", "brainpoolP512r1tls13",
