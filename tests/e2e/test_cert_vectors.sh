@@ -102,6 +102,14 @@ assert_eq "every file judged or refused" "$total" $((njudged + nrefused))
 ncrt=$(grep -c '/PKITS_data/certs/.*\.crt$' "$T/files")
 assert_eq "every PKITS certificate judged" "$ncrt" \
 	"$(grep -c '^JUDGED .*/PKITS_data/certs/.*\.crt$' "$T/accounts")"
+# The odd ones the issue names are judged, not refused: a bit-string DN, an
+# MD2 root, X.400 and EDI party SANs, a UTF-8 DNS name, version 1, unique
+# identifiers, bigoid.pem, an undecodable notAfter.
+for f in scottishpower-bitstring-dn.pem verisign_md2_root.pem san_x400address.der \
+	san_edipartyname.der utf8-dnsname.pem v1_cert.pem unique_identifier.pem bigoid.pem \
+	badasn1time.pem; do
+	assert_eq "$f judged" 1 "$(grep -c "^JUDGED [0-9]* $V/$f\$" "$T/accounts")"
+done
 # A refused PEM, DER or CRT file: OpenSSL reads no certificate from it
 # either (other kinds, CRLs, PKCS#12, S/MIME, LDIF, are not certificate
 # files: inspect refusing them is right).
