@@ -49,9 +49,10 @@ enum cli_exit cli_cmd_report(const struct cli_command *cmd, int argc,
 	return rc;
 }
 
-/* inspect FILE: the report's findings on a certificate file, no network,
- * no database. CLI_OK, CLI_FAILED (an unreadable file, not a
- * certificate), CLI_USAGE or CLI_ALERT. */
+/* inspect FILE...: the report's findings on certificate files, no
+ * network, no database. CLI_OK, CLI_FAILED (an unreadable file, not a
+ * certificate: the others are judged all the same), CLI_USAGE or
+ * CLI_ALERT. */
 enum cli_exit cli_cmd_inspect(const struct cli_command *cmd, int argc,
 			      char **argv)
 {
@@ -66,21 +67,26 @@ enum cli_exit cli_cmd_inspect(const struct cli_command *cmd, int argc,
 	};
 	struct cli_run r;
 	char err[FC_CLI_ERRMSG_MAX];
+	size_t failed = 0;
 	int rc, flagged = 0;
 
 	cli_run_init(&r, cmd);
 	if ((rc = cli_run_parse(&r, argc, argv, longopts)) != CLI_GO_ON)
 		return rc;
-	if (optind != argc - 1)
-		return cli_usage(&r.cli, "%s", "give one certificate FILE");
+	if (optind >= argc)
+		return cli_usage(&r.cli, "%s", "give a certificate FILE");
 	if ((rc = cli_format_is_accepted(&r.cli)) != CLI_GO_ON)
 		return rc;
-	r.inspect.file = argv[optind];
+	r.inspect.files = (const char *const *)argv + optind;
+	r.inspect.nfiles = (size_t)(argc - optind);
 	r.report.ca_file = r.scan.ca_file;
 	r.report.ca_path = r.scan.ca_path;
-	if (report_inspect(&r.inspect, &r.report, stdout, &flagged, err,
-			   sizeof(err)) != 0)
+	r.report.notes = stderr;
+	if (report_inspect(&r.inspect, &r.report, stdout, &flagged, &failed,
+			   err, sizeof(err)) != 0)
 		return cli_fail(&r.cli, "%s", err);
+	if (failed > 0)
+		return CLI_FAILED;
 	return flagged ? CLI_ALERT : CLI_OK;
 }
 
