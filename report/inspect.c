@@ -23,6 +23,7 @@
 #include <openssl/x509.h>
 
 #include "fedcert_limits.h"
+#include "report/judge/events.h"
 #include "report/judge/findings.h"
 #include "report/render/render.h"
 #include "report/judge/x509.h"
@@ -231,9 +232,10 @@ static void inspect_target(const struct report_inspect *what,
 }
 
 static int inspect_judge(const struct report_options *o, X509_STORE *trust,
-			 struct inspect_view *v, int *flagged)
+			 struct trust_events *events, struct inspect_view *v,
+			 int *flagged)
 {
-	struct judge_options judge = { .trust = trust };
+	struct judge_options judge = { .trust = trust, .events = events };
 	const char *reason;
 
 	judge.now = o->now != 0 ? o->now : time(NULL);
@@ -274,10 +276,14 @@ int report_inspect(const struct report_inspect *what,
 	struct inspect in = { .file = what->file };
 	struct inspect_view v = { 0 };
 	X509_STORE *trust = NULL;
+	struct trust_events own, *events;
 	size_t i;
 	int rc = -1;
 
 	*flagged = 0;
+	if (trust_events_for(opts->trust_events, opts->ntrust_events, &own,
+			     &events, err, errlen) != 0)
+		return -1;
 	if (inspect_read(&in, err, errlen) != 0 ||
 	    inspect_parse(&in, err, errlen) != 0)
 		goto out;
@@ -290,7 +296,7 @@ int report_inspect(const struct report_inspect *what,
 			      errlen) != 0)
 		goto out;
 	inspect_target(what, &in, &v);
-	if (inspect_judge(opts, trust, &v, flagged) != 0) {
+	if (inspect_judge(opts, trust, events, &v, flagged) != 0) {
 		snprintf(err, errlen, "judging %s: out of memory", in.file);
 		goto out;
 	}
@@ -305,6 +311,7 @@ out:
 	free(v.shown);
 	finding_list_free(&v.all);
 	X509_STORE_free(trust);
+	trust_events_free(&own);
 	inspect_free(&in);
 	return rc;
 }

@@ -59,7 +59,8 @@ static int judge_probe(const struct judge_options *opts,
 	    (check_names(&j) != 0 || check_validity(&j) != 0 ||
 	     check_eku(&j) != 0 || check_trust(&j) != 0 ||
 	     check_order(&j) != 0 || check_strength(&j) != 0 ||
-	     check_revocation(&j) != 0 || check_lifetime(&j) != 0))
+	     check_revocation(&j) != 0 || check_lifetime(&j) != 0 ||
+	     check_foresight(&j) != 0))
 		rc = -1;
 	for (i = 0; i < j.ncerts; i++)
 		X509_free(j.certs[i]);
@@ -114,6 +115,8 @@ struct memo_finding {
 	const struct finding_def *def;
 	enum finding_severity severity;
 	char *message;
+	time_t when;
+	const struct trust_event *event;
 };
 
 struct memo_entry {
@@ -203,6 +206,8 @@ static void memo_keep(struct judge_memo *m, struct memo_entry *e,
 		e->items[i].def = out->items[from + i].def;
 		e->items[i].severity = out->items[from + i].severity;
 		e->items[i].message = strdup(out->items[from + i].message);
+		e->items[i].when = out->items[from + i].when;
+		e->items[i].event = out->items[from + i].event;
 		e->count++;
 		if (e->items[i].message == NULL)
 			goto fail;
@@ -222,10 +227,13 @@ static int memo_replay(const struct memo_entry *e,
 {
 	size_t i;
 
-	for (i = 0; i < e->count; i++)
+	for (i = 0; i < e->count; i++) {
 		if (finding_add_copy(out, e->items[i].def, e->items[i].severity,
 				     p, e->items[i].message) != 0)
 			return -1;
+		out->items[out->count - 1].when = e->items[i].when;
+		out->items[out->count - 1].event = e->items[i].event;
+	}
 	return 0;
 }
 
