@@ -290,7 +290,7 @@ int trust_events_parse(struct trust_events *t, const char *name,
 	size_t pos = 0;
 	int at_top = 1;
 
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
 		snprintf(err, errlen, "%s: out of memory", name);
 		return -1;
 	}
