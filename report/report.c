@@ -72,6 +72,7 @@ struct report_walk {
 	struct render_summary *summary;          /* owned; --summary */
 	struct render_pivot *pivot;              /* owned; --by-finding */
 	struct render_outlook *outlook;          /* owned; outlook */
+	struct render_outlook *html_outlook;     /* owned; html's section */
 	/* Our certificate's client_auth_lost_at_renewal, said first by the
 	 * text report; owned. */
 	char *self_breaks;
@@ -126,6 +127,34 @@ static int report_check_out(struct report_walk *w)
 	return REPORT_STOP_WRITE;
 }
 
+/* The HTML report's outlook section: the target's foresight findings
+ * judged with their days (kept verdicts keep none). */
+static int report_html_outlook(struct report_walk *w,
+			       const struct render_target *rt)
+{
+	struct finding_list dated = { 0 };
+	const struct finding **shown = NULL;
+	struct render_target r = { .row = rt->row, .all = &dated,
+				   .now = rt->now };
+	size_t i;
+	int rc = -1;
+
+	if (findings_judge_foresight(&w->judge, rt->row, &dated) < 0)
+		goto out;
+	if (dated.count > 0 &&
+	    (shown = malloc(dated.count * sizeof(*shown))) == NULL)
+		goto out;
+	for (i = 0; i < dated.count; i++)
+		shown[i] = &dated.items[i];
+	r.shown = shown;
+	r.nshown = dated.count;
+	rc = render_outlook_target(w->html_outlook, &r);
+out:
+	free(shown);
+	finding_list_free(&dated);
+	return rc;
+}
+
 static int report_render(struct report_walk *w, const struct render_target *rt)
 {
 	if (w->outlook != NULL)
@@ -143,7 +172,9 @@ static int report_render(struct report_walk *w, const struct render_target *rt)
 			return REPORT_STOP_NOMEM;
 		break;
 	case REPORT_HTML:
-		if (render_html_target(w->html, rt) < 0)
+		if (render_html_target(w->html, rt) < 0 ||
+		    (w->html_outlook != NULL &&
+		     report_html_outlook(w, rt) < 0))
 			return REPORT_STOP_NOMEM;
 		break;
 	case REPORT_CSV:
@@ -353,6 +384,9 @@ static int report_self(struct report_walk *w, X509_STORE *trust, char *err,
 			if (w->self_breaks == NULL)
 				goto nomem;
 		}
+	if (w->html_outlook != NULL &&
+	    render_outlook_self(w->html_outlook, &all) < 0)
+		goto nomem;
 	if (w->outlook != NULL) {
 		if (render_outlook_self(w->outlook, &all) < 0)
 			goto nomem;
@@ -418,6 +452,9 @@ static int report_prepare(struct report_walk *w, char *err, size_t errlen)
 		goto nomem;
 	if (o->format == REPORT_PROMETHEUS && (w->prom = render_prom_new()) == NULL)
 		goto nomem;
+	if (o->format == REPORT_HTML && w->outlook == NULL &&
+	    (w->html_outlook = render_outlook_new(0)) == NULL)
+		goto nomem;
 	if (o->format == REPORT_HTML &&
 	    (w->html = render_html_new(w->judge.now)) == NULL) {
 		snprintf(err, errlen, "temporary files for the report: %s",
@@ -459,7 +496,8 @@ static int report_close(struct report_walk *w, const struct store_scan_row *scan
 		return render_prom_write(w->prom, w->report, &ps);
 	if (o->format == REPORT_HTML)
 		return render_html_write(w->html, w->report, scan, &w->totals,
-					 &w->counts, &w->trend, w->diff);
+					 &w->counts, &w->trend, w->diff,
+					 w->html_outlook);
 	if (o->format != REPORT_TEXT) {
 		if (w->pivot != NULL)
 			render_pivot_write(w->pivot, w->report, o->format, o->bom);
@@ -508,6 +546,7 @@ static void report_free_walk(struct report_walk *w)
 	render_summary_free(w->summary);
 	render_pivot_free(w->pivot);
 	render_outlook_free(w->outlook);
+	render_outlook_free(w->html_outlook);
 	free(w->self_breaks);
 	render_prom_free(w->prom);
 	render_html_free(w->html);

@@ -168,6 +168,7 @@ int check_foresight(struct probe_judge *j)
 {
 	struct trust_events *t = j->opts->events;
 	const struct trust_event *first = NULL;
+	struct trust_chain chain;
 	time_t nb, na;
 	size_t i;
 	int rc = 0;
@@ -180,10 +181,14 @@ int check_foresight(struct probe_judge *j)
 	/* The Client Authentication removals that concern a leaf (its CA's,
 	 * a root program's for every public CA) are one fact: the first
 	 * is said. Each distrust is its own. */
-	for (i = 0; t != NULL && i < t->count && rc == 0; i++) {
+	if (t == NULL || t->count == 0)
+		return 0;
+	if (trust_chain_init(&chain, j->certs, j->ncerts) != 0)
+		return -1;
+	for (i = 0; i < t->count && rc == 0; i++) {
 		const struct trust_event *e = &t->items[i];
 
-		if (!trust_event_matches(t, e, j->certs, j->ncerts))
+		if (!trust_event_matches(t, e, &chain))
 			continue;
 		if (e->kind != TRUST_EVENT_CLIENT_AUTH_REMOVED)
 			rc = distrust(j, e, nb, na);
@@ -192,5 +197,6 @@ int check_foresight(struct probe_judge *j)
 	}
 	if (rc == 0 && first != NULL)
 		rc = client_auth_lost(j, first, na);
+	trust_chain_free(&chain);
 	return rc;
 }

@@ -390,31 +390,45 @@ void trust_events_free(struct trust_events *t)
 		free(t->items[i].source);
 	}
 	free(t->items);
+	for (i = 0; i < t->nseen; i++)
+		OPENSSL_free(t->seen[i].der);
 	X509_STORE_free(t->system);
 	memset(t, 0, sizeof *t);
 }
 
 /* ---- Matching ------------------------------------------------------------ */
 
-/* Whether one of name's O= values is value (case-insensitive). */
-static int org_is(const X509_NAME *name, const char *value)
+/* Appends name's O= values (UTF-8) to orgs, at most TRUST_CHAIN_ORGS. */
+static int orgs_of(const X509_NAME *name, char **orgs, size_t *n)
 {
 	int i = -1;
 
-	while ((i = X509_NAME_get_index_by_NID(name, NID_organizationName,
+	while (*n < TRUST_CHAIN_ORGS &&
+	       (i = X509_NAME_get_index_by_NID(name, NID_organizationName,
 					       i)) >= 0) {
 		const ASN1_STRING *s = X509_NAME_ENTRY_get_data(
 			X509_NAME_get_entry(name, i));
 		unsigned char *utf8 = NULL;
 		int len = ASN1_STRING_to_UTF8(&utf8, s);
-		int same = len >= 0 && strlen(value) == (size_t)len &&
-			   strncasecmp((const char *)utf8, value,
-				       (size_t)len) == 0;
 
+		if (len < 0)
+			continue;
+		orgs[*n] = strndup((const char *)utf8, (size_t)len);
 		OPENSSL_free(utf8);
-		if (same)
-			return 1;
+		if (orgs[*n] == NULL)
+			return -1;
+		(*n)++;
 	}
+	return 0;
+}
+
+static int org_is(char *const *orgs, size_t n, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(orgs[i], value) == 0)
+			return 1;
 	return 0;
 }
 
@@ -435,8 +449,67 @@ static const X509_NAME *root_of(X509 *const *certs, size_t n)
 	return X509_get_issuer_name(top);
 }
 
-/* Whether name is a subject in the system's default trust store. */
+void trust_chain_free(struct trust_chain *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nissuer_org; i++)
+		free(c->issuer_org[i]);
+	for (i = 0; i < c->nroot_org; i++)
+		free(c->root_org[i]);
+	free(c->root_text);
+	memset(c, 0, sizeof *c);
+}
+
+int trust_chain_init(struct trust_chain *c, X509 *const *certs, size_t n)
+{
+	memset(c, 0, sizeof *c);
+	c->in_system = -1;
+	if (n == 0 || certs[0] == NULL)
+		return 0;
+	c->root = root_of(certs, n);
+	if (orgs_of(X509_get_issuer_name(certs[0]), c->issuer_org,
+		    &c->nissuer_org) != 0 ||
+	    (c->root != NULL &&
+	     (orgs_of(c->root, c->root_org, &c->nroot_org) != 0 ||
+	      (c->root_text = cert_name_text(c->root)) == NULL))) {
+		trust_chain_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+static int in_system_store_now(struct trust_events *t,
+			       const X509_NAME *name);
+
+/* Whether name is a subject in the system's default trust store: asked
+ * once per name while it stays among the last TRUST_EVENTS_SEEN. */
 static int in_system_store(struct trust_events *t, const X509_NAME *name)
+{
+	unsigned char *der = NULL;
+	int len = i2d_X509_NAME((X509_NAME *)name, &der), found;
+	struct trust_events_seen *s;
+	size_t i;
+
+	if (len <= 0)
+		return in_system_store_now(t, name);
+	for (i = 0; i < t->nseen; i++)
+		if (t->seen[i].len == len &&
+		    memcmp(t->seen[i].der, der, (size_t)len) == 0) {
+			OPENSSL_free(der);
+			return t->seen[i].found;
+		}
+	found = in_system_store_now(t, name);
+	s = &t->seen[t->next_seen];
+	OPENSSL_free(s->der);
+	*s = (struct trust_events_seen){ der, len, found };
+	t->next_seen = (t->next_seen + 1) % TRUST_EVENTS_SEEN;
+	if (t->nseen < TRUST_EVENTS_SEEN)
+		t->nseen++;
+	return found;
+}
+
+static int in_system_store_now(struct trust_events *t, const X509_NAME *name)
 {
 	X509_STORE_CTX *ctx;
 	X509_OBJECT *obj;
@@ -464,30 +537,23 @@ static int in_system_store(struct trust_events *t, const X509_NAME *name)
 }
 
 int trust_event_matches(struct trust_events *t, const struct trust_event *e,
-			X509 *const *certs, size_t n)
+			struct trust_chain *c)
 {
-	const X509_NAME *root;
-	char *text;
-	int same;
-
-	if (n == 0 || certs[0] == NULL)
-		return 0;
 	switch (e->match) {
 	case TRUST_MATCH_ISSUER_ORG:
-		return org_is(X509_get_issuer_name(certs[0]), e->value);
+		return org_is(c->issuer_org, c->nissuer_org, e->value);
 	case TRUST_MATCH_ROOT_ORG:
-		if ((root = root_of(certs, n)) == NULL)
+		if (c->root == NULL)
 			return 0;
-		if (strcmp(e->value, "*") == 0)
-			return in_system_store(t, root);
-		return org_is(root, e->value);
+		if (strcmp(e->value, "*") == 0) {
+			if (c->in_system < 0)
+				c->in_system = in_system_store(t, c->root);
+			return c->in_system;
+		}
+		return org_is(c->root_org, c->nroot_org, e->value);
 	case TRUST_MATCH_ROOT_NAME:
-		if ((root = root_of(certs, n)) == NULL ||
-		    (text = cert_name_text(root)) == NULL)
-			return 0;
-		same = strcasecmp(text, e->value) == 0;
-		free(text);
-		return same;
+		return c->root_text != NULL &&
+		       strcasecmp(c->root_text, e->value) == 0;
 	}
 	return 0;
 }

@@ -47,6 +47,8 @@ struct trust_event {
 	char *source;          /* the notice's URL */
 };
 
+#define TRUST_EVENTS_SEEN 64
+
 struct trust_events {
 	struct trust_event *items;
 	size_t count, cap;
@@ -55,6 +57,14 @@ struct trust_events {
 	 * matched. Owned. */
 	X509_STORE *system;
 	int system_tried;
+	/* The roots asked about, by name (DER), with the answer: a lookup
+	 * that misses costs a file system search per endpoint. Owned. */
+	struct trust_events_seen {
+		unsigned char *der;
+		int len;
+		int found;
+	} seen[TRUST_EVENTS_SEEN];
+	size_t nseen, next_seen;
 };
 
 /* The table built into fedcert (data/trust-events.csv). 0, or -1 with a
@@ -87,9 +97,28 @@ int trust_events_for(const char *const *files, size_t n,
 
 const char *trust_event_kind_name(enum trust_event_kind k);
 
-/* Whether event e concerns the chain certs[0..n) (leaf first, decoded;
- * NULL entries skipped). */
+/* What events are matched with, read once from a chain: the O= values of
+ * the leaf's issuer, and the root's name (the top certificate's subject
+ * when it is self-issued, else its issuer). */
+#define TRUST_CHAIN_ORGS 4
+
+struct trust_chain {
+	char *issuer_org[TRUST_CHAIN_ORGS];
+	size_t nissuer_org;
+	char *root_org[TRUST_CHAIN_ORGS];
+	size_t nroot_org;
+	const X509_NAME *root; /* borrowed from the chain */
+	char *root_text;       /* RFC 2253, as cert_name_text() */
+	int in_system;         /* -1: not asked yet */
+};
+
+/* Reads certs[0..n) (leaf first, decoded; NULL entries skipped) into c.
+ * 0, or -1 when memory ran out (c is then empty). */
+int trust_chain_init(struct trust_chain *c, X509 *const *certs, size_t n);
+void trust_chain_free(struct trust_chain *c);
+
+/* Whether event e concerns the chain c. */
 int trust_event_matches(struct trust_events *t, const struct trust_event *e,
-			X509 *const *certs, size_t n);
+			struct trust_chain *c);
 
 #endif

@@ -117,6 +117,14 @@ int findings_judge_target(const struct judge_options *opts,
 			  const struct store_target_row *t,
 			  struct finding_list *out);
 
+/* Only the foresight findings of t's endpoints (client_auth_lost_at_renewal,
+ * chain_distrust_scheduled, issuer_expires_before_leaf), with their days:
+ * what the HTML report's outlook section needs beside kept verdicts,
+ * which keep no days. Appends to out. 0, or -1 when out of memory. */
+int findings_judge_foresight(const struct judge_options *opts,
+			     const struct store_target_row *t,
+			     struct finding_list *out);
+
 /* Judges our own certificate chain (opts->self_chain) once, as a partner
  * that receives it would: the certificate findings that apply to a chain
  * presented by a federation Edge (dates, EKUs, with no_client_auth_eku an

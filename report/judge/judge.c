@@ -260,6 +260,33 @@ static int judge_probe_memo(const struct judge_options *opts,
 	return 0;
 }
 
+int findings_judge_foresight(const struct judge_options *opts,
+			     const struct store_target_row *t,
+			     struct finding_list *out)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < t->probe_count && rc == 0; i++) {
+		const struct store_probe_row *p = &t->probes[i];
+		struct probe_judge j = { .opts = opts, .target = t, .probe = p,
+					 .out = out };
+
+		j.now = opts->now != 0 ? opts->now : time(NULL);
+		j.warn_days = judge_warn_days(opts->warn_days);
+		for (k = 0; k < p->chain_len && k < FC_CHAIN_MAX; k++) {
+			j.certs[k] = cert_cache_get(opts->certs, &p->chain[k]);
+			j.ncerts++;
+		}
+		if (j.ncerts > 0)
+			rc = check_foresight(&j);
+		for (k = 0; k < j.ncerts; k++)
+			X509_free(j.certs[k]);
+	}
+	ERR_clear_error();
+	return rc;
+}
+
 int findings_judge_target(const struct judge_options *opts,
 			  const struct store_target_row *t,
 			  struct finding_list *out)

@@ -203,19 +203,20 @@ static int pair_cmp(const void *pa, const void *pb)
 }
 
 /* How many targets each event (or finding without one) concerns, by its
- * day. The rows are by date, so a group's first row is its first day. */
-static void outlook_counts(FILE *out, const struct outlook_row *rows,
-			   size_t n)
+ * day, into *out (free()d by the caller); how many lines. The rows are
+ * by date, so a group's first row is its first day. */
+static size_t outlook_count(const struct outlook_row *rows, size_t n,
+			    struct outlook_count **out)
 {
 	struct outlook_count *c = calloc(n ? n : 1, sizeof(*c));
 	struct pair { size_t group, target; } *p = calloc(n ? n : 1, sizeof(*p));
 	size_t i, k, nc = 0;
-	char day[11];
 
+	*out = NULL;
 	if (c == NULL || p == NULL) {
 		free(c);
 		free(p);
-		return;
+		return 0;
 	}
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < nc; k++)
@@ -240,6 +241,17 @@ static void outlook_counts(FILE *out, const struct outlook_row *rows,
 			c[p[i].group].targets++;
 	free(p);
 	qsort(c, nc, sizeof(*c), count_cmp);
+	*out = c;
+	return nc;
+}
+
+static void outlook_counts(FILE *out, const struct outlook_row *rows,
+			   size_t n)
+{
+	struct outlook_count *c;
+	size_t k, nc = outlook_count(rows, n, &c);
+	char day[11];
+
 	fputs("\nBy event (targets concerned):\n", out);
 	for (k = 0; k < nc; k++) {
 		day_of(c[k].day, day);
@@ -411,4 +423,84 @@ void render_outlook_write(struct render_outlook *o, FILE *out,
 		outlook_json(out, o);
 	else
 		outlook_text(out, o, scan, now);
+}
+
+/* ---- The HTML report's section --------------------------------------------- */
+
+#define OUTLOOK_HTML_ROWS 500
+
+void render_outlook_html(struct render_outlook *o, FILE *out,
+			 const struct store_scan_row *scan, time_t now)
+{
+	struct outlook_count *c;
+	size_t i, nc;
+	char day[11];
+
+	qsort(o->rows, o->count, sizeof(*o->rows), row_cmp);
+	nc = outlook_count(o->rows, o->count, &c);
+	fputs("<section id=\"outlook\"><h2>What is scheduled to break</h2>",
+	      out);
+	if (o->count == 0) {
+		fputs("<p>Nothing scheduled: no certificate here is concerned by "
+		      "a dated trust event, and no issuer expires before its "
+		      "leaf.</p></section>\n", out);
+		free(c);
+		return;
+	}
+	for (i = 0; i < o->count; i++)
+		if (o->rows[i].ours && strcmp(o->rows[i].def->id,
+					      "client_auth_lost_at_renewal") == 0)
+			break;
+	if (i < o->count) {
+		day_of(o->rows[i].when, day);
+		fprintf(out, "<p class=\"ours\"><b>Our certificate: federation "
+			"with every partner breaks at our renewal, by %s at the "
+			"latest.</b> ", day);
+		esc_html(out, o->rows[i].message);
+		fputs("</p>", out);
+	}
+	fprintf(out, "<p>%zu findings, by the day federation can start "
+		"failing (trust events from the built-in table and "
+		"<code>--trust-events</code>; issuers that expire before their "
+		"leaf). <code>fedcert outlook --db FILE --scan %lld</code> "
+		"lists them all.</p>", o->count, (long long)scan->id);
+	fputs("<table><thead><tr><th>from</th><th>event</th><th>finding</th>"
+	      "<th class=\"n\">targets</th><th>source</th></tr></thead><tbody>",
+	      out);
+	for (i = 0; i < nc; i++) {
+		day_of(c[i].day, day);
+		fprintf(out, "<tr><td>%s</td><td>", day);
+		esc_html(out, c[i].event ? c[i].event->id : "-");
+		fprintf(out, "</td><td>%s</td><td class=\"n\">%zu</td><td>",
+			c[i].def->id, c[i].targets);
+		esc_html(out, c[i].event ? c[i].event->source : "");
+		fputs("</td></tr>", out);
+	}
+	fputs("</tbody></table>", out);
+	fprintf(out, "<details><summary>the timeline (%s%zu)</summary><table>"
+		"<thead><tr><th>day</th><th>severity</th><th>target</th>"
+		"<th>finding</th><th>why</th></tr></thead><tbody>",
+		o->count > OUTLOOK_HTML_ROWS ? "the first 500 of " : "",
+		o->count);
+	for (i = 0; i < o->count && i < OUTLOOK_HTML_ROWS; i++) {
+		const struct outlook_row *r = &o->rows[i];
+
+		day_of(r->when, day);
+		fprintf(out, "<tr><td>%s</td><td>%s</td><td>", day,
+			finding_severity_name((enum finding_severity)r->severity));
+		if (r->ours) {
+			fputs("our certificate", out);
+		} else {
+			esc_html(out, r->domain);
+			fputs(" (", out);
+			esc_html(out, r->type);
+			fputc(')', out);
+		}
+		fprintf(out, "</td><td>%s</td><td>", r->def->id);
+		esc_html(out, r->message);
+		fputs("</td></tr>", out);
+	}
+	fputs("</tbody></table></details></section>\n", out);
+	(void)now;
+	free(c);
 }

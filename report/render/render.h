@@ -196,15 +196,19 @@ struct render_trend {
 	size_t left_out; /* scans without kept verdicts, not drawn */
 };
 
+struct render_outlook;
+
 /* The page; trend NULL or of fewer than 2 scans: no trend section; diff
  * NULL: no section of what changed since the scan before, else the
- * section, written (report_diff()) into a file read from its start. 0, or
- * -1 on a write error. */
+ * section, written (report_diff()) into a file read from its start;
+ * outlook NULL: no section of what is scheduled. 0, or -1 on a write
+ * error. */
 int render_html_write(struct render_html *h, FILE *out,
 		      const struct store_scan_row *scan,
 		      const struct render_totals *tot,
 		      const struct store_scan_summary *counts,
-		      const struct render_trend *trend, FILE *diff);
+		      const struct render_trend *trend, FILE *diff,
+		      struct render_outlook *outlook);
 
 /* ---- One line per target (summary.c) ---------------------------------- */
 
@@ -260,6 +264,10 @@ int render_outlook_self(struct render_outlook *o,
 void render_outlook_write(struct render_outlook *o, FILE *out,
 			  enum report_format format, int bom,
 			  const struct store_scan_row *scan, time_t now);
+/* The HTML report's section of it: the counts per event and the first
+ * OUTLOOK_HTML_ROWS rows, everything from a certificate escaped. */
+void render_outlook_html(struct render_outlook *o, FILE *out,
+			 const struct store_scan_row *scan, time_t now);
 
 /* The text report's shared writers (text.c), for advanced.c. */
 

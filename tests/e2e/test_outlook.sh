@@ -132,6 +132,14 @@ head -n1 "$T/outlook.csv" | grep -q '^"date","severity","finding_id","domain","t
 "$FEDCERT" outlook --db "$DB" --trust-events "$T/events.csv" --as-of "$(day 70)" --fail-on error >/dev/null
 assert_eq "outlook --fail-on error, as of day 70: exit 3" 3 $?
 
+# The HTML report's section, beside its kept verdicts.
+"$FEDCERT" report --db "$DB" --format html --trust-events "$T/events.csv" --as-of "$(day 0)" -o "$T/report.html" 2>/dev/null
+assert_eq "html report" 0 $?
+assert_contains "html: the section" "$T/report.html" '<section id="outlook"><h2>What is scheduled to break</h2>'
+assert_contains "html: ours first" "$T/report.html" "<b>Our certificate: federation with every partner breaks at our renewal, by $(day 120) at the latest.</b>"
+assert_contains "html: per event" "$T/report.html" "<tr><td>$CA_END</td><td>test-client-auth</td><td>client_auth_lost_at_renewal</td><td class=\"n\">2</td>"
+assert_contains "html: the timeline" "$T/report.html" "<tr><td>$ROOT_GONE</td><td>warning</td><td>gone.test (FED)</td><td>chain_distrust_scheduled</td>"
+
 # Reading only: outlook changes nothing in the database.
 before=$(sha256sum <"$DB")
 "$FEDCERT" outlook --db "$DB" >/dev/null
