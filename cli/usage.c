@@ -111,7 +111,8 @@ const char usage_main[] =
 	"  2  a usage error\n"
 	"  3  an alert: a finding shown at or above --fail-on (report, check,\n"
 	"     inspect), or a report with --fail-on of a scan that did not run\n"
-	"     to its end; a certificate listed at or above expiring --fail-on\n"
+	"     to its end; a certificate listed at or above expiring --fail-on,\n"
+	"     a finding listed at or above outlook --fail-on\n"
 	"  4  scan --fail-on-input-errors: rows of the targets file were\n"
 	"     rejected (the others were scanned and stored)\n"
 	"Run 'fedcert COMMAND --help' for a command's options.\n";

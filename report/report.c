@@ -385,10 +385,10 @@ static int report_self(struct report_walk *w, X509_STORE *trust, char *err,
 				goto nomem;
 		}
 	if (w->html_outlook != NULL &&
-	    render_outlook_self(w->html_outlook, &all) < 0)
+	    render_outlook_self(w->html_outlook, shown, self.nshown) < 0)
 		goto nomem;
 	if (w->outlook != NULL) {
-		if (render_outlook_self(w->outlook, &all) < 0)
+		if (render_outlook_self(w->outlook, shown, self.nshown) < 0)
 			goto nomem;
 	} else if (report_show_self(w, &self) < 0) {
 		goto nomem;
@@ -635,6 +635,10 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 			 strerror(errno));
 		goto out;
 	}
+	/* The outlook alerts on what it lists, not on the rest judged. */
+	if (w.outlook != NULL)
+		w.flagged = opts->fail_on >= 0 &&
+			    render_outlook_worst(w.outlook) >= opts->fail_on;
 	*flagged = (w.flagged ? REPORT_FLAGGED_FINDING : 0) |
 		   render_unfinished(opts, &scan);
 	rc = 0;

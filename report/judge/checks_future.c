@@ -145,7 +145,9 @@ static int issuer_expiry(struct probe_judge *j, time_t leaf_after)
 
 	day_of(leaf_after, leaf);
 	for (i = 1; i < j->ncerts; i++) {
-		if (j->certs[i] == NULL ||
+		/* A root sent along is not what partners check against:
+		 * their store's copy is (expiring leaves it out too). */
+		if (j->certs[i] == NULL || j->self_signed[i] ||
 		    cert_validity(j->certs[i], &nb, &na) != 0 ||
 		    na >= leaf_after || na <= j->now)
 			continue;

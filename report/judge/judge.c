@@ -276,6 +276,8 @@ int findings_judge_foresight(const struct judge_options *opts,
 		j.warn_days = judge_warn_days(opts->warn_days);
 		for (k = 0; k < p->chain_len && k < FC_CHAIN_MAX; k++) {
 			j.certs[k] = cert_cache_get(opts->certs, &p->chain[k]);
+			j.self_signed[k] = j.certs[k] != NULL &&
+					   cert_is_self_signed(j.certs[k]);
 			j.ncerts++;
 		}
 		if (j.ncerts > 0)

@@ -46,9 +46,22 @@ struct render_outlook *render_outlook_new(time_t until)
 {
 	struct render_outlook *o = calloc(1, sizeof(*o));
 
+	/* A day (its midnight) means the whole of it. */
 	if (o != NULL)
-		o->until = until;
+		o->until = until != 0 && until % UTC_DAY_SECONDS == 0
+				   ? until + UTC_DAY_SECONDS - 1 : until;
 	return o;
+}
+
+int render_outlook_worst(const struct render_outlook *o)
+{
+	size_t i;
+	int worst = -1;
+
+	for (i = 0; i < o->count; i++)
+		if (o->rows[i].severity > worst)
+			worst = o->rows[i].severity;
+	return worst;
 }
 
 void render_outlook_free(struct render_outlook *o)
@@ -76,7 +89,7 @@ static int outlook_add(struct render_outlook *o, const struct finding *f,
 		       const struct store_target_row *t)
 {
 	struct outlook_row *r;
-	char ep[INET6_ADDRSTRLEN + 16];
+	char ep[RENDER_ENDPOINT_MAX];
 
 	if (f->when == 0 || (o->until != 0 && f->when > o->until))
 		return 0;
@@ -107,9 +120,8 @@ static int outlook_add(struct render_outlook *o, const struct finding *f,
 			goto nomem;
 	}
 	if (f->probe != NULL && f->probe->address != NULL) {
-		snprintf(ep, sizeof ep, strchr(f->probe->address, ':')
-					 ? "[%s]:%d" : "%s:%d",
-			 f->probe->address, f->probe->port);
+		/* As the report's findings name it (json.c). */
+		render_endpoint_text(f->probe->address, f->probe->port, ep);
 		if ((r->endpoint = dup_or_null(ep)) == NULL)
 			goto nomem;
 	}
@@ -138,12 +150,12 @@ int render_outlook_target(struct render_outlook *o,
 }
 
 int render_outlook_self(struct render_outlook *o,
-			const struct finding_list *all)
+			const struct finding *const *shown, size_t nshown)
 {
 	size_t i;
 
-	for (i = 0; all != NULL && i < all->count; i++)
-		if (outlook_add(o, &all->items[i], NULL) < 0)
+	for (i = 0; i < nshown; i++)
+		if (outlook_add(o, shown[i], NULL) < 0)
 			return -1;
 	o->targets++;
 	return 0;
@@ -154,7 +166,8 @@ static int row_cmp(const void *pa, const void *pb)
 	const struct outlook_row *a = pa, *b = pb;
 	int c;
 
-	if (a->when != b->when)
+	/* By day, then the worst first within it. */
+	if (a->when / UTC_DAY_SECONDS != b->when / UTC_DAY_SECONDS)
 		return a->when < b->when ? -1 : 1;
 	if (a->severity != b->severity)
 		return a->severity > b->severity ? -1 : 1;

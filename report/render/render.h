@@ -260,7 +260,9 @@ void render_outlook_free(struct render_outlook *o);
 int render_outlook_target(struct render_outlook *o,
 			  const struct render_target *rt);
 int render_outlook_self(struct render_outlook *o,
-			const struct finding_list *all);
+			const struct finding *const *shown, size_t nshown);
+/* The worst severity listed, or -1 (outlook --fail-on looks at it). */
+int render_outlook_worst(const struct render_outlook *o);
 void render_outlook_write(struct render_outlook *o, FILE *out,
 			  enum report_format format, int bom,
 			  const struct store_scan_row *scan, time_t now);

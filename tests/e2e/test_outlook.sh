@@ -131,6 +131,13 @@ head -n1 "$T/outlook.csv" | grep -q '^"date","severity","finding_id","domain","t
 	fail "outlook csv header: $(head -n1 "$T/outlook.csv")"
 "$FEDCERT" outlook --db "$DB" --trust-events "$T/events.csv" --as-of "$(day 70)" --fail-on error >/dev/null
 assert_eq "outlook --fail-on error, as of day 70: exit 3" 3 $?
+# It alerts on what it lists: the errors judged of the rest (the removed
+# root's chain is not trusted by the scan's store here) are not listed.
+"$FEDCERT" outlook --db "$DB" --trust-events "$T/events.csv" --as-of "$(day 0)" --fail-on error >/dev/null
+assert_eq "outlook --fail-on error, only warnings listed: exit 0" 0 $?
+# --until DAY takes the whole of that day.
+assert_eq "outlook --until the day of a row lists it" 1 \
+	"$("$FEDCERT" outlook --db "$DB" --trust-events "$T/events.csv" --as-of "$(day 0)" --until "$ROOT_GONE" --format json | jq -r .finding_id | grep -c chain_distrust_scheduled)"
 
 # The HTML report's section, beside its kept verdicts.
 "$FEDCERT" report --db "$DB" --format html --trust-events "$T/events.csv" --as-of "$(day 0)" -o "$T/report.html" 2>/dev/null
