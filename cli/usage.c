@@ -51,7 +51,12 @@
 	"  --fail-on SEV        exit 3 when a finding shown is SEV or worse\n" \
 	"                       (info, warning, error; default none), and\n" \
 	"                       when the scan did not run to its end\n" \
-	"  --warn-days N        expires_soon below N days left (default 30)\n"
+	"  --warn-days N        expires_soon below N days left (default 30)\n" \
+	"  --as-of DATE         judge as if on DATE (2027-03-15): what the\n" \
+	"                       scheduled findings will say then\n" \
+	"  --trust-events FILE  more dated trust events, in the form of the\n" \
+	"                       built-in table (data/trust-events.csv;\n" \
+	"                       repeatable)\n"
 
 /* The views of a scan's report and the filters that pick its targets
  * (report and check). */
@@ -84,6 +89,9 @@ const char usage_main[] =
 	"  history --db FILE DOMAIN     one domain's certificates and failures\n"
 	"                               over time\n"
 	"  expiring --db FILE           leaves expiring soon (--within 30d)\n"
+	"  outlook --db FILE            when partners will start failing, and\n"
+	"                               why: dated trust events, issuers that\n"
+	"                               expire before their leaf\n"
 	"  diff --db FILE               what changed between two scans\n"
 	"  prune --db FILE --keep N     keep the newest N scans only\n"
 	"  upgrade --db FILE            bring an older database to this version\n"
@@ -103,7 +111,8 @@ const char usage_main[] =
 	"  2  a usage error\n"
 	"  3  an alert: a finding shown at or above --fail-on (report, check,\n"
 	"     inspect), or a report with --fail-on of a scan that did not run\n"
-	"     to its end; a certificate listed at or above expiring --fail-on\n"
+	"     to its end; a certificate listed at or above expiring --fail-on,\n"
+	"     a finding listed at or above outlook --fail-on\n"
 	"  4  scan --fail-on-input-errors: rows of the targets file were\n"
 	"     rejected (the others were scanned and stored)\n"
 	"Run 'fedcert COMMAND --help' for a command's options.\n";
@@ -205,6 +214,11 @@ const char usage_inspect[] =
 	"  --only ID[,ID...]    show only these findings (repeatable)\n"
 	"  --fail-on SEV        exit 3 when a finding shown is SEV or worse\n"
 	"  --warn-days N        expires_soon below N days left (default 30)\n"
+	"  --as-of DATE         judge as if on DATE (2027-03-15): what the\n"
+	"                       scheduled findings will say then\n"
+	"  --trust-events FILE  more dated trust events, in the form of the\n"
+	"                       built-in table (data/trust-events.csv;\n"
+	"                       repeatable)\n"
 	"  --ca-file FILE       verify against these roots (PEM)\n"
 	"  --ca-path DIR        ... or this hashed directory (default: the\n"
 	"                       system's trust store)\n"
@@ -263,6 +277,36 @@ const char usage_expiring[] =
 	"                       an expired one is an error, one that expires\n"
 	"                       within the window a warning (info, warning,\n"
 	"                       error; default none)\n"
+	"  --format FORMAT      text (default), csv or json (JSON Lines)\n"
+	"  --bom                csv: a UTF-8 byte order mark first (Excel)\n"
+	"  -o, --output FILE    write to FILE instead of standard output\n"
+	"  --help               this text\n";
+
+const char usage_outlook[] =
+	"usage: fedcert outlook --db FILE [--until DATE] [--as-of DATE] [options]\n"
+	"\n"
+	"What is scheduled to break federation, before it does: for the scan\n"
+	"(--scan, default the newest), each target's and our own certificate's\n"
+	"client_auth_lost_at_renewal, chain_distrust_scheduled and\n"
+	"issuer_expires_before_leaf, on the day it can start failing, earliest\n"
+	"first and the worst first within a day; the text opens with how many\n"
+	"targets each trust event concerns. The events are the built-in table\n"
+	"(data/trust-events.csv, with its sources) and --trust-events files.\n"
+	"\n"
+	"  --db FILE            the SQLite database (read only: it must exist)\n"
+	"  --until DATE         only what starts on or before DATE (2027-06-30)\n"
+	"  --as-of DATE         judge as if on DATE instead of now\n"
+	"  --trust-events FILE  more dated trust events (repeatable)\n"
+	"  --scan N             the scan (default: the newest)\n"
+	"  --status LIST        only targets of these statuses\n"
+	"  --domain GLOB        only targets whose domain matches GLOB\n"
+	"  --min-severity SEV   only findings of SEV or worse\n"
+	"  --fail-on SEV        exit 3 when a finding listed is SEV or worse\n"
+	"  --warn-days N        the renewal window: an error once the CA's date\n"
+	"                       has passed and the leaf expires within N days\n"
+	"                       (default 30)\n"
+	"  --ca-file FILE       judge chains again against these roots (PEM)\n"
+	"  --ca-path DIR        ... or this hashed directory\n"
 	"  --format FORMAT      text (default), csv or json (JSON Lines)\n"
 	"  --bom                csv: a UTF-8 byte order mark first (Excel)\n"
 	"  -o, --output FILE    write to FILE instead of standard output\n"

@@ -23,6 +23,7 @@
 #include <openssl/x509.h>
 
 #include "fedcert_limits.h"
+#include "report/judge/events.h"
 #include "report/judge/findings.h"
 #include "report/render/render.h"
 #include "report/judge/x509.h"
@@ -231,9 +232,10 @@ static void inspect_target(const struct report_inspect *what,
 }
 
 static int inspect_judge(const struct report_options *o, X509_STORE *trust,
-			 struct inspect_view *v, int *flagged)
+			 struct trust_events *events, struct inspect_view *v,
+			 int *flagged)
 {
-	struct judge_options judge = { .trust = trust };
+	struct judge_options judge = { .trust = trust, .events = events };
 	const char *reason;
 
 	judge.now = o->now != 0 ? o->now : time(NULL);
@@ -271,7 +273,8 @@ static void inspect_render(const char *file, const struct report_options *o,
  * holds no certificate (a message in err); -1 when memory ran out. */
 static int inspect_one(const struct report_inspect *what, const char *file,
 		       const struct report_options *opts, X509_STORE *trust,
-		       FILE *out, int *flagged, char *err, size_t errlen)
+		       struct trust_events *events, FILE *out, int *flagged,
+		       char *err, size_t errlen)
 {
 	struct inspect in = { .file = file };
 	struct inspect_view v = { 0 };
@@ -288,7 +291,7 @@ static int inspect_one(const struct report_inspect *what, const char *file,
 			goto out;
 		}
 	inspect_target(what, &in, &v);
-	if (inspect_judge(opts, trust, &v, flagged) != 0) {
+	if (inspect_judge(opts, trust, events, &v, flagged) != 0) {
 		snprintf(err, errlen, "judging %s: out of memory", file);
 		goto out;
 	}
@@ -307,19 +310,23 @@ int report_inspect(const struct report_inspect *what,
 		   size_t *failed, char *err, size_t errlen)
 {
 	X509_STORE *trust = NULL;
+	struct trust_events own, *events;
 	size_t i;
 	int rc = -1, one, flagged_one;
 
 	*flagged = 0;
 	*failed = 0;
+	if (trust_events_for(opts->trust_events, opts->ntrust_events, &own,
+			     &events, err, errlen) != 0)
+		return -1;
 	/* Once for every file: the system's store costs more than a file. */
 	if (judge_load_trust(opts->ca_file, opts->ca_path, 1, &trust, err,
 			      errlen) != 0)
 		goto out;
 	for (i = 0; i < what->nfiles; i++) {
 		flagged_one = 0;
-		one = inspect_one(what, what->files[i], opts, trust, out,
-				  &flagged_one, err, errlen);
+		one = inspect_one(what, what->files[i], opts, trust, events,
+				  out, &flagged_one, err, errlen);
 		if (one < 0)
 			goto out;
 		if (one > 0) {
@@ -338,5 +345,6 @@ int report_inspect(const struct report_inspect *what,
 out:
 	ERR_clear_error();
 	X509_STORE_free(trust);
+	trust_events_free(&own);
 	return rc;
 }

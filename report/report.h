@@ -47,13 +47,23 @@ struct report_options {
 	int warn_days;     /* expires_soon threshold, days (0: FC_WARN_DAYS_DEFAULT, 30) */
 	const char *ca_file; /* judge chains again against this trust store */
 	const char *ca_path;
-	time_t now;        /* the time findings are judged at (0: now) */
+	time_t now;        /* the time findings are judged at (0: now);
+			      --as-of */
+	/* Files of trust events that extend the built-in table
+	 * (data/trust-events.csv), --trust-events; NULL and 0: none. */
+	const char *const *trust_events;
+	size_t ntrust_events;
 	int bom;           /* CSV: a UTF-8 byte order mark first (Excel) */
 	/* The views of one scan. summary: one line per target, worst first,
 	 * under the totals (text). by_finding: one row per finding with the
 	 * targets that have it (text, CSV, JSON). */
 	int summary;
 	int by_finding;
+	/* `fedcert outlook`: the timeline of the foresight findings shown,
+	 * those on or before outlook_until (0: all), instead of the report;
+	 * judged afresh (kept verdicts do not keep the days). */
+	int outlook;
+	time_t outlook_until;
 	/* Which targets are shown (and counted, and alert): every filter
 	 * given must let a target through. status: REPORT_STATUS_BIT()s, 0
 	 * for all; finding: targets with any of these finding ids among all

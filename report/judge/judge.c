@@ -59,7 +59,8 @@ static int judge_probe(const struct judge_options *opts,
 	    (check_names(&j) != 0 || check_validity(&j) != 0 ||
 	     check_eku(&j) != 0 || check_trust(&j) != 0 ||
 	     check_order(&j) != 0 || check_strength(&j) != 0 ||
-	     check_revocation(&j) != 0 || check_lifetime(&j) != 0))
+	     check_revocation(&j) != 0 || check_lifetime(&j) != 0 ||
+	     check_foresight(&j) != 0))
 		rc = -1;
 	for (i = 0; i < j.ncerts; i++)
 		X509_free(j.certs[i]);
@@ -114,6 +115,8 @@ struct memo_finding {
 	const struct finding_def *def;
 	enum finding_severity severity;
 	char *message;
+	time_t when;
+	const struct trust_event *event;
 };
 
 struct memo_entry {
@@ -203,6 +206,8 @@ static void memo_keep(struct judge_memo *m, struct memo_entry *e,
 		e->items[i].def = out->items[from + i].def;
 		e->items[i].severity = out->items[from + i].severity;
 		e->items[i].message = strdup(out->items[from + i].message);
+		e->items[i].when = out->items[from + i].when;
+		e->items[i].event = out->items[from + i].event;
 		e->count++;
 		if (e->items[i].message == NULL)
 			goto fail;
@@ -222,10 +227,13 @@ static int memo_replay(const struct memo_entry *e,
 {
 	size_t i;
 
-	for (i = 0; i < e->count; i++)
+	for (i = 0; i < e->count; i++) {
 		if (finding_add_copy(out, e->items[i].def, e->items[i].severity,
 				     p, e->items[i].message) != 0)
 			return -1;
+		out->items[out->count - 1].when = e->items[i].when;
+		out->items[out->count - 1].event = e->items[i].event;
+	}
 	return 0;
 }
 
@@ -250,6 +258,35 @@ static int judge_probe_memo(const struct judge_options *opts,
 		return -1;
 	memo_keep(opts->memo, e, p, fed, out, from);
 	return 0;
+}
+
+int findings_judge_foresight(const struct judge_options *opts,
+			     const struct store_target_row *t,
+			     struct finding_list *out)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < t->probe_count && rc == 0; i++) {
+		const struct store_probe_row *p = &t->probes[i];
+		struct probe_judge j = { .opts = opts, .target = t, .probe = p,
+					 .out = out };
+
+		j.now = opts->now != 0 ? opts->now : time(NULL);
+		j.warn_days = judge_warn_days(opts->warn_days);
+		for (k = 0; k < p->chain_len && k < FC_CHAIN_MAX; k++) {
+			j.certs[k] = cert_cache_get(opts->certs, &p->chain[k]);
+			j.self_signed[k] = j.certs[k] != NULL &&
+					   cert_is_self_signed(j.certs[k]);
+			j.ncerts++;
+		}
+		if (j.ncerts > 0)
+			rc = check_foresight(&j);
+		for (k = 0; k < j.ncerts; k++)
+			X509_free(j.certs[k]);
+	}
+	ERR_clear_error();
+	return rc;
 }
 
 int findings_judge_target(const struct judge_options *opts,
