@@ -359,6 +359,7 @@ int cli_open_db(const struct cli *c, int must_exist, struct store **st)
  * the umask) rather than mkstemp()'s 0600. */
 FILE *cli_output_open(struct cli *c)
 {
+	struct stat st;
 	size_t len;
 	mode_t mask;
 	FILE *out;
@@ -366,6 +367,15 @@ FILE *cli_output_open(struct cli *c)
 
 	if (c->output == NULL)
 		return stdout;
+	/* Something other than a file (/dev/null, a pipe, a terminal) is
+	 * written to where it is: renamed over, it would be replaced by a
+	 * file (as root, /dev/null itself). */
+	if (stat(c->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+		out = fopen(c->output, "w");
+		if (out == NULL)
+			cli_fail(c, "%s: %s", c->output, strerror(errno));
+		return out;
+	}
 	len = strlen(c->output) + sizeof(".tmp.XXXXXX");
 	c->output_tmp = malloc(len);
 	if (c->output_tmp == NULL) {

@@ -32,24 +32,49 @@ static void sort_from(struct finding_list *l, size_t from)
 	}
 }
 
+/* What every check of one probe starts from: the time, the threshold and
+ * the chain decoded once. probe_judge_done() lets go of the chain. */
+static void probe_judge_init(struct probe_judge *j,
+			     const struct judge_options *opts,
+			     const struct store_target_row *t,
+			     const struct store_probe_row *p,
+			     struct finding_list *out)
+{
+	size_t i;
+
+	*j = (struct probe_judge){ .opts = opts, .target = t, .probe = p,
+				   .out = out };
+	j->now = opts->now != 0 ? opts->now : time(NULL);
+	j->warn_days = judge_warn_days(opts->warn_days);
+	for (i = 0; i < p->chain_len && i < FC_CHAIN_MAX; i++) {
+		j->certs[i] = cert_cache_get(opts->certs, &p->chain[i]);
+		j->self_signed[i] = j->certs[i] != NULL &&
+				    cert_is_self_signed(j->certs[i]);
+		j->ncerts++;
+	}
+}
+
+static void probe_judge_done(struct probe_judge *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->ncerts; i++)
+		X509_free(j->certs[i]);
+	/* A certificate that does not decode or verify is a fact judged,
+	 * not an error for whoever reads OpenSSL's queue next. */
+	ERR_clear_error();
+}
+
 static int judge_probe(const struct judge_options *opts,
 		       const struct store_target_row *t,
 		       const struct store_probe_row *p,
 		       struct finding_list *out)
 {
-	struct probe_judge j = { .opts = opts, .target = t, .probe = p,
-				 .out = out };
-	size_t i, from = out->count;
+	struct probe_judge j;
+	size_t from = out->count;
 	int rc = 0;
 
-	j.now = opts->now != 0 ? opts->now : time(NULL);
-	j.warn_days = judge_warn_days(opts->warn_days);
-	for (i = 0; i < p->chain_len && i < FC_CHAIN_MAX; i++) {
-		j.certs[i] = cert_cache_get(opts->certs, &p->chain[i]);
-		j.self_signed[i] = j.certs[i] != NULL &&
-				   cert_is_self_signed(j.certs[i]);
-		j.ncerts++;
-	}
+	probe_judge_init(&j, opts, t, p, out);
 	/* Each check needs what the ones before it said (see
 	 * struct probe_judge); sort_from() restores registry order. */
 	if (check_connection(&j) != 0 || check_tls(&j) != 0 ||
@@ -62,11 +87,7 @@ static int judge_probe(const struct judge_options *opts,
 	     check_revocation(&j) != 0 || check_lifetime(&j) != 0 ||
 	     check_foresight(&j) != 0))
 		rc = -1;
-	for (i = 0; i < j.ncerts; i++)
-		X509_free(j.certs[i]);
-	/* A certificate that does not decode or verify is a fact judged
-	 * above, not an error for whoever reads OpenSSL's queue next. */
-	ERR_clear_error();
+	probe_judge_done(&j);
 	sort_from(out, from);
 	return rc;
 }
@@ -264,28 +285,16 @@ int findings_judge_foresight(const struct judge_options *opts,
 			     const struct store_target_row *t,
 			     struct finding_list *out)
 {
-	size_t i, k;
+	struct probe_judge j;
+	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < t->probe_count && rc == 0; i++) {
-		const struct store_probe_row *p = &t->probes[i];
-		struct probe_judge j = { .opts = opts, .target = t, .probe = p,
-					 .out = out };
-
-		j.now = opts->now != 0 ? opts->now : time(NULL);
-		j.warn_days = judge_warn_days(opts->warn_days);
-		for (k = 0; k < p->chain_len && k < FC_CHAIN_MAX; k++) {
-			j.certs[k] = cert_cache_get(opts->certs, &p->chain[k]);
-			j.self_signed[k] = j.certs[k] != NULL &&
-					   cert_is_self_signed(j.certs[k]);
-			j.ncerts++;
-		}
+		probe_judge_init(&j, opts, t, &t->probes[i], out);
 		if (j.ncerts > 0)
 			rc = check_foresight(&j);
-		for (k = 0; k < j.ncerts; k++)
-			X509_free(j.certs[k]);
+		probe_judge_done(&j);
 	}
-	ERR_clear_error();
 	return rc;
 }
 

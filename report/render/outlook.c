@@ -247,13 +247,15 @@ static size_t outlook_count(const struct outlook_row *rows, size_t n,
 		p[i].target = rows[i].target;
 	}
 	/* Targets, not endpoints: each (group, target) once. */
-	qsort(p, n, sizeof(*p), pair_cmp);
+	if (n > 1)
+		qsort(p, n, sizeof(*p), pair_cmp);
 	for (i = 0; i < n; i++)
 		if (i == 0 || p[i].group != p[i - 1].group ||
 		    p[i].target != p[i - 1].target)
 			c[p[i].group].targets++;
 	free(p);
-	qsort(c, nc, sizeof(*c), count_cmp);
+	if (nc > 1)
+		qsort(c, nc, sizeof(*c), count_cmp);
 	*out = c;
 	return nc;
 }
@@ -429,7 +431,8 @@ void render_outlook_write(struct render_outlook *o, FILE *out,
 			  enum report_format format, int bom,
 			  const struct store_scan_row *scan, time_t now)
 {
-	qsort(o->rows, o->count, sizeof(*o->rows), row_cmp);
+	if (o->count > 1)
+		qsort(o->rows, o->count, sizeof(*o->rows), row_cmp);
 	if (format == REPORT_CSV)
 		outlook_csv(out, o, bom);
 	else if (format == REPORT_JSON)
@@ -449,7 +452,8 @@ void render_outlook_html(struct render_outlook *o, FILE *out,
 	size_t i, nc;
 	char day[11];
 
-	qsort(o->rows, o->count, sizeof(*o->rows), row_cmp);
+	if (o->count > 1)
+		qsort(o->rows, o->count, sizeof(*o->rows), row_cmp);
 	nc = outlook_count(o->rows, o->count, &c);
 	fputs("<section id=\"outlook\"><h2>What is scheduled to break</h2>",
 	      out);

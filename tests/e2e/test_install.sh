@@ -22,6 +22,7 @@ ok
 	echo usr/bin/fedcert
 	echo usr/share/man/man1/fedcert.1
 	echo usr/share/bash-completion/completions/fedcert
+	echo usr/share/fedcert/trust-events.csv
 	echo usr/libexec/fedcert/fedcert-nightly
 	for f in "$NIGHTLY"/*.in fedcert-nightly.timer nightly.conf; do
 		f=${f##*/}

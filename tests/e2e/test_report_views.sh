@@ -199,5 +199,15 @@ assert_eq "leaves the file as it was" "yesterday's report" "$(cat "$T/keep.txt")
 "${R[@]}" --summary -o "$T/keep.txt"
 assert_contains "a good one replaces it" "$T/keep.txt" "STATUS"
 assert_eq "no temporary file left behind" "" "$(ls "$T" | grep 'keep.txt.tmp' || true)"
+# Not a file (a pipe here; /dev/null alike): written to where it is, never
+# replaced by a file renamed over it.
+mkfifo "$T/pipe"
+timeout 20 cat "$T/pipe" >"$T/from-pipe" &
+reader=$!
+"${R[@]}" --summary -o "$T/pipe"
+assert_eq "-o a pipe" 0 $?
+wait "$reader"
+[ -p "$T/pipe" ] && ok || fail "-o a pipe: it is a pipe still"
+assert_contains "-o a pipe: the report went through it" "$T/from-pipe" "STATUS"
 
 finish
