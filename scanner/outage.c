@@ -287,8 +287,9 @@ void outage_net(struct scan *s, struct endpoint *ep, const char *reason)
 {
 	if (s->net_missed++ == 0) {
 		snprintf(s->net_reason, sizeof(s->net_reason), "%s", reason);
-		outage_say(s, "%s: its targets are not probed (our network; on a"
-			   " machine without IPv6, --ipv4-only)", reason);
+		outage_say(s, "%s: its targets are not probed%s", reason,
+			   strchr(ep->address, ':') ? " (on a machine without"
+			   " IPv6, --ipv4-only)" : "");
 	}
 	scan_endpoint_ours(s, ep, reason);
 }
