@@ -453,6 +453,8 @@ enum cli_exit cli_run_scan(struct cli_run *r, struct store *st)
 	if (sum.incomplete[0] != '\0') {
 		if (!r->quiet)
 			run_print_summary(r, &sum);
+		r->incomplete = 1;
+		r->report.scan_id = sum.scan_id;
 		return cli_fail(&r->cli, "scan %lld: %s", (long long)sum.scan_id,
 				sum.incomplete);
 	}
