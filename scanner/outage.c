@@ -302,8 +302,10 @@ void outage_summary(const struct scan *s, char *buf, size_t len)
 	if (s->summary->not_probed == 0)
 		return;
 	snprintf(buf, len, "this scan is incomplete: %s%s; %ld target%s not"
-		 " probed; run fedcert scan --resume", why,
+		 " probed; %s", why,
 		 s->dns_reason[0] && s->net_missed ? ", and our network failed"
 		 : "", s->summary->not_probed,
-		 s->summary->not_probed == 1 ? "" : "s");
+		 s->summary->not_probed == 1 ? "" : "s",
+		 s->opts->one_host ? "check again once it is back" :
+		 "run fedcert scan --resume");
 }

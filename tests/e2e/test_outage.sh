@@ -19,15 +19,12 @@ start_fixture silent || exit 1
 	for i in 1 2; do echo "srv-host=_sipfederationtls._tcp.fed$i.test,h$i.test,$GOOD"; done
 } >"$T/dns.conf"
 
-# A free port for our resolver: dnsmasq finds one, and is stopped.
-start_dnsmasq "$T/dns.conf" || exit 1
-PORT=${DNS##*:}
-stop_pid "${PIDS[-1]}"
-
-# dnsmasq_at: dnsmasq again on PORT, logging the questions it is asked.
+: >"$T/empty.conf" # not /etc/dnsmasq.conf
+# dnsmasq_at: dnsmasq on PORT, logging the questions it is asked; our
+# resolver, stopped and started again on the same port.
 dnsmasq_at() {
 	local log="$T/dnsmasq.at.$RANDOM.log"
-	dnsmasq -k --conf-file=/dev/null --port="$PORT" \
+	dnsmasq -k --conf-file="$T/empty.conf" --port="$PORT" \
 		--listen-address=127.0.0.1 --bind-interfaces --no-resolv \
 		--no-hosts --local=/test/ --local-ttl=300 --log-facility=- \
 		--log-queries --pid-file= --user=root --conf-file="$T/dns.conf" \
@@ -36,8 +33,29 @@ dnsmasq_at() {
 	PIDS+=($!)
 	DNSMASQ_LOG=$log
 	wait_line "$log" 'started, version|failed|cannot' &&
-		! grep -q 'failed\|cannot' "$log"
+		! grep -q 'failed\|cannot' "$log" && return 0
+	stop_pid "$DNSMASQ_PID"
+	return 1
 }
+
+# resolver_up: our resolver back on PORT, or the test cannot go on.
+resolver_up() {
+	dnsmasq_at && return 0
+	fail "dnsmasq cannot listen on 127.0.0.1:$PORT again: $(cat "$DNSMASQ_LOG")"
+	finish
+	exit 1
+}
+
+# A port for our resolver below the kernel's ephemeral range, so that no
+# socket of this machine takes it while our resolver is stopped.
+read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+[ "$low" -gt 11000 ] || low=32768
+for try in 1 2 3 4 5; do
+	PORT=$((10000 + RANDOM % (low - 10000)))
+	dnsmasq_at && break
+done
+grep -q 'started, version' "$DNSMASQ_LOG" || { echo "cannot start dnsmasq" >&2; exit 1; }
+DNS="127.0.0.1:$PORT"
 
 # ---- 1. The resolver's port closed from the start ----------------------
 cat >"$T/partners.csv" <<CSV
@@ -52,7 +70,6 @@ DB="$T/audit.db"
 ARGS=(--db "$DB" --ca-file "$T/ca/root.pem" --dns-server "$DNS" --timeout 5)
 
 # Scan 1, a good night, to compare with.
-dnsmasq_at || exit 1
 "$FEDCERT" scan "$T/partners.csv" "${ARGS[@]}" 2>"$T/scan1.err"
 assert_eq "the good night's scan" 0 $?
 stop_pid "$DNSMASQ_PID"
@@ -105,7 +122,7 @@ assert_eq "diff: the failed scan is not compared, nobody broke" 0 \
 assert_contains "history: our reason, not the partner's" "$T/history.txt" "not_probed"
 
 # Our resolver is back: --resume finishes the scan.
-dnsmasq_at || exit 1
+resolver_up
 "$FEDCERT" scan "${ARGS[@]}" --resume 2>"$T/resume.err"
 assert_eq "the resume exits 0" 0 $?
 assert_eq "scan 2 is done, every target complete, none not_probed" "done|0|0" \
@@ -137,7 +154,7 @@ CSV
 # middle_scan DB ERR: starts the scan, stops our resolver once it has
 # answered h1.test; sets SCAN_PID.
 middle_scan() {
-	dnsmasq_at || exit 1
+	resolver_up
 	"$FEDCERT" scan "$T/middle.csv" --db "$1" --ca-file "$T/ca/root.pem" \
 		--dns-server "$DNS" --timeout 4 --concurrency 1 2>"$2" &
 	SCAN_PID=$!
@@ -160,7 +177,7 @@ h5.test|0|not_probed" \
 	"$(q "$DB2" "select domain, complete, ifnull(error_kind, '') from target order by line")"
 assert_eq "every stored answer is a real one" "NOERROR" \
 	"$(q "$DB2" "select group_concat(distinct rcode) from dns_answer")"
-dnsmasq_at || exit 1
+resolver_up
 "$FEDCERT" scan --db "$DB2" --ca-file "$T/ca/root.pem" --dns-server "$DNS" \
 	--timeout 4 --resume 2>"$T/middle.resume.err"
 assert_eq "resume after the resolver is back" 0 $?
@@ -175,7 +192,7 @@ DB3="$T/flap.db"
 middle_scan "$DB3" "$T/flap.err"
 # Back as soon as the scan has noticed it gone.
 wait_line "$T/flap.err" 'is not answering' || fail "the scan did not notice"
-dnsmasq_at || exit 1
+resolver_up
 wait "$SCAN_PID"
 assert_eq "a scan whose resolver came back exits 0" 0 $?
 assert_contains "says it recovered" "$T/flap.err" "the scan recovered"
