@@ -118,6 +118,9 @@ assert_eq "scans: no target failed" "0" "$(jq -r 'select(.scan == 2) | .targets_
 "$FEDCERT" diff --db "$DB" --format json >"$T/diff2.jsonl" 2>"$T/diff2.err"
 assert_eq "diff: the failed scan is not compared, nobody broke" 0 \
 	"$(grep -c 'new_failure' "$T/diff2.jsonl")"
+"$FEDCERT" diff --db "$DB" --from 1 --to 2 --format json >"$T/diff12.jsonl"
+assert_eq "diff --to the failed scan: its not_probed targets did not break" "" \
+	"$(jq -r 'select(.change == "new_failure" or .change == "finding_appeared") | .domain' "$T/diff12.jsonl")"
 "$FEDCERT" history h3.test --db "$DB" >"$T/history.txt"
 assert_contains "history: our reason, not the partner's" "$T/history.txt" "not_probed"
 
