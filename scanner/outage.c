@@ -22,7 +22,8 @@
  *
  * A connect fails for a reason of ours when connect() itself refuses
  * before any packet leaves (no route, no source address, the network
- * down, a local filter): the endpoint is not stored and its targets are
+ * down, a local filter or a "prohibit" route: ENETUNREACH, EHOSTUNREACH,
+ * EADDRNOTAVAIL, ENETDOWN, EPERM, EACCES): the endpoint is not stored and its targets are
  * not probed. An error that comes back later (an ICMP unreachable from a
  * router, a failed ARP) may be the partner's network: it stays theirs.
  */
@@ -49,15 +50,21 @@ static int status_is_answer(int status)
 	return 0;
 }
 
-static void outage_say(const struct scan *s, const char *fmt, ...)
+static void outage_say(struct scan *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void outage_say(const struct scan *s, const char *fmt, ...)
+/* One line on standard error, over the progress line when there is one
+ * (the next tick writes it again). */
+static void outage_say(struct scan *s, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (s->opts->quiet)
 		return;
+	if (s->progress_shown) {
+		fputs("\r\033[K", stderr);
+		s->progress_shown = 0;
+	}
 	fputs("fedcert: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -278,7 +285,7 @@ int outage_connect_is_ours(int uverr, const struct sockaddr *sa)
 {
 	if (uverr != UV_ENETUNREACH && uverr != UV_EHOSTUNREACH &&
 	    uverr != UV_EADDRNOTAVAIL && uverr != UV_ENETDOWN &&
-	    uverr != UV_EPERM)
+	    uverr != UV_EPERM && uverr != UV_EACCES)
 		return 0;
 	return sa == NULL || address_is_unicast(sa);
 }

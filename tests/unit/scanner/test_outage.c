@@ -44,6 +44,7 @@ static void test_connect_errors(void **state)
 	assert_true(connect_is_ours(UV_EADDRNOTAVAIL, "127.0.0.1"));
 	assert_true(connect_is_ours(UV_ENETDOWN, "192.0.2.1"));
 	assert_true(connect_is_ours(UV_EPERM, "192.0.2.1"));
+	assert_true(connect_is_ours(UV_EACCES, "192.0.2.1"));
 	/* The peer's answers, or its network's. */
 	assert_false(connect_is_ours(UV_ECONNREFUSED, "192.0.2.1"));
 	assert_false(connect_is_ours(UV_ETIMEDOUT, "192.0.2.1"));
