@@ -462,6 +462,17 @@ enum cli_exit cli_run_scan(struct cli_run *r, struct store *st)
 	if (sum.interrupted)
 		return cli_fail(&r->cli, "scan %lld interrupted; what was stored is kept",
 				(long long)sum.scan_id);
+	/* Our resolver or our network left targets undone: the scan is
+	 * failed (judged when resumed or asked about), the partners are not
+	 * blamed, and the sentence says what to do. */
+	if (sum.incomplete[0] != '\0') {
+		if (!r->quiet)
+			run_print_summary(r, &sum);
+		r->incomplete = 1;
+		r->report.scan_id = sum.scan_id;
+		return cli_fail(&r->cli, "scan %lld: %s", (long long)sum.scan_id,
+				sum.incomplete);
+	}
 	/* The scan's judgement, kept beside its facts for the questions
 	 * asked across scans (check's scratch database has none to ask; an
 	 * interrupted scan is judged when it is resumed or asked about). A

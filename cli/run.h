@@ -87,6 +87,8 @@ struct cli_run {
 	char domain[FC_DNS_NAME_MAX + 1];         /* report.domain, lowercase */
 	int min_severity_given;
 	int quiet;          /* --quiet */
+	int incomplete;     /* the scan left targets not probed for a reason
+			       of ours (cli_run_scan() failed it) */
 	int compliance;     /* report --compliance */
 	int fail_on_input;  /* scan --fail-on-input-errors */
 	struct report_inspect inspect; /* inspect FILE --name --type; the

@@ -196,6 +196,10 @@ enum cli_exit cli_cmd_check(const struct cli_command *cmd, int argc,
 	rc = cli_run_scan(&r, st);
 	if (rc == CLI_OK)
 		rc = cli_run_report(&r, st);
+	else if (r.incomplete)
+		/* What could be done is shown, its heading saying what could
+		 * not; the exit code stays the failed scan's. */
+		cli_run_report(&r, st);
 	store_close(st);
 	return rc;
 }

@@ -36,8 +36,10 @@ enum failure_kind {
 	FAIL_SRV_NOT_AVAILABLE, /* "srv_not_available": the "." target */
 	FAIL_SRV_INVALID,       /* "srv_invalid": no SRV target is a host name */
 	FAIL_INVALID_NAME,      /* "invalid_name" */
-	/* Never stored: what history and diff call a target that a scan
-	 * read but did not finish. */
+	/* A target our side could not do (our resolver did not answer, our
+	 * network could not send: scanner/outage.c), stored with our reason
+	 * and left incomplete; also what history and diff call a target that
+	 * a scan read but did not finish. Never the partner's failure. */
 	FAIL_NOT_PROBED,        /* "not_probed" */
 	FAIL_KINDS
 };

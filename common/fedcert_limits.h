@@ -58,6 +58,13 @@
  * larger than the socket's receive buffer is dropped by the kernel and
  * becomes a timeout. */
 #define FC_DNS_INFLIGHT_MAX 256
+/* Our resolver not answering (scanner/outage.c): it is asked a question
+ * of our own at once, then after 1 s, 2 s, 4 s (7 s in all) before the
+ * scan gives it up; a question it failed is asked again at most this
+ * often once it answers. */
+#define FC_OUTAGE_CANARIES 4
+#define FC_OUTAGE_WAIT_MS 1000
+#define FC_OUTAGE_RETRIES 3
 #define FC_DNS_RCVBUF (1 << 20)     /* asked of c-ares' UDP sockets; the
 				       kernel may grant less */
 

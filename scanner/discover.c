@@ -154,12 +154,16 @@ static void host_apply(struct scan *s, const struct host_lookup *h,
 	/* check --connect-to ADDR:PORT: the port it names, as the address. */
 	int port = s->connect_port != 0 ? s->connect_port : w->port;
 
+	/* Our resolver failed one of its questions: what did come is
+	 * probed, and the target is not probed in full (outage.c). */
+	if (h->ours)
+		w->target->ours = s->dns_reason;
 	for (i = 0; i < h->nanswers; i++)
 		discover_link_answer(s, w->target->id, h->answer_ids[i]);
 	/* A DIR host that did not resolve leaves its target with no probe:
 	 * say why on the target. An SRV target without an address is visible
 	 * in the stored answers, beside the SRV targets that did resolve. */
-	if (n == 0 && w->srv_name == NULL)
+	if (n == 0 && w->srv_name == NULL && !h->ours)
 		discover_target_error(s, w->target->id, h->fail_kind, h->fail_reason);
 	if (s->opts->no_pool && n > 1)
 		n = 1;
@@ -172,7 +176,7 @@ static void host_done(struct scan *s, struct host_lookup *h)
 {
 	size_t i;
 
-	if (h->naddrs == 0 && h->fail_kind == FAIL_NONE) {
+	if (h->naddrs == 0 && h->fail_kind == FAIL_NONE && !h->ours) {
 		h->fail_kind = FAIL_DNS_NOADDRESS;
 		set_reason(&h->fail_reason, "%s has no %s address", h->name,
 			 s->opts->ipv4_only ? "IPv4" :
@@ -246,12 +250,43 @@ static void host_on_answer(void *arg, int status, int timeouts,
 	struct scan *s = h->scan;
 
 	(void)timeouts;
-	if (dns_is_abandoned(s, status))
+	if (dns_is_abandoned(s, status) || outage_dns_take(s, &q->ask, status))
 		return;
 	host_take_answer(h, q->type, status, abuf, alen);
 	if (--h->pending == 0)
 		host_done(s, h);
 	scan_wake(s);
+}
+
+static void host_resend(struct scan *s, struct dns_ask *a)
+{
+	struct host_query *q = container_of(a, struct host_query, ask);
+
+	dns_query(&s->dns, q->host->name, q->type, host_on_answer, q);
+}
+
+/* outage.c is done with a question our resolver failed: theirs after
+ * all (its failure stored as the partner's), or ours (not stored). */
+static void host_give_up(struct scan *s, struct dns_ask *a, int theirs)
+{
+	struct host_query *q = container_of(a, struct host_query, ask);
+	struct host_lookup *h = q->host;
+
+	if (theirs)
+		host_take_answer(h, q->type, a->status, NULL, 0);
+	else
+		h->ours = 1;
+	if (--h->pending == 0)
+		host_done(s, h);
+	scan_wake(s);
+}
+
+static void host_ask(struct scan *s, struct host_query *q)
+{
+	q->ask.resend = host_resend;
+	q->ask.give_up = host_give_up;
+	outage_sent(s, &q->ask);
+	dns_query(&s->dns, q->host->name, q->type, host_on_answer, q);
 }
 
 /* The hosts file answers first, as the system resolver would ("localhost"
@@ -317,17 +352,22 @@ static struct host_lookup *host_start(struct scan *s, const char *name)
 	}
 	if (host_from_file(s, h))
 		return h;
-	h->queries[0] = (struct host_query){ h, T_A };
-	h->queries[1] = (struct host_query){ h, T_AAAA };
+	/* Our resolver was given up for this scan: nothing is asked. */
+	if (!outage_dns_usable(s)) {
+		h->ours = 1;
+		return h;
+	}
+	h->queries[0] = (struct host_query){ .host = h, .type = T_A };
+	h->queries[1] = (struct host_query){ .host = h, .type = T_AAAA };
 	h->pending = s->opts->ipv4_only || s->opts->ipv6_only ? 1 : 2;
 	s->resolving += (unsigned)h->pending;
 	/* Answers may come back in any order; each callback knows its
 	 * question. Addresses are kept A first only when A answers first,
 	 * which is why the report orders probes itself. */
 	if (!s->opts->ipv6_only)
-		dns_query(&s->dns, name, T_A, host_on_answer, &h->queries[0]);
+		host_ask(s, &h->queries[0]);
 	if (!s->opts->ipv4_only)
-		dns_query(&s->dns, name, T_AAAA, host_on_answer, &h->queries[1]);
+		host_ask(s, &h->queries[1]);
 	return h;
 }
 
@@ -525,6 +565,10 @@ static void srv_apply(struct scan *s, const struct srv_lookup *l,
 {
 	size_t i;
 
+	if (l->ours) {
+		target->ours = s->dns_reason;
+		return;
+	}
 	discover_link_answer(s, target->id, l->answer_id);
 	if (l->error_kind) {
 		discover_target_error(s, target->id, l->error_kind,
@@ -540,18 +584,29 @@ static void srv_apply(struct scan *s, const struct srv_lookup *l,
 	}
 }
 
-static void srv_on_answer(void *arg, int status, int timeouts,
-			  unsigned char *abuf, int alen)
+static void srv_release_waiters(struct scan *s, struct srv_lookup *l)
 {
-	struct srv_lookup *l = arg;
+	size_t i;
+
+	for (i = 0; i < l->nwaiters && !s->failed; i++) {
+		srv_apply(s, l, l->waiters[i]);
+		target_release(s, l->waiters[i]);
+	}
+	free(l->waiters);
+	l->waiters = NULL;
+	l->nwaiters = l->capwaiters = 0;
+	scan_wake(s);
+}
+
+/* The SRV question's answer (or the partner's failure), stored, and its
+ * targets sent on. */
+static void srv_take(struct srv_lookup *l, int status, unsigned char *abuf,
+		     int alen)
+{
 	struct scan *s = l->scan;
 	struct ares_srv_reply *reply = NULL;
 	struct dns_outcome o = discover_dns_outcome(status);
-	size_t i;
 
-	(void)timeouts;
-	if (dns_is_abandoned(s, status))
-		return;
 	l->done = 1;
 	if (status == ARES_SUCCESS) {
 		int rc = ares_parse_srv_reply(abuf, alen, &reply);
@@ -570,14 +625,39 @@ static void srv_on_answer(void *arg, int status, int timeouts,
 	}
 	srv_store_answer(l, o.rcode, o.reason, reply);
 	ares_free_data(reply);
-	for (i = 0; i < l->nwaiters && !s->failed; i++) {
-		srv_apply(s, l, l->waiters[i]);
-		target_release(s, l->waiters[i]);
+	srv_release_waiters(s, l);
+}
+
+static void srv_on_answer(void *arg, int status, int timeouts,
+			  unsigned char *abuf, int alen)
+{
+	struct srv_lookup *l = arg;
+
+	(void)timeouts;
+	if (dns_is_abandoned(l->scan, status) ||
+	    outage_dns_take(l->scan, &l->ask, status))
+		return;
+	srv_take(l, status, abuf, alen);
+}
+
+static void srv_resend(struct scan *s, struct dns_ask *a)
+{
+	struct srv_lookup *l = container_of(a, struct srv_lookup, ask);
+
+	dns_query(&s->dns, l->name, T_SRV, srv_on_answer, l);
+}
+
+static void srv_give_up(struct scan *s, struct dns_ask *a, int theirs)
+{
+	struct srv_lookup *l = container_of(a, struct srv_lookup, ask);
+
+	if (theirs) {
+		srv_take(l, a->status, NULL, 0);
+		return;
 	}
-	free(l->waiters);
-	l->waiters = NULL;
-	l->nwaiters = l->capwaiters = 0;
-	scan_wake(s);
+	l->done = 1;
+	l->ours = 1;
+	srv_release_waiters(s, l);
 }
 
 void discover_srv(struct scan *s, struct target *t, enum target_type type,
@@ -601,8 +681,17 @@ void discover_srv(struct scan *s, struct target *t, enum target_type type,
 			return;
 		}
 		l->scan = s;
-		s->resolving++;
-		dns_query(&s->dns, name, T_SRV, srv_on_answer, l);
+		if (!outage_dns_usable(s)) {
+			/* Our resolver was given up: nothing is asked. */
+			l->done = 1;
+			l->ours = 1;
+		} else {
+			l->ask.resend = srv_resend;
+			l->ask.give_up = srv_give_up;
+			outage_sent(s, &l->ask);
+			s->resolving++;
+			dns_query(&s->dns, name, T_SRV, srv_on_answer, l);
+		}
 	}
 	if (l->done) {
 		srv_apply(s, l, t);

@@ -49,8 +49,16 @@ void target_release(struct scan *s, struct target *t)
 {
 	if (--t->holds > 0)
 		return;
-	if (!s->failed && store_target_complete(s->st, t->id) != 0)
+	/* Not probed for a reason of ours: said so, and left incomplete,
+	 * so that a resume does it again. */
+	if (t->ours != NULL && !s->failed) {
+		s->summary->not_probed++;
+		if (store_target_set_error(s->st, t->id, FAIL_NOT_PROBED,
+					   t->ours) != 0)
+			scan_fail(s, "%s", store_errmsg(s->st));
+	} else if (!s->failed && store_target_complete(s->st, t->id) != 0) {
 		scan_fail(s, "%s", store_errmsg(s->st));
+	}
 	target_unlink_free(s, t);
 }
 
@@ -76,6 +84,7 @@ void endpoint_free(void *v)
 	if (ep == NULL)
 		return;
 	endpoint_free_waiters(ep);
+	free(ep->ours_reason);
 	free(ep->address);
 	free(ep->sni);
 	free(ep);
@@ -153,6 +162,10 @@ void scan_want_endpoint(struct scan *s, struct target *t, const char *address,
 		scan_fail(s, "out of memory");
 		return;
 	}
+	if (ep->state == ENDPOINT_OURS) {
+		t->ours = ep->ours_reason;
+		return;
+	}
 	if (ep->state == ENDPOINT_STORED) {
 		if (store_target_probe_link(s->st, t->id, ep->probe_id, route) != 0)
 			scan_fail(s, "%s", store_errmsg(s->st));
@@ -185,6 +198,22 @@ void scan_probe_done(struct scan *s, struct endpoint *ep,
 					    &route) != 0)
 			scan_fail(s, "%s", store_errmsg(s->st));
 		target_release(s, w->target);
+	}
+	endpoint_free_waiters(ep);
+}
+
+void scan_endpoint_ours(struct scan *s, struct endpoint *ep,
+			const char *reason)
+{
+	size_t i;
+
+	ep->state = ENDPOINT_OURS;
+	ep->ours_reason = strdup(reason);
+	if (ep->ours_reason == NULL)
+		scan_fail(s, "out of memory");
+	for (i = 0; i < ep->nwaiters; i++) {
+		ep->waiters[i].target->ours = ep->ours_reason;
+		target_release(s, ep->waiters[i].target);
 	}
 	endpoint_free_waiters(ep);
 }

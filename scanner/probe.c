@@ -270,6 +270,25 @@ static void probe_finish(struct probe *p, enum failure_kind kind, const char *fm
 	scan_wake(p->scan);
 }
 
+/* The other exit: our side could not start the probe (outage.c): nothing
+ * is recorded of the endpoint, its targets are not probed. */
+static void probe_finish_ours(struct probe *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void probe_finish_ours(struct probe *p, const char *fmt, ...)
+{
+	char reason[FC_REASON_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	outage_net(p->scan, p->ep, reason);
+	probe_close(p);
+	p->scan->inflight--;
+	scan_wake(p->scan);
+}
+
 static void probe_on_write(uv_write_t *req, int status)
 {
 	struct probe_write *w = container_of(req, struct probe_write, req);
@@ -718,12 +737,20 @@ int probe_start(struct scan *s, struct endpoint *ep)
 	uv_timer_start(&p->timer, probe_on_timeout,
 		       (uint64_t)s->opts->timeout_s * 1000, 0);
 	if (rc < 0)
-		probe_finish(p, FAIL_LOCAL_ERROR, "socket: %s", uv_strerror(rc));
+		probe_finish_ours(p, "our system could not open a socket for %s"
+				  " (%s)", ep->address, uv_strerror(rc));
 	else if (addr_rc < 0)
 		probe_finish(p, FAIL_CONNECT_ERROR, "address: %s", uv_strerror(addr_rc));
 	else if ((rc = uv_tcp_connect(&p->connect_req, &p->tcp,
 				      (const struct sockaddr *)&sa,
-				      probe_on_connect)) < 0)
+				      probe_on_connect)) < 0 &&
+		 outage_connect_is_ours(rc, (const struct sockaddr *)&sa))
+		/* connect() refused before any packet left: our routes,
+		 * our addresses, our filter. */
+		probe_finish_ours(p, "our network could not send to %s port %d"
+				  " (connect: %s)", ep->address, ep->port,
+				  uv_strerror(rc));
+	else if (rc < 0)
 		probe_finish(p, FAIL_CONNECT_ERROR, "connect: %s", uv_strerror(rc));
 	return PROBE_STARTED;
 }

@@ -98,7 +98,8 @@ static void scan_handle_row(struct scan *s, const struct target_row *row)
  * which feeds them, is. */
 static int scan_has_room(const struct scan *s)
 {
-	return s->queued < s->slots && s->resolving < FC_DNS_INFLIGHT_MAX;
+	return s->queued < s->slots && s->resolving < FC_DNS_INFLIGHT_MAX &&
+	       !s->dns_down;
 }
 
 static void scan_start_queued(struct scan *s)
@@ -190,16 +191,19 @@ static int scan_is_finished(struct scan *s)
 		/* What was queued is not probed; what was stored stays. */
 		s->queue_head = s->queue_tail = NULL;
 		s->queued = 0;
+		outage_abandon(s);
 	} else if (!s->eof || s->queued > 0) {
 		return 0;
 	}
-	return s->inflight == 0 && s->resolving == 0;
+	/* Questions parked while our resolver is down wait for it. */
+	return s->inflight == 0 && s->resolving == 0 && s->nparked == 0;
 }
 
 static void scan_close_handles(struct scan *s)
 {
 	s->closing = 1;
 	dns_close(&s->dns);
+	outage_close(s);
 	uv_close((uv_handle_t *)&s->flush_timer, scan_on_close);
 	uv_close((uv_handle_t *)&s->end_timer, scan_on_close);
 	progress_stop(s);
@@ -318,6 +322,7 @@ static int scan_loop_init(struct scan *s)
 	uv_timer_init(&s->loop, &s->flush_timer);
 	uv_timer_init(&s->loop, &s->end_timer);
 	uv_timer_init(&s->loop, &s->progress_timer);
+	outage_init(s);
 	s->started_ns = uv_hrtime();
 	uv_idle_init(&s->loop, &s->pump_idle);
 	uv_signal_init(&s->loop, &s->sigint);
@@ -556,8 +561,22 @@ int scan_run(const struct scan_options *opts, struct store *st,
 			scan_fail(s, "%s: no target rows after the header"
 				  " (an empty export?)", s->input);
 	}
+	/* Targets our resolver or our network left undone: the scan did not
+	 * audit them, so it is not done (`diff` compares done scans), and a
+	 * resume finishes it. Questions our resolver failed and then
+	 * answered leave nothing undone: the scan recovered. */
+	summary->dns_missed = s->dns_missed;
+	if (!s->failed && !s->interrupted)
+		outage_summary(s, summary->incomplete,
+			       sizeof(summary->incomplete));
+	if (!s->failed && !s->interrupted && !summary->incomplete[0] &&
+	    s->dns_missed > 0 && !opts->quiet)
+		fprintf(stderr, "fedcert: our resolver %s failed %ld question%s;"
+			" each was asked again and answered: the scan"
+			" recovered\n", s->dns_label, s->dns_missed,
+			s->dns_missed == 1 ? "" : "s");
 	if (store_scan_finish(st, s->scan_id,
-			      s->failed ? "failed" :
+			      s->failed || summary->incomplete[0] ? "failed" :
 			      s->interrupted ? "interrupted" : "done") != 0 &&
 	    !s->failed)
 		scan_fail(s, "%s", store_errmsg(st));

@@ -27,6 +27,22 @@
  * whose work is already done cannot starve the probes in flight. */
 #define SCAN_ROWS_PER_TURN 256
 
+struct scan;
+
+/* One question as outage.c follows it: how many answers the resolver set
+ * had given when it was sent (an answer after that shows the resolver up
+ * while it was out), how often it was asked again after our resolver
+ * failed it, and the parked list it waits on while the resolver is down.
+ * resend asks it again; give_up ends it as not probed for our reason. */
+struct dns_ask {
+	uint64_t sent_at; /* scan->dns_answers when sent */
+	int status;       /* the c-ares status it failed with, when parked */
+	unsigned retried; /* times asked again after our resolver failed it */
+	void (*resend)(struct scan *s, struct dns_ask *a);
+	void (*give_up)(struct scan *s, struct dns_ask *a, int theirs);
+	struct dns_ask *next_parked;
+};
+
 /* A target whose work is under way. Each lookup or probe it waits for
  * holds it; when the last hold is released, everything it led to is
  * stored, and it is marked complete (so that a resumed scan keeps it) and
@@ -34,6 +50,11 @@
 struct target {
 	int64_t id;
 	int holds;
+	/* Set when one of its lookups or probes could not be done for a
+	 * reason of ours (outage.c): the target is then stored not_probed
+	 * with this reason (borrowed from the scan), and left incomplete for
+	 * a resume. NULL: nothing of ours went wrong. */
+	const char *ours;
 	struct target *prev, *next;
 };
 
@@ -49,7 +70,9 @@ struct waiter {
 enum endpoint_state {
 	ENDPOINT_QUEUED,  /* waiting for a slot under --concurrency */
 	ENDPOINT_PROBING, /* a probe is in flight */
-	ENDPOINT_STORED   /* probe_id is valid; new targets link at once */
+	ENDPOINT_STORED,  /* probe_id is valid; new targets link at once */
+	ENDPOINT_OURS     /* our network could not send to it (outage.c):
+			     its targets are not probed */
 };
 
 /* One (address, port, SNI): probed once per scan. Owned by scan->endpoints. */
@@ -61,6 +84,7 @@ struct endpoint {
 	int port;
 	char *sni; /* NULL for an IP literal target */
 	int64_t probe_id;
+	char *ours_reason; /* owned; ENDPOINT_OURS: why, for its targets */
 	struct waiter *waiters; /* owned; freed once stored */
 	size_t nwaiters, capwaiters;
 	struct endpoint *next_queued;
@@ -86,12 +110,14 @@ struct host_lookup {
 	struct host_query {
 		struct host_lookup *host;
 		int type; /* T_A or T_AAAA */
+		struct dns_ask ask; /* outage.c: when it was sent, parked */
 	} queries[2]; /* the callbacks' arguments */
 	int pending; /* queries outstanding */
 	int64_t answer_ids[2];
 	size_t nanswers;
 	enum failure_kind fail_kind; /* the worst failure, when no address came */
 	char *fail_reason;     /* owned; NULL without a failure */
+	int ours; /* a question went unanswered by our resolver (outage.c) */
 	char (*addrs)[INET6_ADDRSTRLEN]; /* owned, in the order answered */
 	size_t naddrs, capaddrs;
 	struct host_waiter *waiters; /* owned; freed once resolved */
@@ -110,6 +136,8 @@ struct srv_lookup {
 	struct scan *scan;
 	const char *name; /* borrowed: scan->srvs' key */
 	int done;
+	int ours; /* our resolver did not answer (outage.c) */
+	struct dns_ask ask;
 	int64_t answer_id;
 	enum failure_kind error_kind; /* FAIL_NONE: follow the targets */
 	char *error_reason;     /* owned; NULL without an error */
@@ -173,6 +201,24 @@ struct scan {
 	int pumping, pump_again;
 	int interrupted;
 	int failed; /* a database or read error: stop and mark failed */
+
+	/* outage.c: telling our resolver's and our network's failures from
+	 * the partners'. */
+	uint64_t dns_answers;   /* answers the resolver set gave, any rcode */
+	struct dns_ask *parked; /* questions our resolver failed, to ask again */
+	size_t nparked;
+	int dns_down;           /* our resolver is not answering: rows wait */
+	int dns_gave_up;        /* it did not come back: no more questions */
+	unsigned canaries;      /* questions asked of it to see it back */
+	int canary_inflight;
+	int canary_theirs;      /* the canary answered: timeouts asked again
+				   after it are the partner's */
+	long dns_missed;        /* questions it failed, asked again or not */
+	uv_timer_t outage_timer;
+	char dns_label[(INET6_ADDRSTRLEN + 16) * 2 + 32]; /* "127.0.0.1:53" */
+	char dns_reason[FC_REASON_MAX];  /* a not-probed target's reason */
+	char net_reason[FC_REASON_MAX];
+	long net_missed;        /* endpoints our network could not send to */
 	int closing;
 
 	struct scan_summary *summary;
@@ -217,6 +263,42 @@ void scan_want_endpoint(struct scan *s, struct target *t, const char *address,
 			const struct store_route *route);
 void scan_probe_done(struct scan *s, struct endpoint *ep,
 		     const struct store_probe *result);
+
+/* inflight.c: our network could not send to ep (outage.c decided):
+ * nothing is stored of it; each target waiting on it, and each that
+ * reaches it later, is not probed, for reason (copied). */
+void scan_endpoint_ours(struct scan *s, struct endpoint *ep,
+			const char *reason);
+
+/* outage.c: our resolver's and our network's failures, told from the
+ * partners'. A question our resolver failed (refused, or timed out while
+ * the resolver set gave no answer at all) is parked, not stored: the
+ * resolver is asked a question of our own (the canary) until it answers,
+ * and the parked questions are then asked again; when it does not come
+ * back, their targets are not probed, for a reason of ours. */
+void outage_init(struct scan *s);
+void outage_close(struct scan *s);
+/* A question is being sent. */
+void outage_sent(struct scan *s, struct dns_ask *a);
+/* A question's answer or failure (not a cancellation): 0 when the caller
+ * takes it as the partner's fact; 1 when it is ours and outage.c has it
+ * (parked, or given up through a->give_up): the caller does no more. */
+int outage_dns_take(struct scan *s, struct dns_ask *a, int status);
+/* Whether a question may be sent at all: 0 once our resolver was given
+ * up for this scan. */
+int outage_dns_usable(const struct scan *s);
+/* Whether the reason a connect failed (a libuv error, returned by the
+ * connect itself, before any packet left) is ours: no route, no source
+ * address, the network down, a local filter. */
+int outage_connect_is_ours(int uverr, const struct sockaddr *sa);
+/* Our network could not send to ep: says so (once), counts it. */
+void outage_net(struct scan *s, struct endpoint *ep, const char *reason);
+/* An interrupt or a failure: the parked questions are dropped (their
+ * targets stay incomplete), the canary's timer stopped. */
+void outage_abandon(struct scan *s);
+/* The scan's closing words when something of ours went wrong: into buf,
+ * "" when nothing did. */
+void outage_summary(const struct scan *s, char *buf, size_t len);
 
 /* inflight.c: a target, held once by its row; a hold while one of its
  * lookups or probes is under way; the last release completes it. */

@@ -176,6 +176,13 @@ struct scan_summary {
 	long probe_failures; /* probes that ended with an error kind */
 	int interrupted;     /* SIGINT or SIGTERM stopped it; what was stored stays */
 	long resumed_rows;   /* rows skipped: the resumed scan had them */
+	/* Targets not probed for a reason of ours (our resolver did not
+	 * answer, our network could not send): stored not_probed and left
+	 * incomplete, for --resume. Not 0: the scan is marked failed and
+	 * incomplete holds the sentence that says so. */
+	long not_probed;
+	long dns_missed;     /* questions our resolver failed (asked again) */
+	char incomplete[512];
 	unsigned peak_inflight; /* endpoints in flight at once, at most */
 	double elapsed_s;    /* wall time of the loop */
 };
@@ -186,7 +193,12 @@ struct scan_summary {
  * and marks the scan done (or failed/interrupted). Returns 0 when the scan
  * ran to its end (whatever the peers did) or was interrupted by SIGINT or
  * SIGTERM (summary->interrupted is then set), -1 when it could not (bad
- * input file, trust store, database error); the message then is in err. */
+ * input file, trust store, database error); the message then is in err.
+ * A scan that ran to its end with targets our side could not do (our
+ * resolver or our network failing, summary->not_probed) is marked failed
+ * and returns 0 with summary->incomplete saying so: a resume finishes
+ * it. One whose resolver failed for a while and every question of which
+ * was then answered "recovered": done, and not_probed is 0. */
 int scan_run(const struct scan_options *opts, struct store *st,
 	     struct scan_summary *summary, char *err, size_t errlen);
 

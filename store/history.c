@@ -14,19 +14,25 @@
 #include "store/store_int.h"
 
 /* Every count of one scan, each from an index (target_by_scan,
- * probe_by_scan, input_error_by_scan). */
+ * probe_by_scan, input_error_by_scan; target_failed_by_scan for the
+ * targets not probed for a reason of ours, which are not the partners'
+ * failures). */
 static const char sql_scans[] =
 	"SELECT s.id, s.started, s.finished, s.status, s.input, s.options,"
 	" s.version,"
 	" (SELECT count(*) FROM target t WHERE t.scan_id = s.id),"
 	" (SELECT count(*) FROM target t WHERE t.scan_id = s.id"
-	"  AND t.error_kind IS NOT NULL),"
+	"  AND t.error_kind IS NOT NULL AND t.error_kind <> 'not_probed'),"
 	" (SELECT count(*) FROM target t WHERE t.scan_id = s.id"
 	"  AND t.complete = 0),"
 	" (SELECT count(*) FROM probe p WHERE p.scan_id = s.id),"
 	" (SELECT count(*) FROM probe p WHERE p.scan_id = s.id"
 	"  AND p.error_kind IS NOT NULL),"
-	" (SELECT count(*) FROM input_error i WHERE i.scan_id = s.id)"
+	" (SELECT count(*) FROM input_error i WHERE i.scan_id = s.id),"
+	" (SELECT count(*) FROM target t WHERE t.scan_id = s.id"
+	"  AND t.error_kind = 'not_probed'),"
+	" (SELECT t.error_reason FROM target t WHERE t.scan_id = s.id"
+	"  AND t.error_kind = 'not_probed' ORDER BY t.line LIMIT 1)"
 	" FROM scan s WHERE (?2 <= 0 OR s.id = ?2) AND (?1 <= 0 OR"
 	" s.id >= ifnull((SELECT id FROM scan"
 	" ORDER BY id DESC LIMIT 1 OFFSET ?1 - 1), 0))"
@@ -135,7 +141,12 @@ static int scan_row(sqlite3_stmt *s, void *arg)
 		.endpoints = sqlite3_column_int64(s, 10),
 		.endpoints_failed = sqlite3_column_int64(s, 11),
 		.input_errors = sqlite3_column_int64(s, 12),
+		.not_probed = sqlite3_column_int64(s, 13),
 	};
+
+	if (col_text(s, 14) != NULL)
+		snprintf(sum.not_probed_why, sizeof(sum.not_probed_why), "%s",
+			 col_text(s, 14));
 
 	return w->cb(&sum, w->arg);
 }

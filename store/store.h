@@ -456,6 +456,11 @@ struct store_scan_summary {
 	int64_t endpoints;        /* probes: one per endpoint */
 	int64_t endpoints_failed; /* probes with an error kind */
 	int64_t input_errors;
+	/* Targets not probed for a reason of ours (error_kind not_probed:
+	 * our resolver did not answer, our network could not send); not
+	 * counted in targets_failed. The first one's reason, "" if none. */
+	int64_t not_probed;
+	char not_probed_why[256];
 };
 
 /* Calls cb for each scan in id order (the newest last); last > 0: only the

@@ -280,8 +280,15 @@ static int diff_both(struct diff_walk *w, const struct store_target_row *a,
 		     const struct store_target_row *b)
 {
 	struct finding_list fa = { 0 }, fb = { 0 };
-	int judged = diff_may_judge_apart(w, a, b), rc = -1;
+	int judged, rc = -1;
 
+	/* A target our side could not do (our resolver, our network: its
+	 * stored kind is not_probed) says nothing of the partner: it neither
+	 * broke nor was repaired. */
+	if (failure_is(a->error_kind, FAIL_NOT_PROBED) ||
+	    failure_is(b->error_kind, FAIL_NOT_PROBED))
+		return 0;
+	judged = diff_may_judge_apart(w, a, b);
 	if (judged &&
 	    (hist_judge(&w->from_judging, a, &fa) != 0 ||
 	     hist_judge(&w->to_judging, b, &fb) != 0))

@@ -275,6 +275,12 @@ static int check_not_probed(const struct store_target_row *t, size_t before,
 {
 	if (t->probe_count > 0 || out->count > before)
 		return 0;
+	/* Not probed for a reason of ours (our resolver, our network): the
+	 * reason is ours to read, the partner is not blamed. */
+	if (failure_is(t->error_kind, FAIL_NOT_PROBED) && t->error_reason)
+		return finding_add(out, "not_probed", SEVERITY_WARNING, NULL,
+				   "%s was not probed: %s", t->domain,
+				   t->error_reason);
 	return finding_add(out, "not_probed", SEVERITY_WARNING, NULL,
 			   "%s was not probed%s%s%s",
 			   t->domain, t->error_kind ? " (" : "",

@@ -117,7 +117,7 @@ static const struct finding_def registry[] = {
 	  "Some members of one pool fail while others answer, so partners' connections fail intermittently, depending on the address they pick." },
 	/* Per target: what the scan did not get to. */
 	{ "not_probed", W, 1,
-	  "The target was read but nothing about it was learned (the scan was interrupted before it, or this version could not look it up): it has not been checked, whatever its status says otherwise." },
+	  "The target was read but nothing about it was learned (the scan was interrupted before it, our resolver or our network failed, or this version could not look it up): it has not been checked, whatever its status says otherwise; not the partner's failure." },
 };
 
 #undef E

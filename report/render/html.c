@@ -1113,6 +1113,7 @@ static void html_overview(FILE *out, const struct store_scan_row *scan,
 	const struct finding_def *defs;
 	size_t n, i, k, best;
 	size_t *done;
+	char line[512];
 	int s;
 
 	fprintf(out, "<header><h1>Federation certificate audit</h1>"
@@ -1124,8 +1125,14 @@ static void html_overview(FILE *out, const struct store_scan_row *scan,
 	esc_html(out, scan->finished ? scan->finished : "-");
 	fputs(" (", out);
 	esc_html(out, scan->status);
-	fprintf(out, "). %lld endpoints probed, %lld failed.</p></header>\n",
+	fprintf(out, "). %lld endpoints probed, %lld failed.</p>",
 		(long long)counts->endpoints, (long long)counts->endpoints_failed);
+	if (render_incomplete(counts, line, sizeof(line))) {
+		fputs("<p class=\"incomplete\"><strong>", out);
+		esc_html(out, line);
+		fputs("</strong></p>", out);
+	}
+	fputs("</header>\n", out);
 	fprintf(out, "<section><h2>Targets by status</h2><div class=\"boxes\">");
 	for (i = 0; i < REPORT_NSTATUS; i++) {
 		s = (int)html_order[i];

@@ -69,6 +69,7 @@ enum prom_family {
 	PROM_SCAN_TARGETS,
 	PROM_SCAN_TARGETS_FAILED,
 	PROM_SCAN_TARGETS_INCOMPLETE,
+	PROM_SCAN_TARGETS_NOT_PROBED,
 	PROM_SCAN_ENDPOINTS,
 	PROM_SCAN_ENDPOINTS_FAILED,
 	PROM_SCAN_INPUT_ERRORS,
@@ -142,9 +143,11 @@ static const struct {
 	[PROM_SCAN_TARGETS] = { "fedcert_scan_targets",
 		"Targets (valid rows of the targets file) the scan holds." },
 	[PROM_SCAN_TARGETS_FAILED] = { "fedcert_scan_targets_failed",
-		"Targets of the scan that reached no endpoint (a DNS failure, no SRV record, an invalid name)." },
+		"Targets of the scan that reached no endpoint (a DNS failure, no SRV record, an invalid name); not those our side could not do." },
 	[PROM_SCAN_TARGETS_INCOMPLETE] = { "fedcert_scan_targets_incomplete",
 		"Targets of the scan whose work was not all done (a scan that did not finish)." },
+	[PROM_SCAN_TARGETS_NOT_PROBED] = { "fedcert_scan_targets_not_probed",
+		"Targets of the scan not probed for a reason of ours (our resolver did not answer, our network could not send): not the partners' failures; scan --resume finishes them." },
 	[PROM_SCAN_ENDPOINTS] = { "fedcert_scan_endpoints",
 		"Endpoints the scan probed." },
 	[PROM_SCAN_ENDPOINTS_FAILED] = { "fedcert_scan_endpoints_failed",
@@ -660,6 +663,7 @@ static void prom_scan(struct render_prom *p,
 		prom_int(p, PROM_SCAN_TARGETS, NULL, c->targets);
 		prom_int(p, PROM_SCAN_TARGETS_FAILED, NULL, c->targets_failed);
 		prom_int(p, PROM_SCAN_TARGETS_INCOMPLETE, NULL, c->incomplete);
+		prom_int(p, PROM_SCAN_TARGETS_NOT_PROBED, NULL, c->not_probed);
 		prom_int(p, PROM_SCAN_ENDPOINTS, NULL, c->endpoints);
 		prom_int(p, PROM_SCAN_ENDPOINTS_FAILED, NULL,
 			 c->endpoints_failed);

@@ -84,6 +84,18 @@ void render_text_scan(FILE *out, const struct store_scan_row *scan);
  * as judged, when its day). */
 void render_text_self_breaks(FILE *out, const char *message, time_t when);
 
+/* incomplete.c: "This scan is incomplete: our resolver 127.0.0.1:53 did
+ * not answer (...); 3 targets not probed; run fedcert scan --resume",
+ * into buf, when c counts targets not probed for a reason of ours: 1;
+ * else 0 and "". The text report's heading line after the scan's; the
+ * JSON report's first line, {"format_version": 2, "incomplete": {scan,
+ * not_probed, reason, message}}; a paragraph of the HTML header. */
+int render_incomplete(const struct store_scan_summary *c, char *buf,
+		      size_t len);
+void render_text_incomplete(FILE *out, const struct store_scan_summary *c);
+void render_json_incomplete(FILE *out, int64_t scan_id,
+			    const struct store_scan_summary *c);
+
 /* The target's blocks: after each endpoint block a "Comments:" section
  * with that endpoint's shown findings ("  [error] id: message"), after the
  * last block one with the target's own, then "Result: FAIL (2 errors,

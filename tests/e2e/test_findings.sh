@@ -197,9 +197,12 @@ assert_eq "report against another trust store" 0 $?
 has_other=$(jq -r 'select(.domain == "good.test") | .findings[].id' "$T/other.jsonl" | grep -c untrusted_chain)
 assert_eq "untrusted against another root" 1 "$has_other"
 
-# A resolver that never answers: dns_error, and the scan still ends.
-printf 'Domain,Type,Port\ngood.test,FED,\n' >"$T/one.csv"
-"$FEDCERT" scan "$T/one.csv" --db "$T/dns.db" --dns-server "127.0.0.1:$FIX_UDPSILENT" \
+# A partner's name that never answers, from a resolver that answers the
+# rest (the DNS fixture's silent.test): dns_error, and the scan still ends.
+# (A resolver that answers nothing at all is our outage: test_outage.)
+start_fixture_dns || exit 1
+printf 'Domain,Type,Port\nsilent.test,FED,\n' >"$T/one.csv"
+"$FEDCERT" scan "$T/one.csv" --db "$T/dns.db" --dns-server "$FIX_DNS" \
 	--dns-timeout 0.3 --dns-tries 1 --quiet
 "$FEDCERT" report --db "$T/dns.db" --format json >"$T/dns.jsonl"
 assert_eq "dns_error on a silent resolver" "dns_error" \

@@ -1,0 +1,54 @@
+/* incomplete.c: the report's heading says when the scan it reports did
+ * not do every target for a reason of ours (our resolver did not answer,
+ * our network could not send): those targets are not the partners'
+ * failures, and `scan --resume` finishes them. One sentence, built here,
+ * written by each renderer with its own escaping.
+ */
+#include <stdio.h>
+
+#include "report/render/emit.h"
+#include "report/render/render.h"
+
+int render_incomplete(const struct store_scan_summary *c, char *buf,
+		      size_t len)
+{
+	buf[0] = '\0';
+	if (c->not_probed <= 0)
+		return 0;
+	snprintf(buf, len, "This scan is incomplete: %s; %lld target%s not"
+		 " probed; run fedcert scan --resume",
+		 c->not_probed_why[0] ? c->not_probed_why :
+		 "our side could not do them",
+		 (long long)c->not_probed, c->not_probed == 1 ? "" : "s");
+	return 1;
+}
+
+void render_text_incomplete(FILE *out, const struct store_scan_summary *c)
+{
+	char line[512];
+
+	if (!render_incomplete(c, line, sizeof(line)))
+		return;
+	render_text_value(out, line);
+	fputc('\n', out);
+}
+
+void render_json_incomplete(FILE *out, int64_t scan_id,
+			    const struct store_scan_summary *c)
+{
+	struct emit_json outer, j;
+	char line[512];
+
+	if (!render_incomplete(c, line, sizeof(line)))
+		return;
+	emit_json_open_line(&outer, out);
+	emit_json_key(&outer, "incomplete");
+	emit_json_open(&j, out);
+	emit_json_int(&j, "scan", scan_id);
+	emit_json_int(&j, "not_probed", c->not_probed);
+	emit_json_str(&j, "reason", c->not_probed_why);
+	emit_json_str(&j, "message", line);
+	emit_json_close(&j);
+	emit_json_close(&outer);
+	fputc('\n', out);
+}
