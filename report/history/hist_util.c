@@ -186,7 +186,8 @@ int hist_judging_scan(struct hist_judging *j, struct store *st,
 		      const struct store_scan_row *scan, time_t at,
 		      int warn_days, int afresh)
 {
-	struct judge_options o = { .now = at, .warn_days = warn_days };
+	struct judge_options o = { .now = at, .warn_days = warn_days,
+				   .profile = j->profile };
 
 	judge_memo_free(j->memo);
 	j->memo = judge_memo_new();
@@ -218,7 +219,8 @@ int hist_judge(struct hist_judging *j, const struct store_target_row *t,
 	struct judge_options o = { .now = j->at, .warn_days = j->warn_days,
 				   .self_chain = j->self,
 				   .self_count = j->nself,
-				   .certs = j->certs, .memo = j->memo };
+				   .certs = j->certs, .memo = j->memo,
+				   .profile = j->profile };
 
 	return verdicts_findings(&j->verdicts, &o, t, out);
 }

@@ -137,8 +137,10 @@ int chain_verify(X509_STORE *trust, X509 *const *certs, size_t n, time_t at,
 		 long *code, int *depth);
 
 /* checks_target.c: the target's own findings (srv_missing ...
- * pool_partial_failure), from its DNS answers and across its probes. */
-int check_target(const struct store_target_row *t, struct finding_list *out);
+ * pool_partial_failure), from its DNS answers and across its probes;
+ * opts->profile decides srv_target_outside_domain. */
+int check_target(const struct judge_options *opts,
+		 const struct store_target_row *t, struct finding_list *out);
 
 /* "the leaf (CN=...)" or "chain certificate 2 (CN=...)": how a message
  * names certificate i of the probe's chain, by its stored subject (or the

@@ -103,7 +103,9 @@ int findings_judge_self(const struct judge_options *opts,
  * it. An endpoint's findings depend on its own facts (the probe row: its
  * id names them, and `via`, the host it was reached as, is the one fact of
  * the link) and of its target only on whether it is FED (the severity of
- * no_client_auth_eku); the judge's options are the command's. A hosted
+ * no_client_auth_eku) and, under --profile rfc5922, on its SIP domain
+ * (the name checked when SRV led there); the judge's options, the
+ * profile among them, are the command's. A hosted
  * pool that 2,400 partners point at is judged once per member instead of
  * 2,400 times. At most JUDGE_MEMO_MAX endpoints are kept (a few hundred
  * bytes each); past that they are judged each time, as without it. */
@@ -120,6 +122,9 @@ struct memo_entry {
 	int64_t probe_id; /* 0: a free slot */
 	int fed;
 	char *via;
+	/* Under rfc5922 an endpoint found through SRV is judged against its
+	 * target's SIP domain: the domain is then part of the key. */
+	char *domain;
 	struct memo_finding *items;
 	size_t count;
 };
@@ -145,6 +150,7 @@ static void memo_entry_clear(struct memo_entry *e)
 		free(e->items[i].message);
 	free(e->items);
 	free(e->via);
+	free(e->domain);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -168,19 +174,25 @@ static int memo_same_via(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-/* The entry of (probe, fed), or the free slot where it goes. */
+/* The entry of (probe, fed, domain), or the free slot where it goes. */
 static struct memo_entry *memo_slot(struct judge_memo *m,
-				    const struct store_probe_row *p, int fed)
+				    const struct store_probe_row *p, int fed,
+				    const char *domain)
 {
 	uint64_t h = (uint64_t)p->id * 0x9E3779B97F4A7C15ull + (uint64_t)fed;
-	size_t i = (size_t)(h >> 17) % JUDGE_MEMO_SLOTS;
 	struct memo_entry *e;
+	const char *c;
+	size_t i;
 
-	for (;; i = (i + 1) % JUDGE_MEMO_SLOTS) {
+	for (c = domain; c != NULL && *c != '\0'; c++)
+		h = (h ^ (unsigned char)*c) * 0x100000001B3ull;
+	for (i = (size_t)(h >> 17) % JUDGE_MEMO_SLOTS;;
+	     i = (i + 1) % JUDGE_MEMO_SLOTS) {
 		e = &m->slots[i];
 		if (e->probe_id == 0 ||
 		    (e->probe_id == p->id && e->fed == fed &&
-		     memo_same_via(e->via, p->via)))
+		     memo_same_via(e->via, p->via) &&
+		     memo_same_via(e->domain, domain)))
 			return e;
 	}
 }
@@ -189,7 +201,8 @@ static struct memo_entry *memo_slot(struct judge_memo *m,
  * only speed. */
 static void memo_keep(struct judge_memo *m, struct memo_entry *e,
 		      const struct store_probe_row *p, int fed,
-		      const struct finding_list *out, size_t from)
+		      const char *domain, const struct finding_list *out,
+		      size_t from)
 {
 	size_t i, n = out->count - from;
 
@@ -197,7 +210,9 @@ static void memo_keep(struct judge_memo *m, struct memo_entry *e,
 		return;
 	e->items = n > 0 ? calloc(n, sizeof(*e->items)) : NULL;
 	e->via = p->via != NULL ? strdup(p->via) : NULL;
-	if ((n > 0 && e->items == NULL) || (p->via != NULL && e->via == NULL))
+	e->domain = domain != NULL ? strdup(domain) : NULL;
+	if ((n > 0 && e->items == NULL) || (p->via != NULL && e->via == NULL) ||
+	    (domain != NULL && e->domain == NULL))
 		goto fail;
 	for (i = 0; i < n; i++) {
 		e->items[i].def = out->items[from + i].def;
@@ -235,6 +250,8 @@ static int judge_probe_memo(const struct judge_options *opts,
 			    struct finding_list *out)
 {
 	int fed = t->type != NULL && strcmp(t->type, "FED") == 0;
+	const char *domain = opts->profile == REPORT_PROFILE_RFC5922 &&
+			     p->srv_name != NULL ? t->domain : NULL;
 	struct memo_entry *e;
 	size_t from = out->count;
 
@@ -243,12 +260,12 @@ static int judge_probe_memo(const struct judge_options *opts,
 					   sizeof(*opts->memo->slots));
 	if (opts->memo == NULL || opts->memo->slots == NULL || p->id <= 0)
 		return judge_probe(opts, t, p, out);
-	e = memo_slot(opts->memo, p, fed);
+	e = memo_slot(opts->memo, p, fed, domain);
 	if (e->probe_id != 0)
 		return memo_replay(e, p, out);
 	if (judge_probe(opts, t, p, out) != 0)
 		return -1;
-	memo_keep(opts->memo, e, p, fed, out, from);
+	memo_keep(opts->memo, e, p, fed, domain, out, from);
 	return 0;
 }
 
@@ -262,7 +279,7 @@ int findings_judge_target(const struct judge_options *opts,
 		if (judge_probe_memo(opts, t, &t->probes[i], out) != 0)
 			return -1;
 	from = out->count;
-	if (check_target(t, out) != 0)
+	if (check_target(opts, t, out) != 0)
 		return -1;
 	sort_from(out, from);
 	return 0;

@@ -157,6 +157,44 @@ int finding_severity_parse(const char *name, enum finding_severity *out)
 	return -1;
 }
 
+/* ---- The profiles ----------------------------------------------------- */
+
+static const char *const profile_names[REPORT_NPROFILES] = {
+	"sfb", "teams-dr", "rfc5922"
+};
+
+const char *report_profile_title(enum report_profile p)
+{
+	static const char *const titles[REPORT_NPROFILES] = {
+		"Skype for Business / Lync Edge federation",
+		"Teams Direct Routing", "RFC 5922 SIP domain certificates"
+	};
+
+	if ((int)p < 0 || (int)p >= REPORT_NPROFILES)
+		return "unknown";
+	return titles[p];
+}
+
+const char *report_profile_name(enum report_profile p)
+{
+	if ((int)p < 0 || (int)p >= REPORT_NPROFILES)
+		return "unknown";
+	return profile_names[p];
+}
+
+int report_profile_parse(const char *name, enum report_profile *out)
+{
+	int i;
+
+	for (i = 0; name != NULL && i < REPORT_NPROFILES; i++) {
+		if (strcasecmp(name, profile_names[i]) == 0) {
+			*out = (enum report_profile)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* ---- The list --------------------------------------------------------- */
 
 void finding_list_free(struct finding_list *l)
