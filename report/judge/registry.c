@@ -31,9 +31,9 @@ static const struct finding_def registry[] = {
 	{ "name_match", I, 0,
 	  "The name partners connect to (the SRV target or host name) is on the certificate, which is what their TLS name check requires." },
 	{ "name_mismatch", E, 0,
-	  "The certificate does not carry the name it was reached by (in its Subject Alternative Names, or in its Common Name when it has no DNS name at all), so every federating server rejects it." },
+	  "The certificate does not carry the name it was reached by (in its Subject Alternative Names, or in its Common Name when it has no DNS name at all; under --profile rfc5922 the SIP domain itself, from a sip: URI first), so every federating server rejects it." },
 	{ "wildcard_name", W, 0,
-	  "The name is matched only through a wildcard, and the Skype for Business / Lync Access Edge does not support wildcard certificates for federation: use a certificate that lists the FQDN." },
+	  "The name is matched only through a wildcard, and the Skype for Business / Lync Access Edge does not support wildcard certificates for federation: use a certificate that lists the FQDN (--profile sfb; Direct Routing accepts it, RFC 5922 does not)." },
 	/* Per endpoint: the dates. */
 	{ "expired", E, 0,
 	  "An expired certificate fails validation at every partner: federation with this endpoint is down until it is renewed." },
@@ -102,7 +102,7 @@ static const struct finding_def registry[] = {
 	{ "host_unresolved", E, 1,
 	  "An SRV target or host name has no A or AAAA record, so nothing can connect to it." },
 	{ "srv_target_outside_domain", W, 1,
-	  "Discovery trusts an SRV target only within the SIP domain (sip.contoso.com for contoso.com); a target elsewhere, such as a hosting provider's pool, works only where the partner is configured explicitly." },
+	  "Discovery trusts an SRV target only within the SIP domain (sip.contoso.com for contoso.com); a target elsewhere works only where our Edge is configured for it: on a known hosting provider's pool (Microsoft 365's sipfed.online.lync.com) an info naming the provider and that configuration (--profile sfb)." },
 	/* Per target: the pool. */
 	{ "pool_inconsistent", W, 1,
 	  "The members of one DNS load-balanced pool present different certificates (one node not renewed, a different chain), so whether a partner connects depends on which node it reaches." },
