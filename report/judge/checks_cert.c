@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/utc.h"
 #include "report/judge/findings_int.h"
@@ -351,10 +352,69 @@ int check_tls(struct probe_judge *j)
 
 /* ---- no_crl_distribution_point, no_ocsp -------------------------------- */
 
+/* Why a CRL Distribution Point URI is of no use to a partner's revocation
+ * check, or NULL when a partner can fetch it. http and ldap count (RFC 5280
+ * 4.2.1.13 names HTTP, FTP and LDAP; federation Edges on Windows fetch
+ * HTTP and LDAP); an LDAP URI without a host, as Active Directory
+ * Certificate Services writes by default, is answered only inside the
+ * issuer's own directory. */
+static const char *crl_unfetchable(const char *uri)
+{
+	const char *sep = strstr(uri, "://");
+	const char *host;
+
+	if (*uri == '\0')
+		return "an empty URI";
+	if (sep == NULL || sep == uri)
+		return "no scheme";
+	host = sep + 3;
+	if (strncasecmp(uri, "http://", 7) == 0)
+		return *host == '\0' || *host == '/' ? "no host" : NULL;
+	if (strncasecmp(uri, "ldap://", 7) == 0)
+		return *host == '\0' || *host == '/'
+			       ? "LDAP without a host: only the issuer's own "
+				 "directory answers it"
+			       : NULL;
+	return "neither http nor ldap";
+}
+
+/* At most this many unusable URIs are quoted, each up to
+ * CRL_QUOTE_MAX bytes. */
+#define CRL_QUOTED_MAX 3
+#define CRL_QUOTE_MAX 128
+
+static int crl_finding(struct probe_judge *j, const char *label,
+		       const struct cert_strings *crl)
+{
+	struct msg m = { 0 };
+	size_t i, quoted = 0;
+
+	if (crl->count == 0)
+		return finding_add(j->out, "no_crl_distribution_point",
+				   SEVERITY_WARNING, j->probe,
+				   "%s has no CRL Distribution Point URL",
+				   label);
+	for (i = 0; i < crl->count; i++)
+		if (crl_unfetchable(crl->items[i]) == NULL)
+			return 0;
+	msg_add(&m, "%s has no CRL Distribution Point URL a partner can "
+		    "fetch: it gives ", label);
+	for (i = 0; i < crl->count && quoted < CRL_QUOTED_MAX; i++, quoted++)
+		msg_add(&m, "%s\"%.*s%s\" (%s)", quoted ? ", " : "",
+			CRL_QUOTE_MAX, crl->items[i],
+			strlen(crl->items[i]) > CRL_QUOTE_MAX ? "..." : "",
+			crl_unfetchable(crl->items[i]));
+	if (crl->count > quoted)
+		msg_add(&m, " and %zu more", crl->count - quoted);
+	return finding_add_msg(j->out, "no_crl_distribution_point",
+			       SEVERITY_WARNING, j->probe, &m);
+}
+
 /* Only for a leaf a CA issued: a self-signed leaf has nobody to revoke it
  * (self_signed says what matters). A CRL Distribution Point counts when it
- * gives a URL (a name relative to the issuer is not something a partner
- * can fetch). */
+ * gives a URL a partner can fetch (crl_unfetchable()): a name relative to
+ * the issuer, a URI without a scheme or an LDAP URI without a host is
+ * there but of no use to anyone checking revocation. */
 int check_revocation(struct probe_judge *j)
 {
 	struct cert_strings crl = { 0 }, ocsp = { 0 };
@@ -367,11 +427,7 @@ int check_revocation(struct probe_judge *j)
 	    cert_ocsp_urls(j->certs[0], &ocsp) != 0)
 		goto out;
 	judge_cert_label(j, 0, label, sizeof label);
-	rc = 0;
-	if (crl.count == 0)
-		rc = finding_add(j->out, "no_crl_distribution_point",
-				 SEVERITY_WARNING, j->probe,
-				 "%s has no CRL Distribution Point URL", label);
+	rc = crl_finding(j, label, &crl);
 	if (rc == 0 && ocsp.count == 0)
 		rc = finding_add(j->out, "no_ocsp", SEVERITY_INFO, j->probe,
 				 "%s has no OCSP URL in its Authority "

@@ -1,7 +1,7 @@
 /* checks_target.c: the findings about a target as a whole, from its DNS
  * answers (srv_missing, srv_not_available, dns_error, host_unresolved,
- * srv_target_outside_domain) and across its probes (pool_inconsistent,
- * of certificates and of SIP answers; pool_partial_failure).
+ * srv_target_outside_domain); those across its probes, the pools, are in
+ * checks_pool.c.
  *
  * The DNS answers are the evidence; the target's error_kind is read only
  * when the answer it summarises is not there (a database written before
@@ -344,239 +344,6 @@ static int check_outside(const struct judge_options *opts,
 	return 0;
 }
 
-/* ---- pool_inconsistent, pool_partial_failure --------------------------- */
-
-/* A pool is the probes of one host (via) on one port: the addresses a DNS
- * load-balanced name gave. Members are found by sorting (a target can
- * have --max-srv-targets x --max-addresses probes: no quadratic scan over
- * all of them); each pool lists its members in probe order. */
-struct member {
-	const struct store_probe_row *p;
-	size_t index; /* in t->probes */
-};
-
-static int member_cmp(const void *va, const void *vb)
-{
-	const struct member *a = va, *b = vb;
-	int c = strcasecmp(a->p->via, b->p->via);
-
-	if (c == 0)
-		c = (a->p->port > b->p->port) - (a->p->port < b->p->port);
-	if (c == 0)
-		c = (a->index > b->index) - (a->index < b->index);
-	return c;
-}
-
-/* Runs of one pool are ordered by their first member's index. */
-struct run {
-	size_t start, n;
-	size_t first; /* probe index of the first member */
-};
-
-static int run_cmp(const void *va, const void *vb)
-{
-	const struct run *a = va, *b = vb;
-
-	return (a->first > b->first) - (a->first < b->first);
-}
-
-static const char *leaf_sha256(const struct store_probe_row *p)
-{
-	return p->chain_len > 0 ? p->chain[0].sha256 : NULL;
-}
-
-static int same_leaf(const struct store_probe_row *a,
-		     const struct store_probe_row *b)
-{
-	return leaf_sha256(a) != NULL && leaf_sha256(b) != NULL &&
-	       strcmp(leaf_sha256(a), leaf_sha256(b)) == 0;
-}
-
-static void thumb_upper(const char *sha1, char out[41])
-{
-	size_t i;
-
-	for (i = 0; i < 40 && sha1[i]; i++)
-		out[i] = (char)toupper((unsigned char)sha1[i]);
-	out[i] = '\0';
-}
-
-/* Appends "AB12... on 192.0.2.10, 192.0.2.11; CD34... on 192.0.2.12",
- * the members grouped by leaf, in the order the leaves first appear; the
- * number of different leaves. */
-static size_t list_leaves(const struct member *m, size_t n, struct msg *out)
-{
-	size_t i, k, distinct = 0;
-	char thumb[41];
-
-	for (i = 0; i < n; i++) {
-		if (leaf_sha256(m[i].p) == NULL)
-			continue;
-		for (k = 0; k < i && !same_leaf(m[k].p, m[i].p); k++)
-			;
-		if (k < i)
-			continue; /* listed with its first holder */
-		thumb_upper(m[i].p->chain[0].sha1, thumb);
-		msg_add(out, "%s%s on %s", distinct++ ? "; " : "", thumb,
-			m[i].p->address);
-		for (k = i + 1; k < n; k++)
-			if (same_leaf(m[k].p, m[i].p))
-				msg_add(out, ", %s", m[k].p->address);
-	}
-	return distinct;
-}
-
-static int pool_inconsistent(const struct member *m, size_t n,
-			     struct finding_list *out)
-{
-	struct msg list = { 0 }, full = { 0 };
-	size_t distinct = list_leaves(m, n, &list);
-	char *text;
-
-	if (distinct < 2) {
-		msg_free(&list);
-		return 0;
-	}
-	text = msg_take(&list);
-	msg_add(&full, "%s:%d pool members present %zu different leaf "
-		       "certificates: %s", m[0].p->via, m[0].p->port, distinct,
-		text ? text : "");
-	free(text);
-	return finding_add_msg(out, "pool_inconsistent", SEVERITY_WARNING,
-			       NULL, &full);
-}
-
-/* What a member's SIP OPTIONS came to, as a word: its status code, or
- * what happened instead; NULL when none was sent. */
-static const char *sip_outcome(const struct store_probe_row *p, char buf[16])
-{
-	const struct store_sip_row *s = p->sip;
-
-	if (s == NULL || is(s->error, "not_sent"))
-		return NULL;
-	if (s->error != NULL || s->status <= 0)
-		return s->error != NULL ? s->error : "no answer";
-	snprintf(buf, 16, "%d", s->status);
-	return buf;
-}
-
-/* Members that answer our SIP OPTIONS differently (one 200, another 504
- * or silent): whether federation works depends on the node reached. */
-static int pool_sip_inconsistent(const struct member *m, size_t n,
-				 struct finding_list *out)
-{
-	struct msg list = { 0 }, full = { 0 };
-	char a[16], b[16];
-	const char *w, *v;
-	size_t i, k, distinct = 0;
-	int seen;
-	char *text;
-
-	for (i = 0; i < n; i++) {
-		if ((w = sip_outcome(m[i].p, a)) == NULL)
-			continue;
-		for (seen = 0, k = 0; k < i && !seen; k++)
-			seen = (v = sip_outcome(m[k].p, b)) != NULL &&
-			       strcmp(v, w) == 0;
-		if (seen)
-			continue;
-		msg_add(&list, "%s%s on %s", distinct++ ? "; " : "", w,
-			m[i].p->address);
-		for (k = i + 1; k < n; k++)
-			if ((v = sip_outcome(m[k].p, b)) != NULL &&
-			    strcmp(v, w) == 0)
-				msg_add(&list, ", %s", m[k].p->address);
-	}
-	if (distinct < 2) {
-		msg_free(&list);
-		return 0;
-	}
-	text = msg_take(&list);
-	msg_add(&full, "%s:%d pool members answer our SIP OPTIONS "
-		       "differently: %s", m[0].p->via, m[0].p->port,
-		text ? text : "");
-	free(text);
-	return finding_add_msg(out, "pool_inconsistent", SEVERITY_WARNING,
-			       NULL, &full);
-}
-
-static int pool_partial(const struct member *m, size_t n,
-			struct finding_list *out)
-{
-	struct msg list = { 0 }, full = { 0 };
-	size_t i, failed = 0;
-	char *text;
-
-	/* A member that ended the handshake because we presented no client
-	 * certificate behaves as a federation Edge should: not a failure. */
-	for (i = 0; i < n; i++)
-		if (m[i].p->error_kind != NULL && !finding_cc_required(m[i].p))
-			msg_add(&list, "%s%s (%s)", failed++ ? ", " : "",
-				m[i].p->address, m[i].p->error_kind);
-	if (failed == 0 || failed == n) {
-		msg_free(&list);
-		return 0;
-	}
-	text = msg_take(&list);
-	msg_add(&full, "%s:%d: %zu of %zu pool members fail: %s",
-		m[0].p->via, m[0].p->port, failed, n, text ? text : "");
-	free(text);
-	return finding_add_msg(out, "pool_partial_failure", SEVERITY_ERROR,
-			       NULL, &full);
-}
-
-/* The pools of m (sorted), as runs in probe order; *nruns of them. */
-static struct run *pool_runs(const struct member *m, size_t n, size_t *nruns)
-{
-	struct run *runs = malloc((n ? n : 1) * sizeof *runs);
-	size_t i;
-
-	*nruns = 0;
-	for (i = 0; runs != NULL && i < n; i++) {
-		if (i > 0 && strcasecmp(m[i].p->via, m[i - 1].p->via) == 0 &&
-		    m[i].p->port == m[i - 1].p->port) {
-			runs[*nruns - 1].n++;
-			continue;
-		}
-		runs[(*nruns)++] = (struct run){ i, 1, m[i].index };
-	}
-	if (runs != NULL)
-		qsort(runs, *nruns, sizeof *runs, run_cmp);
-	return runs;
-}
-
-static int check_pools(const struct store_target_row *t,
-		       struct finding_list *out)
-{
-	struct member *m = malloc((t->probe_count ? t->probe_count : 1) *
-				  sizeof *m);
-	struct run *runs = NULL;
-	size_t i, n = 0, nruns = 0;
-	int rc = -1;
-
-	if (m == NULL)
-		goto out;
-	for (i = 0; i < t->probe_count; i++)
-		if (t->probes[i].via != NULL)
-			m[n++] = (struct member){ &t->probes[i], i };
-	qsort(m, n, sizeof *m, member_cmp);
-	runs = pool_runs(m, n, &nruns);
-	if (runs == NULL)
-		goto out;
-	rc = 0;
-	for (i = 0; i < nruns && rc == 0; i++)
-		if (runs[i].n > 1 &&
-		    (pool_inconsistent(m + runs[i].start, runs[i].n, out) != 0 ||
-		     pool_sip_inconsistent(m + runs[i].start, runs[i].n,
-					   out) != 0 ||
-		     pool_partial(m + runs[i].start, runs[i].n, out) != 0))
-			rc = -1;
-out:
-	free(runs);
-	free(m);
-	return rc;
-}
-
 /* ---- The target -------------------------------------------------------- */
 
 /* A target that produced no probe and no other finding was never really
@@ -594,12 +361,14 @@ static int check_not_probed(const struct store_target_row *t, size_t before,
 }
 
 int check_target(const struct judge_options *opts,
-		 const struct store_target_row *t, struct finding_list *out)
+		 const struct store_target_row *t, struct finding_list *out,
+		 size_t endpoints_from)
 {
 	size_t before = out->count;
 
 	if (check_dns(t, out) != 0 || check_outside(opts, t, out) != 0 ||
-	    check_pools(t, out) != 0 || check_not_probed(t, before, out) != 0)
+	    check_pools(t, out, endpoints_from) != 0 ||
+	    check_not_probed(t, before, out) != 0)
 		return -1;
 	return 0;
 }

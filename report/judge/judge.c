@@ -273,13 +273,13 @@ int findings_judge_target(const struct judge_options *opts,
 			  const struct store_target_row *t,
 			  struct finding_list *out)
 {
-	size_t i, from;
+	size_t i, from, endpoints_from = out->count;
 
 	for (i = 0; i < t->probe_count; i++)
 		if (judge_probe_memo(opts, t, &t->probes[i], out) != 0)
 			return -1;
 	from = out->count;
-	if (check_target(opts, t, out) != 0)
+	if (check_target(opts, t, out, endpoints_from) != 0)
 		return -1;
 	sort_from(out, from);
 	return 0;

@@ -67,7 +67,7 @@ static const struct finding_def registry[] = {
 	{ "legacy_tls", W, 0,
 	  "The server negotiated TLS 1.0 or 1.1, which are deprecated (RFC 8996) and disabled by default on current Windows and OpenSSL, so partners may fail to connect: enable TLS 1.2." },
 	{ "no_crl_distribution_point", W, 0,
-	  "Without a CRL Distribution Point, partners that check revocation (Schannel does by default) cannot, and may delay or refuse the connection." },
+	  "Without a CRL Distribution Point a partner can fetch (an http URL, or ldap with a host), partners that check revocation (Schannel does by default) cannot, and may delay or refuse the connection." },
 	{ "no_ocsp", I, 0,
 	  "Without an OCSP responder in the Authority Information Access, revocation can only be checked by downloading CRLs." },
 	{ "long_validity", I, 0,
@@ -105,7 +105,7 @@ static const struct finding_def registry[] = {
 	  "Discovery trusts an SRV target only within the SIP domain (sip.contoso.com for contoso.com); a target elsewhere works only where our Edge is configured for it: on a known hosting provider's pool (Microsoft 365's sipfed.online.lync.com) an info naming the provider and that configuration (--profile sfb)." },
 	/* Per target: the pool. */
 	{ "pool_inconsistent", W, 1,
-	  "The members of one DNS load-balanced pool present different certificates (one node not renewed, a different chain), so whether a partner connects depends on which node it reaches." },
+	  "The members of one DNS load-balanced pool differ in a way that changes what partners get (a node not renewed, a name or an error on some nodes only, another root, different SIP answers), so whether a partner connects depends on which node it reaches; nodes that each hold a different but equally good certificate are said at info level." },
 	{ "pool_partial_failure", E, 1,
 	  "Some members of one pool fail while others answer, so partners' connections fail intermittently, depending on the address they pick." },
 	/* Per target: what the scan did not get to. */

@@ -29,7 +29,7 @@
 /* Raise when a check says anything else for the same facts (a new
  * finding, another message, another severity) without a new version of
  * fedcert: verdicts kept by the older judge are then judged again. */
-#define VERDICTS_JUDGE_REVISION 2 /* 2: --profile; a hosted provider's
+#define VERDICTS_JUDGE_REVISION 3 /* 3: --profile; a hosted provider's
 					    pool is named (info) */
 
 #define NO_PROBE 0xffffffffu

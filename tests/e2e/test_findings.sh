@@ -37,6 +37,9 @@ issue "$CA" noocsp sip.noocsp.test ec sha256 "$past" "$later" "${NOOCSP[@]}" "$(
 issue "$CA" long sip.long.test ec sha256 "$past" "$(days_from 800)" "${EXT[@]}" "$(san sip.long.test)"
 issue "$CA" renewed sip.pool.test ec sha256 "$past" "$later" "${EXT[@]}" "$(san sip.pool.test)"
 issue "$CA" stale sip.pool.test ec sha256 "$(days_from -60)" "$soon" "${EXT[@]}" "$(san sip.pool.test)"
+# A healthy pool: each node renewed on its own day, both fine.
+issue "$CA" twin1 sip.twin.test ec sha256 "$past" "$later" "${EXT[@]}" "$(san sip.twin.test)"
+issue "$CA" twin2 sip.twin.test ec sha256 "$(days_from -20)" "$(days_from 100)" "${EXT[@]}" "$(san sip.twin.test)"
 issue "$CA" partial sip.partial.test ec sha256 "$past" "$later" "${EXT[@]}" "$(san sip.partial.test)"
 openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-keyout "$CA/self.key" -out "$CA/self.pem" -days 90 -subj /CN=sip.self.test \
@@ -65,6 +68,8 @@ serve P_ROOTSENT good "$CA/withroot.pem" || exit 1
 start_tls P_SELF 127.0.0.1 "$CA/self.pem" "$CA/self.key" || exit 1
 start_tls P_POOL 127.0.2.1 "$CA/renewed.pem" "$CA/renewed.key" "$CA/inter.pem" || exit 1
 start_tls P_POOL2 "127.0.2.2:$P_POOL" "$CA/stale.pem" "$CA/stale.key" "$CA/inter.pem" || exit 1
+start_tls P_TWIN 127.0.2.5 "$CA/twin1.pem" "$CA/twin1.key" "$CA/inter.pem" || exit 1
+start_tls P_TWIN2 "127.0.2.6:$P_TWIN" "$CA/twin2.pem" "$CA/twin2.key" "$CA/inter.pem" || exit 1
 start_tls P_PARTIAL 127.0.2.3 "$CA/partial.pem" "$CA/partial.key" "$CA/inter.pem" || exit 1
 start_fixture plain refused udpsilent || exit 1
 
@@ -87,6 +92,9 @@ start_fixture plain refused udpsilent || exit 1
 	echo "srv-host=_sipfederationtls._tcp.pool.test,sip.pool.test,$P_POOL,0,100"
 	echo "host-record=sip.pool.test,127.0.2.1"
 	echo "host-record=sip.pool.test,127.0.2.2"
+	echo "srv-host=_sipfederationtls._tcp.twin.test,sip.twin.test,$P_TWIN,0,100"
+	echo "host-record=sip.twin.test,127.0.2.5"
+	echo "host-record=sip.twin.test,127.0.2.6"
 	echo "srv-host=_sipfederationtls._tcp.partial.test,sip.partial.test,$P_PARTIAL,0,100"
 	echo "host-record=sip.partial.test,127.0.2.3"
 	echo "host-record=sip.partial.test,127.0.2.4"
@@ -97,7 +105,7 @@ start_dnsmasq "$T/dns.conf" || exit 1
 	echo "Domain,Type,Port"
 	for d in good expired future soon mismatch wild cnonly noclient noserver nocrl noocsp \
 		long sha1 weakkey tls10 incomplete misordered rootsent self refused plain dot \
-		ghost outside pool partial nx; do
+		ghost outside pool twin partial nx; do
 		echo "$d.test,FED,"
 	done
 	echo "noclientsip.test,SIP,"
@@ -161,6 +169,17 @@ has ghost.test host_unresolved error;      hasnt pool.test host_unresolved
 has outside.test srv_target_outside_domain warning; hasnt good.test srv_target_outside_domain
 has pool.test pool_inconsistent warning;   hasnt partial.test pool_inconsistent
 has partial.test pool_partial_failure error; hasnt pool.test pool_partial_failure
+# A pool whose node was not renewed warns, saying which; one whose nodes
+# each hold a different good certificate is said at info level and PASSes.
+assert_contains_text() { case "$2" in *"$3"*) ok ;; *) fail "$1: no '$3' in: $2" ;; esac; }
+assert_contains_text "pool.test: the node inside the warning window" \
+	"$(jq -r 'select(.domain == "pool.test") | .findings[] | select(.id == "pool_inconsistent") | .message' "$T/report.jsonl")" \
+	"depends on the member it reaches: expires_soon on 127.0.2.2 only"
+has twin.test pool_inconsistent info
+assert_contains_text "twin.test: what differs" \
+	"$(jq -r 'select(.domain == "twin.test") | .findings[] | select(.id == "pool_inconsistent") | .message' "$T/report.jsonl")" \
+	"alike for partners (the same findings and root); they differ in serial, validity: "
+assert_eq "twin.test: a healthy pool PASSes" PASS "$(jq -r 'select(.domain == "twin.test") | .status' "$T/report.jsonl")"
 assert_eq "a target-level finding has no endpoint" "null" \
 	"$(jq -c 'select(.domain == "pool.test") | .findings[] | select(.id == "pool_inconsistent") | .endpoint' "$T/report.jsonl")"
 assert_eq "an endpoint finding names address:port" "127.0.0.1:$P_EXPIRED" \

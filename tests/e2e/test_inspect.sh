@@ -101,6 +101,18 @@ assert_eq "no file: usage" 2 $?
 assert_eq "csv: usage" 2 $?
 "$FEDCERT" inspect "$T/good-chain.pem" --type PSTN 2>/dev/null
 assert_eq "bad --type: usage" 2 $?
+# A CRL Distribution Point no partner can fetch is none: a certificate made
+# by others (python3-cryptography-vectors) whose only one is an LDAP URI
+# without a host, as Active Directory writes them.
+V=/usr/lib/python3/dist-packages/cryptography_vectors/x509/custom/cdp_empty_hostname.pem
+if [ -f "$V" ]; then
+	"$FEDCERT" inspect "$V" --format json >"$T/cdp.json"
+	assert_eq "an LDAP CRL DP without a host: no_crl_distribution_point" \
+		'the leaf (O=PyCA) has no CRL Distribution Point URL a partner can fetch: it gives "ldap:///CN=A,OU=B,dc=C,DC=D?E?F?G?H=I" (LDAP without a host: only the issuer'"'"'s own directory answers it)' \
+		"$(jq -r '.. | objects | select(.id? == "no_crl_distribution_point") | .message' "$T/cdp.json" | head -1)"
+else
+	fail "python3-cryptography-vectors is not installed (scripts/deps installs it)"
+fi
 "$FEDCERT" inspect --help >"$T/help.txt"
 assert_eq "--help" 0 $?
 assert_contains "help names --name" "$T/help.txt" "--name FQDN"

@@ -12,6 +12,8 @@
 #include <cmocka.h>
 #include <openssl/x509_vfy.h>
 
+#include "common/cert.h"
+
 struct tcert_spec tf_leaf_spec(struct tf_pki *k)
 {
 	struct tcert_spec s = {
@@ -81,23 +83,28 @@ void tf_pki_free(struct tf_pki *k)
 struct store_cert_row tf_row(X509 *x)
 {
 	struct store_cert_row r = { 0 };
+	struct cert_facts f = { 0 };
 	unsigned char *der = NULL;
 	int len = i2d_X509(x, &der);
-	BIO *bio = BIO_new(BIO_s_mem());
-	char *text;
-	long tlen;
 
 	assert_true(len > 0);
-	assert_non_null(bio);
 	r.der = der;
 	r.der_len = (size_t)len;
 	tcert_digest_hex(der, (size_t)len, EVP_sha256(), r.sha256);
 	tcert_digest_hex(der, (size_t)len, EVP_sha1(), r.sha1);
-	X509_NAME_print_ex(bio, X509_get_subject_name(x), 0, XN_FLAG_RFC2253);
-	tlen = BIO_get_mem_data(bio, &text);
-	r.subject = strndup(text, (size_t)tlen);
+	/* The columns the store keeps, as the scanner decodes them. */
+	cert_facts_from_x509(x, &f);
+	r.subject = f.subject;
+	r.issuer = f.issuer;
+	r.serial = f.serial;
+	r.not_before = strdup(f.not_before);
+	r.not_after = strdup(f.not_after);
+	r.sig_alg = strdup(f.sig_alg);
+	r.key_type = strdup(f.key_type);
+	r.key_bits = f.key_bits;
+	r.x509_version = f.x509_version;
 	assert_non_null(r.subject);
-	BIO_free(bio);
+	assert_true(r.not_before && r.not_after && r.sig_alg && r.key_type);
 	return r;
 }
 
@@ -105,6 +112,12 @@ void tf_row_free(struct store_cert_row *r)
 {
 	OPENSSL_free((void *)r->der);
 	free(r->subject);
+	free(r->issuer);
+	free(r->serial);
+	free(r->not_before);
+	free(r->not_after);
+	free(r->sig_alg);
+	free(r->key_type);
 	memset(r, 0, sizeof *r);
 }
 

@@ -524,6 +524,61 @@ static void test_revocation(void **state)
 		NULL);
 	finding_list_free(&l);
 	tf_reset_leaf(*state);
+	/* A CRL Distribution Point that no partner can fetch counts as none,
+	 * and the message says what is there instead. */
+	{
+		static const struct {
+			const char *uri, *why;
+		} bad[] = {
+			{ "theca.net/crlpoint", "\"theca.net/crlpoint\" (no scheme)" },
+			{ "ldap:///CN=Contoso%20CA?certificateRevocationList",
+			  "(LDAP without a host: only the issuer's own "
+			  "directory answers it)" },
+			{ "http:///ca.crl", "\"http:///ca.crl\" (no host)" },
+			{ "https://pki.contoso.com/ca.crl",
+			  "(neither http nor ldap)" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			k->leaf_spec.crl = bad[i].uri;
+			tf_pki_reissue(k);
+			tf_judge_leaf(k, "FED", 0, NULL, &l);
+			tf_assert_ids(&l, "name_match no_crl_distribution_point");
+			tf_says(&l, "no_crl_distribution_point",
+				"no CRL Distribution Point URL a partner can "
+				"fetch: it gives \"", bad[i].why, NULL);
+			finding_list_free(&l);
+		}
+		/* Fetchable: http, and ldap with a host; in any case. */
+		k->leaf_spec.crl = "HTTP://pki.contoso.com/ca.crl";
+		tf_pki_reissue(k);
+		tf_judge_leaf(k, "FED", 0, NULL, &l);
+		tf_assert_ids(&l, "name_match");
+		finding_list_free(&l);
+		k->leaf_spec.crl = "ldap://dc1.contoso.com/CN=Contoso%20CA";
+		tf_pki_reissue(k);
+		tf_judge_leaf(k, "FED", 0, NULL, &l);
+		tf_assert_ids(&l, "name_match");
+		finding_list_free(&l);
+		/* One fetchable among unusable ones is enough. */
+		{
+			static const char *const two[] = {
+				"crlDistributionPoints",
+				"URI:theca.net/crlpoint,URI:http://pki.contoso.com/ca.crl",
+				NULL
+			};
+
+			k->leaf_spec.crl = NULL;
+			k->leaf_spec.exts = two;
+			tf_pki_reissue(k);
+			tf_judge_leaf(k, "FED", 0, NULL, &l);
+			tf_assert_ids(&l, "name_match");
+			finding_list_free(&l);
+			k->leaf_spec.exts = NULL;
+		}
+		tf_reset_leaf(*state);
+	}
 	/* caIssuers alone is not OCSP. */
 	k->leaf_spec.ocsp = NULL;
 	tf_pki_reissue(k);

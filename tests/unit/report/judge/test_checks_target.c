@@ -322,19 +322,27 @@ static void test_pool_inconsistent(void **state)
 	struct finding_list l;
 	char a[41], b[41], want[512];
 
+	/* A node renewed on its own: another serial, the same names, issuer
+	 * and outcome. Said, at info level, naming what differs. */
 	s.serial = 99;
 	old = tcert_x509(&s);
 	pool_init(&pl, k, old);
 	tf_judge(&pl.t, NULL, &l);
 	assert_int_equal(tf_count(&l, "pool_inconsistent"), 1);
 	assert_null(tf_get(&l, "pool_inconsistent")->probe);
+	assert_int_equal(tf_get(&l, "pool_inconsistent")->severity,
+			 SEVERITY_INFO);
 	upper(pl.p[0].chain[0].sha1, a);
 	upper(pl.p[2].chain[0].sha1, b);
 	snprintf(want, sizeof want,
 		 "sip.contoso.com:5061 pool members present 2 different leaf "
-		 "certificates: %s on 192.0.2.10, 192.0.2.11; %s on "
-		 "2001:db8::12", a, b);
+		 "certificates, alike for partners (the same findings and "
+		 "root); they differ in serial: %s (until %.10s) on "
+		 "192.0.2.10, 192.0.2.11; %s (until %.10s) on 2001:db8::12",
+		 a, pl.p[0].chain[0].not_after, b, pl.p[2].chain[0].not_after);
 	assert_string_equal(tf_get(&l, "pool_inconsistent")->message, want);
+	/* The target is then not WARN for it. */
+	assert_int_equal(finding_list_worst(&l), SEVERITY_INFO);
 	finding_list_free(&l);
 	pool_free(&pl);
 	/* Not: every member shows the same leaf. */
@@ -369,6 +377,131 @@ static void test_pool_inconsistent(void **state)
 	finding_list_free(&l);
 	pool_free(&pl);
 	X509_free(old);
+}
+
+/* Members whose difference changes what a partner gets: a warning that
+ * says what differs, on which members. One case per kind of difference;
+ * member 2 shows the other leaf. */
+static void judge_pool_with(struct tf_pki *k, const struct tcert_spec *s,
+			    X509 *inter, struct finding_list *l)
+{
+	X509 *other = tcert_x509(s);
+	struct pool pl;
+
+	pool_init(&pl, k, other);
+	if (inter != NULL) {
+		tf_row_free(&pl.p[2].chain[1]);
+		pl.p[2].chain[1] = tf_row(inter);
+		pl.rows[2] = pl.p[2].row;
+	}
+	tf_judge(&pl.t, NULL, l);
+	pool_free(&pl);
+	X509_free(other);
+}
+
+static void says_pool_warning(const struct finding_list *l, const char *what)
+{
+	const struct finding *f = tf_get(l, "pool_inconsistent");
+
+	assert_non_null(f);
+	assert_int_equal(tf_count(l, "pool_inconsistent"), 1);
+	assert_int_equal(f->severity, SEVERITY_WARNING);
+	tf_says(l, "pool_inconsistent",
+		"sip.contoso.com:5061 pool members present 2 different leaf "
+		"certificates, and what a partner gets depends on the member "
+		"it reaches: ", what, ". The leaves: ", " on 2001:db8::12",
+		NULL);
+}
+
+static void test_pool_outcome(void **state)
+{
+	struct tf_pki *k = *state;
+	struct tcert_spec s;
+	struct finding_list l;
+
+	/* One node expired. */
+	s = k->leaf_spec;
+	s.serial = 41;
+	s.set_validity = 1;
+	s.from_days = -400;
+	s.to_days = -2;
+	judge_pool_with(k, &s, NULL, &l);
+	says_pool_warning(&l, "expired on 2001:db8::12 only");
+	finding_list_free(&l);
+	/* One node not renewed: inside the warning window while the others
+	 * are not (the finding names its date). */
+	s = k->leaf_spec;
+	s.serial = 42;
+	s.set_validity = 1;
+	s.from_days = -300;
+	s.to_days = 5;
+	judge_pool_with(k, &s, NULL, &l);
+	says_pool_warning(&l, "expires_soon on 2001:db8::12 only");
+	finding_list_free(&l);
+	/* The name the pool is reached by is covered on two members only. */
+	s = k->leaf_spec;
+	s.serial = 43;
+	s.cn = "sip2.contoso.com";
+	s.dns[0] = "sip2.contoso.com";
+	judge_pool_with(k, &s, NULL, &l);
+	says_pool_warning(&l, "name_mismatch on 2001:db8::12 only");
+	finding_list_free(&l);
+	/* An error finding of another kind: a weak key on one node. */
+	{
+		EVP_PKEY *weak = tcert_key("EC-P192");
+
+		s = k->leaf_spec;
+		s.serial = 44;
+		s.key = weak;
+		judge_pool_with(k, &s, NULL, &l);
+		says_pool_warning(&l, "weak_key on 2001:db8::12 only");
+		finding_list_free(&l);
+		EVP_PKEY_free(weak);
+	}
+	/* Members that chain to different roots (another CA's intermediate,
+	 * recorded as verified: no finding differs, the root does). */
+	{
+		EVP_PKEY *rk = tcert_key("EC"), *ik = tcert_key("EC");
+		struct tcert_spec rs = { .cn = "Fabrikam Root", .ca = 1,
+					 .key = rk };
+		X509 *root = tcert_x509(&rs);
+		struct tcert_spec is = { .cn = "Fabrikam Issuing CA", .ca = 1,
+					 .key = ik, .issuer = root,
+					 .issuer_key = rk, .serial = 5 };
+		X509 *inter = tcert_x509(&is);
+
+		s = k->leaf_spec;
+		s.serial = 45;
+		s.issuer = inter;
+		s.issuer_key = ik;
+		judge_pool_with(k, &s, inter, &l);
+		says_pool_warning(&l, "they chain to different roots: "
+				      "CN=Contoso Test Root");
+		tf_says(&l, "pool_inconsistent",
+			"on 192.0.2.10, 192.0.2.11; CN=Fabrikam Root on "
+			"2001:db8::12. The leaves: ", NULL);
+		finding_list_free(&l);
+		X509_free(inter);
+		X509_free(root);
+		EVP_PKEY_free(ik);
+		EVP_PKEY_free(rk);
+	}
+	/* Only a member that fails outright: pool_partial_failure says so,
+	 * not pool_inconsistent. */
+	{
+		struct pool pl;
+
+		pool_init(&pl, k, NULL);
+		pl.rows[1].error_kind = "refused";
+		pl.rows[1].error_reason = "connection refused";
+		pl.rows[1].connect_ms = -1;
+		pl.rows[1].chain_len = 0;
+		tf_judge(&pl.t, NULL, &l);
+		assert_int_equal(tf_count(&l, "pool_inconsistent"), 0);
+		assert_int_equal(tf_count(&l, "pool_partial_failure"), 1);
+		finding_list_free(&l);
+		pool_free(&pl);
+	}
 }
 
 /* Members that answer our SIP OPTIONS differently: pool_inconsistent,
@@ -586,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_fed_host_direct),
 		cmocka_unit_test(test_srv_target_outside_domain),
 		cmocka_unit_test(test_pool_inconsistent),
+		cmocka_unit_test(test_pool_outcome),
 		cmocka_unit_test(test_pool_sip_inconsistent),
 		cmocka_unit_test(test_pool_partial_failure),
 		cmocka_unit_test(test_pool_order),
