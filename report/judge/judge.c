@@ -104,8 +104,9 @@ int findings_judge_self(const struct judge_options *opts,
  * id names them, and `via`, the host it was reached as, is the one fact of
  * the link) and of its target only on whether it is FED (the severity of
  * no_client_auth_eku) and, under --profile rfc5922, on its SIP domain
- * (the name checked when SRV led there); the judge's options, the
- * profile among them, are the command's. A hosted
+ * (the name checked when SRV led there: those findings are judged for each
+ * target, the others kept); the judge's options, the profile among them,
+ * are the command's. A hosted
  * pool that 2,400 partners point at is judged once per member instead of
  * 2,400 times. At most JUDGE_MEMO_MAX endpoints are kept (a few hundred
  * bytes each); past that they are judged each time, as without it. */
@@ -123,8 +124,9 @@ struct memo_entry {
 	int fed;
 	char *via;
 	/* Under rfc5922 an endpoint found through SRV is judged against its
-	 * target's SIP domain: the domain is then part of the key. */
-	char *domain;
+	 * target's SIP domain: its name findings are then not kept but
+	 * judged for each target (judge_names_apart()). */
+	int names_apart;
 	struct memo_finding *items;
 	size_t count;
 };
@@ -150,7 +152,6 @@ static void memo_entry_clear(struct memo_entry *e)
 		free(e->items[i].message);
 	free(e->items);
 	free(e->via);
-	free(e->domain);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -174,56 +175,59 @@ static int memo_same_via(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-/* The entry of (probe, fed, domain), or the free slot where it goes. */
+/* The entry of (probe, fed), or the free slot where it goes. */
 static struct memo_entry *memo_slot(struct judge_memo *m,
-				    const struct store_probe_row *p, int fed,
-				    const char *domain)
+				    const struct store_probe_row *p, int fed)
 {
 	uint64_t h = (uint64_t)p->id * 0x9E3779B97F4A7C15ull + (uint64_t)fed;
+	size_t i = (size_t)(h >> 17) % JUDGE_MEMO_SLOTS;
 	struct memo_entry *e;
-	const char *c;
-	size_t i;
 
-	for (c = domain; c != NULL && *c != '\0'; c++)
-		h = (h ^ (unsigned char)*c) * 0x100000001B3ull;
-	for (i = (size_t)(h >> 17) % JUDGE_MEMO_SLOTS;;
-	     i = (i + 1) % JUDGE_MEMO_SLOTS) {
+	for (;; i = (i + 1) % JUDGE_MEMO_SLOTS) {
 		e = &m->slots[i];
 		if (e->probe_id == 0 ||
 		    (e->probe_id == p->id && e->fed == fed &&
-		     memo_same_via(e->via, p->via) &&
-		     memo_same_via(e->domain, domain)))
+		     memo_same_via(e->via, p->via)))
 			return e;
 	}
+}
+
+/* The findings of check_names(). */
+static int is_name_finding(const struct finding_def *def)
+{
+	return strcmp(def->id, "name_match") == 0 ||
+	       strcmp(def->id, "name_mismatch") == 0 ||
+	       strcmp(def->id, "wildcard_name") == 0;
 }
 
 /* Keeps out->items[from..] for (probe, fed); a failure to keep them costs
  * only speed. */
 static void memo_keep(struct judge_memo *m, struct memo_entry *e,
-		      const struct store_probe_row *p, int fed,
-		      const char *domain, const struct finding_list *out,
-		      size_t from)
+		      const struct store_probe_row *p, int fed, int names_apart,
+		      const struct finding_list *out, size_t from)
 {
 	size_t i, n = out->count - from;
+	const struct finding *f;
 
 	if (m->count >= JUDGE_MEMO_MAX)
 		return;
 	e->items = n > 0 ? calloc(n, sizeof(*e->items)) : NULL;
 	e->via = p->via != NULL ? strdup(p->via) : NULL;
-	e->domain = domain != NULL ? strdup(domain) : NULL;
-	if ((n > 0 && e->items == NULL) || (p->via != NULL && e->via == NULL) ||
-	    (domain != NULL && e->domain == NULL))
+	if ((n > 0 && e->items == NULL) || (p->via != NULL && e->via == NULL))
 		goto fail;
 	for (i = 0; i < n; i++) {
-		e->items[i].def = out->items[from + i].def;
-		e->items[i].severity = out->items[from + i].severity;
-		e->items[i].message = strdup(out->items[from + i].message);
-		e->count++;
-		if (e->items[i].message == NULL)
+		f = &out->items[from + i];
+		if (names_apart && is_name_finding(f->def))
+			continue;
+		e->items[e->count].def = f->def;
+		e->items[e->count].severity = f->severity;
+		e->items[e->count].message = strdup(f->message);
+		if (e->items[e->count++].message == NULL)
 			goto fail;
 	}
 	e->probe_id = p->id;
 	e->fed = fed;
+	e->names_apart = names_apart;
 	m->count++;
 	return;
 fail:
@@ -244,14 +248,36 @@ static int memo_replay(const struct memo_entry *e,
 	return 0;
 }
 
+/* The name findings of p for t alone: what an endpoint kept with
+ * names_apart leaves out. */
+static int judge_names_apart(const struct judge_options *opts,
+			     const struct store_target_row *t,
+			     const struct store_probe_row *p,
+			     struct finding_list *out)
+{
+	struct probe_judge j = { .opts = opts, .target = t, .probe = p,
+				 .out = out };
+	int rc = 0;
+
+	if (p->chain_len == 0)
+		return 0; /* judge_probe() judges no name either */
+	j.certs[0] = cert_cache_get(opts->certs, &p->chain[0]);
+	j.ncerts = 1;
+	if (j.certs[0] != NULL)
+		rc = check_names(&j);
+	X509_free(j.certs[0]);
+	ERR_clear_error();
+	return rc;
+}
+
 static int judge_probe_memo(const struct judge_options *opts,
 			    const struct store_target_row *t,
 			    const struct store_probe_row *p,
 			    struct finding_list *out)
 {
 	int fed = t->type != NULL && strcmp(t->type, "FED") == 0;
-	const char *domain = opts->profile == REPORT_PROFILE_RFC5922 &&
-			     p->srv_name != NULL ? t->domain : NULL;
+	int names_apart = opts->profile == REPORT_PROFILE_RFC5922 &&
+			  p->srv_name != NULL;
 	struct memo_entry *e;
 	size_t from = out->count;
 
@@ -260,12 +286,19 @@ static int judge_probe_memo(const struct judge_options *opts,
 					   sizeof(*opts->memo->slots));
 	if (opts->memo == NULL || opts->memo->slots == NULL || p->id <= 0)
 		return judge_probe(opts, t, p, out);
-	e = memo_slot(opts->memo, p, fed, domain);
-	if (e->probe_id != 0)
+	e = memo_slot(opts->memo, p, fed);
+	if (e->probe_id != 0 && !e->names_apart)
 		return memo_replay(e, p, out);
+	if (e->probe_id != 0) {
+		if (memo_replay(e, p, out) != 0 ||
+		    judge_names_apart(opts, t, p, out) != 0)
+			return -1;
+		sort_from(out, from);
+		return 0;
+	}
 	if (judge_probe(opts, t, p, out) != 0)
 		return -1;
-	memo_keep(opts->memo, e, p, fed, domain, out, from);
+	memo_keep(opts->memo, e, p, fed, names_apart, out, from);
 	return 0;
 }
 

@@ -248,9 +248,25 @@ static void test_common_name(void **state)
 
 /* ---- One endpoint, two SIP domains ------------------------------------- */
 
+/* a and b say the same, in the same order. */
+static void assert_same_list(const struct finding_list *a,
+			     const struct finding_list *b)
+{
+	size_t i;
+
+	assert_int_equal(a->count, b->count);
+	for (i = 0; i < a->count; i++) {
+		assert_ptr_equal(a->items[i].def, b->items[i].def);
+		assert_int_equal(a->items[i].severity, b->items[i].severity);
+		assert_string_equal(a->items[i].message, b->items[i].message);
+		assert_ptr_equal(a->items[i].probe, b->items[i].probe);
+	}
+}
+
 /* A hosted pool reached by two partners is judged once per endpoint
  * (judge_memo), but under rfc5922 its name check depends on the SIP
- * domain: the second partner's verdict is its own, not the first's. */
+ * domain: the second partner's verdict is its own, not the first's, and
+ * each is what judging without the memo says, in the same order. */
 static void test_memo_per_domain(void **state)
 {
 	static const char *const dns[] = { "contoso.com", NULL };
@@ -264,6 +280,11 @@ static void test_memo_per_domain(void **state)
 	size_t i;
 
 	leaf(k, NULL, dns, NULL);
+	/* Findings on both sides of the name's in registry order. */
+	k->leaf_spec.crl = NULL;
+	k->leaf_spec.ocsp = NULL;
+	k->leaf_spec.eku = "serverAuth";
+	tf_pki_reissue(k);
 	certs[0] = k->leaf;
 	certs[1] = k->inter;
 	tf_probe_init(&p, certs, 2);
@@ -284,8 +305,16 @@ static void test_memo_per_domain(void **state)
 	}
 	assert_string_equal(name_finding(&l[0])->def->id, "name_match");
 	assert_string_equal(name_finding(&l[1])->def->id, "name_mismatch");
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
+		struct judge_options plain = o;
+		struct finding_list alone = { 0 };
+
+		plain.memo = NULL;
+		assert_int_equal(findings_judge_target(&plain, &t[i], &alone), 0);
+		assert_same_list(&l[i], &alone);
+		finding_list_free(&alone);
 		finding_list_free(&l[i]);
+	}
 	judge_memo_free(o.memo);
 	tf_probe_free(&p);
 	tf_reset_leaf(k);
