@@ -20,6 +20,7 @@ CLI_HANDLER(cli_cmd_check);    /* one server or SIP domain now: 0-3 */
 CLI_HANDLER(cli_cmd_report);   /* a scan's report: 0-3 */
 CLI_HANDLER(cli_cmd_inspect);  /* a certificate file's findings: 0-3 */
 CLI_HANDLER(cli_cmd_findings); /* every finding, and why: 0 or 2 */
+CLI_HANDLER(cli_cmd_outlook);  /* what is scheduled to break: 0-3 */
 
 /* history.c: 0, 1 or 2 (expiring also 3 with --fail-on) */
 CLI_HANDLER(cli_cmd_scans);    /* the scans, with counts and findings */

@@ -31,6 +31,7 @@ static const struct cli_command commands[] = {
 	{ "scans", cli_cmd_scans, usage_scans, CLI_DB_READ, CLI_FORMATS_ALL },
 	{ "history", cli_cmd_history, usage_history, CLI_DB_READ, TEXT | JSON },
 	{ "expiring", cli_cmd_expiring, usage_expiring, CLI_DB_READ, CLI_FORMATS_ALL },
+	{ "outlook", cli_cmd_outlook, usage_outlook, CLI_DB_READ, CLI_FORMATS_ALL },
 	{ "diff", cli_cmd_diff, usage_diff, CLI_DB_READ, TEXT | JSON },
 	{ "prune", cli_cmd_prune, usage_prune, CLI_DB_WRITE, 0 },
 	{ "upgrade", cli_cmd_upgrade, usage_upgrade, CLI_DB_WRITE, 0 },

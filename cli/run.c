@@ -248,6 +248,21 @@ static int run_report_option(struct cli_run *r, int opt, char *arg)
 	case RUN_WARN_DAYS: return run_warn_days(r, arg);
 	case RUN_PROFILE: return run_profile(r, arg);
 	case RUN_SCAN: return run_scan_id(r, arg);
+	case RUN_TRUST_EVENTS:
+		if (o->ntrust_events >= FC_TRUST_EVENTS_MAX)
+			return cli_usage(&r->cli, "%s", "at most 16 --trust-events files");
+		r->trust_events[o->ntrust_events++] = arg;
+		o->trust_events = r->trust_events;
+		break;
+	case RUN_AS_OF:
+		/* 0 means "now" to the report: the epoch cannot be asked. */
+		if (!cli_parse_date(arg, &o->now) || o->now <= 0)
+			return cli_usage(&r->cli, "--as-of takes an ISO 8601 date or date-time (2027-03-15, 2027-03-15T12:00:00Z), not \"%s\"", arg);
+		break;
+	case RUN_UNTIL:
+		if (!cli_parse_date(arg, &o->outlook_until) || o->outlook_until <= 0)
+			return cli_usage(&r->cli, "--until takes an ISO 8601 date or date-time (2027-06-30), not \"%s\"", arg);
+		break;
 	default: return CLI_OPT_UNKNOWN;
 	}
 	return CLI_GO_ON;

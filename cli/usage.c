@@ -55,7 +55,12 @@
 	"  --profile NAME       whose rules judge the names: sfb (Skype for\n" \
 	"                       Business / Lync Edge, default), teams-dr (Teams\n" \
 	"                       Direct Routing) or rfc5922 (SIP domain\n" \
-	"                       certificates)\n"
+	"                       certificates)\n" \
+	"  --as-of DATE         judge as if on DATE (2027-03-15): what the\n" \
+	"                       scheduled findings will say then\n" \
+	"  --trust-events FILE  more dated trust events, in the form of the\n" \
+	"                       built-in table (data/trust-events.csv;\n" \
+	"                       repeatable)\n"
 
 /* The views of a scan's report and the filters that pick its targets
  * (report and check). */
@@ -82,12 +87,15 @@ const char usage_main[] =
 	"  check HOST[:PORT]            check one server now and print the report\n"
 	"  check --fed DOMAIN           ... or one SIP domain (--sip, --sipint)\n"
 	"  findings                     every finding, and why it matters\n"
-	"  inspect FILE                 judge a certificate file (will it work\n"
+	"  inspect FILE...              judge a certificate file (will it work\n"
 	"                               on our Edge?), no network\n"
 	"  scans --db FILE              the scans in the database, with counts\n"
 	"  history --db FILE DOMAIN     one domain's certificates and failures\n"
 	"                               over time\n"
 	"  expiring --db FILE           leaves expiring soon (--within 30d)\n"
+	"  outlook --db FILE            when partners will start failing, and\n"
+	"                               why: dated trust events, issuers that\n"
+	"                               expire before their leaf\n"
 	"  diff --db FILE               what changed between two scans\n"
 	"  prune --db FILE --keep N     keep the newest N scans only\n"
 	"  upgrade --db FILE            bring an older database to this version\n"
@@ -107,7 +115,8 @@ const char usage_main[] =
 	"  2  a usage error\n"
 	"  3  an alert: a finding shown at or above --fail-on (report, check,\n"
 	"     inspect), or a report with --fail-on of a scan that did not run\n"
-	"     to its end; a certificate listed at or above expiring --fail-on\n"
+	"     to its end; a certificate listed at or above expiring --fail-on,\n"
+	"     a finding listed at or above outlook --fail-on\n"
 	"  4  scan --fail-on-input-errors: rows of the targets file were\n"
 	"     rejected (the others were scanned and stored)\n"
 	"Run 'fedcert COMMAND --help' for a command's options.\n";
@@ -190,18 +199,19 @@ const char usage_findings[] =
 	"--only), its severity, and why it matters.\n";
 
 const char usage_inspect[] =
-	"usage: fedcert inspect FILE [options]\n"
+	"usage: fedcert inspect FILE... [options]\n"
 	"\n"
 	"Judges a certificate file (PEM or DER; the leaf first, its\n"
 	"intermediates after it) with the report's findings, as partners would\n"
 	"judge it on our Edge: will this renewed certificate work? No network,\n"
-	"no database. Exit 1 when FILE cannot be read or is not a certificate.\n"
+	"no database. Several files are judged in turn. Exit 1 when a FILE\n"
+	"cannot be read or is not a certificate (the others are judged).\n"
 	"\n"
 	"  --name FQDN          the name partners reach the Edge by (its SRV\n"
 	"                       target); without it names are not checked\n"
 	"  --type TYPE          FED (default: a missing Client Authentication\n"
 	"                       EKU is an error), SIP, SIPINT or DIR\n"
-	"  --format FORMAT      text (default) or json (one object)\n"
+	"  --format FORMAT      text (default) or json (one object a file)\n"
 	"  --advanced           text: every extension of the leaf, decoded\n"
 	"  --chain              text: each chain item, and where to get the root\n"
 	"  --min-severity SEV   show findings of SEV or worse\n"
@@ -212,6 +222,11 @@ const char usage_inspect[] =
 	"                       Business / Lync Edge, default), teams-dr (Teams\n"
 	"                       Direct Routing) or rfc5922 (SIP domain\n"
 	"                       certificates)\n"
+	"  --as-of DATE         judge as if on DATE (2027-03-15): what the\n"
+	"                       scheduled findings will say then\n"
+	"  --trust-events FILE  more dated trust events, in the form of the\n"
+	"                       built-in table (data/trust-events.csv;\n"
+	"                       repeatable)\n"
 	"  --ca-file FILE       verify against these roots (PEM)\n"
 	"  --ca-path DIR        ... or this hashed directory (default: the\n"
 	"                       system's trust store)\n"
@@ -272,6 +287,36 @@ const char usage_expiring[] =
 	"                       an expired one is an error, one that expires\n"
 	"                       within the window a warning (info, warning,\n"
 	"                       error; default none)\n"
+	"  --format FORMAT      text (default), csv or json (JSON Lines)\n"
+	"  --bom                csv: a UTF-8 byte order mark first (Excel)\n"
+	"  -o, --output FILE    write to FILE instead of standard output\n"
+	"  --help               this text\n";
+
+const char usage_outlook[] =
+	"usage: fedcert outlook --db FILE [--until DATE] [--as-of DATE] [options]\n"
+	"\n"
+	"What is scheduled to break federation, before it does: for the scan\n"
+	"(--scan, default the newest), each target's and our own certificate's\n"
+	"client_auth_lost_at_renewal, chain_distrust_scheduled and\n"
+	"issuer_expires_before_leaf, on the day it can start failing, earliest\n"
+	"first and the worst first within a day; the text opens with how many\n"
+	"targets each trust event concerns. The events are the built-in table\n"
+	"(data/trust-events.csv, with its sources) and --trust-events files.\n"
+	"\n"
+	"  --db FILE            the SQLite database (read only: it must exist)\n"
+	"  --until DATE         only what starts on or before DATE (2027-06-30)\n"
+	"  --as-of DATE         judge as if on DATE instead of now\n"
+	"  --trust-events FILE  more dated trust events (repeatable)\n"
+	"  --scan N             the scan (default: the newest)\n"
+	"  --status LIST        only targets of these statuses\n"
+	"  --domain GLOB        only targets whose domain matches GLOB\n"
+	"  --min-severity SEV   only findings of SEV or worse\n"
+	"  --fail-on SEV        exit 3 when a finding listed is SEV or worse\n"
+	"  --warn-days N        the renewal window: an error once the CA's date\n"
+	"                       has passed and the leaf expires within N days\n"
+	"                       (default 30)\n"
+	"  --ca-file FILE       judge chains again against these roots (PEM)\n"
+	"  --ca-path DIR        ... or this hashed directory\n"
 	"  --format FORMAT      text (default), csv or json (JSON Lines)\n"
 	"  --bom                csv: a UTF-8 byte order mark first (Excel)\n"
 	"  -o, --output FILE    write to FILE instead of standard output\n"

@@ -12,6 +12,7 @@ extern const char usage_inspect[];
 extern const char usage_scans[];
 extern const char usage_history[];
 extern const char usage_expiring[];
+extern const char usage_outlook[];
 extern const char usage_diff[];
 extern const char usage_prune[];
 extern const char usage_upgrade[];

@@ -64,3 +64,8 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 include(CPack)
+
+# The trust events table the foresight findings judge with (built in too):
+# for administrators to read, and to copy and extend with --trust-events.
+install(FILES ${PROJECT_SOURCE_DIR}/data/trust-events.csv
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/fedcert)

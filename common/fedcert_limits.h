@@ -80,6 +80,7 @@
 #define FC_WARN_DAYS_MIN 1
 #define FC_WARN_DAYS_MAX 3650
 #define FC_ONLY_MAX 64              /* finding ids given to --only */
+#define FC_TRUST_EVENTS_MAX 16      /* --trust-events files */
 
 /* Prometheus metrics (report --format prometheus). */
 #define FC_PROM_LABEL_MAX 1024      /* bytes of a certificate's text (subject,

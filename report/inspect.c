@@ -1,4 +1,4 @@
-/* inspect.c: `fedcert inspect FILE`: will this certificate work on
+/* inspect.c: `fedcert inspect FILE...`: will this certificate work on
  * our Edge? The file's chain becomes the one probe of an in-memory target
  * (the rows store.h's reader would hand over), judged by
  * findings_judge_target() and written by the report's own renderers: the
@@ -23,6 +23,7 @@
 #include <openssl/x509.h>
 
 #include "fedcert_limits.h"
+#include "report/judge/events.h"
 #include "report/judge/findings.h"
 #include "report/render/render.h"
 #include "report/judge/x509.h"
@@ -231,9 +232,10 @@ static void inspect_target(const struct report_inspect *what,
 }
 
 static int inspect_judge(const struct report_options *o, X509_STORE *trust,
-			 struct inspect_view *v, int *flagged)
+			 struct trust_events *events, struct inspect_view *v,
+			 int *flagged)
 {
-	struct judge_options judge = { .trust = trust };
+	struct judge_options judge = { .trust = trust, .events = events };
 	const char *reason;
 
 	judge.now = o->now != 0 ? o->now : time(NULL);
@@ -255,48 +257,88 @@ static int inspect_judge(const struct report_options *o, X509_STORE *trust,
 	return 0;
 }
 
-static void inspect_render(const struct report_inspect *what,
-			   const struct report_options *o, X509_STORE *trust,
-			   const struct inspect_view *v, FILE *out)
+static void inspect_render(const char *file, const struct report_options *o,
+			   X509_STORE *trust, const struct inspect_view *v,
+			   FILE *out)
 {
 	struct render_text_options text = { .advanced = o->advanced,
 					    .chain = o->chain, .trust = trust,
-					    .file = what->file };
+					    .file = file };
 
 	if (o->format == REPORT_JSON)
-		render_json_file_target(out, what->file, &v->rt);
+		render_json_file_target(out, file, &v->rt);
 	else
 		render_text_file(out, &text, &v->rt);
 }
 
-int report_inspect(const struct report_inspect *what,
-		   const struct report_options *opts, FILE *out, int *flagged,
-		   char *err, size_t errlen)
+/* One file, judged and written. 0; 1 when the file cannot be read or
+ * holds no certificate (a message in err); -1 when memory ran out. */
+static int inspect_one(const struct report_inspect *what, const char *file,
+		       const struct report_options *opts, X509_STORE *trust,
+		       struct trust_events *events, FILE *out, int *flagged,
+		       char *err, size_t errlen)
 {
-	struct inspect in = { .file = what->file };
+	struct inspect in = { .file = file };
 	struct inspect_view v = { 0 };
-	X509_STORE *trust = NULL;
 	size_t i;
-	int rc = -1;
+	int rc = 1;
 
-	*flagged = 0;
 	if (inspect_read(&in, err, errlen) != 0 ||
 	    inspect_parse(&in, err, errlen) != 0)
 		goto out;
+	rc = -1;
 	for (i = 0; i < in.n; i++)
 		if (inspect_row(in.certs[i], &in.rows[i]) != 0) {
-			snprintf(err, errlen, "%s: out of memory", in.file);
+			snprintf(err, errlen, "%s: out of memory", file);
 			goto out;
 		}
+	inspect_target(what, &in, &v);
+	if (inspect_judge(opts, trust, events, &v, flagged) != 0) {
+		snprintf(err, errlen, "judging %s: out of memory", file);
+		goto out;
+	}
+	inspect_render(file, opts, trust, &v, out);
+	rc = 0;
+out:
+	ERR_clear_error();
+	free(v.shown);
+	finding_list_free(&v.all);
+	inspect_free(&in);
+	return rc;
+}
+
+int report_inspect(const struct report_inspect *what,
+		   const struct report_options *opts, FILE *out, int *flagged,
+		   size_t *failed, char *err, size_t errlen)
+{
+	X509_STORE *trust = NULL;
+	struct trust_events own, *events;
+	size_t i;
+	int rc = -1, one, flagged_one;
+
+	*flagged = 0;
+	*failed = 0;
+	if (trust_events_for(opts->trust_events, opts->ntrust_events, &own,
+			     &events, err, errlen) != 0)
+		return -1;
+	/* Once for every file: the system's store costs more than a file. */
 	if (judge_load_trust(opts->ca_file, opts->ca_path, 1, &trust, err,
 			      errlen) != 0)
 		goto out;
-	inspect_target(what, &in, &v);
-	if (inspect_judge(opts, trust, &v, flagged) != 0) {
-		snprintf(err, errlen, "judging %s: out of memory", in.file);
-		goto out;
+	for (i = 0; i < what->nfiles; i++) {
+		flagged_one = 0;
+		one = inspect_one(what, what->files[i], opts, trust, events,
+				  out, &flagged_one, err, errlen);
+		if (one < 0)
+			goto out;
+		if (one > 0) {
+			(*failed)++;
+			if (opts->notes != NULL)
+				fprintf(opts->notes, "fedcert inspect: %s\n",
+					err);
+		}
+		*flagged |= flagged_one;
 	}
-	inspect_render(what, opts, trust, &v, out);
 	if (fflush(out) != 0 || ferror(out)) {
 		snprintf(err, errlen, "writing the report: %s", strerror(errno));
 		goto out;
@@ -304,9 +346,7 @@ int report_inspect(const struct report_inspect *what,
 	rc = 0;
 out:
 	ERR_clear_error();
-	free(v.shown);
-	finding_list_free(&v.all);
 	X509_STORE_free(trust);
-	inspect_free(&in);
+	trust_events_free(&own);
 	return rc;
 }

@@ -33,6 +33,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "common/fedcert_limits.h"
+#include "report/judge/events.h"
 #include "report/judge/findings.h"
 #include "report/judge/x509.h"
 #include "report/history/history_int.h"
@@ -70,6 +71,12 @@ struct report_walk {
 	struct store_scan_summary counts;        /* the scan's, as `scans` */
 	struct render_summary *summary;          /* owned; --summary */
 	struct render_pivot *pivot;              /* owned; --by-finding */
+	struct render_outlook *outlook;          /* owned; outlook */
+	struct render_outlook *html_outlook;     /* owned; html's section */
+	/* Our certificate's client_auth_lost_at_renewal, said first by the
+	 * text report; owned. */
+	char *self_breaks;
+	time_t self_breaks_when;
 	struct render_prom *prom;                /* owned; prometheus */
 	struct render_html *html;                /* owned; html */
 	struct render_trend trend;               /* owned; html */
@@ -120,8 +127,39 @@ static int report_check_out(struct report_walk *w)
 	return REPORT_STOP_WRITE;
 }
 
+/* The HTML report's outlook section: the target's foresight findings
+ * judged with their days (kept verdicts keep none). */
+static int report_html_outlook(struct report_walk *w,
+			       const struct render_target *rt)
+{
+	struct finding_list dated = { 0 };
+	const struct finding **shown = NULL;
+	struct render_target r = { .row = rt->row, .all = &dated,
+				   .now = rt->now };
+	size_t i;
+	int rc = -1;
+
+	if (findings_judge_foresight(&w->judge, rt->row, &dated) < 0)
+		goto out;
+	if (dated.count > 0 &&
+	    (shown = malloc(dated.count * sizeof(*shown))) == NULL)
+		goto out;
+	for (i = 0; i < dated.count; i++)
+		shown[i] = &dated.items[i];
+	r.shown = shown;
+	r.nshown = dated.count;
+	rc = render_outlook_target(w->html_outlook, &r);
+out:
+	free(shown);
+	finding_list_free(&dated);
+	return rc;
+}
+
 static int report_render(struct report_walk *w, const struct render_target *rt)
 {
+	if (w->outlook != NULL)
+		return render_outlook_target(w->outlook, rt) < 0
+			       ? REPORT_STOP_NOMEM : REPORT_GO_ON;
 	if (w->pivot != NULL)
 		return render_pivot_target(w->pivot, rt) < 0 ? REPORT_STOP_NOMEM
 							   : REPORT_GO_ON;
@@ -134,7 +172,9 @@ static int report_render(struct report_walk *w, const struct render_target *rt)
 			return REPORT_STOP_NOMEM;
 		break;
 	case REPORT_HTML:
-		if (render_html_target(w->html, rt) < 0)
+		if (render_html_target(w->html, rt) < 0 ||
+		    (w->html_outlook != NULL &&
+		     report_html_outlook(w, rt) < 0))
 			return REPORT_STOP_NOMEM;
 		break;
 	case REPORT_CSV:
@@ -260,7 +300,8 @@ static int report_resolve_scan(struct store *st, int64_t asked,
  * gathered views are written by report_close(). */
 static void report_open(const struct report_walk *w)
 {
-	if (w->opts->format != REPORT_CSV || w->pivot != NULL)
+	if (w->opts->format != REPORT_CSV || w->pivot != NULL ||
+	    w->outlook != NULL)
 		return;
 	if (w->opts->bom)
 		fputs("\xEF\xBB\xBF", w->out);
@@ -338,8 +379,23 @@ static int report_self(struct report_walk *w, X509_STORE *trust, char *err,
 	self.verify_code = findings_verify_chain(judge.trust, w->self,
 						 w->nself, judge.now,
 						 &self.verify_reason);
-	if (report_show_self(w, &self) < 0)
+	for (size_t i = 0; i < all.count && w->self_breaks == NULL; i++)
+		if (strcmp(all.items[i].def->id,
+			   "client_auth_lost_at_renewal") == 0) {
+			w->self_breaks = strdup(all.items[i].message);
+			w->self_breaks_when = all.items[i].when;
+			if (w->self_breaks == NULL)
+				goto nomem;
+		}
+	if (w->html_outlook != NULL &&
+	    render_outlook_self(w->html_outlook, shown, self.nshown) < 0)
 		goto nomem;
+	if (w->outlook != NULL) {
+		if (render_outlook_self(w->outlook, shown, self.nshown) < 0)
+			goto nomem;
+	} else if (report_show_self(w, &self) < 0) {
+		goto nomem;
+	}
 	rc = 0;
 	goto out;
 nomem:
@@ -392,9 +448,15 @@ static int report_prepare(struct report_walk *w, char *err, size_t errlen)
 	w->totals.with_info = o->min_severity == SEVERITY_INFO;
 	if (o->by_finding && (w->pivot = render_pivot_new()) == NULL)
 		goto nomem;
+	if (o->outlook &&
+	    (w->outlook = render_outlook_new(o->outlook_until)) == NULL)
+		goto nomem;
 	if (o->summary && (w->summary = render_summary_new(w->judge.now)) == NULL)
 		goto nomem;
 	if (o->format == REPORT_PROMETHEUS && (w->prom = render_prom_new()) == NULL)
+		goto nomem;
+	if (o->format == REPORT_HTML && w->outlook == NULL &&
+	    (w->html_outlook = render_outlook_new(0)) == NULL)
 		goto nomem;
 	if (o->format == REPORT_HTML &&
 	    (w->html = render_html_new(w->judge.now, w->judge.profile)) == NULL) {
@@ -428,16 +490,25 @@ static int report_close(struct report_walk *w, const struct store_scan_row *scan
 	const struct report_options *o = w->opts;
 	int filtered = o->status != 0 || o->nfinding > 0 || o->domain != NULL;
 
+	if (w->outlook != NULL) {
+		render_outlook_write(w->outlook, w->report, o->format, o->bom,
+				     scan, w->judge.now);
+		return 0;
+	}
 	if (o->format == REPORT_PROMETHEUS && w->pivot == NULL)
 		return render_prom_write(w->prom, w->report, &ps);
 	if (o->format == REPORT_HTML)
 		return render_html_write(w->html, w->report, scan, &w->totals,
-					 &w->counts, &w->trend, w->diff);
+					 &w->counts, &w->trend, w->diff,
+					 w->html_outlook);
 	if (o->format != REPORT_TEXT) {
 		if (w->pivot != NULL)
 			render_pivot_write(w->pivot, w->report, o->format, o->bom);
 		return 0;
 	}
+	if (w->self_breaks != NULL)
+		render_text_self_breaks(w->report, w->self_breaks,
+					w->self_breaks_when);
 	render_text_scan(w->report, scan);
 	render_text_profile(w->report, w->judge.profile);
 	render_text_totals(w->report, &w->totals, &w->counts, filtered);
@@ -478,6 +549,9 @@ static void report_free_walk(struct report_walk *w)
 	render_totals_free(&w->totals);
 	render_summary_free(w->summary);
 	render_pivot_free(w->pivot);
+	render_outlook_free(w->outlook);
+	render_outlook_free(w->html_outlook);
+	free(w->self_breaks);
 	render_prom_free(w->prom);
 	render_html_free(w->html);
 	hist_trend_points_free(&w->trend);
@@ -521,9 +595,13 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	struct store_scan_row scan = { 0 };
 	struct report_walk w = { .out = out, .report = out, .opts = opts };
 	X509_STORE *trust = NULL;
+	struct trust_events events;
 	int rc = -1;
 
 	*flagged = 0;
+	if (trust_events_for(opts->trust_events, opts->ntrust_events, &events,
+			     &w.judge.events, err, errlen) < 0)
+		return -1;
 	if (report_resolve_scan(st, opts->scan_id, &w.scan_id, err, errlen) < 0)
 		goto out;
 	if (store_scan_get(st, w.scan_id, &scan) < 0) {
@@ -542,7 +620,7 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	w.text.chain = opts->chain;
 	w.text.trust = trust;
 	if (verdicts_open(&w.verdicts, st, &scan, &w.judge,
-			  opts->judge_afresh) < 0) {
+			  opts->judge_afresh || opts->outlook) < 0) {
 		snprintf(err, errlen, "reading the verdicts: %s",
 			 store_errmsg(st));
 		goto out;
@@ -563,6 +641,10 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 			 strerror(errno));
 		goto out;
 	}
+	/* The outlook alerts on what it lists, not on the rest judged. */
+	if (w.outlook != NULL)
+		w.flagged = opts->fail_on >= 0 &&
+			    render_outlook_worst(w.outlook) >= opts->fail_on;
 	*flagged = (w.flagged ? REPORT_FLAGGED_FINDING : 0) |
 		   render_unfinished(opts, &scan);
 	rc = 0;
@@ -571,6 +653,7 @@ out:
 	store_scan_row_free(&scan);
 	report_free_walk(&w);
 	X509_STORE_free(trust);
+	trust_events_free(&events);
 	return rc;
 }
 

@@ -75,7 +75,12 @@ struct report_options {
 	int warn_days;     /* expires_soon threshold, days (0: FC_WARN_DAYS_DEFAULT, 30) */
 	const char *ca_file; /* judge chains again against this trust store */
 	const char *ca_path;
-	time_t now;        /* the time findings are judged at (0: now) */
+	time_t now;        /* the time findings are judged at (0: now);
+			      --as-of */
+	/* Files of trust events that extend the built-in table
+	 * (data/trust-events.csv), --trust-events; NULL and 0: none. */
+	const char *const *trust_events;
+	size_t ntrust_events;
 	enum report_profile profile; /* whose rules judge (--profile) */
 	int bom;           /* CSV: a UTF-8 byte order mark first (Excel) */
 	/* The views of one scan. summary: one line per target, worst first,
@@ -83,6 +88,11 @@ struct report_options {
 	 * targets that have it (text, CSV, JSON). */
 	int summary;
 	int by_finding;
+	/* `fedcert outlook`: the timeline of the foresight findings shown,
+	 * those on or before outlook_until (0: all), instead of the report;
+	 * judged afresh (kept verdicts do not keep the days). */
+	int outlook;
+	time_t outlook_until;
 	/* Which targets are shown (and counted, and alert): every filter
 	 * given must let a target through. status: REPORT_STATUS_BIT()s, 0
 	 * for all; finding: targets with any of these finding ids among all
@@ -139,18 +149,19 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 
 /* ---- A certificate file ------------------------------------------ */
 
-/* `fedcert inspect FILE`: judges a certificate file with the findings and
- * renderers of report_run(), no network, no database: the chain in the
- * file is taken as what an Edge would present (leaf first), reached by
- * name, verified against opts' trust store (--ca-file / --ca-path, else
- * the system's). The file may hold one certificate or a chain, PEM (other
+/* `fedcert inspect FILE...`: judges certificate files with the findings
+ * and renderers of report_run(), no network, no database: the chain in
+ * each file is taken as what an Edge would present (leaf first), reached
+ * by name, verified against opts' trust store (--ca-file / --ca-path, else
+ * the system's). A file may hold one certificate or a chain, PEM (other
  * blocks, such as a key, are skipped) or DER (certificates one after
  * another); at most FC_CHAIN_MAX certificates and REPORT_INSPECT_FILE_MAX
  * bytes. */
 #define REPORT_INSPECT_FILE_MAX (1024 * 1024)
 
 struct report_inspect {
-	const char *file;
+	const char *const *files; /* borrowed; nfiles of them, judged in turn */
+	size_t nfiles;
 	const char *name; /* the FQDN partners reach it by (--name); NULL:
 			     names are not checked */
 	const char *type; /* FED (NULL: FED), SIP, SIPINT or DIR: as a scan's
@@ -159,13 +170,18 @@ struct report_inspect {
 };
 
 /* opts: format (text or json), advanced, chain, min_severity, only,
- * fail_on, warn_days, ca_file, ca_path, now; the others are ignored.
- * Sets *flagged as report_run() does. Returns 0, or -1 with a message in
- * err that names the file (unreadable, too large, not a certificate, too
- * many certificates) or the trust store. */
+ * fail_on, warn_days, ca_file, ca_path, now, notes; the others are
+ * ignored. Each file is written in turn (text: a block each; JSON: one
+ * object, one line, each). A file that cannot be read or is not a
+ * certificate (unreadable, too large, not a certificate, too many
+ * certificates) is counted in *failed and its message, which names it,
+ * goes to opts->notes as "fedcert inspect: MESSAGE"; the next file is
+ * judged all the same. Sets *flagged as report_run() does, for the files
+ * judged. Returns 0, or -1 with a message in err when the trust store
+ * cannot be read, memory ran out or the output failed. */
 int report_inspect(const struct report_inspect *what,
 		   const struct report_options *opts, FILE *out, int *flagged,
-		   char *err, size_t errlen);
+		   size_t *failed, char *err, size_t errlen);
 
 /* `fedcert findings`: every finding id with its severity and why it
  * matters. */

@@ -32,6 +32,58 @@ static int tls_lower_floor(SSL_CTX *ctx)
 	return 0;
 }
 
+/* The groups we offer, in the order we prefer them: every named group of
+ * the TLS registry this OpenSSL may implement, X25519 and P-256 first (what
+ * nearly every peer picks, and X25519 is the one TLS 1.3 key share we send),
+ * then the rest of OpenSSL's default list, then what a default client never
+ * offers. A TLS 1.2 server may only use an ECDSA certificate whose curve the
+ * client named (RFC 8422, 4 and 5.3), so a brainpool leaf (BSI TR-02102-2)
+ * or one on an old curve fails with alert 40 before we see the chain unless
+ * its curve is here. The brainpool TLS 1.3 groups (RFC 8734) exist from
+ * OpenSSL 3.2 on. */
+static const char *const tls_groups[] = {
+	"X25519", "P-256", "X448", "P-521", "P-384",
+	"brainpoolP256r1tls13", "brainpoolP384r1tls13", "brainpoolP512r1tls13",
+	"brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1",
+	"ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192",
+	"secp256k1", "P-224", "secp224k1", "P-192", "secp192k1",
+	"secp160r1", "secp160r2", "secp160k1",
+	"sect571r1", "sect571k1", "sect409r1", "sect409k1", "sect283r1",
+	"sect283k1", "sect239k1", "sect233r1", "sect233k1", "sect193r1",
+	"sect193r2", "sect163r1", "sect163r2", "sect163k1",
+};
+
+/* Longest list tls_groups can make: each name and a colon. */
+#define TLS_GROUPS_LIST_MAX 512
+
+/* Offers each group of tls_groups this OpenSSL implements (one it does not
+ * know, or whose provider is absent, makes SSL_CTX_set1_groups_list fail:
+ * we never offer what we could not use to verify). The signature
+ * algorithms stay OpenSSL's default: at security level 0 that is already
+ * every one it implements, SHA-1 and DSA included. */
+static int tls_offer_groups(SSL_CTX *ctx)
+{
+	char list[TLS_GROUPS_LIST_MAX] = "";
+	size_t i, len = 0, n;
+
+	for (i = 0; i < sizeof(tls_groups) / sizeof(tls_groups[0]); i++) {
+		if (!SSL_CTX_set1_groups_list(ctx, tls_groups[i])) {
+			ERR_clear_error();
+			continue;
+		}
+		n = strlen(tls_groups[i]);
+		if (len + n + 2 > sizeof(list))
+			return -1;
+		if (len > 0)
+			list[len++] = ':';
+		memcpy(list + len, tls_groups[i], n + 1);
+		len += n;
+	}
+	if (len == 0 || !SSL_CTX_set1_groups_list(ctx, list))
+		return -1;
+	return 0;
+}
+
 static void tls_reason(char *buf, size_t len)
 {
 	unsigned long e = ERR_get_error();
@@ -143,6 +195,11 @@ SSL_CTX *scan_tls_context(const struct scan_options *opts, char *err,
 	if (tls_lower_floor(ctx) != 0) {
 		tls_reason(reason, sizeof(reason));
 		snprintf(err, errlen, "cannot configure TLS: %s", reason);
+		goto fail;
+	}
+	if (tls_offer_groups(ctx) != 0) {
+		tls_reason(reason, sizeof(reason));
+		snprintf(err, errlen, "cannot offer the TLS groups: %s", reason);
 		goto fail;
 	}
 	if (opts->ca_file || opts->ca_path) {

@@ -34,6 +34,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "report/history/history_int.h"
+#include "report/judge/events.h"
 #include "report/judge/x509.h"
 #include "report/judge/verdicts.h"
 #include "report/render/facts.h"
@@ -270,6 +271,7 @@ int report_compliance(struct store *st, const struct report_options *opts,
 	w.judge.profile = opts->profile;
 	w.judge.certs = cert_cache_new(); /* NULL: decoded where judged */
 	w.judge.memo = judge_memo_new();  /* NULL: judged per target */
+	w.judge.events = trust_events_default();
 	/* Our chain, as the report judges the targets with it
 	 * (partner_ca_list_excludes_our_root). */
 	if (store_scan_client_chain(st, scan_id, &self, &nself) != 0 ||

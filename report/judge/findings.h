@@ -19,6 +19,9 @@
 #include "report/report.h"
 #include "store/store.h"
 
+struct trust_events;
+struct trust_event;
+
 enum finding_severity {
 	SEVERITY_INFO = 0,
 	SEVERITY_WARNING = 1,
@@ -55,6 +58,12 @@ struct finding {
 	/* The endpoint it concerns, borrowed from the target row: NULL for
 	 * a target-level finding. */
 	const struct store_probe_row *probe;
+	/* A foresight finding's date (the day federation can start failing,
+	 * `fedcert outlook`'s timeline) and the trust event it comes from
+	 * (borrowed from judge_options' table); 0 and NULL for the others.
+	 * Not kept with a scan's verdicts: outlook judges afresh. */
+	time_t when;
+	const struct trust_event *event;
 };
 
 /* The findings of one target, in a stable order: per endpoint in probe
@@ -96,6 +105,10 @@ struct judge_options {
 	 * REPORT_PROFILE_*; 0: sfb). Fixed for a command, as the memo
 	 * requires. */
 	enum report_profile profile;
+	/* The dated trust events the foresight findings judge with
+	 * (events.h); NULL: none (issuer_expires_before_leaf still is).
+	 * Borrowed; matching may load the system's trust store into it. */
+	struct trust_events *events;
 };
 
 /* The endpoints' findings kept by one command (judge.c); NULL when out of
@@ -108,6 +121,14 @@ void judge_memo_free(struct judge_memo *m);
 int findings_judge_target(const struct judge_options *opts,
 			  const struct store_target_row *t,
 			  struct finding_list *out);
+
+/* Only the foresight findings of t's endpoints (client_auth_lost_at_renewal,
+ * chain_distrust_scheduled, issuer_expires_before_leaf), with their days:
+ * what the HTML report's outlook section needs beside kept verdicts,
+ * which keep no days. Appends to out. 0, or -1 when out of memory. */
+int findings_judge_foresight(const struct judge_options *opts,
+			     const struct store_target_row *t,
+			     struct finding_list *out);
 
 /* Judges our own certificate chain (opts->self_chain) once, as a partner
  * that receives it would: the certificate findings that apply to a chain

@@ -112,6 +112,11 @@ int check_revocation(struct probe_judge *j); /* no_crl_distribution_point,
 int check_lifetime(struct probe_judge *j);   /* long_validity; after
 						check_trust() */
 
+/* In checks_future.c: */
+int check_foresight(struct probe_judge *j); /* client_auth_lost_at_renewal,
+					       chain_distrust_scheduled,
+					       issuer_expires_before_leaf */
+
 /* In checks_chain.c: */
 int check_trust(struct probe_judge *j);    /* untrusted_chain, self_signed,
 					      incomplete_chain */

@@ -59,7 +59,8 @@ static int judge_probe(const struct judge_options *opts,
 	    (check_names(&j) != 0 || check_validity(&j) != 0 ||
 	     check_eku(&j) != 0 || check_trust(&j) != 0 ||
 	     check_order(&j) != 0 || check_strength(&j) != 0 ||
-	     check_revocation(&j) != 0 || check_lifetime(&j) != 0))
+	     check_revocation(&j) != 0 || check_lifetime(&j) != 0 ||
+	     check_foresight(&j) != 0))
 		rc = -1;
 	for (i = 0; i < j.ncerts; i++)
 		X509_free(j.certs[i]);
@@ -117,6 +118,8 @@ struct memo_finding {
 	const struct finding_def *def;
 	enum finding_severity severity;
 	char *message;
+	time_t when;
+	const struct trust_event *event;
 };
 
 struct memo_entry {
@@ -222,6 +225,8 @@ static void memo_keep(struct judge_memo *m, struct memo_entry *e,
 		e->items[e->count].def = f->def;
 		e->items[e->count].severity = f->severity;
 		e->items[e->count].message = strdup(f->message);
+		e->items[e->count].when = f->when;
+		e->items[e->count].event = f->event;
 		if (e->items[e->count++].message == NULL)
 			goto fail;
 	}
@@ -241,10 +246,13 @@ static int memo_replay(const struct memo_entry *e,
 {
 	size_t i;
 
-	for (i = 0; i < e->count; i++)
+	for (i = 0; i < e->count; i++) {
 		if (finding_add_copy(out, e->items[i].def, e->items[i].severity,
 				     p, e->items[i].message) != 0)
 			return -1;
+		out->items[out->count - 1].when = e->items[i].when;
+		out->items[out->count - 1].event = e->items[i].event;
+	}
 	return 0;
 }
 
@@ -300,6 +308,35 @@ static int judge_probe_memo(const struct judge_options *opts,
 		return -1;
 	memo_keep(opts->memo, e, p, fed, names_apart, out, from);
 	return 0;
+}
+
+int findings_judge_foresight(const struct judge_options *opts,
+			     const struct store_target_row *t,
+			     struct finding_list *out)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < t->probe_count && rc == 0; i++) {
+		const struct store_probe_row *p = &t->probes[i];
+		struct probe_judge j = { .opts = opts, .target = t, .probe = p,
+					 .out = out };
+
+		j.now = opts->now != 0 ? opts->now : time(NULL);
+		j.warn_days = judge_warn_days(opts->warn_days);
+		for (k = 0; k < p->chain_len && k < FC_CHAIN_MAX; k++) {
+			j.certs[k] = cert_cache_get(opts->certs, &p->chain[k]);
+			j.self_signed[k] = j.certs[k] != NULL &&
+					   cert_is_self_signed(j.certs[k]);
+			j.ncerts++;
+		}
+		if (j.ncerts > 0)
+			rc = check_foresight(&j);
+		for (k = 0; k < j.ncerts; k++)
+			X509_free(j.certs[k]);
+	}
+	ERR_clear_error();
+	return rc;
 }
 
 int findings_judge_target(const struct judge_options *opts,

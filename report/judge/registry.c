@@ -72,6 +72,13 @@ static const struct finding_def registry[] = {
 	  "Without an OCSP responder in the Authority Information Access, revocation can only be checked by downloading CRLs." },
 	{ "long_validity", I, 0,
 	  "The leaf is valid for more than 398 days, longer than the public root programs allow for a publicly trusted certificate: clients may reject it." },
+	/* Per endpoint: what is scheduled (data/trust-events.csv). */
+	{ "client_auth_lost_at_renewal", W, 0,
+	  "The leaf carries Client Authentication, but its CA has announced that it stops issuing it on a date: the first renewal after that date comes without it, and mutual TLS federation with this Edge stops that day although the scan says PASS until then." },
+	{ "chain_distrust_scheduled", W, 0,
+	  "A root program has announced that it distrusts this CA's certificates issued after a date, or removes the chain's root, so this chain (or its next renewal from the same CA) fails validation from that date on." },
+	{ "issuer_expires_before_leaf", W, 0,
+	  "A CA certificate of the chain expires before the leaf does: from that day the chain no longer verifies unless the server is given the CA's renewed certificate." },
 	/* Per endpoint: mutual TLS. */
 	{ "client_cert_requested", I, 0,
 	  "The server asks connecting servers for their certificate, as a federation Edge does (mutual TLS): the CAs it names are those whose certificates it accepts, and an empty list means any CA it trusts." },
@@ -234,7 +241,9 @@ static int list_push(struct finding_list *l, const struct finding_def *def,
 		l->items = items;
 		l->cap = cap;
 	}
-	l->items[l->count++] = (struct finding){ def, sev, message, probe };
+	l->items[l->count++] = (struct finding){ .def = def, .severity = sev,
+						  .message = message,
+						  .probe = probe };
 	return 0;
 }
 

@@ -23,6 +23,7 @@
 
 #include "fedcert_limits.h"
 #include "common/utc.h"
+#include "report/judge/events.h"
 #include "report/judge/findings_int.h"
 #include "report/judge/x509.h"
 
@@ -51,6 +52,9 @@ const char *verdicts_judge_version(void)
 		h = (h ^ (unsigned)(defs[i].severity + 1)) * 16777619u;
 		h = (h ^ (unsigned)(defs[i].per_target + 1)) * 16777619u;
 	}
+	/* The built-in trust events are rules too. */
+	if (trust_events_default() != NULL)
+		h = (h ^ trust_events_default()->digest) * 16777619u;
 	snprintf(version, sizeof version, "%s/%d/%08x", FEDCERT_VERSION,
 		 VERDICTS_JUDGE_REVISION, (unsigned)h);
 	return version;
@@ -198,7 +202,7 @@ static time_t next_tick(time_t x, time_t at)
 }
 
 time_t verdicts_valid_until(const struct store_target_row *t, time_t at,
-			    int warn_days)
+			    int warn_days, const struct trust_events *events)
 {
 	time_t warn = (time_t)judge_warn_days(warn_days) * UTC_DAY_SECONDS;
 	time_t until = (time_t)INT64_MAX, nb, na;
@@ -225,6 +229,10 @@ time_t verdicts_valid_until(const struct store_target_row *t, time_t at,
 				sooner(&until, at, next_tick(na, at));
 		}
 	}
+	/* The foresight findings change on the events' days (and on the
+	 * certificates' dates above). */
+	for (i = 0; events != NULL && i < events->count; i++)
+		sooner(&until, at, events->items[i].date);
 	return until;
 }
 
@@ -273,6 +281,10 @@ int verdicts_open(struct verdicts *v, struct store *st,
 		snprintf(v->why, sizeof v->why, "they were judged with "
 			 "--profile %s",
 			 report_profile_name(REPORT_PROFILE_SFB));
+	} else if (o->events != trust_events_default()) {
+		v->state = VERDICTS_OTHER_OPTIONS;
+		snprintf(v->why, sizeof v->why, "they were judged with the "
+			 "built-in trust events only, not --trust-events");
 	} else if (k.warn_days != judge_warn_days(o->warn_days)) {
 		v->state = VERDICTS_OTHER_OPTIONS;
 		snprintf(v->why, sizeof v->why, "they were judged with "
@@ -378,7 +390,8 @@ static int keep_on_target(const struct store_target_row *t, void *arg)
 	}
 	if (store_verdict_target_put(w->st, t->id, worst,
 				     (int64_t)verdicts_valid_until(
-					     t, w->judge.now, w->judge.warn_days),
+					     t, w->judge.now, w->judge.warn_days,
+					     w->judge.events),
 				     blob != NULL ? digest : NULL, blob,
 				     len) != 0)
 		goto out;
@@ -448,6 +461,7 @@ int verdicts_keep(struct store *st, int64_t scan_id, struct cert_cache *certs,
 	w.judge.self_chain = self;
 	w.judge.certs = certs;
 	w.judge.memo = judge_memo_new();
+	w.judge.events = trust_events_default();
 	w.totals.judge = (char *)verdicts_judge_version();
 	w.totals.trust = (char *)VERDICTS_TRUST_RECORDED;
 	w.totals.warn_days = w.judge.warn_days;

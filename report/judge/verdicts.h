@@ -96,8 +96,9 @@ int verdicts_encode(const struct finding_list *l,
 int verdicts_decode(const unsigned char *blob, size_t len,
 		    const struct store_target_row *t, struct finding_list *out);
 
-/* The first time after at at which judging t may say anything else. */
+/* The first time after at at which judging t may say anything else: a
+ * date of its certificates, or of a trust event (events NULL: none). */
 time_t verdicts_valid_until(const struct store_target_row *t, time_t at,
-			    int warn_days);
+			    int warn_days, const struct trust_events *events);
 
 #endif

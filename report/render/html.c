@@ -1333,7 +1333,8 @@ int render_html_write(struct render_html *h, FILE *out,
 		      const struct store_scan_row *scan,
 		      const struct render_totals *tot,
 		      const struct store_scan_summary *counts,
-		      const struct render_trend *trend, FILE *diff)
+		      const struct render_trend *trend, FILE *diff,
+		      struct render_outlook *outlook)
 {
 	size_t i;
 
@@ -1343,6 +1344,8 @@ int render_html_write(struct render_html *h, FILE *out,
 	if (diff != NULL && render_copy_file(diff, out) != 0)
 		return -1;
 	html_timeline(h, out);
+	if (outlook != NULL)
+		render_outlook_html(outlook, out, scan, h->now);
 	fputs("<section><h2>What the federation depends on</h2><div class=\"parts\">",
 	      out);
 	html_counter_table(out, &h->roots, "Roots", "root CA", "targets");

@@ -83,6 +83,10 @@ void render_text_scan(FILE *out, const struct store_scan_row *scan);
 /* "Profile: sfb (Skype for Business / Lync Edge federation)": whose rules
  * judged, the line after the heading (report, inspect). */
 void render_text_profile(FILE *out, enum report_profile p);
+/* The text report's first line when our own certificate loses Client
+ * Authentication at its renewal (client_auth_lost_at_renewal, message
+ * as judged, when its day). */
+void render_text_self_breaks(FILE *out, const char *message, time_t when);
 
 /* The target's blocks: after each endpoint block a "Comments:" section
  * with that endpoint's shown findings ("  [error] id: message"), after the
@@ -196,15 +200,19 @@ struct render_trend {
 	size_t left_out; /* scans without kept verdicts, not drawn */
 };
 
+struct render_outlook;
+
 /* The page; trend NULL or of fewer than 2 scans: no trend section; diff
  * NULL: no section of what changed since the scan before, else the
- * section, written (report_diff()) into a file read from its start. 0, or
- * -1 on a write error. */
+ * section, written (report_diff()) into a file read from its start;
+ * outlook NULL: no section of what is scheduled. 0, or -1 on a write
+ * error. */
 int render_html_write(struct render_html *h, FILE *out,
 		      const struct store_scan_row *scan,
 		      const struct render_totals *tot,
 		      const struct store_scan_summary *counts,
-		      const struct render_trend *trend, FILE *diff);
+		      const struct render_trend *trend, FILE *diff,
+		      struct render_outlook *outlook);
 
 /* ---- One line per target (summary.c) ---------------------------------- */
 
@@ -242,6 +250,30 @@ int render_pivot_target(struct render_pivot *p,
 			const struct render_target *rt);
 void render_pivot_write(struct render_pivot *p, FILE *out,
 			enum report_format format, int bom);
+
+/* ---- What is scheduled (outlook.c) ------------------------------------ */
+
+/* `fedcert outlook`: the foresight findings shown (those with a day,
+ * struct finding's when), of each target and of our own certificate, on
+ * or before until (0: all), earliest first. Text (with counts per event),
+ * CSV or JSON Lines. */
+struct render_outlook;
+
+struct render_outlook *render_outlook_new(time_t until);
+void render_outlook_free(struct render_outlook *o);
+int render_outlook_target(struct render_outlook *o,
+			  const struct render_target *rt);
+int render_outlook_self(struct render_outlook *o,
+			const struct finding *const *shown, size_t nshown);
+/* The worst severity listed, or -1 (outlook --fail-on looks at it). */
+int render_outlook_worst(const struct render_outlook *o);
+void render_outlook_write(struct render_outlook *o, FILE *out,
+			  enum report_format format, int bom,
+			  const struct store_scan_row *scan, time_t now);
+/* The HTML report's section of it: the counts per event and the first
+ * OUTLOOK_HTML_ROWS rows, everything from a certificate escaped. */
+void render_outlook_html(struct render_outlook *o, FILE *out,
+			 const struct store_scan_row *scan, time_t now);
 
 /* The text report's shared writers (text.c), for advanced.c. */
 

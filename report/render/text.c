@@ -32,6 +32,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "common/utc.h"
 #include "report/render/escape.h"
 
 static int is(const char *s, const char *want)
@@ -62,6 +63,17 @@ static void text_ms(FILE *out, double ms)
 		fprintf(out, "%.1f ms", ms);
 	else
 		fputs(RENDER_MISSING, out);
+}
+
+void render_text_self_breaks(FILE *out, const char *message, time_t when)
+{
+	char iso[UTC_TEXT_MAX];
+
+	utc_format(when, iso);
+	fprintf(out, "OUR CERTIFICATE: federation with every partner breaks "
+		     "at our renewal, by %.10s at the latest: ", iso);
+	text_value(out, message);
+	fputs("\n\n", out);
 }
 
 void render_text_scan(FILE *out, const struct store_scan_row *scan)

@@ -91,10 +91,11 @@ wait_db() {
 	return 1
 }
 
-# make_ca_subjects DIR ROOT_CN INTER_CN: a root and an intermediate (ECDSA
-# P-256) in DIR (root.pem/key, inter.pem/key), O=fedcert tests.
+# make_ca_subjects DIR ROOT_CN INTER_CN [ORG]: a root and an intermediate
+# (ECDSA P-256) in DIR (root.pem/key, inter.pem/key), O=ORG (default
+# fedcert tests).
 make_ca_subjects() {
-	local d=$1
+	local d=$1 org=${4:-fedcert tests}
 	mkdir -p "$d"
 	cat >"$d/ext.cnf" <<'CNF'
 [req]
@@ -112,14 +113,20 @@ authorityKeyIdentifier = keyid
 CNF
 	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-keyout "$d/root.key" -out "$d/root.pem" -days 3650 \
-		-subj "/O=fedcert tests/CN=$2" \
+		-subj "/O=$org/CN=$2" \
 		-config "$d/ext.cnf" -extensions ca 2>/dev/null &&
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-keyout "$d/inter.key" -out "$d/inter.csr" \
-		-subj "/O=fedcert tests/CN=$3" 2>/dev/null &&
+		-subj "/O=$org/CN=$3" 2>/dev/null &&
 	openssl x509 -req -in "$d/inter.csr" -CA "$d/root.pem" -CAkey "$d/root.key" \
 		-CAcreateserial -days 1825 -extfile "$d/ext.cnf" -extensions inter \
 		-out "$d/inter.pem" 2>/dev/null
+}
+
+# make_ca_org DIR NAME ORG: like make_ca_named, with O=ORG instead of
+# "fedcert tests" (a CA that another organisation runs).
+make_ca_org() {
+	make_ca_subjects "$1" "$2 Root" "$2 Issuing CA" "$3"
 }
 
 # make_ca DIR: a root and an intermediate in DIR, "fedcert Test Root" and

@@ -65,7 +65,7 @@ assert_eq "--format=j<TAB>" "json" "$(offers fedcert report --format = j)"
 
 # 4. --format: the formats each command accepts.
 for f in report:csv,html,json,prometheus,text check:csv,html,json,prometheus,text expiring:csv,json,text \
-	inspect:json,text scans:csv,json,text history:json,text diff:json,text; do
+	outlook:csv,json,text inspect:json,text scans:csv,json,text history:json,text diff:json,text; do
 	cmd=${f%%:*}
 	assert_eq "$cmd --format <TAB>" "$(tr , '\n' <<<"${f#*:}")" \
 		"$(offers fedcert "$cmd" --format "")"
@@ -73,7 +73,7 @@ done
 # Every command whose help has --format is in the list above.
 for cmd in $(cat "$T/commands"); do
 	grep -qE '^  --format' "$T/help.$cmd" 2>/dev/null || continue
-	case " report check expiring inspect scans history diff " in
+	case " report check expiring outlook inspect scans history diff " in
 	*" $cmd "*) ok ;;
 	*) fail "$cmd takes --format: add its formats to this test" ;;
 	esac
@@ -116,6 +116,12 @@ assert_eq "scan <TAB>: the targets file" "$(printf 'audit.db\ncerts\npartners.cs
 assert_eq "scan --db x p<TAB>" "partners.csv" "$(offers fedcert scan --db x p)"
 assert_eq "check --ca-path <TAB>" "certs" "$(offers fedcert check --ca-path "")"
 assert_eq "scan --timeout <TAB>" "" "$(offers fedcert scan --timeout "")"
+# Trust events are files; a date is typed.
+assert_eq "report --trust-events p<TAB>" "partners.csv" "$(offers fedcert report --trust-events p)"
+assert_eq "inspect --trust-events <TAB>" "$(printf 'audit.db\ncerts\npartners.csv')" \
+	"$(offers fedcert inspect --trust-events "")"
+assert_eq "check --as-of <TAB>" "" "$(offers fedcert check --as-of "")"
+assert_eq "outlook --until <TAB>" "" "$(offers fedcert outlook --until "")"
 assert_eq "history --db x <TAB>: a domain" "" "$(offers fedcert history --db x "")"
 cd / || exit 1
 

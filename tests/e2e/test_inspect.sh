@@ -97,6 +97,13 @@ assert_eq "missing trust store: exit 1" 1 $?
 assert_contains "missing trust store: named" "$T/err" "no-roots.pem"
 "$FEDCERT" inspect 2>/dev/null
 assert_eq "no file: usage" 2 $?
+# Several files: each judged in turn, one JSON line each; one missing is
+# named, the next judged all the same, and the exit says one failed.
+inspect "$T/good-chain.pem" "$T/nope.pem" "$CA/good.pem" --format json >"$T/several.json" 2>"$T/err"
+assert_eq "several files, one missing: exit 1" 1 $?
+assert_eq "several files: a line for each judged" "$T/good-chain.pem|$CA/good.pem" \
+	"$(jq -r .file "$T/several.json" | paste -sd'|')"
+assert_eq "several files: the missing one named, once" 1 "$(grep -c "^fedcert inspect: $T/nope.pem: " "$T/err")"
 "$FEDCERT" inspect "$T/good-chain.pem" --format csv 2>/dev/null
 assert_eq "csv: usage" 2 $?
 "$FEDCERT" inspect "$T/good-chain.pem" --type PSTN 2>/dev/null

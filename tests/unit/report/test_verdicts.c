@@ -171,7 +171,7 @@ static void holds_until(void **state, long from, long to, time_t slack)
 	vt_make(k, &v, from, to);
 	v.t.probes = &v.p[0].row;
 	v.t.probe_count = 1;
-	until = verdicts_valid_until(&v.t, at, 30);
+	until = verdicts_valid_until(&v.t, at, 30, NULL);
 	assert_true(until > at);
 	then = said(&v.t, at);
 	for (i = 0; i <= 16; i++) {
@@ -218,7 +218,7 @@ static void test_valid_until_no_certificate(void **state)
 
 	(void)state;
 	/* No date can change a target that presented nothing. */
-	assert_true(verdicts_valid_until(&t, TF_NOW, 30) > TF_NOW + 3650L * 86400);
+	assert_true(verdicts_valid_until(&t, TF_NOW, 30, NULL) > TF_NOW + 3650L * 86400);
 }
 
 int main(void)

@@ -269,9 +269,9 @@ static void self_fixture(struct self_fixture *f, int hidden)
 	f->chain[0].subject = "CN=edge.contoso.com";
 	f->chain[1] = cert_leaf();
 	f->chain[1].subject = "CN=Example Intermediate";
-	f->item = (struct finding){ &no_client_auth, SEVERITY_ERROR,
-				    "the leaf lacks Client Authentication",
-				    NULL };
+	f->item = (struct finding){
+		.def = &no_client_auth, .severity = SEVERITY_ERROR,
+		.message = "the leaf lacks Client Authentication" };
 	f->all = (struct finding_list){ &f->item, 1, 1 };
 	f->shown[0] = &f->item;
 	f->self = (struct render_self){

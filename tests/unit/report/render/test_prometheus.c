@@ -765,8 +765,9 @@ static void test_prom_client_cert_required(void **state)
 static void test_prom_self(void **state)
 {
 	struct store_cert_row chain[2] = { cert_leaf(), cert_leaf() };
-	struct finding item = { test_def("name_mismatch"),
-				SEVERITY_ERROR, "no clientAuth", NULL };
+	struct finding item = { .def = test_def("name_mismatch"),
+				.severity = SEVERITY_ERROR,
+				.message = "no clientAuth" };
 	struct finding_list all = { &item, 1, 1 };
 	struct render_self self = {
 		.chain = chain, .count = 2, .verify_code = 0, .all = &all,
