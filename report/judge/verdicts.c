@@ -535,7 +535,8 @@ static int judge_list_add(const struct store_scan_summary *s, void *arg)
 static int judge_current(struct store *st, int64_t scan_id)
 {
 	struct store_scan_row scan = { 0 };
-	struct judge_options o = { .now = (time_t)INT64_MAX };
+	struct judge_options o = { .now = (time_t)INT64_MAX,
+				   .events = trust_events_default() };
 	struct verdicts v;
 	int rc;
 

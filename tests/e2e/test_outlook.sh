@@ -111,6 +111,16 @@ esac
 assert_eq "our certificate in JSON" 1 \
 	"$(jq -r 'select(.self != null) | .self.findings[]? | select(.id == "client_auth_lost_at_renewal") | .id' "$T/report.json" | wc -l)"
 
+# Ours before, at and after the CA's day: a warning, a warning, and an
+# error once our renewal (day 120) is inside the warning window.
+ours() {
+	"$FEDCERT" report --db "$DB" --format json --trust-events "$T/events.csv" --as-of "$1" 2>/dev/null |
+		jq -r 'select(.self != null) | .self.findings[]? | select(.id == "client_auth_lost_at_renewal") | .severity'
+}
+assert_eq "ours: before the day" warning "$(ours "$(day 0)")"
+assert_eq "ours: on the day" warning "$(ours "$CA_END")"
+assert_eq "ours: after, our renewal imminent" error "$(ours "$(day 100)")"
+
 # The outlook: every dated finding, earliest first, with the counts.
 "$FEDCERT" outlook --db "$DB" --trust-events "$T/events.csv" --as-of "$(day 0)" >"$T/outlook.txt"
 assert_eq "outlook" 0 $?
