@@ -17,7 +17,7 @@
 enum {
 	H_LAST = CLI_OPT_OWN, H_NO_FINDINGS, H_WARN_DAYS, H_WITHIN, H_FROM,
 	H_TO, H_KEEP, H_VACUUM, H_DRY_RUN, H_BEFORE, H_FAIL_ON, H_FORMAT,
-	H_BOM, H_JUDGE_AFRESH, H_TREND, H_SCAN
+	H_BOM, H_JUDGE_AFRESH, H_TREND, H_SCAN, H_PROFILE
 };
 
 #define H_LONGOPT_FORMAT CLI_LONGOPT("format", required_argument, H_FORMAT)
@@ -34,6 +34,7 @@ struct hist {
 	int no_findings, vacuum, dry_run;
 	int bom;       /* expiring --bom: CSV only */
 	int judge_afresh, trend;
+	enum report_profile profile; /* scans --findings, diff: --profile */
 	long long scan; /* judge --scan */
 };
 
@@ -67,6 +68,10 @@ static int hist_option(struct cli *c, int opt, char *arg)
 	case H_DRY_RUN: h->dry_run = 1; break;
 	case H_BOM: h->bom = 1; break;
 	case H_JUDGE_AFRESH: h->judge_afresh = 1; break;
+	case H_PROFILE:
+		if (report_profile_parse(arg, &h->profile) != 0)
+			return cli_usage(c, "--profile must be sfb, teams-dr or rfc5922, not \"%s\"", arg);
+		break;
 	case H_TREND: h->trend = 1; break;
 	case H_SCAN:
 		if (!cli_parse_scan_id(arg, &h->scan))
@@ -131,6 +136,7 @@ enum cli_exit cli_cmd_scans(const struct cli_command *cmd, int argc,
 		CLI_LONGOPT("trend", no_argument, H_TREND),
 		CLI_LONGOPT("bom", no_argument, H_BOM),
 		CLI_LONGOPT("judge-afresh", no_argument, H_JUDGE_AFRESH),
+		CLI_LONGOPT("profile", required_argument, H_PROFILE),
 		CLI_LONGOPT_END
 	};
 	struct report_scans_options o = { 0 };
@@ -150,6 +156,7 @@ enum cli_exit cli_cmd_scans(const struct cli_command *cmd, int argc,
 	o.trend = h.trend;
 	o.bom = h.bom;
 	o.judge_afresh = h.judge_afresh;
+	o.profile = h.profile;
 	o.notes = stderr;
 	if (h.trend && h.no_findings)
 		return cli_usage(&h.cli, "%s", "--trend counts findings: it cannot go with --no-findings");
@@ -260,6 +267,7 @@ enum cli_exit cli_cmd_diff(const struct cli_command *cmd, int argc,
 		CLI_LONGOPT("to", required_argument, H_TO),
 		CLI_LONGOPT("warn-days", required_argument, H_WARN_DAYS),
 		CLI_LONGOPT("judge-afresh", no_argument, H_JUDGE_AFRESH),
+		CLI_LONGOPT("profile", required_argument, H_PROFILE),
 		CLI_LONGOPT_END
 	};
 	struct report_diff_options o = { 0 };
@@ -279,6 +287,7 @@ enum cli_exit cli_cmd_diff(const struct cli_command *cmd, int argc,
 	o.to = h.to;
 	o.warn_days = (int)h.warn_days;
 	o.judge_afresh = h.judge_afresh;
+	o.profile = h.profile;
 	o.notes = stderr;
 	if ((rc = cli_open_db(&h.cli, 0, &st)) != CLI_GO_ON)
 		return rc;

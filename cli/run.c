@@ -199,6 +199,14 @@ static int run_warn_days(struct cli_run *r, const char *arg)
 	return rc;
 }
 
+/* --profile NAME: whose rules judge (report.h), in any case. */
+static int run_profile(struct cli_run *r, const char *arg)
+{
+	if (report_profile_parse(arg, &r->report.profile) != 0)
+		return cli_usage(&r->cli, "--profile must be sfb, teams-dr or rfc5922, not \"%s\"", arg);
+	return CLI_GO_ON;
+}
+
 static int run_scan_id(struct cli_run *r, const char *arg)
 {
 	long long id;
@@ -238,6 +246,7 @@ static int run_report_option(struct cli_run *r, int opt, char *arg)
 		return cli_severity_option(&r->cli, "fail-on", arg, 1, &o->fail_on);
 	case RUN_ONLY: return run_ids(r, "only", arg, r->only, &o->nonly);
 	case RUN_WARN_DAYS: return run_warn_days(r, arg);
+	case RUN_PROFILE: return run_profile(r, arg);
 	case RUN_SCAN: return run_scan_id(r, arg);
 	case RUN_TRUST_EVENTS:
 		if (o->ntrust_events >= FC_TRUST_EVENTS_MAX)

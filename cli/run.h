@@ -25,7 +25,8 @@ enum cli_run_option {
 	RUN_FORMAT, RUN_ADVANCED, RUN_CHAIN, RUN_MIN_SEVERITY, RUN_ONLY,
 	RUN_FAIL_ON, RUN_WARN_DAYS, RUN_SCAN, RUN_PER_ENDPOINT, RUN_COMPLIANCE,
 	RUN_SUMMARY, RUN_BY_FINDING, RUN_STATUS, RUN_FINDING, RUN_DOMAIN,
-	RUN_BOM, RUN_JUDGE_AFRESH, RUN_TRUST_EVENTS, RUN_AS_OF, RUN_UNTIL,
+	RUN_BOM, RUN_JUDGE_AFRESH, RUN_PROFILE, RUN_TRUST_EVENTS, RUN_AS_OF,
+	RUN_UNTIL,
 	/* one command's */
 	RUN_QUIET, RUN_FAIL_ON_INPUT, RUN_FED, RUN_SIP, RUN_SIPINT, RUN_NAME,
 	RUN_TYPE, RUN_SNI, RUN_CONNECT_TO
@@ -62,6 +63,7 @@ enum cli_run_option {
 	CLI_LONGOPT("only", required_argument, RUN_ONLY),                    \
 	CLI_LONGOPT("fail-on", required_argument, RUN_FAIL_ON),              \
 	CLI_LONGOPT("warn-days", required_argument, RUN_WARN_DAYS),          \
+	CLI_LONGOPT("profile", required_argument, RUN_PROFILE),              \
 	CLI_LONGOPT("trust-events", required_argument, RUN_TRUST_EVENTS),    \
 	CLI_LONGOPT("as-of", required_argument, RUN_AS_OF)
 

@@ -52,6 +52,10 @@
 	"                       (info, warning, error; default none), and\n" \
 	"                       when the scan did not run to its end\n" \
 	"  --warn-days N        expires_soon below N days left (default 30)\n" \
+	"  --profile NAME       whose rules judge the names: sfb (Skype for\n" \
+	"                       Business / Lync Edge, default), teams-dr (Teams\n" \
+	"                       Direct Routing) or rfc5922 (SIP domain\n" \
+	"                       certificates)\n" \
 	"  --as-of DATE         judge as if on DATE (2027-03-15): what the\n" \
 	"                       scheduled findings will say then\n" \
 	"  --trust-events FILE  more dated trust events, in the form of the\n" \
@@ -215,6 +219,10 @@ const char usage_inspect[] =
 	"  --only ID[,ID...]    show only these findings (repeatable)\n"
 	"  --fail-on SEV        exit 3 when a finding shown is SEV or worse\n"
 	"  --warn-days N        expires_soon below N days left (default 30)\n"
+	"  --profile NAME       whose rules judge the names: sfb (Skype for\n"
+	"                       Business / Lync Edge, default), teams-dr (Teams\n"
+	"                       Direct Routing) or rfc5922 (SIP domain\n"
+	"                       certificates)\n"
 	"  --as-of DATE         judge as if on DATE (2027-03-15): what the\n"
 	"                       scheduled findings will say then\n"
 	"  --trust-events FILE  more dated trust events, in the form of the\n"
@@ -245,6 +253,8 @@ const char usage_scans[] =
 	"  --bom                CSV: a UTF-8 byte order mark first (Excel)\n"
 	"  --warn-days N        expires_soon below N days left (default 30)\n"
 	"  --judge-afresh       judge every scan again, ignoring kept verdicts\n"
+	"  --profile NAME       sfb (default), teams-dr or rfc5922: whose rules\n"
+	"                       judge the names (kept verdicts are sfb's)\n"
 	"  --help               this text\n";
 
 const char usage_history[] =
@@ -329,6 +339,8 @@ const char usage_diff[] =
 	"                       per change, with a \"change\" key)\n"
 	"  --warn-days N        expires_soon below N days left (default 30)\n"
 	"  --judge-afresh       judge both scans again, ignoring kept verdicts\n"
+	"  --profile NAME       sfb (default), teams-dr or rfc5922: whose rules\n"
+	"                       judge the names (kept verdicts are sfb's)\n"
 	"  --help               this text\n";
 
 const char usage_prune[] =
@@ -358,13 +370,14 @@ const char usage_judge[] =
 	"usage: fedcert judge --db FILE [--scan N]\n"
 	"\n"
 	"Judges scans as `fedcert report` does with its defaults (the\n"
-	"verification each scan recorded, --warn-days 30), at each scan's\n"
-	"start, and keeps the verdicts beside the facts: each target's status\n"
-	"and findings and the scan's totals. `scan` does this when a scan ends;\n"
-	"this command does it for scans kept by an older fedcert. Commands that\n"
-	"judge with the same options (report, report --compliance, scans,\n"
-	"diff) then read them instead of judging again; other options (--ca-file,\n"
-	"--warn-days, --judge-afresh) judge afresh and say so.\n"
+	"verification each scan recorded, --warn-days 30, --profile sfb), at\n"
+	"each scan's start, and keeps the verdicts beside the facts: each\n"
+	"target's status and findings and the scan's totals. `scan` does this\n"
+	"when a scan ends; this command does it for scans kept by an older\n"
+	"fedcert. Commands that judge with the same options (report, report\n"
+	"--compliance, scans, diff) then read them instead of judging again;\n"
+	"other options (--ca-file, --warn-days, --profile, --judge-afresh)\n"
+	"judge afresh and say so.\n"
 	"\n"
 	"  --db FILE            the SQLite database (it must exist)\n"
 	"  --scan N             judge scan N again (default: every scan whose\n"

@@ -240,6 +240,7 @@ static int inspect_judge(const struct report_options *o, X509_STORE *trust,
 
 	judge.now = o->now != 0 ? o->now : time(NULL);
 	judge.warn_days = judge_warn_days(o->warn_days);
+	judge.profile = o->profile;
 	v->probe.verify_code = findings_verify_chain(
 		trust, v->probe.chain, v->probe.chain_len, judge.now, &reason);
 	v->probe.verify_reason = (char *)reason; /* static, OpenSSL's */
@@ -252,6 +253,7 @@ static int inspect_judge(const struct report_options *o, X509_STORE *trust,
 	v->rt.shown = v->shown;
 	v->rt.status = render_status_of(&v->all, NULL);
 	v->rt.now = judge.now;
+	v->rt.profile = judge.profile;
 	return 0;
 }
 

@@ -196,7 +196,8 @@ static int report_on_target(const struct store_target_row *t, void *arg)
 	struct report_walk *w = arg;
 	struct finding_list all = { 0 };
 	struct render_target rt = { .row = t, .all = &all,
-				    .now = w->judge.now };
+				    .now = w->judge.now,
+				    .profile = w->judge.profile };
 	const struct finding **shown = NULL;
 	int rc = REPORT_STOP_NOMEM;
 
@@ -242,7 +243,8 @@ static int report_on_input_error(const struct store_input_error_row *e,
 					   w->input, e) < 0)
 			return REPORT_STOP_NOMEM;
 	} else if (w->opts->format == REPORT_JSON) {
-		render_json_input_error(w->out, w->scan_id, w->input, e);
+		render_json_input_error(w->out, w->scan_id, w->judge.profile,
+					w->input, e);
 	} else if (w->opts->format == REPORT_HTML) {
 		if (render_html_input_error(w->html, w->input, e) < 0)
 			return REPORT_STOP_NOMEM;
@@ -358,7 +360,8 @@ static int report_self(struct report_walk *w, X509_STORE *trust, char *err,
 	struct judge_options judge = w->judge;
 	struct finding_list all = { 0 };
 	struct render_self self = { .chain = w->self, .count = w->nself,
-				    .all = &all, .now = w->judge.now };
+				    .all = &all, .now = w->judge.now,
+				    .profile = w->judge.profile };
 	const struct finding **shown = NULL;
 	X509_STORE *system = NULL;
 	int rc = -1;
@@ -456,7 +459,7 @@ static int report_prepare(struct report_walk *w, char *err, size_t errlen)
 	    (w->html_outlook = render_outlook_new(0)) == NULL)
 		goto nomem;
 	if (o->format == REPORT_HTML &&
-	    (w->html = render_html_new(w->judge.now)) == NULL) {
+	    (w->html = render_html_new(w->judge.now, w->judge.profile)) == NULL) {
 		snprintf(err, errlen, "temporary files for the report: %s",
 			 strerror(errno));
 		return -1;
@@ -508,6 +511,7 @@ static int report_close(struct report_walk *w, const struct store_scan_row *scan
 					w->self_breaks_when);
 	render_text_scan(w->report, scan);
 	render_text_incomplete(w->report, &w->counts);
+	render_text_profile(w->report, w->judge.profile);
 	render_text_totals(w->report, &w->totals, &w->counts, filtered);
 	if (w->pivot != NULL)
 		render_pivot_write(w->pivot, w->report, REPORT_TEXT, 0);
@@ -571,7 +575,8 @@ static int report_html_diff(struct store *st, struct report_walk *w,
 	struct report_diff_options o = {
 		.format = REPORT_HTML, .to = w->scan_id,
 		.warn_days = w->opts->warn_days,
-		.judge_afresh = w->opts->judge_afresh
+		.judge_afresh = w->opts->judge_afresh,
+		.profile = w->opts->profile
 	};
 
 	if (store_scan_latest_done(st, w->scan_id, &o.from) != 0) {
@@ -613,6 +618,7 @@ int report_run(struct store *st, const struct report_options *opts, FILE *out,
 	w.judge.now = opts->now != 0 ? opts->now : time(NULL);
 	w.judge.warn_days = judge_warn_days(opts->warn_days);
 	w.judge.trust = trust;
+	w.judge.profile = opts->profile;
 	w.text.advanced = opts->advanced;
 	w.text.chain = opts->chain;
 	w.text.trust = trust;

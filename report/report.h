@@ -19,6 +19,34 @@ struct store;
 #define REPORT_SEVERITY_WARNING 1
 #define REPORT_SEVERITY_ERROR 2
 
+/* Whose rules judge the names (--profile): the platform on the other
+ * side of the handshake decides which certificate it accepts, and the
+ * platforms disagree (docs/profiles.md gives each rule and its source).
+ * SFB: a Skype for Business / Lync Edge federating by DNS discovery (the
+ * default: the platform fedcert was written for): RFC 6125 names, a
+ * wildcard is a warning (wildcard_name), an SRV target outside the SIP
+ * domain needs configuration on our Edge (srv_target_outside_domain).
+ * TEAMS_DR: Teams Direct Routing judging an SBC: the FQDN in the CN or a
+ * SAN, wildcards accepted (RFC 2818). RFC5922: a SIP domain certificate:
+ * the SIP domain, in a sip: URI SAN first, then the DNS SANs, then the
+ * CN; no wildcard, no suffix. */
+enum report_profile {
+	REPORT_PROFILE_SFB = 0,
+	REPORT_PROFILE_TEAMS_DR = 1,
+	REPORT_PROFILE_RFC5922 = 2
+};
+#define REPORT_NPROFILES 3
+
+/* "sfb", "teams-dr", "rfc5922"; the profile of that name (any case) into
+ * *out: 0, or -1 for no such name. */
+const char *report_profile_name(enum report_profile p);
+int report_profile_parse(const char *name, enum report_profile *out);
+
+/* Whose rules they are, for a heading: "Skype for Business / Lync Edge
+ * federation", "Teams Direct Routing", "RFC 5922 SIP domain
+ * certificates". */
+const char *report_profile_title(enum report_profile p);
+
 enum report_format {
 	REPORT_TEXT, /* one block per endpoint, the layout administrators know,
 			with "Comments:" (findings) after each */
@@ -53,6 +81,7 @@ struct report_options {
 	 * (data/trust-events.csv), --trust-events; NULL and 0: none. */
 	const char *const *trust_events;
 	size_t ntrust_events;
+	enum report_profile profile; /* whose rules judge (--profile) */
 	int bom;           /* CSV: a UTF-8 byte order mark first (Excel) */
 	/* The views of one scan. summary: one line per target, worst first,
 	 * under the totals (text). by_finding: one row per finding with the
@@ -177,6 +206,7 @@ struct report_scans_options {
 			  CSV, JSON Lines) */
 	int bom;       /* CSV: a UTF-8 byte order mark first */
 	int judge_afresh; /* as in report_options */
+	enum report_profile profile; /* as in report_options */
 	FILE *notes;
 };
 
@@ -228,6 +258,7 @@ struct report_diff_options {
 	int64_t from, to;
 	int warn_days;
 	int judge_afresh; /* as in report_options */
+	enum report_profile profile; /* as in report_options */
 	FILE *notes;
 };
 

@@ -268,6 +268,7 @@ int report_compliance(struct store *st, const struct report_options *opts,
 	w.judge.now = opts->now != 0 ? opts->now : time(NULL);
 	w.judge.warn_days = judge_warn_days(opts->warn_days);
 	w.judge.trust = trust;
+	w.judge.profile = opts->profile;
 	w.judge.certs = cert_cache_new(); /* NULL: decoded where judged */
 	w.judge.memo = judge_memo_new();  /* NULL: judged per target */
 	w.judge.events = trust_events_default();

@@ -443,6 +443,7 @@ int report_diff(struct store *st, const struct report_diff_options *o,
 	}
 	hist_judging_init(&w.from_judging);
 	hist_judging_init(&w.to_judging);
+	w.from_judging.profile = w.to_judging.profile = o->profile;
 	/* The two scans share most certificates: one cache. */
 	cert_cache_free(w.to_judging.certs);
 	w.to_judging.certs = w.from_judging.certs;

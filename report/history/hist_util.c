@@ -188,6 +188,7 @@ int hist_judging_scan(struct hist_judging *j, struct store *st,
 		      int warn_days, int afresh)
 {
 	struct judge_options o = { .now = at, .warn_days = warn_days,
+				   .profile = j->profile,
 				   .events = trust_events_default() };
 
 	judge_memo_free(j->memo);
@@ -221,6 +222,7 @@ int hist_judge(struct hist_judging *j, const struct store_target_row *t,
 				   .self_chain = j->self,
 				   .self_count = j->nself,
 				   .certs = j->certs, .memo = j->memo,
+				   .profile = j->profile,
 				   .events = trust_events_default() };
 
 	return verdicts_findings(&j->verdicts, &o, t, out);

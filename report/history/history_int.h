@@ -76,6 +76,9 @@ struct hist_judging {
 	size_t nself;
 	time_t at;
 	int warn_days;
+	/* Whose rules judge (--profile); the caller sets it after
+	 * hist_judging_init() (sfb), before the first scan. */
+	enum report_profile profile;
 };
 
 void hist_judging_init(struct hist_judging *j);

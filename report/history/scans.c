@@ -331,6 +331,7 @@ int report_scans(struct store *st, const struct report_scans_options *o,
 	if (o->format != REPORT_JSON)
 		scans_text_head(out, o->findings);
 	hist_judging_init(&w.judging);
+	w.judging.profile = o->profile;
 	rc = store_each_scan(st, o->last, scans_on_scan, &w);
 	hist_judging_free(&w.judging);
 	free(w.prev.items);

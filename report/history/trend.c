@@ -392,6 +392,7 @@ int report_trend(struct store *st, const struct report_scans_options *o,
 
 	w.defs = findings_registry(&w.ndefs);
 	hist_judging_init(&w.judging);
+	w.judging.profile = o->profile;
 	rc = store_each_scan(st, o->last, trend_on_scan, &w);
 	if (rc == 0) {
 		if (o->format == REPORT_JSON)

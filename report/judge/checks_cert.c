@@ -61,74 +61,142 @@ int check_connection(struct probe_judge *j)
 
 /* ---- name_match, name_mismatch, wildcard_name -------------------------- */
 
-static int names_mismatch(struct probe_judge *j, const struct cert_strings *dns,
-			  const struct cert_strings *ips, const char *cn)
+/* Which of the certificate's names count, and how, is the profile's
+ * (names.h's name_match_cert()); these functions say what it found. */
+struct names_judge {
+	struct probe_judge *j;
+	enum report_profile profile;
+	const char *ref;  /* the name the certificate must carry */
+	int by_domain;    /* ref is the SIP domain, not the name reached */
+	struct name_ids ids;
+	const struct cert_strings *ips;
+	struct name_verdict v;
+};
+
+/* "sip.contoso.com", or under rfc5922 for an endpoint found through SRV
+ * "SIP domain contoso.com (reached as sip.contoso.com)". */
+static void names_ref(struct msg *m, const struct names_judge *n)
+{
+	if (n->by_domain)
+		msg_add(m, "SIP domain %s (reached as %s)", n->ref,
+			n->j->probe->sni);
+	else
+		msg_add(m, "%s", n->ref);
+}
+
+static void names_cn_text(struct msg *m, const char *cn)
+{
+	msg_add(m, "%s%s%s", cn ? "\"" : "", cn ? cn : "(none)", cn ? "\"" : "");
+}
+
+/* Which names the rules read and did not find ref among. */
+static void names_mismatch_why(struct msg *m, const struct names_judge *n)
+{
+	const struct name_ids *ids = &n->ids;
+
+	switch (n->v.source) {
+	case NAME_SOURCE_SIP_URI:
+		msg_add(m, " is not the SIP domain of any sip: URI in the SAN "
+			   "list (URIs: ");
+		msg_add_list(m, ids->uris, ids->nuris);
+		msg_add(m, "), which RFC 5922 reads before any DNS name");
+		return;
+	case NAME_SOURCE_DNS:
+		msg_add(m, " is not in the SAN list (DNS names: ");
+		msg_add_list(m, ids->dns, ids->ndns);
+		msg_add(m, ")");
+		if (n->profile == REPORT_PROFILE_TEAMS_DR) {
+			msg_add(m, " nor the Common Name ");
+			names_cn_text(m, ids->cn);
+		}
+		return;
+	default:
+		msg_add(m, " does not match the Common Name ");
+		names_cn_text(m, ids->cn);
+		msg_add(m, " and the certificate has no %sSAN DNS name",
+			n->profile == REPORT_PROFILE_RFC5922 ? "sip: URI or " : "");
+	}
+}
+
+static int names_mismatch(struct names_judge *n)
 {
 	struct msg m = { 0 };
 
-	if (dns->count > 0) {
-		msg_add(&m, "%s is not in the SAN list (DNS names: ", j->probe->sni);
-		msg_add_list(&m, dns->items, dns->count);
-		msg_add(&m, ")");
-	} else {
-		msg_add(&m, "%s does not match the Common Name %s%s%s and the "
-			    "certificate has no SAN DNS name",
-			j->probe->sni, cn ? "\"" : "", cn ? cn : "(none)",
-			cn ? "\"" : "");
-	}
-	if (ips->count > 0) {
+	names_ref(&m, n);
+	names_mismatch_why(&m, n);
+	if (n->v.near != NULL)
+		msg_add(&m, "; RFC 5922 matches no wildcard and no suffix (%s)",
+			n->v.near);
+	if (n->ips->count > 0) {
 		msg_add(&m, "; SAN IP addresses never match a name: ");
-		msg_add_list(&m, ips->items, ips->count);
+		msg_add_list(&m, n->ips->items, n->ips->count);
 	}
-	return finding_add_msg(j->out, "name_mismatch", SEVERITY_ERROR,
-			       j->probe, &m);
+	return finding_add_msg(n->j->out, "name_mismatch", SEVERITY_ERROR,
+			       n->j->probe, &m);
 }
 
-/* Matches against the SAN dNSNames: an exact match anywhere wins over a
- * wildcard, which is reported only when nothing names the host itself. */
-static int names_in_san(struct probe_judge *j, const struct cert_strings *dns,
-			const struct cert_strings *ips)
+/* Matched through a wildcard: the Access Edge does not accept it (a
+ * warning); Direct Routing does (RFC 2818). rfc5922 never gets here. */
+static int names_wildcard(struct names_judge *n)
 {
-	const char *sni = j->probe->sni, *wildcard = NULL;
-	size_t i;
+	const char *sni = n->j->probe->sni, *w = n->v.presented;
+	int cn = n->v.source == NAME_SOURCE_CN;
 
-	for (i = 0; i < dns->count; i++) {
-		enum name_match r = name_match_dns(dns->items[i], sni);
-
-		if (r == NAME_MATCH_EXACT)
-			return finding_add(j->out, "name_match", SEVERITY_INFO,
-					   j->probe, "FQDN is in SAN list (%s)",
-					   sni);
-		if (r == NAME_MATCH_WILDCARD && wildcard == NULL)
-			wildcard = dns->items[i];
-	}
-	if (wildcard != NULL)
-		return finding_add(j->out, "wildcard_name", SEVERITY_WARNING,
-				   j->probe,
-				   "%s is matched only by the wildcard %s in "
-				   "the SAN list", sni, wildcard);
-	return names_mismatch(j, dns, ips, NULL);
-}
-
-/* RFC 6125 6.4.4: the CN counts only when there is no SAN dNSName. */
-static int names_in_cn(struct probe_judge *j, const struct cert_strings *dns,
-		       const struct cert_strings *ips, const char *cn)
-{
-	const char *sni = j->probe->sni;
-
-	switch (name_match_dns(cn, sni)) {
-	case NAME_MATCH_EXACT:
-		return finding_add(j->out, "name_match", SEVERITY_INFO, j->probe,
-				   "Common Name match found (%s); the "
-				   "certificate has no SAN DNS name", cn);
-	case NAME_MATCH_WILDCARD:
-		return finding_add(j->out, "wildcard_name", SEVERITY_WARNING,
-				   j->probe,
+	if (n->profile == REPORT_PROFILE_TEAMS_DR)
+		return finding_add(n->j->out, "name_match", SEVERITY_INFO,
+				   n->j->probe, "%s is matched by the wildcard "
+				   "%s%s, which Direct Routing accepts (RFC "
+				   "2818)", sni, cn ? "Common Name " : "", w);
+	if (cn)
+		return finding_add(n->j->out, "wildcard_name", SEVERITY_WARNING,
+				   n->j->probe,
 				   "%s is matched only by the wildcard Common "
 				   "Name %s; the certificate has no SAN DNS name",
-				   sni, cn);
+				   sni, w);
+	return finding_add(n->j->out, "wildcard_name", SEVERITY_WARNING,
+			   n->j->probe, "%s is matched only by the wildcard %s "
+			   "in the SAN list", sni, w);
+}
+
+static int names_exact(struct names_judge *n)
+{
+	struct finding_list *out = n->j->out;
+	const struct store_probe_row *p = n->j->probe;
+
+	switch (n->v.source) {
+	case NAME_SOURCE_SIP_URI:
+		return finding_add(out, "name_match", SEVERITY_INFO, p,
+				   "SIP domain %s is in the SAN list as %s",
+				   n->ref, n->v.presented);
+	case NAME_SOURCE_DNS:
+		return finding_add(out, "name_match", SEVERITY_INFO, p,
+				   "%s is in SAN list (%s)",
+				   n->by_domain ? "SIP domain" : "FQDN", n->ref);
 	default:
-		return names_mismatch(j, dns, ips, cn);
+		return finding_add(out, "name_match", SEVERITY_INFO, p,
+				   "Common Name match found (%s); %s",
+				   n->v.presented, n->ids.ndns > 0 ?
+				   "Direct Routing accepts the FQDN in the "
+				   "Common Name" : n->profile ==
+				   REPORT_PROFILE_RFC5922 ? "the certificate "
+				   "has no sip: URI or SAN DNS name" :
+				   "the certificate has no SAN DNS name");
+	}
+}
+
+/* The name the certificate must carry: the name the endpoint was reached
+ * by (the SNI), except under rfc5922 for an endpoint found through an SRV
+ * record: the SIP domain itself, since the SRV answer is not secured and
+ * the domain is the identity (RFC 5922 sections 4 and 7.3). */
+static void names_reference(struct names_judge *n)
+{
+	const struct store_target_row *t = n->j->target;
+
+	n->ref = n->j->probe->sni;
+	if (n->profile == REPORT_PROFILE_RFC5922 &&
+	    n->j->probe->srv_name != NULL && t != NULL && t->domain != NULL) {
+		n->ref = t->domain;
+		n->by_domain = !name_equal(t->domain, n->j->probe->sni);
 	}
 }
 
@@ -136,25 +204,35 @@ static int names_in_cn(struct probe_judge *j, const struct cert_strings *dns,
  * so there is nothing to match. */
 int check_names(struct probe_judge *j)
 {
-	struct cert_strings dns = { 0 }, ips = { 0 };
+	struct cert_strings dns = { 0 }, ips = { 0 }, uris = { 0 };
+	struct names_judge n = { .j = j, .profile = j->opts->profile,
+				 .ips = &ips };
 	char *cn = NULL;
 	int rc = -1;
 
 	if (j->probe->sni == NULL || j->certs[0] == NULL)
 		return 0;
 	if (cert_san_dns(j->certs[0], &dns) != 0 ||
-	    cert_san_ip(j->certs[0], &ips) != 0)
+	    cert_san_ip(j->certs[0], &ips) != 0 ||
+	    cert_san_uri(j->certs[0], &uris) != 0)
 		goto out;
-	if (dns.count > 0) {
-		rc = names_in_san(j, &dns, &ips);
-	} else {
-		cn = cert_common_name(j->certs[0]);
-		rc = names_in_cn(j, &dns, &ips, cn);
-	}
+	cn = cert_common_name(j->certs[0]);
+	n.ids = (struct name_ids){ .dns = dns.items, .ndns = dns.count,
+				   .uris = uris.items, .nuris = uris.count,
+				   .cn = cn };
+	names_reference(&n);
+	name_match_cert(n.profile, &n.ids, n.ref, &n.v);
+	if (n.v.match == NAME_MATCH_EXACT)
+		rc = names_exact(&n);
+	else if (n.v.match == NAME_MATCH_WILDCARD)
+		rc = names_wildcard(&n);
+	else
+		rc = names_mismatch(&n);
 out:
 	free(cn);
 	cert_strings_free(&dns);
 	cert_strings_free(&ips);
+	cert_strings_free(&uris);
 	return rc;
 }
 

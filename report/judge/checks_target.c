@@ -235,17 +235,98 @@ static int check_dns(const struct store_target_row *t, struct finding_list *out)
 
 /* ---- srv_target_outside_domain ----------------------------------------- */
 
-/* FED only: Lync / Skype for Business discovery (the "allow discovery of
- * federation partners" setting) trusts an SRV target within the SIP domain;
+/* The federation pools of the hosting providers most partners' SRV records
+ * point at, each with what makes it work on our side. Only names a
+ * provider documents, each with its source (docs/profiles.md):
+ *  - Microsoft 365 worldwide, GCC High, DoD, 21Vianet, Germany: the
+ *    _sipfederationtls._tcp target of "Create DNS records at any DNS
+ *    hosting provider" (Microsoft 365 admin), "DNS records for Office 365
+ *    GCC High" and "DNS records for Office 365 DoD";
+ *  - the configuration: "Configuring federation support for a Skype for
+ *    Business Online customer in Skype for Business Server" (the
+ *    New-CsHostingProvider example there: a partner's tenant, not the
+ *    shared SIP address space of a hybrid deployment).
+ * Office 365 Germany (Microsoft Cloud Deutschland) closed in October 2021:
+ * a record that still points there is stale, no configuration helps. */
+struct hosted_pool {
+	const char *fqdn;
+	const char *provider;
+	const char *identity; /* New-CsHostingProvider -Identity (any name) */
+	int retired;
+};
+
+static const struct hosted_pool hosted_pools[] = {
+	{ "sipfed.online.lync.com", "Microsoft 365 (worldwide)",
+	  "LyncOnline", 0 },
+	{ "sipfed.online.gov.skypeforbusiness.us", "Microsoft 365 GCC High",
+	  "LyncOnlineGCCHigh", 0 },
+	{ "sipfed.online.dod.skypeforbusiness.us", "Microsoft 365 DoD",
+	  "LyncOnlineDoD", 0 },
+	{ "sipfed.online.partner.lync.cn",
+	  "Microsoft 365 operated by 21Vianet (China)", "LyncOnline21Vianet",
+	  0 },
+	{ "sipfed.online.lync.de",
+	  "Office 365 Germany (Microsoft Cloud Deutschland)", NULL, 1 },
+};
+
+static const struct hosted_pool *hosted_pool_of(const char *target)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof hosted_pools / sizeof hosted_pools[0]; i++)
+		if (name_equal(target, hosted_pools[i].fqdn))
+			return &hosted_pools[i];
+	return NULL;
+}
+
+/* A target outside the domain: a warning, or for a known provider's pool
+ * the provider and the configuration that makes it work (info). */
+static int outside_one(const struct store_target_row *t, const char *target,
+		       struct finding_list *out)
+{
+	const struct hosted_pool *h = hosted_pool_of(target);
+
+	if (h == NULL)
+		return finding_add(out, "srv_target_outside_domain",
+				   SEVERITY_WARNING, NULL,
+				   "SRV target %s is not within %s", target,
+				   t->domain);
+	if (h->retired)
+		return finding_add(out, "srv_target_outside_domain",
+				   SEVERITY_WARNING, NULL,
+				   "SRV target %s is the federation pool of "
+				   "%s, which Microsoft closed in 2021: the "
+				   "record of %s is stale", target,
+				   h->provider, t->domain);
+	return finding_add(out, "srv_target_outside_domain", SEVERITY_INFO,
+			   NULL, "SRV target %s is the federation pool of %s, "
+			   "hosting %s: our Edge reaches it when %s is a "
+			   "hosting provider there (Get-CsHostingProvider; "
+			   "if none has ProxyFqdn %s: New-CsHostingProvider "
+			   "-Identity %s -ProxyFqdn \"%s\" -VerificationLevel "
+			   "UseSourceVerification -Enabled $True "
+			   "-EnabledSharedAddressSpace $False -HostsOCSUsers "
+			   "$False -IsLocal $False)", target, h->provider,
+			   t->domain, h->provider, h->fqdn, h->identity,
+			   h->fqdn);
+}
+
+/* FED under --profile sfb only: Lync / Skype for Business discovery (the
+ * "allow discovery of federation partners" setting) trusts an SRV target
+ * within the SIP domain, or a hosting provider configured on our Edge.
  * SIP and SIPINT lookups are a client's or an internal server's, which
- * take the target as it is. */
-static int check_outside(const struct store_target_row *t,
+ * take the target as it is; Direct Routing reaches an SBC by the FQDN
+ * configured for it, not by SRV; RFC 5922 judges the SIP domain on the
+ * certificate (name_mismatch), wherever the target is. */
+static int check_outside(const struct judge_options *opts,
+			 const struct store_target_row *t,
 			 struct finding_list *out)
 {
 	const struct store_dns_answer_row *srv = srv_answer(t);
 	size_t i, k;
 
-	if (!is(t->type, "FED") || srv == NULL || rcode_failed(srv->rcode))
+	if (opts->profile != REPORT_PROFILE_SFB || !is(t->type, "FED") ||
+	    srv == NULL || rcode_failed(srv->rcode))
 		return 0;
 	for (i = 0; i < srv->count; i++) {
 		const char *target = srv->records[i].target;
@@ -257,10 +338,7 @@ static int check_outside(const struct store_target_row *t,
 				break;
 		if (k < i)
 			continue;
-		if (finding_add(out, "srv_target_outside_domain",
-				SEVERITY_WARNING, NULL,
-				"SRV target %s is not within %s", target,
-				t->domain) != 0)
+		if (outside_one(t, target, out) != 0)
 			return -1;
 	}
 	return 0;
@@ -288,12 +366,13 @@ static int check_not_probed(const struct store_target_row *t, size_t before,
 			   t->error_kind ? ")" : "");
 }
 
-int check_target(const struct store_target_row *t, struct finding_list *out,
+int check_target(const struct judge_options *opts,
+		 const struct store_target_row *t, struct finding_list *out,
 		 size_t endpoints_from)
 {
 	size_t before = out->count;
 
-	if (check_dns(t, out) != 0 || check_outside(t, out) != 0 ||
+	if (check_dns(t, out) != 0 || check_outside(opts, t, out) != 0 ||
 	    check_pools(t, out, endpoints_from) != 0 ||
 	    check_not_probed(t, before, out) != 0)
 		return -1;

@@ -16,6 +16,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "fedcert_limits.h"
+#include "report/report.h"
 #include "store/store.h"
 
 struct trust_events;
@@ -100,6 +101,10 @@ struct judge_options {
 	 * (judge_memo_new()); NULL: each judged per target. Only valid while
 	 * the other options stay the same. Borrowed. */
 	struct judge_memo *memo;
+	/* Whose rules judge the names and the SRV target (report.h's
+	 * REPORT_PROFILE_*; 0: sfb). Fixed for a command, as the memo
+	 * requires. */
+	enum report_profile profile;
 	/* The dated trust events the foresight findings judge with
 	 * (events.h); NULL: none (issuer_expires_before_leaf still is).
 	 * Borrowed; matching may load the system's trust store into it. */

@@ -143,9 +143,11 @@ int chain_verify(X509_STORE *trust, X509 *const *certs, size_t n, time_t at,
 
 /* checks_target.c: the target's own findings (srv_missing ...
  * pool_partial_failure, not_probed), from its DNS answers and across its
- * probes. out->items[endpoints_from..] are its endpoints' findings, judged
- * before (the pools compare what each member's say). */
-int check_target(const struct store_target_row *t, struct finding_list *out,
+ * probes; opts->profile decides srv_target_outside_domain.
+ * out->items[endpoints_from..] are its endpoints' findings, judged before
+ * (the pools compare what each member's say). */
+int check_target(const struct judge_options *opts,
+		 const struct store_target_row *t, struct finding_list *out,
 		 size_t endpoints_from);
 
 /* checks_pool.c: pool_inconsistent and pool_partial_failure, as above. */

@@ -125,7 +125,10 @@ int findings_judge_self(const struct judge_options *opts,
  * it. An endpoint's findings depend on its own facts (the probe row: its
  * id names them, and `via`, the host it was reached as, is the one fact of
  * the link) and of its target only on whether it is FED (the severity of
- * no_client_auth_eku); the judge's options are the command's. A hosted
+ * no_client_auth_eku) and, under --profile rfc5922, on its SIP domain
+ * (the name checked when SRV led there: those findings are judged for each
+ * target, the others kept); the judge's options, the profile among them,
+ * are the command's. A hosted
  * pool that 2,400 partners point at is judged once per member instead of
  * 2,400 times. At most JUDGE_MEMO_MAX endpoints are kept (a few hundred
  * bytes each); past that they are judged each time, as without it. */
@@ -144,6 +147,10 @@ struct memo_entry {
 	int64_t probe_id; /* 0: a free slot */
 	int fed;
 	char *via;
+	/* Under rfc5922 an endpoint found through SRV is judged against its
+	 * target's SIP domain: its name findings are then not kept but
+	 * judged for each target (judge_names_apart()). */
+	int names_apart;
 	struct memo_finding *items;
 	size_t count;
 };
@@ -209,13 +216,22 @@ static struct memo_entry *memo_slot(struct judge_memo *m,
 	}
 }
 
+/* The findings of check_names(). */
+static int is_name_finding(const struct finding_def *def)
+{
+	return strcmp(def->id, "name_match") == 0 ||
+	       strcmp(def->id, "name_mismatch") == 0 ||
+	       strcmp(def->id, "wildcard_name") == 0;
+}
+
 /* Keeps out->items[from..] for (probe, fed); a failure to keep them costs
  * only speed. */
 static void memo_keep(struct judge_memo *m, struct memo_entry *e,
-		      const struct store_probe_row *p, int fed,
+		      const struct store_probe_row *p, int fed, int names_apart,
 		      const struct finding_list *out, size_t from)
 {
 	size_t i, n = out->count - from;
+	const struct finding *f;
 
 	if (m->count >= JUDGE_MEMO_MAX)
 		return;
@@ -224,17 +240,20 @@ static void memo_keep(struct judge_memo *m, struct memo_entry *e,
 	if ((n > 0 && e->items == NULL) || (p->via != NULL && e->via == NULL))
 		goto fail;
 	for (i = 0; i < n; i++) {
-		e->items[i].def = out->items[from + i].def;
-		e->items[i].severity = out->items[from + i].severity;
-		e->items[i].message = strdup(out->items[from + i].message);
-		e->items[i].when = out->items[from + i].when;
-		e->items[i].event = out->items[from + i].event;
-		e->count++;
-		if (e->items[i].message == NULL)
+		f = &out->items[from + i];
+		if (names_apart && is_name_finding(f->def))
+			continue;
+		e->items[e->count].def = f->def;
+		e->items[e->count].severity = f->severity;
+		e->items[e->count].message = strdup(f->message);
+		e->items[e->count].when = f->when;
+		e->items[e->count].event = f->event;
+		if (e->items[e->count++].message == NULL)
 			goto fail;
 	}
 	e->probe_id = p->id;
 	e->fed = fed;
+	e->names_apart = names_apart;
 	m->count++;
 	return;
 fail:
@@ -258,12 +277,36 @@ static int memo_replay(const struct memo_entry *e,
 	return 0;
 }
 
+/* The name findings of p for t alone: what an endpoint kept with
+ * names_apart leaves out. */
+static int judge_names_apart(const struct judge_options *opts,
+			     const struct store_target_row *t,
+			     const struct store_probe_row *p,
+			     struct finding_list *out)
+{
+	struct probe_judge j = { .opts = opts, .target = t, .probe = p,
+				 .out = out };
+	int rc = 0;
+
+	if (p->chain_len == 0)
+		return 0; /* judge_probe() judges no name either */
+	j.certs[0] = cert_cache_get(opts->certs, &p->chain[0]);
+	j.ncerts = 1;
+	if (j.certs[0] != NULL)
+		rc = check_names(&j);
+	X509_free(j.certs[0]);
+	ERR_clear_error();
+	return rc;
+}
+
 static int judge_probe_memo(const struct judge_options *opts,
 			    const struct store_target_row *t,
 			    const struct store_probe_row *p,
 			    struct finding_list *out)
 {
 	int fed = t->type != NULL && strcmp(t->type, "FED") == 0;
+	int names_apart = opts->profile == REPORT_PROFILE_RFC5922 &&
+			  p->srv_name != NULL;
 	struct memo_entry *e;
 	size_t from = out->count;
 
@@ -273,11 +316,18 @@ static int judge_probe_memo(const struct judge_options *opts,
 	if (opts->memo == NULL || opts->memo->slots == NULL || p->id <= 0)
 		return judge_probe(opts, t, p, out);
 	e = memo_slot(opts->memo, p, fed);
-	if (e->probe_id != 0)
+	if (e->probe_id != 0 && !e->names_apart)
 		return memo_replay(e, p, out);
+	if (e->probe_id != 0) {
+		if (memo_replay(e, p, out) != 0 ||
+		    judge_names_apart(opts, t, p, out) != 0)
+			return -1;
+		sort_from(out, from);
+		return 0;
+	}
 	if (judge_probe(opts, t, p, out) != 0)
 		return -1;
-	memo_keep(opts->memo, e, p, fed, out, from);
+	memo_keep(opts->memo, e, p, fed, names_apart, out, from);
 	return 0;
 }
 
@@ -308,7 +358,7 @@ int findings_judge_target(const struct judge_options *opts,
 		if (judge_probe_memo(opts, t, &t->probes[i], out) != 0)
 			return -1;
 	from = out->count;
-	if (check_target(t, out, endpoints_from) != 0)
+	if (check_target(opts, t, out, endpoints_from) != 0)
 		return -1;
 	sort_from(out, from);
 	return 0;

@@ -22,6 +22,10 @@
 #ifndef FEDCERT_REPORT_NAMES_H
 #define FEDCERT_REPORT_NAMES_H
 
+#include <stddef.h>
+
+#include "report/report.h"
+
 enum name_match {
 	NAME_NO_MATCH = 0,
 	NAME_MATCH_EXACT = 1,   /* the same name */
@@ -41,5 +45,59 @@ int name_equal(const char *a, const char *b);
  * "contoso.com" are within "contoso.com"; "sip.hosted.net" and
  * "badcontoso.com" are not). Case-insensitive, trailing dots ignored. */
 int name_is_within(const char *host, const char *domain);
+
+/* ---- A certificate's names, by the rules of a profile ------------------ */
+
+/* What a certificate presents, as the name check reads it; borrowed. */
+struct name_ids {
+	char *const *dns;  /* SAN dNSNames, in certificate order */
+	size_t ndns;
+	char *const *uris; /* SAN uniformResourceIdentifiers, any scheme */
+	size_t nuris;
+	const char *cn;    /* the most specific commonName; NULL: none */
+};
+
+/* Which identifiers a verdict comes from. */
+enum name_source {
+	NAME_SOURCE_NONE = 0, /* the certificate has none the rules read */
+	NAME_SOURCE_SIP_URI,  /* sip: URI SANs (rfc5922) */
+	NAME_SOURCE_DNS,      /* SAN dNSNames */
+	NAME_SOURCE_CN        /* the commonName */
+};
+
+struct name_verdict {
+	enum name_match match;
+	/* Where the match is; without one, the identifiers the rules
+	 * compared (teams-dr compares the DNS names and the CN: DNS when
+	 * there is any). */
+	enum name_source source;
+	const char *presented; /* the identifier that matched (borrowed) */
+	/* No match under rfc5922: a presented name that another profile
+	 * would have matched or that differs only by a suffix ("*.contoso.com",
+	 * "sip.contoso.com" for contoso.com), for the message to name;
+	 * else NULL. Borrowed. */
+	const char *near;
+};
+
+/* How the certificate presenting ids matches ref, the name it was reached
+ * by (the SIP domain itself under rfc5922, where the caller chooses it):
+ *  - sfb (RFC 6125 6.4): the dNSNames when there is any, else the CN; an
+ *    exact name anywhere wins over a wildcard, which is
+ *    NAME_MATCH_WILDCARD (the Access Edge does not accept it);
+ *  - teams-dr (Microsoft's "Plan Direct Routing"): the FQDN in the CN or
+ *    a dNSName, exact first, then a wildcard (RFC 2818, with names.h's
+ *    conservative wildcard rules), which Direct Routing accepts;
+ *  - rfc5922 (RFC 5922 7.1-7.2): the host of each sip: URI SAN without a
+ *    user part when there is any; else the dNSNames when there is any;
+ *    else the CN; equal names only: no wildcard, no suffix.
+ * ref NULL or not a name: no match. */
+void name_match_cert(enum report_profile profile, const struct name_ids *ids,
+		     const char *ref, struct name_verdict *out);
+
+/* The host of uri when it is a "sip:" URI that names a SIP domain
+ * ("sip:contoso.com", "SIP:contoso.com;transport=tls"; not
+ * "sip:alice@contoso.com", which names a user), into buf (len bytes): 1,
+ * or 0 when it is not one or does not fit. */
+int name_sip_uri_host(const char *uri, char *buf, size_t len);
 
 #endif

@@ -31,9 +31,9 @@ static const struct finding_def registry[] = {
 	{ "name_match", I, 0,
 	  "The name partners connect to (the SRV target or host name) is on the certificate, which is what their TLS name check requires." },
 	{ "name_mismatch", E, 0,
-	  "The certificate does not carry the name it was reached by (in its Subject Alternative Names, or in its Common Name when it has no DNS name at all), so every federating server rejects it." },
+	  "The certificate does not carry the name it was reached by (in its Subject Alternative Names, or in its Common Name when it has no DNS name at all; under --profile rfc5922 the SIP domain itself, from a sip: URI first), so every federating server rejects it." },
 	{ "wildcard_name", W, 0,
-	  "The name is matched only through a wildcard, and the Skype for Business / Lync Access Edge does not support wildcard certificates for federation: use a certificate that lists the FQDN." },
+	  "The name is matched only through a wildcard, and the Skype for Business / Lync Access Edge does not support wildcard certificates for federation: use a certificate that lists the FQDN (--profile sfb; Direct Routing accepts it, RFC 5922 does not)." },
 	/* Per endpoint: the dates. */
 	{ "expired", E, 0,
 	  "An expired certificate fails validation at every partner: federation with this endpoint is down until it is renewed." },
@@ -109,7 +109,7 @@ static const struct finding_def registry[] = {
 	{ "host_unresolved", E, 1,
 	  "An SRV target or host name has no A or AAAA record, so nothing can connect to it." },
 	{ "srv_target_outside_domain", W, 1,
-	  "Discovery trusts an SRV target only within the SIP domain (sip.contoso.com for contoso.com); a target elsewhere, such as a hosting provider's pool, works only where the partner is configured explicitly." },
+	  "Discovery trusts an SRV target only within the SIP domain (sip.contoso.com for contoso.com); a target elsewhere works only where our Edge is configured for it: on a known hosting provider's pool (Microsoft 365's sipfed.online.lync.com) an info naming the provider and that configuration (--profile sfb)." },
 	/* Per target: the pool. */
 	{ "pool_inconsistent", W, 1,
 	  "The members of one DNS load-balanced pool differ in a way that changes what partners get (a node not renewed, a name or an error on some nodes only, another root, different SIP answers), so whether a partner connects depends on which node it reaches; nodes that each hold a different but equally good certificate are said at info level." },
@@ -158,6 +158,44 @@ int finding_severity_parse(const char *name, enum finding_severity *out)
 	for (i = 0; name != NULL && i < 3; i++) {
 		if (strcasecmp(name, severity_names[i]) == 0) {
 			*out = (enum finding_severity)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* ---- The profiles ----------------------------------------------------- */
+
+static const char *const profile_names[REPORT_NPROFILES] = {
+	"sfb", "teams-dr", "rfc5922"
+};
+
+const char *report_profile_title(enum report_profile p)
+{
+	static const char *const titles[REPORT_NPROFILES] = {
+		"Skype for Business / Lync Edge federation",
+		"Teams Direct Routing", "RFC 5922 SIP domain certificates"
+	};
+
+	if ((int)p < 0 || (int)p >= REPORT_NPROFILES)
+		return "unknown";
+	return titles[p];
+}
+
+const char *report_profile_name(enum report_profile p)
+{
+	if ((int)p < 0 || (int)p >= REPORT_NPROFILES)
+		return "unknown";
+	return profile_names[p];
+}
+
+int report_profile_parse(const char *name, enum report_profile *out)
+{
+	int i;
+
+	for (i = 0; name != NULL && i < REPORT_NPROFILES; i++) {
+		if (strcasecmp(name, profile_names[i]) == 0) {
+			*out = (enum report_profile)i;
 			return 0;
 		}
 	}

@@ -30,7 +30,8 @@
 /* Raise when a check says anything else for the same facts (a new
  * finding, another message, another severity) without a new version of
  * fedcert: verdicts kept by the older judge are then judged again. */
-#define VERDICTS_JUDGE_REVISION 2
+#define VERDICTS_JUDGE_REVISION 3 /* 3: --profile; a hosted provider's
+					    pool is named (info) */
 
 #define NO_PROBE 0xffffffffu
 
@@ -274,6 +275,12 @@ int verdicts_open(struct verdicts *v, struct store *st,
 		snprintf(v->why, sizeof v->why, "they were judged with the "
 			 "verification the scan recorded, not --ca-file or "
 			 "--ca-path");
+	} else if (o->profile != REPORT_PROFILE_SFB) {
+		/* Kept verdicts are the default profile's (verdicts_keep()). */
+		v->state = VERDICTS_OTHER_OPTIONS;
+		snprintf(v->why, sizeof v->why, "they were judged with "
+			 "--profile %s",
+			 report_profile_name(REPORT_PROFILE_SFB));
 	} else if (o->events != trust_events_default()) {
 		v->state = VERDICTS_OTHER_OPTIONS;
 		snprintf(v->why, sizeof v->why, "they were judged with the "
@@ -450,6 +457,7 @@ int verdicts_keep(struct store *st, int64_t scan_id, struct cert_cache *certs,
 		certs = own = cert_cache_new();
 	w.judge.now = at;
 	w.judge.warn_days = judge_warn_days(0);
+	w.judge.profile = REPORT_PROFILE_SFB; /* verdicts_open() relies on it */
 	w.judge.self_chain = self;
 	w.judge.certs = certs;
 	w.judge.memo = judge_memo_new();

@@ -4,14 +4,16 @@
  * What is kept, per scan (schema step 7, store/SCHEMA.md): each target's
  * status and findings as `fedcert report` judges them with the default
  * trust settings (no --ca-file: the verification the scan recorded;
- * --warn-days at its default; our own chain as the scan presented it) at
+ * --warn-days at its default; --profile sfb, the default; our own chain
+ * as the scan presented it) at
  * the scan's start, the time every question across scans judges a scan
  * at; the scan's totals by status, by severity and by finding; and what
  * they were judged with: the judge's version (verdicts_judge_version()),
  * the trust ("recorded"), --warn-days, the scan's status and end.
  *
  * A reader uses them only when it would judge with the same: the same
- * judge version, no trust store of its own, the same --warn-days, the
+ * judge version, no trust store of its own, --profile sfb, the same
+ * --warn-days, the
  * scan unchanged since (a resumed scan ends again), and a time at or
  * after the judging and before the target's valid_until: the first moment
  * at which a date of one of its certificates would change what is said
@@ -43,8 +45,8 @@ enum verdicts_state {
 				   still judged) */
 	VERDICTS_NONE,          /* the scan has none */
 	VERDICTS_AFRESH,        /* --judge-afresh */
-	VERDICTS_OTHER_OPTIONS, /* a trust store, --warn-days or a time
-				   they were not judged with */
+	VERDICTS_OTHER_OPTIONS, /* a trust store, --profile, --warn-days or
+				   a time they were not judged with */
 	VERDICTS_STALE          /* another judge, or the scan changed */
 };
 

@@ -208,6 +208,16 @@ int cert_san_ip(const X509 *x, struct cert_strings *out)
 	return san_each(x, GEN_IPADD, add_ip, out);
 }
 
+static int add_uri(struct cert_strings *s, const GENERAL_NAME *g)
+{
+	return strings_add_asn1(s, g->d.uniformResourceIdentifier);
+}
+
+int cert_san_uri(const X509 *x, struct cert_strings *out)
+{
+	return san_each(x, GEN_URI, add_uri, out);
+}
+
 char *cert_common_name(const X509 *x)
 {
 	const X509_NAME *name = X509_get_subject_name(x);

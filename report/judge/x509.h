@@ -77,6 +77,10 @@ int cert_san_dns(const X509 *x, struct cert_strings *out);
  * of another length is shown as "invalid (N bytes)". 0, or -1. */
 int cert_san_ip(const X509 *x, struct cert_strings *out);
 
+/* The SAN uniformResourceIdentifier entries as written ("sip:contoso.com"
+ * for RFC 5922's SIP domain identities). 0, or -1. */
+int cert_san_uri(const X509 *x, struct cert_strings *out);
+
 /* The subject's most specific (last) commonName as UTF-8, malloc'd; NULL
  * when there is none, it cannot be converted, or memory ran out. */
 char *cert_common_name(const X509 *x);

@@ -125,6 +125,7 @@ struct render_html {
 	struct html_top *tops;      /* HTML_TOP_SLOTS, made when first used */
 	size_t ntops;
 	time_t now;
+	enum report_profile profile; /* whose rules judged (the overview) */
 	size_t written[REPORT_NSTATUS]; /* rows, by status */
 	size_t expired, weeks[HTML_WEEKS], later;
 	struct html_counter roots, issuers, tls, client;
@@ -232,7 +233,7 @@ static void html_hash(const char *s, char out[64])
 	EVP_EncodeBlock((unsigned char *)out + 7, md, (int)n);
 }
 
-struct render_html *render_html_new(time_t now)
+struct render_html *render_html_new(time_t now, enum report_profile profile)
 {
 	struct render_html *h = calloc(1, sizeof(*h));
 	int i;
@@ -240,6 +241,7 @@ struct render_html *render_html_new(time_t now)
 	if (h == NULL)
 		return NULL;
 	h->now = now;
+	h->profile = profile;
 	h->slots = calloc(HTML_CHAIN_SLOTS, sizeof(*h->slots));
 	h->pools = calloc(HTML_POOL_SLOTS, sizeof(*h->pools));
 	h->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
@@ -1107,6 +1109,7 @@ static void html_timeline(struct render_html *h, FILE *out)
 }
 
 static void html_overview(FILE *out, const struct store_scan_row *scan,
+			  enum report_profile profile,
 			  const struct render_totals *tot,
 			  const struct store_scan_summary *counts)
 {
@@ -1125,8 +1128,11 @@ static void html_overview(FILE *out, const struct store_scan_row *scan,
 	esc_html(out, scan->finished ? scan->finished : "-");
 	fputs(" (", out);
 	esc_html(out, scan->status);
-	fprintf(out, "). %lld endpoints probed, %lld failed.</p>",
-		(long long)counts->endpoints, (long long)counts->endpoints_failed);
+	fprintf(out, "). %lld endpoints probed, %lld failed.</p>"
+		"<p class=\"profile\">Judged by the rules of <code>--profile "
+		"%s</code> (%s).</p>",
+		(long long)counts->endpoints, (long long)counts->endpoints_failed,
+		report_profile_name(profile), report_profile_title(profile));
 	if (render_incomplete(counts, line, sizeof(line))) {
 		fputs("<p class=\"incomplete\"><strong>", out);
 		esc_html(out, line);
@@ -1340,7 +1346,7 @@ int render_html_write(struct render_html *h, FILE *out,
 	size_t i;
 
 	html_head(out, scan);
-	html_overview(out, scan, tot, counts);
+	html_overview(out, scan, h->profile, tot, counts);
 	html_trend(out, trend);
 	if (diff != NULL && render_copy_file(diff, out) != 0)
 		return -1;

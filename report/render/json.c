@@ -6,8 +6,8 @@
  * null, never "" or -1; dates are ISO 8601 UTC ("2026-12-02T10:00:00Z").
  * Keys keep their order, and every line begins with "format_version" (2;
  * absent: version 1). Every line is a target object but the first when
- * the scan presented our certificate: {"format_version": 2, "self":
- * {status, worst_severity, verify, chain, findings}}; and a row of the
+ * the scan presented our certificate: {"format_version": 2, "profile",
+ * "self": {status, worst_severity, verify, chain, findings}}; and a row of the
  * targets file rejected as an input error is a line too, status
  * INPUT_ERROR, with its line, reason, input and raw. scan, line and the
  * ports are null in `fedcert inspect`'s object, which judged a file, not
@@ -19,7 +19,8 @@
  * verify_code and verify_reason). The keys are a contract
  * (docs/formats.md lists them with their types): add keys, rename none.
  *
- *   format_version, [file (inspect only),] scan, domain, type, port, line,
+ *   format_version, [file (inspect only),] scan, profile, domain, type,
+ *   port, line,
  *   status, worst_severity, finding_ids [], error_kind, reason,
  *   not_after, days_left, subject, issuer, root, thumbprint, sha256,
  *   key_type, key_bits, signature_algorithm, tls_version, leaves,
@@ -40,7 +41,8 @@
  *                  | {address, ttl} (A, AAAA)]}],
  *   findings [{id, severity, message, endpoint}]
  *
- * An input error's line: format_version, scan, the keys from domain to
+ * profile: whose rules judged (--profile: "sfb", "teams-dr", "rfc5922").
+ * An input error's line: format_version, scan, profile, the keys from domain to
  * endpoints_failed (status INPUT_ERROR, line, reason; the others null,
  * finding_ids []), input, raw, probes [], dns [], findings [].
  */
@@ -310,6 +312,7 @@ static void json_target(FILE *out, const char *file, int64_t scan_id,
 	if (file != NULL)
 		emit_json_str(&j, "file", file);
 	emit_json_opt(&j, "scan", scan_id > 0 ? scan_id : -1);
+	emit_json_str(&j, "profile", report_profile_name(rt->profile));
 	render_facts_json(&j, &f);
 	emit_json_key(&j, "probes");
 	fputc('[', out);
@@ -344,13 +347,15 @@ void render_json_file_target(FILE *out, const char *file,
 	json_target(out, file, 0, rt);
 }
 
-void render_json_input_error(FILE *out, int64_t scan_id, const char *input,
+void render_json_input_error(FILE *out, int64_t scan_id,
+			     enum report_profile profile, const char *input,
 			     const struct store_input_error_row *e)
 {
 	struct emit_json j;
 
 	emit_json_open_line(&j, out);
 	emit_json_opt(&j, "scan", scan_id > 0 ? scan_id : -1);
+	emit_json_str(&j, "profile", report_profile_name(profile));
 	render_input_error_json(&j, e);
 	render_input_error_json_source(&j, input, e);
 	json_empty(&j, "probes");
@@ -370,6 +375,7 @@ void render_json_self(FILE *out, const struct render_self *s)
 		if ((int)s->shown[i]->severity > worst)
 			worst = (int)s->shown[i]->severity;
 	emit_json_open_line(&outer, out);
+	emit_json_str(&outer, "profile", report_profile_name(s->profile));
 	emit_json_key(&outer, "self");
 	emit_json_open(&j, out);
 	emit_json_str(&j, "status", render_status_name(s->status));

@@ -60,6 +60,7 @@ struct render_target {
 	enum render_status status; /* render_status_of(all, NULL) */
 	time_t now; /* the time judged at, which days_left counts from (the
 		       judge's now); 0: the time of rendering */
+	enum report_profile profile; /* whose rules judged (JSON "profile") */
 };
 
 /* ---- Text -------------------------------------------------------------- */
@@ -79,6 +80,9 @@ struct render_text_options {
 
 void render_text_scan(FILE *out, const struct store_scan_row *scan);
 
+/* "Profile: sfb (Skype for Business / Lync Edge federation)": whose rules
+ * judged, the line after the heading (report, inspect). */
+void render_text_profile(FILE *out, enum report_profile p);
 /* The text report's first line when our own certificate loses Client
  * Authentication at its renewal (client_auth_lost_at_renewal, message
  * as judged, when its day). */
@@ -183,7 +187,7 @@ int render_same_sip(const struct store_sip_row *a,
  * report judges (days left). */
 struct render_html;
 
-struct render_html *render_html_new(time_t now);
+struct render_html *render_html_new(time_t now, enum report_profile profile);
 void render_html_free(struct render_html *h);
 
 /* 0, or -1 on a write error. */
@@ -354,6 +358,7 @@ struct render_self {
 	size_t nshown;
 	enum render_status status; /* render_status_of(all, NULL) */
 	time_t now; /* as render_target's */
+	enum report_profile profile; /* as render_target's */
 };
 
 /* The "Our certificate:" block at the top of the text report: the leaf's
@@ -410,7 +415,8 @@ void render_json_target(FILE *out, int64_t scan_id,
  * indicator. */
 int render_csv_input_error(FILE *out, int per_endpoint, const char *input,
 			   const struct store_input_error_row *e);
-void render_json_input_error(FILE *out, int64_t scan_id, const char *input,
+void render_json_input_error(FILE *out, int64_t scan_id,
+			     enum report_profile profile, const char *input,
 			     const struct store_input_error_row *e);
 
 /* ---- Prometheus text exposition (prometheus.c) ------------------------ */

@@ -96,6 +96,12 @@ void render_text_scan(FILE *out, const struct store_scan_row *scan)
 	fputs(")\n", out);
 }
 
+void render_text_profile(FILE *out, enum report_profile p)
+{
+	fprintf(out, "Profile: %s (%s)\n", report_profile_name(p),
+		report_profile_title(p));
+}
+
 static int text_is_dir(const struct store_target_row *t)
 {
 	return t->type != NULL && strcmp(t->type, "DIR") == 0;

@@ -70,6 +70,7 @@ void render_text_file(FILE *out, const struct render_text_options *o,
 		fputs(", no name given (--name): names not checked", out);
 	}
 	fputc('\n', out);
+	render_text_profile(out, rt->profile);
 	if (p != NULL) {
 		render_text_chain_facts(out, o, p);
 		render_text_comments(out, rt, p, "");

@@ -25,7 +25,8 @@
  * presents [input, input], not verified, so that the chain, pool and order
  * checks have something to look at; for another one in four, judging and
  * the text are done again against an empty trust store, as report
- * --ca-file does. Doing all of it for every input would halve the rate.
+ * --ca-file does. The names are judged by the rules of one --profile, by
+ * the hash as well. Doing all of it for every input would halve the rate.
  *
  * Besides what ASan and UBSan catch, the outputs are held to the report's
  * promises (fuzz_check.h): text and JSON safe on a terminal, JSON valid,
@@ -170,15 +171,17 @@ static void exercise_x509(const struct store_cert_row *c)
 /* Judges t and writes it in every format, checking each output. trust
  * NULL: the verification the scan recorded; else the chains are verified
  * again against it, which only judging and the text show. */
-static void render_all(const struct store_target_row *t, X509_STORE *trust)
+static void render_all(const struct store_target_row *t, X509_STORE *trust,
+		       enum report_profile profile)
 {
 	struct judge_options jo = { .now = FUZZ_NOW, .warn_days = 30,
-				    .trust = trust };
+				    .trust = trust, .profile = profile };
 	struct render_text_options to = { .advanced = 1, .chain = 1,
 					  .trust = trust };
 	struct finding_list all = { 0 };
 	const struct finding **shown = NULL;
-	struct render_target rt = { .row = t, .all = &all };
+	struct render_target rt = { .row = t, .all = &all,
+				    .profile = profile };
 	struct fuzz_out o;
 	size_t i;
 
@@ -273,6 +276,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct store_probe_row probes[2];
 	struct store_target_row t;
 	uint32_t h = input_hash(data, size);
+	enum report_profile profile;
 	X509_STORE *trust;
 	size_t i;
 
@@ -324,13 +328,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	t.probes = probes;
 	t.probe_count = (h & 3) == 0 ? 2 : 1;
 
-	render_all(&t, NULL);
+	/* Whose rules judge the names (--profile): by the hash too. */
+	profile = (enum report_profile)((h >> 4) % REPORT_NPROFILES);
+	render_all(&t, NULL, profile);
 	if (((h >> 2) & 3) == 0) {
 		/* An empty trust store: every chain is judged again, and
 		 * fails. */
 		trust = X509_STORE_new();
 		FUZZ_CHECK(trust != NULL);
-		render_all(&t, trust);
+		render_all(&t, trust, profile);
 		X509_STORE_free(trust);
 	}
 	store_cert_row_clear(&chain[0]);

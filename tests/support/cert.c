@@ -59,6 +59,9 @@ static void add_san(X509 *x, CONF *conf, const struct tcert_spec *s)
 	for (i = 0; i < TCERT_SANS_MAX && s->ip[i]; i++)
 		n += (size_t)snprintf(buf + n, sizeof buf - n, "%sIP:%s",
 				      n ? "," : "", s->ip[i]);
+	for (i = 0; i < TCERT_SANS_MAX && s->uri[i]; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%sURI:%s",
+				      n ? "," : "", s->uri[i]);
 	assert_true(n < sizeof buf);
 	if (n > 0)
 		add_ext(x, x, conf, "subjectAltName", buf);

@@ -61,6 +61,7 @@ struct tcert_spec {
 	int ca;   /* basicConstraints critical,CA:TRUE (bare or not) */
 	const char *dns[TCERT_SANS_MAX]; /* SAN dNSNames */
 	const char *ip[TCERT_SANS_MAX];  /* SAN iPAddresses */
+	const char *uri[TCERT_SANS_MAX]; /* SAN URIs ("sip:contoso.com") */
 	const char *eku; /* "serverAuth,clientAuth"; NULL: none */
 	const char *crl; /* CRL distribution point URL */
 	const char *ocsp;       /* AIA OCSP URL */

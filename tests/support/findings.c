@@ -170,6 +170,16 @@ void tf_judge(const struct store_target_row *t, X509_STORE *trust,
 	assert_int_equal(findings_judge_target(&o, t, out), 0);
 }
 
+void tf_judge_profile(const struct store_target_row *t, X509_STORE *trust,
+		      enum report_profile profile, struct finding_list *out)
+{
+	struct judge_options o = { .now = TF_NOW, .warn_days = 30,
+				   .trust = trust, .profile = profile };
+
+	memset(out, 0, sizeof *out);
+	assert_int_equal(findings_judge_target(&o, t, out), 0);
+}
+
 size_t tf_count(const struct finding_list *l, const char *id)
 {
 	size_t i, n = 0;

@@ -83,6 +83,10 @@ struct store_target_row tf_target(const char *type, const char *domain,
 void tf_judge(const struct store_target_row *t, X509_STORE *trust,
 	      struct finding_list *out);
 
+/* The same, by the rules of profile (--profile). */
+void tf_judge_profile(const struct store_target_row *t, X509_STORE *trust,
+		      enum report_profile profile, struct finding_list *out);
+
 /* Judges the n certificates as a DIR probe of sip.contoso.com presented
  * them to a target of type, the scanner having recorded verify_code (-1:
  * not verified). */

@@ -406,6 +406,8 @@ static void test_text_layout(void **state)
 	assert_true(snprintf(want, sizeof want,
 			     "Checking certificate file: %s\n"
 			     "Judged as: FED, name sip.contoso.com\n"
+			     "Profile: sfb (Skype for Business / Lync Edge "
+			     "federation)\n"
 			     "Chain Verification: OK\n", x->file) <
 		    (int)sizeof want);
 	assert_true(strncmp(r.out, want, strlen(want)) == 0);

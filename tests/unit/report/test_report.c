@@ -63,7 +63,8 @@ static void test_run_text(void **state)
 	assert_int_equal(flagged, 0); /* fail_on -1: never */
 	assert_true(strncmp(s, RUN_HEAD, strlen(RUN_HEAD)) == 0);
 	/* The totals first, then the targets. */
-	assert_non_null(strstr(s, " (done)\n\nTargets: 3 (2 FAIL, "
+	assert_non_null(strstr(s, " (done)\nProfile: sfb (Skype for Business "
+				  "/ Lync Edge federation)\n\nTargets: 3 (2 FAIL, "
 				  "1 INPUT_ERROR)\nEndpoints: 2 probed, 1 "
 				  "failed (the scan's distinct endpoints; one "
 				  "may serve several targets)\nFindings, by "
@@ -329,7 +330,8 @@ static void test_run_srv_pool(void **state)
 	run_db_open(&db);
 	run_db_fill_srv(db.st, &scan_id);
 	s = run_report(&db, &opts, &c, &flagged);
-	assert_non_null(strstr(s, " (done)\n\nTargets: 1 (1 FAIL)\n"));
+	assert_non_null(strstr(s, " (done)\nProfile: sfb (Skype for Business "
+				  "/ Lync Edge federation)\n\nTargets: 1 (1 FAIL)\n"));
 	assert_non_null(strstr(s, "\n"
 		"\nTarget: example.com (FED, line 3)\n"
 		"DNS: " SRV_NAME " SRV NOERROR\n"

@@ -349,7 +349,7 @@ static void test_json_input_error(void **state)
 	(void)state;
 
 	capture_open(&c);
-	render_json_input_error(c.f, 42, "partners.csv", &e);
+	render_json_input_error(c.f, 42, REPORT_PROFILE_SFB, "partners.csv", &e);
 	s = capture_close(&c);
 	assert_int_equal(assert_json_lines(s), 1);
 	assert_true(strncmp(s, "{\"format_version\":2,", 20) == 0);

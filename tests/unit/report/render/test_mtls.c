@@ -372,6 +372,8 @@ static void test_text_file(void **state)
 	struct render_text_options o = { .file = "edge.pem" };
 	const char *head = "Checking certificate file: edge.pem\n"
 			   "Judged as: FED, name sip.example.com\n"
+			   "Profile: sfb (Skype for Business / Lync Edge "
+			   "federation)\n"
 			   "Chain Verification: OK\n"
 			   "Chain Length: 2\n";
 	struct render_fixture rf;
