@@ -92,12 +92,36 @@ static int client_auth_lost(struct probe_judge *j, const struct trust_event *e,
 
 /* ---- chain_distrust_scheduled ------------------------------------------ */
 
+/* Who a root program's decision binds, as the message says it. */
+static const char *program_text(enum trust_event_program p)
+{
+	switch (p) {
+	case TRUST_PROGRAM_MICROSOFT:
+		return "Microsoft's root program";
+	case TRUST_PROGRAM_MOZILLA:
+		return "Mozilla's root program (the list OpenSSL-based SIP "
+		       "servers and SBCs on Linux use)";
+	case TRUST_PROGRAM_CHROME:
+		return "the Chrome Root Program";
+	case TRUST_PROGRAM_APPLE:
+		return "Apple's root program";
+	default:
+		return "the CA";
+	}
+}
+
+/* In force, an error only where it binds the Edge that judges: Skype for
+ * Business and Teams trust what Microsoft's root program trusts. Another
+ * program's decision is a warning: Edges on its list refuse the chain,
+ * Windows-based ones may still accept it. */
 static int distrust(struct probe_judge *j, const struct trust_event *e,
 		    time_t not_before, time_t not_after)
 {
 	struct msg m = { 0 };
 	char label[JUDGE_LABEL_MAX], nb[11], na[11];
 	enum finding_severity sev = SEVERITY_WARNING;
+	int binds = e->program == TRUST_PROGRAM_MICROSOFT ||
+		    e->program == TRUST_PROGRAM_CA;
 	time_t when;
 
 	judge_cert_label(j, 0, label, sizeof label);
@@ -105,27 +129,32 @@ static int distrust(struct probe_judge *j, const struct trust_event *e,
 	day_of(not_after, na);
 	if (e->kind == TRUST_EVENT_ROOT_REMOVED) {
 		when = e->date;
-		if (j->now >= e->date)
+		if (j->now >= e->date && binds)
 			sev = SEVERITY_ERROR;
-		msg_add(&m, "the chain of %s ends at a root removed on %s, %s. "
-			    "%s", label, e->day,
-			j->now >= e->date ? "so it fails now"
-					  : "and fails from that day",
+		msg_add(&m, "the chain of %s ends at a root that %s removes on "
+			    "%s, %s. %s", label, program_text(e->program),
+			e->day,
+			j->now >= e->date ? "so it fails there now"
+					  : "and fails there from that day",
 			e->what);
 	} else if (not_before >= e->date) {
 		when = not_before;
-		if (j->now >= e->date)
+		if (j->now >= e->date && binds)
 			sev = SEVERITY_ERROR;
-		msg_add(&m, "%s was issued on %s, on or after %s, and is "
-			    "distrusted %s. %s", label, nb, e->day,
+		msg_add(&m, "%s was issued on %s, on or after %s, and %s "
+			    "distrusts it %s. %s", label, nb, e->day,
+			program_text(e->program),
 			j->now >= e->date ? "now" : "from that day", e->what);
 	} else {
 		when = not_after > e->date ? not_after : e->date;
 		msg_add(&m, "%s (issued %s, before %s) stays trusted until it "
-			    "expires on %s, but its renewal from the same CA "
-			    "will be distrusted. %s", label, nb, e->day, na,
-			e->what);
+			    "expires on %s, but %s will distrust its renewal "
+			    "from the same CA. %s", label, nb, e->day, na,
+			program_text(e->program), e->what);
 	}
+	if (!binds)
+		msg_add(&m, " Skype for Business and Teams judge with "
+			    "Microsoft's root store, so this is a warning.");
 	msg_add(&m, " What to do: a certificate from another CA that "
 		    "partners' stores trust");
 	cite(&m, e);

@@ -3,7 +3,7 @@
  *
  * The form, as data/trust-events.csv explains it in its own comments:
  * lines starting with '#' before the header are comments; the header is
- * exactly id,date,kind,match,value,what,keeps,source; each row is one
+ * exactly id,date,kind,program,match,value,what,keeps,source; each row is one
  * event. An error names the file, the line and the field.
  */
 #include "report/judge/events.h"
@@ -27,19 +27,28 @@
 extern const unsigned char fc_trust_events_csv[];
 extern const size_t fc_trust_events_csv_len;
 
-#define EVENTS_FIELDS 8
+#define EVENTS_FIELDS 9
 #define EVENTS_FIELD_MAX 2048 /* bytes in one field */
 #define EVENTS_ROWS_MAX 10000 /* rows in all the tables of one command */
 #define EVENTS_FILE_MAX (4 * 1024 * 1024)
 
 static const char *const columns[EVENTS_FIELDS] = {
-	"id", "date", "kind", "match", "value", "what", "keeps", "source"
+	"id", "date", "kind", "program", "match", "value", "what", "keeps",
+	"source"
 };
 
 static const char *const kinds[] = { "client_auth_removed", "distrust_after",
 				     "root_removed" };
 static const char *const matches[] = { "issuer_org", "root_org",
 				       "root_name" };
+static const char *const programs[] = { "ca", "microsoft", "mozilla",
+					"chrome", "apple" };
+
+const char *trust_event_program_name(enum trust_event_program p)
+{
+	return (size_t)p < sizeof programs / sizeof programs[0] ? programs[p]
+							      : "?";
+}
 
 const char *trust_event_kind_name(enum trust_event_kind k)
 {
@@ -164,7 +173,7 @@ static void take_row(struct reader *r)
 {
 	struct trust_events *t = r->t;
 	struct trust_event e = { 0 };
-	int k, m;
+	int k, m, g;
 	size_t i;
 
 	if (r->too_many || r->nfields != EVENTS_FIELDS) {
@@ -172,16 +181,16 @@ static void take_row(struct reader *r)
 
 		snprintf(n, sizeof n, "%s%zu", r->too_many ? "more than " : "",
 			 r->nfields);
-		fail(r, NULL, "has %s fields, not the 8 of "
-			      "id,date,kind,match,value,what,keeps,source", n);
+		fail(r, NULL, "has %s fields, not the 9 of "
+			      "id,date,kind,program,match,value,what,keeps,source", n);
 		return;
 	}
 	if (!r->header_seen) {
 		for (i = 0; i < EVENTS_FIELDS; i++)
 			if (strcmp(r->field[i], columns[i]) != 0) {
 				fail(r, NULL, "the header must be exactly "
-					      "id,date,kind,match,value,what,"
-					      "keeps,source, not one that "
+					      "id,date,kind,program,match,value,"
+					      "what,keeps,source, not one that "
 					      "starts \"%s\"", r->field[0]);
 				return;
 			}
@@ -210,28 +219,33 @@ static void take_row(struct reader *r)
 			    r->field[2]);
 		return;
 	}
-	if ((m = one_of(r->field[3], matches, 3)) < 0) {
+	if ((g = one_of(r->field[3], programs, 5)) < 0) {
+		fail(r, "program", "\"%s\" is not ca, microsoft, mozilla, "
+				   "chrome or apple", r->field[3]);
+		return;
+	}
+	if ((m = one_of(r->field[4], matches, 3)) < 0) {
 		fail(r, "match", "\"%s\" is not issuer_org, root_org "
-					"or root_name", r->field[3]);
-		return;
-	}
-	if (r->field[4][0] == '\0') {
-		fail(r, "value", "is empty%s", "");
-		return;
-	}
-	if (strcmp(r->field[4], "*") == 0 && m != TRUST_MATCH_ROOT_ORG) {
-		fail(r, "value", "\"%s\" (any public CA) goes only with "
-					"match root_org", r->field[4]);
+					"or root_name", r->field[4]);
 		return;
 	}
 	if (r->field[5][0] == '\0') {
+		fail(r, "value", "is empty%s", "");
+		return;
+	}
+	if (strcmp(r->field[5], "*") == 0 && m != TRUST_MATCH_ROOT_ORG) {
+		fail(r, "value", "\"%s\" (any public CA) goes only with "
+					"match root_org", r->field[5]);
+		return;
+	}
+	if (r->field[6][0] == '\0') {
 		fail(r, "what", "is empty%s", "");
 		return;
 	}
-	if (!url_ok(r->field[7])) {
+	if (!url_ok(r->field[8])) {
 		fail(r, "source", "\"%s\" is not an http(s) URL: every "
 					 "event names the notice it comes from",
-			    r->field[7]);
+			    r->field[8]);
 		return;
 	}
 	if (t->count >= EVENTS_ROWS_MAX) {
@@ -252,21 +266,20 @@ static void take_row(struct reader *r)
 	}
 	memcpy(e.day, r->field[1], 10);
 	e.kind = (enum trust_event_kind)k;
+	e.program = (enum trust_event_program)g;
 	e.match = (enum trust_event_match)m;
 	e.id = r->field[0];
-	e.value = r->field[4];
-	e.what = r->field[5];
-	e.keeps = r->field[6];
-	e.source = r->field[7];
-	free(r->field[1]);
-	free(r->field[2]);
-	free(r->field[3]);
+	e.value = r->field[5];
+	e.what = r->field[6];
+	e.keeps = r->field[7];
+	e.source = r->field[8];
+	for (i = 1; i <= 4; i++) {
+		digest_add(&t->digest, r->field[i]);
+		free(r->field[i]);
+	}
 	for (i = 0; i < EVENTS_FIELDS; i++)
-		if (i != 1 && i != 2 && i != 3)
+		if (i < 1 || i > 4)
 			digest_add(&t->digest, r->field[i]);
-	digest_add(&t->digest, e.day);
-	digest_add(&t->digest, kinds[k]);
-	digest_add(&t->digest, matches[m]);
 	r->nfields = 0; /* the strings now belong to the event */
 	t->items[t->count++] = e;
 }
@@ -331,7 +344,7 @@ int trust_events_parse(struct trust_events *t, const char *name,
 	csv_free(&p);
 	if (!r.failed && !r.header_seen) {
 		snprintf(err, errlen, "%s: no header line "
-			 "(id,date,kind,match,value,what,keeps,source)", name);
+			 "(id,date,kind,program,match,value,what,keeps,source)", name);
 		return -1;
 	}
 	return r.failed ? -1 : 0;

@@ -28,6 +28,16 @@ enum trust_event_kind {
 	TRUST_EVENT_ROOT_REMOVED
 };
 
+/* Whose decision an event is: the CA's own, or a root program's. */
+enum trust_event_program {
+	TRUST_PROGRAM_CA,
+	TRUST_PROGRAM_MICROSOFT, /* the store Skype for Business and Teams
+				    judge with: a distrust in force fails */
+	TRUST_PROGRAM_MOZILLA,
+	TRUST_PROGRAM_CHROME,
+	TRUST_PROGRAM_APPLE
+};
+
 enum trust_event_match {
 	TRUST_MATCH_ISSUER_ORG, /* O= of the CA that issued the leaf */
 	TRUST_MATCH_ROOT_ORG,   /* O= of the chain's root; "*": any root of
@@ -40,6 +50,7 @@ struct trust_event {
 	time_t date;           /* 00:00:00 UTC of the day */
 	char day[11];          /* "2027-03-01" */
 	enum trust_event_kind kind;
+	enum trust_event_program program;
 	enum trust_event_match match;
 	char *value;           /* what match compares with */
 	char *what;            /* one sentence for the administrator */
@@ -96,6 +107,7 @@ int trust_events_for(const char *const *files, size_t n,
 		     char *err, size_t errlen);
 
 const char *trust_event_kind_name(enum trust_event_kind k);
+const char *trust_event_program_name(enum trust_event_program p);
 
 /* What events are matched with, read once from a chain: the O= values of
  * the leaf's issuer, and the root's name (the top certificate's subject

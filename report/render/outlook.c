@@ -416,6 +416,8 @@ static void outlook_json(FILE *out, const struct render_outlook *o)
 			emit_json_str(&e, "date", r->event->day);
 			emit_json_str(&e, "kind",
 				      trust_event_kind_name(r->event->kind));
+			emit_json_str(&e, "program", trust_event_program_name(
+							     r->event->program));
 			emit_json_str(&e, "source", r->event->source);
 			emit_json_close(&e);
 		} else {

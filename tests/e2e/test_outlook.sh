@@ -45,9 +45,9 @@ CA_END=$(day 40)      # the test CA stops issuing Client Authentication
 ROOT_GONE=$(day 20)   # the "Removed" root leaves the store
 cat >"$T/events.csv" <<EOF
 # Trust events of the test: the CAs made above.
-id,date,kind,match,value,what,keeps,source
-test-client-auth,$CA_END,client_auth_removed,issuer_org,fedcert tests,"The test CA issues no certificate with Client Authentication from this date.",the test CA's client profile,https://ca.example/notice
-test-root-gone,$ROOT_GONE,root_removed,root_name,"CN=Removed Root,O=Removed Trust","The test store removes the Removed Root.",,https://store.example/removals
+id,date,kind,program,match,value,what,keeps,source
+test-client-auth,$CA_END,client_auth_removed,ca,issuer_org,fedcert tests,"The test CA issues no certificate with Client Authentication from this date.",the test CA's client profile,https://ca.example/notice
+test-root-gone,$ROOT_GONE,root_removed,microsoft,root_name,"CN=Removed Root,O=Removed Trust","The test store removes the Removed Root.",,https://store.example/removals
 EOF
 
 DB="$T/audit.db"
@@ -92,6 +92,12 @@ assert_eq "root removed: before, a warning" warning "$(judged "$(day 0)" gone.te
 assert_eq "root removed: on the day, an error" error "$(judged "$ROOT_GONE" gone.test chain_distrust_scheduled)"
 assert_eq "root removed: after, an error" error "$(judged "$(day 30)" gone.test chain_distrust_scheduled)"
 assert_eq "root removed: not on another root" "" "$(judged "$(day 30)" lead.test chain_distrust_scheduled)"
+# Another root program's removal binds Edges on its list, not Skype for
+# Business or Teams (Microsoft's store): a warning, even in force.
+sed 's/,root_removed,microsoft,/,root_removed,mozilla,/' "$T/events.csv" >"$T/mozilla.csv"
+assert_eq "root removed by Mozilla: after, a warning" warning \
+	"$("$FEDCERT" report --db "$DB" --format json --trust-events "$T/mozilla.csv" --as-of "$(day 30)" 2>/dev/null |
+		jq -r 'select(.domain == "gone.test") | .findings[] | select(.id == "chain_distrust_scheduled") | .severity')"
 
 # An intermediate that expires before its leaf: a warning until it has
 # expired (then the chain's own findings say it).
@@ -163,11 +169,11 @@ before=$(sha256sum <"$DB")
 assert_eq "outlook reads only" "$before" "$(sha256sum <"$DB")"
 
 # A bad events file: the file, the line and the field.
-printf 'id,date,kind,match,value,what,keeps,source\nx,2027-02-30,client_auth_removed,issuer_org,X,what,,https://x.example\n' >"$T/bad.csv"
+printf 'id,date,kind,program,match,value,what,keeps,source\nx,2027-02-30,client_auth_removed,ca,issuer_org,X,what,,https://x.example\n' >"$T/bad.csv"
 "$FEDCERT" report --db "$DB" --trust-events "$T/bad.csv" 2>"$T/err" >/dev/null
 assert_eq "bad events: exit 1" 1 $?
 assert_contains "bad events: named" "$T/err" "$T/bad.csv:2: date: \"2027-02-30\" is not a day (YYYY-MM-DD)"
-printf 'id,date,kind,match,value,what,keeps,source\nx,2027-02-01,client_auth_removed,issuer_org,X,what,,\n' >"$T/bad.csv"
+printf 'id,date,kind,program,match,value,what,keeps,source\nx,2027-02-01,client_auth_removed,ca,issuer_org,X,what,,\n' >"$T/bad.csv"
 "$FEDCERT" inspect "$T/ca/lead.pem" --trust-events "$T/bad.csv" 2>"$T/err" >/dev/null
 assert_eq "an event without a source: exit 1" 1 $?
 assert_contains "an event without a source: said" "$T/err" "$T/bad.csv:2: source: \"\" is not an http(s) URL"

@@ -19,7 +19,7 @@
 #include "support/findings.h"
 
 #define DAY TCERT_DAY
-#define HEADER "id,date,kind,match,value,what,keeps,source\n"
+#define HEADER "id,date,kind,program,match,value,what,keeps,source\n"
 
 /* The day of TF_NOW + days, "2026-10-01". */
 static const char *day_at(long days, char buf[UTC_TEXT_MAX])
@@ -58,9 +58,9 @@ static void test_events_form(void **state)
 
 	(void)state;
 	parse_ok(&t, "# a comment\n#another\n\n" HEADER
-		     "a,2027-03-01,client_auth_removed,issuer_org,\"Contoso, "
+		     "a,2027-03-01,client_auth_removed,ca,issuer_org,\"Contoso, "
 		     "Test\",\"It ends, \"\"quoted\"\".\",,https://ca.example/a\r\n"
-		     "b,2024-11-12,distrust_after,root_org,*,What.,keep,"
+		     "b,2024-11-12,distrust_after,chrome,root_org,*,What.,keep,"
 		     "http://ca.example/b");
 	assert_int_equal(t.count, 2);
 	assert_string_equal(t.items[0].id, "a");
@@ -71,6 +71,7 @@ static void test_events_form(void **state)
 	assert_string_equal(t.items[0].what, "It ends, \"quoted\".");
 	assert_string_equal(t.items[0].keeps, "");
 	assert_int_equal(t.items[1].kind, TRUST_EVENT_DISTRUST_AFTER);
+	assert_int_equal(t.items[1].program, TRUST_PROGRAM_CHROME);
 	assert_int_equal(t.items[1].match, TRUST_MATCH_ROOT_ORG);
 	{
 		time_t d;
@@ -85,40 +86,45 @@ static void test_events_errors(void **state)
 {
 	(void)state;
 	parse_fails("", "t.csv: no header line "
-			"(id,date,kind,match,value,what,keeps,source)");
-	parse_fails("id,date\n", "t.csv:1: row: has 2 fields, not the 8 of "
-				 "id,date,kind,match,value,what,keeps,source");
-	parse_fails("id,day,kind,match,value,what,keeps,source\n",
+			"(id,date,kind,program,match,value,what,keeps,source)");
+	parse_fails("id,date\n", "t.csv:1: row: has 2 fields, not the 9 of "
+				 "id,date,kind,program,match,value,what,keeps,"
+				 "source");
+	parse_fails("id,day,kind,program,match,value,what,keeps,source\n",
 		    "t.csv:1: row: the header must be exactly id,date,kind,"
-		    "match,value,what,keeps,source, not one that starts \"id\"");
-	parse_fails("# c\n" HEADER "a,2027-02-30,client_auth_removed,issuer_org,"
+		    "program,match,value,what,keeps,source, not one that "
+		    "starts \"id\"");
+	parse_fails("# c\n" HEADER "a,2027-02-30,client_auth_removed,ca,issuer_org,"
 		    "X,w,,https://x.example\n",
 		    "t.csv:3: date: \"2027-02-30\" is not a day (YYYY-MM-DD)");
-	parse_fails(HEADER "a,2027-02-01,expired,issuer_org,X,w,,https://x\n",
+	parse_fails(HEADER "a,2027-02-01,expired,ca,issuer_org,X,w,,https://x\n",
 		    "t.csv:2: kind: \"expired\" is not client_auth_removed, "
 		    "distrust_after or root_removed");
-	parse_fails(HEADER "a,2027-02-01,root_removed,issuer,X,w,,https://x\n",
+	parse_fails(HEADER "a,2027-02-01,root_removed,bsi,root_name,X,w,,https://x\n",
+		    "t.csv:2: program: \"bsi\" is not ca, microsoft, mozilla, "
+		    "chrome or apple");
+	parse_fails(HEADER "a,2027-02-01,root_removed,ca,issuer,X,w,,https://x\n",
 		    "t.csv:2: match: \"issuer\" is not issuer_org, root_org or "
 		    "root_name");
-	parse_fails(HEADER "a,2027-02-01,root_removed,root_name,*,w,,https://x\n",
+	parse_fails(HEADER "a,2027-02-01,root_removed,ca,root_name,*,w,,https://x\n",
 		    "t.csv:2: value: \"*\" (any public CA) goes only with match "
 		    "root_org");
-	parse_fails(HEADER "a,2027-02-01,root_removed,root_name,X,w,,ftp://x\n",
+	parse_fails(HEADER "a,2027-02-01,root_removed,ca,root_name,X,w,,ftp://x\n",
 		    "t.csv:2: source: \"ftp://x\" is not an http(s) URL: every "
 		    "event names the notice it comes from");
-	parse_fails(HEADER "a,2027-02-01,root_removed,root_name,X,,,https://x\n",
+	parse_fails(HEADER "a,2027-02-01,root_removed,ca,root_name,X,,,https://x\n",
 		    "t.csv:2: what: is empty");
-	parse_fails(HEADER "a,2027-02-01,root_removed,root_name,X,w,,https://x\n"
-			   "a,2027-02-02,root_removed,root_name,Y,w,,https://y\n",
+	parse_fails(HEADER "a,2027-02-01,root_removed,ca,root_name,X,w,,https://x\n"
+			   "a,2027-02-02,root_removed,ca,root_name,Y,w,,https://y\n",
 		    "t.csv:3: id: \"a\" is already in the table");
-	parse_fails(HEADER "a,2027-02-01,root_removed,root_name,X,w,,https://x,9\n",
-		    "t.csv:2: row: has more than 8 fields, not the 8 of "
-		    "id,date,kind,match,value,what,keeps,source");
+	parse_fails(HEADER "a,2027-02-01,root_removed,ca,root_name,X,w,,https://x,9\n",
+		    "t.csv:2: row: has more than 9 fields, not the 9 of "
+		    "id,date,kind,program,match,value,what,keeps,source");
 	/* A comment below the header is a row, and not one of 8 fields. */
 	parse_fails(HEADER "# late\n",
-		    "t.csv:2: row: has 1 fields, not the 8 of "
-		    "id,date,kind,match,value,what,keeps,source");
-	parse_fails(HEADER "a,2027-02-01,root_removed,root_name,\"X,w,,h\n",
+		    "t.csv:2: row: has 1 fields, not the 9 of "
+		    "id,date,kind,program,match,value,what,keeps,source");
+	parse_fails(HEADER "a,2027-02-01,root_removed,ca,root_name,\"X,w,,h\n",
 		    "t.csv:3: error parsing data while strict checking enabled");
 }
 
@@ -176,16 +182,27 @@ static void judge(struct tf_pki *k, const char *type, const char *text,
 	trust_events_free(&t);
 }
 
-static char *table(const char *id, long days, const char *kind,
-		   const char *match, const char *value)
+static char *table_of(const char *id, long days, const char *kind,
+		      const char *program, const char *match, const char *value)
 {
 	static char buf[512];
 	char d[UTC_TEXT_MAX];
 
-	snprintf(buf, sizeof buf, HEADER "%s,%s,%s,%s,\"%s\",The change.,"
+	snprintf(buf, sizeof buf, HEADER "%s,%s,%s,%s,%s,\"%s\",The change.,"
 		 "a client profile,https://ca.example/%s\n", id,
-		 day_at(days, d), kind, match, value, id);
+		 day_at(days, d), kind, program, match, value, id);
 	return buf;
+}
+
+/* An event of Microsoft's root program (or the CA's own, for Client
+ * Authentication): the one that binds Skype for Business and Teams. */
+static char *table(const char *id, long days, const char *kind,
+		   const char *match, const char *value)
+{
+	return table_of(id, days, kind,
+			strcmp(kind, "client_auth_removed") == 0 ? "ca"
+								 : "microsoft",
+			match, value);
 }
 
 static void test_client_auth_lost(void **state)
@@ -273,8 +290,8 @@ static void test_client_auth_earliest(void **state)
 	char text[1024], d1[UTC_TEXT_MAX], d2[UTC_TEXT_MAX];
 
 	snprintf(text, sizeof text, HEADER
-		 "late,%s,client_auth_removed,root_org,%s,Late.,,https://x/late\n"
-		 "early,%s,client_auth_removed,issuer_org,%s,Early.,,https://x/early\n",
+		 "late,%s,client_auth_removed,chrome,root_org,%s,Late.,,https://x/late\n"
+		 "early,%s,client_auth_removed,ca,issuer_org,%s,Early.,,https://x/early\n",
 		 day_at(150, d1), TF_ORG, day_at(50, d2), TF_ORG);
 	judge(k, "FED", text, 0, &l);
 	assert_int_equal(tf_count(&l, "client_auth_lost_at_renewal"), 1);
@@ -298,8 +315,8 @@ static void test_distrust(void **state)
 	assert_int_equal(f->severity, SEVERITY_WARNING);
 	assert_true(f->when == TF_NOW + 190 * DAY);
 	tf_says(&l, "chain_distrust_scheduled", "stays trusted until it "
-		"expires on ", "its renewal from the same CA will be "
-		"distrusted", "(trust event d, ", NULL);
+		"expires on ", "will distrust its renewal from the same CA",
+		"(trust event d, ", NULL);
 	finding_list_free(&l);
 	/* Issued after the date: distrusted now, an error. */
 	judge(k, "FED", table("d", -20, "distrust_after", "issuer_org", TF_ORG),
@@ -307,7 +324,8 @@ static void test_distrust(void **state)
 	f = tf_get(&l, "chain_distrust_scheduled");
 	assert_int_equal(f->severity, SEVERITY_ERROR);
 	assert_true(f->when == TF_NOW - 10 * DAY);
-	tf_says(&l, "chain_distrust_scheduled", "and is distrusted now", NULL);
+	tf_says(&l, "chain_distrust_scheduled", "Microsoft's root program "
+		"distrusts it now", NULL);
 	finding_list_free(&l);
 	/* A root removed: a warning before its day, an error from it. */
 	judge(k, "FED", table("r", 10, "root_removed", "root_name",
@@ -315,14 +333,27 @@ static void test_distrust(void **state)
 	f = tf_get(&l, "chain_distrust_scheduled");
 	assert_int_equal(f->severity, SEVERITY_WARNING);
 	assert_true(f->when == TF_NOW + 10 * DAY - (TF_NOW % DAY));
-	tf_says(&l, "chain_distrust_scheduled", "ends at a root removed on ",
-		"and fails from that day", NULL);
+	tf_says(&l, "chain_distrust_scheduled", "ends at a root that "
+		"Microsoft's root program removes on ", "and fails there from "
+		"that day", NULL);
 	finding_list_free(&l);
 	judge(k, "FED", table("r", 10, "root_removed", "root_name",
 			      "cn=contoso test root,o=" TF_ORG), 11, &l);
 	assert_int_equal(tf_get(&l, "chain_distrust_scheduled")->severity,
 			 SEVERITY_ERROR);
-	tf_says(&l, "chain_distrust_scheduled", "so it fails now", NULL);
+	tf_says(&l, "chain_distrust_scheduled", "so it fails there now",
+		NULL);
+	finding_list_free(&l);
+	/* Another program's removal, in force: a warning, saying why (the
+	 * Edges judge with Microsoft's store). */
+	judge(k, "FED", table_of("r", 10, "root_removed", "mozilla",
+				 "root_name", "CN=Contoso Test Root,O=" TF_ORG),
+	      11, &l);
+	assert_int_equal(tf_get(&l, "chain_distrust_scheduled")->severity,
+			 SEVERITY_WARNING);
+	tf_says(&l, "chain_distrust_scheduled", "Mozilla's root program",
+		"Skype for Business and Teams judge with Microsoft's root "
+		"store, so this is a warning.", NULL);
 	finding_list_free(&l);
 	/* Not: another root. */
 	judge(k, "FED", table("r", 10, "root_removed", "root_name",
