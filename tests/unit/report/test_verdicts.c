@@ -69,15 +69,10 @@ static void vt_make(struct tf_pki *k, struct vt *v, long from, long to)
 
 static void vt_free(struct vt *v)
 {
-	size_t i, k;
+	size_t i;
 
-	for (i = 0; i < 2; i++) {
-		for (k = 0; k < 2; k++) {
-			v->p[i].chain[k].not_before = NULL;
-			v->p[i].chain[k].not_after = NULL;
-		}
+	for (i = 0; i < 2; i++)
 		tf_probe_free(&v->p[i]);
-	}
 }
 
 /* The findings of t at `at`, as "id|severity|position|message" lines. */
