@@ -242,9 +242,10 @@ static int list_roots(const struct member *m, size_t n, struct msg *out,
 static void list_leaf_fields(const struct member *m, size_t n,
 			     struct msg *out)
 {
-	static const char *const names[] = { "subject", "issuer", "serial",
-					     "validity", "key", "signature "
-					     "algorithm" };
+	static const char *const names[] = {
+		"subject", "issuer", "serial", "validity", "key",
+		"signature algorithm"
+	};
 	int differ[6] = { 0 };
 	const struct store_cert_row *a = NULL, *b;
 	size_t i, f, listed = 0;
