@@ -510,7 +510,7 @@ static int report_close(struct report_walk *w, const struct store_scan_row *scan
 		render_text_self_breaks(w->report, w->self_breaks,
 					w->self_breaks_when);
 	render_text_scan(w->report, scan);
-	render_text_incomplete(w->report, &w->counts);
+	render_text_incomplete(w->report, &w->counts, w->input);
 	render_text_profile(w->report, w->judge.profile);
 	render_text_totals(w->report, &w->totals, &w->counts, filtered);
 	if (w->pivot != NULL)
@@ -535,7 +535,8 @@ static int report_walk(struct store *st, struct report_walk *w,
 	}
 	report_open(w);
 	if (w->opts->format == REPORT_JSON && w->pivot == NULL)
-		render_json_incomplete(w->out, w->scan_id, &w->counts);
+		render_json_incomplete(w->out, w->scan_id, &w->counts,
+				       w->input);
 	if (report_open_self(st, w, trust, err, errlen) < 0)
 		return -1;
 	walk = store_each_target(st, w->scan_id, report_on_target, w);

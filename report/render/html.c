@@ -1133,7 +1133,7 @@ static void html_overview(FILE *out, const struct store_scan_row *scan,
 		"%s</code> (%s).</p>",
 		(long long)counts->endpoints, (long long)counts->endpoints_failed,
 		report_profile_name(profile), report_profile_title(profile));
-	if (render_incomplete(counts, line, sizeof(line))) {
+	if (render_incomplete(counts, scan->input, line, sizeof(line))) {
 		fputs("<p class=\"incomplete\"><strong>", out);
 		esc_html(out, line);
 		fputs("</strong></p>", out);

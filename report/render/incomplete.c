@@ -5,41 +5,49 @@
  * written by each renderer with its own escaping.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "report/render/emit.h"
 #include "report/render/render.h"
 
-int render_incomplete(const struct store_scan_summary *c, char *buf,
-		      size_t len)
+int render_incomplete(const struct store_scan_summary *c, const char *input,
+		      char *buf, size_t len)
 {
+	/* `fedcert check` keeps no scan to resume: it is asked again. */
+	int check = input != NULL && strcmp(input, "fedcert check") == 0;
+
 	buf[0] = '\0';
 	if (c->not_probed <= 0)
 		return 0;
 	snprintf(buf, len, "This scan is incomplete: %s; %lld target%s not"
-		 " probed; run fedcert scan --resume",
+		 " probed; %s",
 		 c->not_probed_why[0] ? c->not_probed_why :
 		 "our side could not do them",
-		 (long long)c->not_probed, c->not_probed == 1 ? "" : "s");
+		 (long long)c->not_probed, c->not_probed == 1 ? "" : "s",
+		 check ? "check again once our side works"
+		       : "run fedcert scan --resume");
 	return 1;
 }
 
-void render_text_incomplete(FILE *out, const struct store_scan_summary *c)
+void render_text_incomplete(FILE *out, const struct store_scan_summary *c,
+			    const char *input)
 {
 	char line[512];
 
-	if (!render_incomplete(c, line, sizeof(line)))
+	if (!render_incomplete(c, input, line, sizeof(line)))
 		return;
 	render_text_value(out, line);
 	fputc('\n', out);
 }
 
 void render_json_incomplete(FILE *out, int64_t scan_id,
-			    const struct store_scan_summary *c)
+			    const struct store_scan_summary *c,
+			    const char *input)
 {
 	struct emit_json outer, j;
 	char line[512];
 
-	if (!render_incomplete(c, line, sizeof(line)))
+	if (!render_incomplete(c, input, line, sizeof(line)))
 		return;
 	emit_json_open_line(&outer, out);
 	emit_json_key(&outer, "incomplete");

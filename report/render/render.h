@@ -89,16 +89,20 @@ void render_text_profile(FILE *out, enum report_profile p);
 void render_text_self_breaks(FILE *out, const char *message, time_t when);
 
 /* incomplete.c: "This scan is incomplete: our resolver 127.0.0.1:53 did
- * not answer (...); 3 targets not probed; run fedcert scan --resume",
- * into buf, when c counts targets not probed for a reason of ours: 1;
- * else 0 and "". The text report's heading line after the scan's; the
- * JSON report's first line, {"format_version": 2, "incomplete": {scan,
- * not_probed, reason, message}}; a paragraph of the HTML header. */
-int render_incomplete(const struct store_scan_summary *c, char *buf,
-		      size_t len);
-void render_text_incomplete(FILE *out, const struct store_scan_summary *c);
+ * not answer (...); 3 targets not probed; run fedcert scan --resume"
+ * (for `fedcert check`, input "fedcert check": "check again once our
+ * side works"), into buf, when c counts targets not probed for a reason
+ * of ours: 1; else 0 and "". The text report's heading line after the
+ * scan's; the JSON report's first line, {"format_version": 2,
+ * "incomplete": {scan, not_probed, reason, message}}; a paragraph of the
+ * HTML header. input is the scan's (store_scan_row's). */
+int render_incomplete(const struct store_scan_summary *c, const char *input,
+		      char *buf, size_t len);
+void render_text_incomplete(FILE *out, const struct store_scan_summary *c,
+			    const char *input);
 void render_json_incomplete(FILE *out, int64_t scan_id,
-			    const struct store_scan_summary *c);
+			    const struct store_scan_summary *c,
+			    const char *input);
 
 /* The target's blocks: after each endpoint block a "Comments:" section
  * with that endpoint's shown findings ("  [error] id: message"), after the

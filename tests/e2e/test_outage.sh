@@ -74,6 +74,14 @@ ARGS=(--db "$DB" --ca-file "$T/ca/root.pem" --dns-server "$DNS" --timeout 5)
 assert_eq "the good night's scan" 0 $?
 stop_pid "$DNSMASQ_PID"
 
+# `fedcert check` keeps no scan to resume: its heading says to check again.
+"$FEDCERT" check --fed fed1.test --ca-file "$T/ca/root.pem" --dns-server "$DNS" \
+	--timeout 5 >"$T/check.txt" 2>"$T/check.err"
+assert_eq "check without our resolver exits 1" 1 $?
+assert_contains "check: our side, said" "$T/check.txt" "This scan is incomplete: "
+assert_contains "check: to check again" "$T/check.txt" "check again once our side works"
+assert_not_contains "check: no scan to resume" "$T/check.txt" "--resume"
+
 start=$(date +%s)
 "$FEDCERT" scan "$T/partners.csv" "${ARGS[@]}" 2>"$T/scan2.err"
 assert_eq "a scan without our resolver exits 1" 1 $?
