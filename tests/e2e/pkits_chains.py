@@ -142,13 +142,13 @@ def main():
             if test in REVOCATION:
                 counts["revocation"] += 1
                 continue
-            chain, todo = [n], [n]
-            while todo and len(chain) < MAX_CHAIN:
-                cur = certs[todo.pop(0)]
+            chain, queue = [n], [n]
+            while queue and len(chain) < MAX_CHAIN:
+                cur = certs[queue.pop(0)]
                 for cand in by_subject.get(cur.issuer, []):
                     if cand not in chain and len(chain) < MAX_CHAIN:
                         chain.append(cand)
-                        todo.append(cand)
+                        queue.append(cand)
             path = os.path.join(out, test + ".pem")
             with open(path, "wb") as fh:
                 for c in chain:
