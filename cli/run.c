@@ -448,11 +448,17 @@ int cli_run_parse(struct cli_run *r, int argc, char **argv,
 static void run_print_summary(const struct cli_run *r,
 			      const struct scan_summary *sum)
 {
-	char resumed[64] = "";
+	char resumed[128] = "";
+	size_t n = 0;
 
 	if (sum->resumed_rows != 0)
-		snprintf(resumed, sizeof(resumed), ", %ld rows already done",
-			 sum->resumed_rows);
+		n = (size_t)snprintf(resumed, sizeof(resumed),
+				     ", %ld rows already done", sum->resumed_rows);
+	/* Lookups and endpoints the scan let go of and met again (a big
+	 * file), or did before the resume. */
+	if (sum->recalled != 0 && n < sizeof(resumed))
+		snprintf(resumed + n, sizeof(resumed) - n,
+			 ", %ld found again in the database", sum->recalled);
 	fprintf(stderr, "fedcert %s: scan %lld%s: %ld targets, %ld endpoints probed, %ld failed, %ld row%s rejected%s, peak %u in flight, %.1f s\n",
 		r->cli.command->name, (long long)sum->scan_id,
 		r->scan.resume ? " resumed" : "", sum->targets, sum->probes,

@@ -54,6 +54,13 @@
 #define FC_ADDRS_MIN 1
 #define FC_ADDRS_MAX 256            /* at most FC_DNS_RECORDS_MAX */
 #define FC_DNS_RECORDS_MAX 256      /* records parsed from one answer; flags cap below it */
+#define FC_DNS_RECALL_MAX 4         /* answers found again for one name (A
+				       and AAAA, or one SRV; an older resume
+				       asked twice) */
+/* Lookups and endpoints whose work is done, kept in memory per kind (the
+ * most recently used; scanner/map.h): a hosted pool that thousands of rows
+ * reach stays at hand, the rest is found again in the database. */
+#define FC_SCAN_KEEP_DONE 4096
 /* DNS queries in flight before more rows are read: a burst of answers
  * larger than the socket's receive buffer is dropped by the kernel and
  * becomes a timeout. */

@@ -6,6 +6,12 @@
  * that thousands of domains point at is resolved once. Every answer is
  * stored as a fact and linked to the targets that used it; the report
  * judges.
+ *
+ * A lookup answered is retired in its map (map.h) and let go when the
+ * scan holds more than FC_SCAN_KEEP_DONE of its kind: memory follows the
+ * work in flight, not the size of the file. A row that names it again
+ * finds its answers in the database (host_recall, srv_recall), rebuilt as
+ * the answer was taken, so that it is still asked once.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -43,6 +49,24 @@ struct dns_outcome discover_dns_outcome(int status)
 	return o;
 }
 
+enum failure_kind discover_rcode_kind(const char *rcode)
+{
+	static const struct {
+		const char *rcode;
+		enum failure_kind kind;
+	} kinds[] = {
+		{ "NOERROR", FAIL_NONE }, { "NXDOMAIN", FAIL_DNS_NXDOMAIN },
+		{ "SERVFAIL", FAIL_DNS_SERVFAIL }, { "REFUSED", FAIL_DNS_REFUSED },
+		{ "TIMEOUT", FAIL_DNS_TIMEOUT },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(rcode, kinds[i].rcode) == 0)
+			return kinds[i].kind;
+	return FAIL_DNS_ERROR; /* FORMERR, NOTIMP, ERROR */
+}
+
 /* A query's callback after an interrupt or at teardown: nothing to do. */
 static int dns_is_abandoned(struct scan *s, int status)
 {
@@ -77,8 +101,8 @@ static void discover_target_error(struct scan *s, int64_t target_id,
 		scan_fail(s, "%s", store_errmsg(s->st));
 }
 
-/* A failure's reason, kept only when there is one: a lookup lives for the
- * whole scan. Replaces *reason; NULL when out of memory. */
+/* A failure's reason, kept only when there is one. Replaces *reason; NULL
+ * when out of memory. */
 static void set_reason(char **reason, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -112,13 +136,24 @@ static int grow(void **array, size_t *cap, size_t count, size_t size)
 
 /* ---- Hosts: A and AAAA ---------------------------------------------- */
 
+static void host_free_waiters(struct host_lookup *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nwaiters; i++)
+		free(h->waiters[i].srv_name);
+	free(h->waiters);
+	h->waiters = NULL;
+	h->nwaiters = h->capwaiters = 0;
+}
+
 void discover_free_host(void *v)
 {
 	struct host_lookup *h = v;
 
+	host_free_waiters(h);
 	free(h->fail_reason);
 	free(h->addrs);
-	free(h->waiters);
 	free(h);
 }
 
@@ -144,51 +179,73 @@ void discover_host_add_address(struct host_lookup *h, int family,
 	memcpy(h->addrs[h->naddrs++], buf, sizeof(buf));
 }
 
-/* Hands one waiting target the host's outcome. */
+/* Hands target t the host's outcome: t came by route (srv_name NULL for
+ * DIR; its host is h's name) to port. */
 static void host_apply(struct scan *s, const struct host_lookup *h,
-		       const struct host_waiter *w)
+		       struct target *t, int port,
+		       const struct store_route *route)
 {
-	struct store_route route = { w->srv_name, h->name, w->srv_priority,
-				     w->srv_weight };
+	struct store_route r = { route->srv_name, h->name, route->srv_priority,
+				 route->srv_weight };
 	size_t i, n = h->naddrs;
-	/* check --connect-to ADDR:PORT: the port it names, as the address. */
-	int port = s->connect_port != 0 ? s->connect_port : w->port;
 
+	/* check --connect-to ADDR:PORT: the port it names, as the address. */
+	if (s->connect_port != 0)
+		port = s->connect_port;
 	/* Our resolver failed one of its questions: what did come is
 	 * probed, and the target is not probed in full (outage.c). */
 	if (h->ours)
-		w->target->ours = s->dns_reason;
+		target_set_ours(s, t, s->dns_reason);
 	for (i = 0; i < h->nanswers; i++)
-		discover_link_answer(s, w->target->id, h->answer_ids[i]);
+		discover_link_answer(s, t->id, h->answer_ids[i]);
 	/* A DIR host that did not resolve leaves its target with no probe:
 	 * say why on the target. An SRV target without an address is visible
 	 * in the stored answers, beside the SRV targets that did resolve. */
-	if (n == 0 && w->srv_name == NULL && !h->ours)
-		discover_target_error(s, w->target->id, h->fail_kind, h->fail_reason);
+	if (n == 0 && r.srv_name == NULL && !h->ours)
+		discover_target_error(s, t->id, h->fail_kind, h->fail_reason);
 	if (s->opts->no_pool && n > 1)
 		n = 1;
 	for (i = 0; i < n; i++)
-		scan_want_endpoint(s, w->target, h->addrs[i], port, h->name,
-				   &route);
+		scan_want_endpoint(s, t, h->addrs[i], port, h->name, &r);
 }
 
-static void host_done(struct scan *s, struct host_lookup *h)
+/* Every answer is in: a host without an address says why. */
+static void host_settle(struct scan *s, struct host_lookup *h)
 {
-	size_t i;
-
 	if (h->naddrs == 0 && h->fail_kind == FAIL_NONE && !h->ours) {
 		h->fail_kind = FAIL_DNS_NOADDRESS;
 		set_reason(&h->fail_reason, "%s has no %s address", h->name,
 			 s->opts->ipv4_only ? "IPv4" :
 			 s->opts->ipv6_only ? "IPv6" : "IPv4 or IPv6");
 	}
+}
+
+static void host_done(struct scan *s, struct host_lookup *h)
+{
+	size_t i;
+
+	host_settle(s, h);
 	for (i = 0; i < h->nwaiters && !s->failed; i++) {
-		host_apply(s, h, &h->waiters[i]);
-		target_release(s, h->waiters[i].target);
+		const struct host_waiter *w = &h->waiters[i];
+		struct store_route route = { w->srv_name, NULL, w->srv_priority,
+					     w->srv_weight };
+
+		host_apply(s, h, w->target, w->port, &route);
+		target_release(s, w->target);
 	}
-	free(h->waiters);
-	h->waiters = NULL;
-	h->nwaiters = h->capwaiters = 0;
+	host_free_waiters(h);
+	map_retire(&s->hosts, h->name);
+}
+
+/* An answer's failure into the host's: NXDOMAIN says most; otherwise the
+ * first failure. */
+static void host_fold_failure(struct host_lookup *h, enum failure_kind kind,
+			      const char *type, const char *why)
+{
+	if (kind && (h->fail_kind == FAIL_NONE || kind == FAIL_DNS_NXDOMAIN)) {
+		h->fail_kind = kind;
+		set_reason(&h->fail_reason, "%s %s: %s", h->name, type, why);
+	}
 }
 
 /* Stores one A or AAAA answer and keeps its addresses. */
@@ -234,12 +291,7 @@ static void host_take_answer(struct host_lookup *h, int type, int status,
 	}
 	a.count = (size_t)n;
 	h->answer_ids[h->nanswers++] = discover_store_answer(s, &a);
-	/* NXDOMAIN says most; otherwise the first failure. */
-	if (o.kind && (h->fail_kind == FAIL_NONE || o.kind == FAIL_DNS_NXDOMAIN)) {
-		h->fail_kind = o.kind;
-		set_reason(&h->fail_reason, "%s %s: %s", h->name, a.type,
-			   o.reason ? o.reason : o.rcode);
-	}
+	host_fold_failure(h, o.kind, a.type, o.reason ? o.reason : o.rcode);
 }
 
 static void host_on_answer(void *arg, int status, int timeouts,
@@ -371,24 +423,122 @@ static struct host_lookup *host_start(struct scan *s, const char *name)
 	return h;
 }
 
+/* What a host's stored answers were, as host_take_answer() took them. */
+struct host_recalled {
+	struct host_lookup *h;
+	int types;      /* 1: A came, 2: AAAA came */
+	int from_file;  /* the hosts file answered */
+};
+
+static int host_recall_answer(int64_t answer_id,
+			      const struct store_dns_answer *a, void *arg)
+{
+	struct host_recalled *r = arg;
+	struct host_lookup *h = r->h;
+	int is_a = strcmp(a->type, "A") == 0;
+	unsigned char addr[sizeof(struct in6_addr)];
+	size_t i;
+
+	/* A resume of an older version asked again: the first answer. */
+	if (r->types & (is_a ? 1 : 2))
+		return 0;
+	r->types |= is_a ? 1 : 2;
+	if (strcmp(a->source, "hosts") == 0)
+		r->from_file = 1;
+	h->answer_ids[h->nanswers++] = answer_id;
+	for (i = 0; i < a->count; i++)
+		if (a->records[i].address &&
+		    inet_pton(is_a ? AF_INET : AF_INET6, a->records[i].address,
+			      addr) == 1)
+			discover_host_add_address(h, is_a ? AF_INET : AF_INET6,
+						  addr);
+	host_fold_failure(h, discover_rcode_kind(a->rcode), a->type,
+			  a->reason ? a->reason : a->rcode);
+	return 0;
+}
+
+/* The host's answers as this scan stored them, rebuilt into a lookup in
+ * scan->hosts (retired: its work is done), or NULL when none was stored.
+ * A question the store has no answer to was our resolver's failure (only
+ * those are not stored): the host is ours, as it was. */
+static struct host_lookup *host_recall(struct scan *s, const char *name)
+{
+	struct host_lookup *h = calloc(1, sizeof(*h));
+	struct host_recalled r = { h, 0, 0 };
+	int n, asked = s->opts->ipv4_only || s->opts->ipv6_only ? 1 : 2;
+
+	if (h == NULL) {
+		scan_fail(s, "out of memory");
+		return NULL;
+	}
+	h->scan = s;
+	h->name = name; /* for the reasons; the map's copy below */
+	n = store_recall_dns(s->st, s->scan_id, name, 0, host_recall_answer, &r);
+	if (n <= 0) {
+		if (n < 0)
+			scan_fail(s, "%s", store_errmsg(s->st));
+		discover_free_host(h);
+		return NULL;
+	}
+	if ((h->name = map_put_key(&s->hosts, name, h)) == NULL) {
+		discover_free_host(h);
+		scan_fail(s, "out of memory");
+		return NULL;
+	}
+	if (!r.from_file && (int)h->nanswers < asked)
+		h->ours = 1;
+	host_settle(s, h);
+	map_retire(&s->hosts, h->name);
+	s->recalled++;
+	return h;
+}
+
+/* The host's lookup: in memory, found again in the database, or asked
+ * now. NULL when the scan failed. */
+static struct host_lookup *host_get(struct scan *s, const char *name)
+{
+	struct host_lookup *h = map_get(&s->hosts, name);
+
+	if (h != NULL)
+		return h;
+	if (scan_may_recall(s, GONE_HOST, name) &&
+	    ((h = host_recall(s, name)) != NULL || s->failed))
+		return h;
+	if ((h = host_start(s, name)) == NULL) {
+		scan_fail(s, "out of memory");
+		return NULL;
+	}
+	/* Answered at once (the hosts file, check --connect-to, our
+	 * resolver given up): done. */
+	if (h->pending == 0)
+		map_retire(&s->hosts, h->name);
+	return h;
+}
+
 void discover_host(struct scan *s, struct target *t, const char *name,
 		   int port, const struct store_route *route)
 {
-	struct host_lookup *h = map_get(&s->hosts, name);
-	struct host_waiter w = { t, port, route ? route->srv_name : NULL,
-				 route ? route->srv_priority : -1,
-				 route ? route->srv_weight : -1 };
+	static const struct store_route dir = { NULL, NULL, -1, -1 };
+	struct host_lookup *h = host_get(s, name);
+	struct host_waiter w;
 
-	if (h == NULL && (h = host_start(s, name)) == NULL) {
-		scan_fail(s, "out of memory");
+	if (route == NULL)
+		route = &dir;
+	if (h == NULL)
+		return;
+	if (h->pending == 0) {
+		host_apply(s, h, t, port, route);
 		return;
 	}
-	if (h->pending == 0) {
-		host_apply(s, h, &w);
+	w = (struct host_waiter){ t, port, NULL, route->srv_priority,
+				  route->srv_weight };
+	if (route->srv_name && (w.srv_name = strdup(route->srv_name)) == NULL) {
+		scan_fail(s, "out of memory");
 		return;
 	}
 	if (grow((void **)&h->waiters, &h->capwaiters, h->nwaiters,
 		 sizeof(*h->waiters)) != 0) {
+		free(w.srv_name);
 		scan_fail(s, "out of memory");
 		return;
 	}
@@ -401,7 +551,10 @@ void discover_host(struct scan *s, struct target *t, const char *name,
 void discover_free_srv(void *v)
 {
 	struct srv_lookup *l = v;
+	size_t i;
 
+	for (i = 0; l->targets && i < l->ntargets; i++)
+		free(l->targets[i].target);
 	free(l->targets);
 	free(l->waiters);
 	free(l->error_reason);
@@ -422,26 +575,20 @@ static int srv_target_cmp(const void *a, const void *b)
 	return strcmp(x->target, y->target);
 }
 
-/* Keeps the first --max-srv-targets of the ordered targets, each under
- * the name of its host lookup (started now: its targets are about to be
- * applied) in place of the record's copy, which is freed: a hosted pool
- * that thousands of SRV records name is one string. */
+/* Keeps the first --max-srv-targets of the ordered targets, and starts
+ * the lookups of their hosts (their targets are about to be applied). */
 static void srv_start_hosts(struct srv_lookup *l)
 {
 	struct scan *s = l->scan;
 	size_t i, kept = 0;
 
 	for (i = 0; i < l->ntargets; i++) {
-		char *name = (char *)l->targets[i].target;
-		struct host_lookup *h = NULL;
+		char *name = l->targets[i].target;
 
 		if (kept < s->opts->max_srv_targets && !s->failed &&
-		    (h = map_get(&s->hosts, name)) == NULL &&
-		    (h = host_start(s, name)) == NULL)
-			scan_fail(s, "out of memory");
-		if (h) {
-			l->targets[kept] = l->targets[i];
-			l->targets[kept++].target = h->name;
+		    host_get(s, name) != NULL) {
+			l->targets[kept++] = l->targets[i];
+			continue;
 		}
 		free(name);
 	}
@@ -566,7 +713,7 @@ static void srv_apply(struct scan *s, const struct srv_lookup *l,
 	size_t i;
 
 	if (l->ours) {
-		target->ours = s->dns_reason;
+		target_set_ours(s, target, s->dns_reason);
 		return;
 	}
 	discover_link_answer(s, target->id, l->answer_id);
@@ -595,6 +742,7 @@ static void srv_release_waiters(struct scan *s, struct srv_lookup *l)
 	free(l->waiters);
 	l->waiters = NULL;
 	l->nwaiters = l->capwaiters = 0;
+	map_retire(&s->srvs, l->name);
 	scan_wake(s);
 }
 
@@ -660,6 +808,103 @@ static void srv_give_up(struct scan *s, struct dns_ask *a, int theirs)
 	srv_release_waiters(s, l);
 }
 
+/* What an SRV name's stored answer was, copied out of the store: its
+ * records as c-ares gives them, to be taken as srv_take() took them. */
+struct srv_recalled {
+	int found;
+	int64_t answer_id;
+	char *rcode, *reason;
+	struct ares_srv_reply *replies; /* owned, an array linked in order */
+	size_t nreplies;
+};
+
+static void srv_recalled_free(struct srv_recalled *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nreplies; i++)
+		free(r->replies[i].host);
+	free(r->replies);
+	free(r->rcode);
+	free(r->reason);
+}
+
+static int srv_recall_answer(int64_t answer_id,
+			     const struct store_dns_answer *a, void *arg)
+{
+	struct srv_recalled *r = arg;
+	size_t i;
+
+	if (r->found) /* a resume of an older version asked again */
+		return 0;
+	r->found = 1;
+	r->answer_id = answer_id;
+	r->rcode = strdup(a->rcode);
+	r->reason = a->reason ? strdup(a->reason) : NULL;
+	if (r->rcode == NULL || (a->reason && r->reason == NULL))
+		return -1;
+	if (a->count == 0)
+		return 0;
+	if ((r->replies = calloc(a->count, sizeof(*r->replies))) == NULL)
+		return -1;
+	for (i = 0; i < a->count; i++) {
+		const struct store_dns_record *d = &a->records[i];
+		struct ares_srv_reply *x = &r->replies[i];
+
+		if ((x->host = strdup(d->target ? d->target : ".")) == NULL)
+			return -1;
+		r->nreplies++;
+		x->priority = (unsigned short)d->priority;
+		x->weight = (unsigned short)d->weight;
+		x->port = (unsigned short)d->port;
+		if (i > 0)
+			r->replies[i - 1].next = x;
+	}
+	return 0;
+}
+
+/* The SRV name's answer as this scan stored it, taken again into a lookup
+ * in scan->srvs (retired), its hosts found or started; NULL when none was
+ * stored (our resolver failed it: it is asked now). */
+static struct srv_lookup *srv_recall(struct scan *s, const char *name)
+{
+	struct srv_recalled r;
+	struct srv_lookup *l = NULL;
+	enum failure_kind kind;
+	int n;
+
+	memset(&r, 0, sizeof(r));
+	n = store_recall_dns(s->st, s->scan_id, name, 1, srv_recall_answer, &r);
+	if (n < 0) {
+		scan_fail(s, "%s", store_errmsg(s->st));
+		goto out;
+	}
+	if (n == 0)
+		goto out;
+	if ((l = calloc(1, sizeof(*l))) == NULL ||
+	    (l->name = map_put_key(&s->srvs, name, l)) == NULL) {
+		free(l);
+		l = NULL;
+		scan_fail(s, "out of memory");
+		goto out;
+	}
+	l->scan = s;
+	l->done = 1;
+	l->answer_id = r.answer_id;
+	if ((kind = discover_rcode_kind(r.rcode)) != FAIL_NONE) {
+		l->error_kind = kind;
+		set_reason(&l->error_reason, "%s SRV: %s", l->name,
+			   r.reason ? r.reason : r.rcode);
+	} else {
+		srv_keep_targets(l, r.nreplies ? r.replies : NULL);
+	}
+	map_retire(&s->srvs, l->name);
+	s->recalled++;
+out:
+	srv_recalled_free(&r);
+	return l;
+}
+
 void discover_srv(struct scan *s, struct target *t, enum target_type type,
 		  const char *domain)
 {
@@ -673,6 +918,9 @@ void discover_srv(struct scan *s, struct target *t, enum target_type type,
 		return;
 	}
 	l = map_get(&s->srvs, name);
+	if (l == NULL && scan_may_recall(s, GONE_SRV, name) &&
+	    (l = srv_recall(s, name)) == NULL && s->failed)
+		return;
 	if (l == NULL) {
 		l = calloc(1, sizeof(*l));
 		if (l == NULL || (l->name = map_put_key(&s->srvs, name, l)) == NULL) {
@@ -685,6 +933,7 @@ void discover_srv(struct scan *s, struct target *t, enum target_type type,
 			/* Our resolver was given up: nothing is asked. */
 			l->done = 1;
 			l->ours = 1;
+			map_retire(&s->srvs, l->name);
 		} else {
 			l->ask.resend = srv_resend;
 			l->ask.give_up = srv_give_up;

@@ -4,7 +4,9 @@
  * (stored as such, for a resume) when the last hold goes. An endpoint is
  * probed once per scan: targets that reach it while its probe is queued or
  * running wait on it, with the route by which they came, and are linked to
- * the probe once it is stored; later ones are linked at once.
+ * the probe once it is stored; later ones are linked at once. A stored
+ * endpoint is retired in scan->endpoints: when the map has let it go, a
+ * later target finds its probe in the database (scan_may_recall()).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +39,20 @@ void target_unlink_free(struct scan *s, struct target *t)
 		s->targets = t->next;
 	if (t->next)
 		t->next->prev = t->prev;
+	free(t->ours);
 	free(t);
+}
+
+void target_set_ours(struct scan *s, struct target *t, const char *reason)
+{
+	char *copy = strdup(reason);
+
+	if (copy == NULL) {
+		scan_fail(s, "out of memory");
+		return;
+	}
+	free(t->ours);
+	t->ours = copy;
 }
 
 void target_hold(struct target *t)
@@ -120,22 +135,29 @@ static int endpoint_add_waiter(struct endpoint *ep, struct target *t,
 	return 0;
 }
 
+/* A new endpoint in scan->endpoints: queued for its probe, or (stored)
+ * the probe this scan already stored, found again (retired at once). */
 static struct endpoint *endpoint_new(struct scan *s, const char *key,
 				     const char *address, int port,
-				     const char *sni)
+				     const char *sni, int64_t stored)
 {
 	struct endpoint *ep = calloc(1, sizeof(*ep));
 
 	if (ep == NULL)
 		return NULL;
-	ep->state = ENDPOINT_QUEUED;
+	ep->state = stored ? ENDPOINT_STORED : ENDPOINT_QUEUED;
+	ep->probe_id = stored;
 	ep->address = strdup(address);
 	ep->port = port;
 	ep->sni = sni ? strdup(sni) : NULL;
 	if (ep->address == NULL || (sni && ep->sni == NULL) ||
-	    map_put(&s->endpoints, key, ep) != 0) {
+	    (ep->key = map_put_key(&s->endpoints, key, ep)) == NULL) {
 		endpoint_free(ep);
 		return NULL;
+	}
+	if (stored) {
+		map_retire(&s->endpoints, ep->key);
+		return ep;
 	}
 	if (s->queue_tail)
 		s->queue_tail->next_queued = ep;
@@ -158,12 +180,28 @@ void scan_want_endpoint(struct scan *s, struct target *t, const char *address,
 		sni = s->sni;
 	snprintf(key, sizeof(key), "%s|%d|%s", address, port, sni ? sni : "");
 	ep = map_get(&s->endpoints, key);
-	if (ep == NULL && (ep = endpoint_new(s, key, address, port, sni)) == NULL) {
-		scan_fail(s, "out of memory");
-		return;
+	if (ep == NULL) {
+		int64_t stored = 0;
+
+		/* Let go of, or probed by the run a resume continues. */
+		if (scan_may_recall(s, GONE_ENDPOINT, key)) {
+			int rc = store_recall_probe(s->st, s->scan_id, address,
+						    port, sni, &stored);
+
+			if (rc < 0) {
+				scan_fail(s, "%s", store_errmsg(s->st));
+				return;
+			}
+			s->recalled += rc;
+		}
+		ep = endpoint_new(s, key, address, port, sni, stored);
+		if (ep == NULL) {
+			scan_fail(s, "out of memory");
+			return;
+		}
 	}
 	if (ep->state == ENDPOINT_OURS) {
-		t->ours = ep->ours_reason;
+		target_set_ours(s, t, ep->ours_reason);
 		return;
 	}
 	if (ep->state == ENDPOINT_STORED) {
@@ -188,6 +226,7 @@ void scan_probe_done(struct scan *s, struct endpoint *ep,
 		return;
 	}
 	ep->state = ENDPOINT_STORED;
+	map_retire(&s->endpoints, ep->key);
 	for (i = 0; i < ep->nwaiters; i++) {
 		const struct waiter *w = &ep->waiters[i];
 		struct store_route route = { w->srv_name, w->host,
@@ -209,10 +248,15 @@ void scan_endpoint_ours(struct scan *s, struct endpoint *ep,
 
 	ep->state = ENDPOINT_OURS;
 	ep->ours_reason = strdup(reason);
-	if (ep->ours_reason == NULL)
+	if (ep->ours_reason == NULL) {
 		scan_fail(s, "out of memory");
+		return;
+	}
+	/* Nothing is stored of it: once let go, a later target probes it
+	 * again (and our network fails it again, or works by then). */
+	map_retire(&s->endpoints, ep->key);
 	for (i = 0; i < ep->nwaiters; i++) {
-		ep->waiters[i].target->ours = ep->ours_reason;
+		target_set_ours(s, ep->waiters[i].target, ep->ours_reason);
 		target_release(s, ep->waiters[i].target);
 	}
 	endpoint_free_waiters(ep);

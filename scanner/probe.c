@@ -479,6 +479,8 @@ static uint64_t probe_sip_slot(struct probe *p, uint64_t now,
 			free(next);
 			return now; /* out of memory: unpaced, not lost */
 		}
+		/* Let go once its time has passed (scan.c). */
+		map_retire(&p->scan->sip_next, p->ep->address);
 	}
 	*next = at + pace;
 	return at;

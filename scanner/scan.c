@@ -102,6 +102,18 @@ static int scan_has_room(const struct scan *s)
 	       !s->dns_down;
 }
 
+/* Whether the done that the maps hold wait to be let go: rows whose work
+ * is all found at once (in memory or in the database) do no I/O, so a
+ * turn of the loop could read thousands of them before scan_on_check()
+ * trims; reading pauses at twice FC_SCAN_KEEP_DONE until it has. */
+static int scan_done_waits(struct scan *s)
+{
+	s->trim_paused = s->endpoints.ndone > 2 * FC_SCAN_KEEP_DONE ||
+			 s->hosts.ndone > 2 * FC_SCAN_KEEP_DONE ||
+			 s->srvs.ndone > 2 * FC_SCAN_KEEP_DONE;
+	return s->trim_paused;
+}
+
 static void scan_start_queued(struct scan *s)
 {
 	while (s->queue_head && s->inflight < s->slots && !scan_is_stopping(s)) {
@@ -162,7 +174,7 @@ static void scan_read_rows(struct scan *s)
 	int n, rc;
 
 	for (n = 0; n < SCAN_ROWS_PER_TURN && !s->eof && !scan_is_stopping(s) &&
-		    scan_has_room(s);
+		    scan_has_room(s) && !scan_done_waits(s);
 	     n++) {
 		rc = targets_next(s->reader, &row, err, sizeof(err));
 		if (rc == 0) {
@@ -199,6 +211,60 @@ static int scan_is_finished(struct scan *s)
 	return s->inflight == 0 && s->resolving == 0 && s->nparked == 0;
 }
 
+/* map_trim()'s release: the key goes into scan->gone, then the value. A
+ * key the filter cannot take (out of memory) stays. */
+struct scan_release {
+	struct scan *scan;
+	enum scan_gone_kind kind;
+	void (*free_value)(void *);
+};
+
+static int scan_release_done(void *value, const char *key, void *arg)
+{
+	struct scan_release *r = arg;
+
+	if (seen_add(&r->scan->gone, (int)r->kind, key) != 0)
+		return 1;
+	r->free_value(value);
+	return 0;
+}
+
+/* sip_next's: an address whose next OPTIONS may go now needs no entry. */
+static int scan_release_paced(void *value, const char *key, void *arg)
+{
+	uint64_t *next = value;
+
+	(void)key;
+	if (*next > *(const uint64_t *)arg)
+		return 1;
+	free(next);
+	return 0;
+}
+
+/* Once per turn of the loop, from the top (no lookup or probe is being
+ * handled): the done that the maps hold beyond FC_SCAN_KEEP_DONE go, the
+ * least recently used first. What the scan holds is then what is in
+ * flight, what waits for a slot, and those few. */
+static void scan_on_check(uv_check_t *h)
+{
+	struct scan *s = container_of(h, struct scan, trim_check);
+	struct scan_release hosts = { s, GONE_HOST, discover_free_host };
+	struct scan_release srvs = { s, GONE_SRV, discover_free_srv };
+	struct scan_release eps = { s, GONE_ENDPOINT, endpoint_free };
+	uint64_t now = uv_hrtime();
+
+	map_trim(&s->endpoints, FC_SCAN_KEEP_DONE, scan_release_done, &eps);
+	map_trim(&s->hosts, FC_SCAN_KEEP_DONE, scan_release_done, &hosts);
+	map_trim(&s->srvs, FC_SCAN_KEEP_DONE, scan_release_done, &srvs);
+	map_trim(&s->sip_next, 0, scan_release_paced, &now);
+	/* Reading paused for the trim (scan_done_waits): the pump, idle
+	 * while it waited, goes on at the next turn. */
+	if (s->trim_paused && !s->closing) {
+		s->trim_paused = 0;
+		uv_idle_start(&s->pump_idle, scan_on_idle);
+	}
+}
+
 static void scan_close_handles(struct scan *s)
 {
 	s->closing = 1;
@@ -209,6 +275,7 @@ static void scan_close_handles(struct scan *s)
 	progress_stop(s);
 	uv_close((uv_handle_t *)&s->progress_timer, scan_on_close);
 	uv_close((uv_handle_t *)&s->pump_idle, scan_on_close);
+	uv_close((uv_handle_t *)&s->trim_check, scan_on_close);
 	uv_close((uv_handle_t *)&s->sigint, scan_on_close);
 	uv_close((uv_handle_t *)&s->sigterm, scan_on_close);
 }
@@ -325,6 +392,9 @@ static int scan_loop_init(struct scan *s)
 	outage_init(s);
 	s->started_ns = uv_hrtime();
 	uv_idle_init(&s->loop, &s->pump_idle);
+	uv_check_init(&s->loop, &s->trim_check);
+	uv_check_start(&s->trim_check, scan_on_check);
+	uv_unref((uv_handle_t *)&s->trim_check);
 	uv_signal_init(&s->loop, &s->sigint);
 	uv_signal_init(&s->loop, &s->sigterm);
 	s->sigint.data = s->sigterm.data = s;
@@ -390,28 +460,10 @@ static int scan_keep_line(long line, void *arg)
 	return 0;
 }
 
-/* An endpoint the resumed scan already probed: stored, linked at once. */
-static int scan_keep_probe(const char *address, int port, const char *sni,
-			   int64_t probe_id, void *arg)
-{
-	struct scan *s = arg;
-	char key[INET6_ADDRSTRLEN + FC_DNS_NAME_MAX + 16];
-	struct endpoint *ep = calloc(1, sizeof(*ep));
-
-	snprintf(key, sizeof(key), "%s|%d|%s", address, port, sni ? sni : "");
-	if (ep == NULL || (ep->address = strdup(address)) == NULL ||
-	    (sni && (ep->sni = strdup(sni)) == NULL) ||
-	    map_put(&s->endpoints, key, ep) != 0) {
-		endpoint_free(ep);
-		return -1;
-	}
-	ep->port = port;
-	ep->state = ENDPOINT_STORED;
-	ep->probe_id = probe_id;
-	return 0;
-}
-
-/* Reopens the scan to resume and loads what it already did. */
+/* Reopens the scan to resume and loads the rows it already did. What
+ * its lookups and probes learned is found in the database when a row
+ * needs it (recall_all): an endpoint already probed is linked, not
+ * probed again; a question already answered is not asked again. */
 static int scan_resume(struct scan *s, char *err, size_t errlen)
 {
 	if (store_scan_reopen(s->st, s->opts->resume_scan, &s->scan_id,
@@ -421,8 +473,8 @@ static int scan_resume(struct scan *s, char *err, size_t errlen)
 	}
 	if (s->input == NULL)
 		s->input = s->resumed_input;
-	if (store_each_done_line(s->st, s->scan_id, scan_keep_line, s) != 0 ||
-	    store_each_scan_probe(s->st, s->scan_id, scan_keep_probe, s) != 0) {
+	s->recall_all = 1;
+	if (store_each_done_line(s->st, s->scan_id, scan_keep_line, s) != 0) {
 		snprintf(err, errlen, "cannot load scan %lld to resume: %s",
 			 (long long)s->scan_id, store_errmsg(s->st));
 		return -1;
@@ -495,6 +547,7 @@ static void scan_free(struct scan *s)
 	map_destroy(&s->hosts, discover_free_host);
 	map_destroy(&s->srvs, discover_free_srv);
 	map_destroy(&s->sip_next, free);
+	seen_free(&s->gone);
 	while (s->nsip_spare > 0)
 		sip_probe_free(s->sip_spare[--s->nsip_spare]);
 	/* Targets still held were cut short (an interrupt, a failure): they
@@ -530,6 +583,7 @@ int scan_run(const struct scan_options *opts, struct store *st,
 	map_init(&s->hosts);
 	map_init(&s->srvs);
 	map_init(&s->sip_next);
+	seen_init(&s->gone);
 	/* The trust store and the file first: a bad one changes nothing. */
 	if (scan_one_options(s, err, errlen) != 0 ||
 	    (s->ctx = scan_tls_context(opts, err, errlen)) == NULL ||
@@ -566,6 +620,7 @@ int scan_run(const struct scan_options *opts, struct store *st,
 	 * resume finishes it. Questions our resolver failed and then
 	 * answered leave nothing undone: the scan recovered. */
 	summary->dns_missed = s->dns_missed;
+	summary->recalled = s->recalled;
 	if (!s->failed && !s->interrupted)
 		outage_summary(s, summary->incomplete,
 			       sizeof(summary->incomplete));

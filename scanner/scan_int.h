@@ -18,6 +18,7 @@
 #include "dns.h"
 #include "map.h"
 #include "scanner.h"
+#include "seen.h"
 #include "store/store.h"
 
 #define container_of(ptr, type, member) \
@@ -52,9 +53,9 @@ struct target {
 	int holds;
 	/* Set when one of its lookups or probes could not be done for a
 	 * reason of ours (outage.c): the target is then stored not_probed
-	 * with this reason (borrowed from the scan), and left incomplete for
-	 * a resume. NULL: nothing of ours went wrong. */
-	const char *ours;
+	 * with this reason (owned: target_set_ours()), and left incomplete
+	 * for a resume. NULL: nothing of ours went wrong. */
+	char *ours;
 	struct target *prev, *next;
 };
 
@@ -75,11 +76,14 @@ enum endpoint_state {
 			     its targets are not probed */
 };
 
-/* One (address, port, SNI): probed once per scan. Owned by scan->endpoints. */
+/* One (address, port, SNI): probed once per scan. Owned by scan->endpoints,
+ * retired there once stored (or ours), and then let go when the scan has
+ * more than FC_SCAN_KEEP_DONE of them: found again in the database. */
 struct sip_probe; /* sip_probe.h */
 
 struct endpoint {
 	enum endpoint_state state;
+	const char *key; /* borrowed: scan->endpoints' key */
 	char *address; /* numeric, no brackets */
 	int port;
 	char *sni; /* NULL for an IP literal target */
@@ -90,20 +94,20 @@ struct endpoint {
 	struct endpoint *next_queued;
 };
 
-/* A route from a target to a host, before the host's addresses are known.
- * srv_name is borrowed from the SRV lookup (alive until the scan ends). */
+/* A route from a target to a host, before the host's addresses are known. */
 struct host_waiter {
 	struct target *target; /* held */
 	int port;
-	const char *srv_name;
+	char *srv_name; /* owned; NULL for DIR */
 	int srv_priority, srv_weight;
 };
 
 /* One host name's A and AAAA lookups, shared by every target that reaches
- * it (DIR rows and SRV targets). Owned by scan->hosts, and kept for the
- * whole scan (a later row may name the host again), so kept small: the name
- * is the map's key, the addresses as many as came, the reason only on a
- * failure. */
+ * it (DIR rows and SRV targets). Owned by scan->hosts; once answered,
+ * retired there and let go when more than FC_SCAN_KEEP_DONE are: a later
+ * row that names the host again finds its answers in the database
+ * (host_recall). Kept small: the name is the map's key, the addresses as
+ * many as came, the reason only on a failure. */
 struct host_lookup {
 	struct scan *scan;
 	const char *name; /* borrowed: scan->hosts' key */
@@ -127,11 +131,11 @@ struct host_lookup {
 /* One SRV record worth following, in RFC 2782 order. */
 struct srv_target {
 	int priority, weight, port;
-	const char *target; /* borrowed: the host's name in scan->hosts */
+	char *target; /* owned, lowercase */
 };
 
 /* One SRV name's lookup, shared by every target of that domain and type.
- * Owned by scan->srvs and kept for the whole scan, small like a host's. */
+ * Owned by scan->srvs, retired and let go like a host's. */
 struct srv_lookup {
 	struct scan *scan;
 	const char *name; /* borrowed: scan->srvs' key */
@@ -181,7 +185,15 @@ struct scan {
 	struct map hosts;     /* host name -> struct host_lookup */
 	struct map srvs;      /* SRV name -> struct srv_lookup */
 	struct map sip_next;  /* address -> uint64_t, owned: when the next
-				 OPTIONS to it may go (--sip-pace) */
+				 OPTIONS to it may go (--sip-pace); let go
+				 once that time has passed */
+	/* What the maps let go of (seen.h), by kind; recall_all: a resumed
+	 * scan, whose earlier run's work is in the database alone. */
+	struct seen gone;
+	int recall_all;
+	long recalled; /* lookups and endpoints found again there */
+	uv_check_t trim_check; /* lets the done go, once per turn */
+	int trim_paused;       /* rows wait for it (scan.c) */
 	/* Ended SIP exchanges kept for the next (sip_probe.h), owned: at
 	 * most FC_SIP_SPARE, about 36 KB each. */
 	struct sip_probe *sip_spare[FC_SIP_SPARE];
@@ -300,9 +312,20 @@ void outage_abandon(struct scan *s);
  * "" when nothing did. */
 void outage_summary(const struct scan *s, char *buf, size_t len);
 
+/* The kinds of key in scan->gone. */
+enum scan_gone_kind { GONE_HOST = 1, GONE_SRV, GONE_ENDPOINT };
+
+/* Whether the database may hold what a map no longer does for key: a
+ * resumed scan's, or a key let go (or a false positive of the filter). */
+int scan_may_recall(const struct scan *s, enum scan_gone_kind kind,
+		    const char *key);
+
 /* inflight.c: a target, held once by its row; a hold while one of its
  * lookups or probes is under way; the last release completes it. */
 struct target *target_new(struct scan *s, int64_t id);
+/* The target is not probed in full, for our reason (copied; the last
+ * given is kept). */
+void target_set_ours(struct scan *s, struct target *t, const char *reason);
 void target_hold(struct target *t);
 void target_release(struct scan *s, struct target *t);
 /* Frees a target still held (a stopped scan leaves it incomplete). */
@@ -340,6 +363,11 @@ struct dns_outcome {
 /* The outcome of a c-ares status: NOERROR (with data or without),
  * NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP, TIMEOUT or ERROR. */
 struct dns_outcome discover_dns_outcome(int status);
+
+/* The failure a stored rcode stands for, as discover_dns_outcome() gave
+ * it when the answer came: FAIL_NONE for NOERROR, FAIL_DNS_ERROR for
+ * FORMERR, NOTIMP and ERROR. */
+enum failure_kind discover_rcode_kind(const char *rcode);
 
 /* Keeps address (family AF_INET or AF_INET6, src in network order) among
  * h's addresses in inet_ntop() form: once, in the order answered, at most

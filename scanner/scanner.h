@@ -184,6 +184,9 @@ struct scan_summary {
 	long dns_missed;     /* questions our resolver failed (asked again) */
 	char incomplete[512];
 	unsigned peak_inflight; /* endpoints in flight at once, at most */
+	long recalled;       /* lookups and endpoints let go of (or done by
+				the run a resume continues) and found again
+				in the database */
 	double elapsed_s;    /* wall time of the loop */
 };
 

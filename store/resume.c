@@ -130,34 +130,3 @@ out:
 	sqlite3_finalize(s);
 	return rc;
 }
-
-int store_each_scan_probe(struct store *st, int64_t scan_id,
-			  store_scan_probe_cb cb, void *arg)
-{
-	sqlite3_stmt *s = NULL;
-	int step, rc = -1;
-
-	if (store_flush(st) != 0 ||
-	    resume_prepare(st, "SELECT e.address, e.port, e.sni, p.id FROM probe p"
-			   " JOIN endpoint e ON e.id = p.endpoint_id"
-			   " WHERE p.scan_id = ?1", &s) != 0)
-		goto out;
-	sqlite3_bind_int64(s, 1, scan_id);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = cb((const char *)sqlite3_column_text(s, 0),
-			sqlite3_column_int(s, 1),
-			(const char *)sqlite3_column_text(s, 2),
-			sqlite3_column_int64(s, 3), arg);
-		if (rc != 0)
-			goto out;
-	}
-	if (step != SQLITE_DONE) {
-		store_db_error(st, "cannot read the scan's probes");
-		rc = -1;
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(s);
-	return rc;
-}

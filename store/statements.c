@@ -102,6 +102,21 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_TARGET_DNS_ADD] =
 		"INSERT INTO target_dns(target_id, answer_id) VALUES (?1, ?2)"
 		" ON CONFLICT DO NOTHING",
+	/* recall.c: what this scan stored, found again by the scanner.
+	 * endpoint_key, then probe_by_endpoint_scan; dns_answer_by_scan,
+	 * then dns_record's key. */
+	[STMT_RECALL_PROBE] =
+		"SELECT p.id FROM endpoint e JOIN probe p ON p.endpoint_id = e.id"
+		" WHERE e.address = ?1 AND e.port = ?2"
+		" AND ifnull(e.sni, '') = ifnull(?3, '') AND p.scan_id = ?4"
+		" ORDER BY p.id LIMIT 1",
+	[STMT_RECALL_ANSWERS] =
+		"SELECT id, type, rcode, source, reason FROM dns_answer"
+		" WHERE scan_id = ?1 AND name = ?2 AND type IN (?3, ?4)"
+		" ORDER BY id",
+	[STMT_RECALL_RECORDS] =
+		"SELECT priority, weight, port, target, address, ttl"
+		" FROM dns_record WHERE answer_id = ?1 ORDER BY position",
 };
 
 const char *store_stmt_sql(enum store_stmt_id id)

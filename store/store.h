@@ -130,14 +130,6 @@ typedef int (*store_line_cb)(long line, void *arg);
 int store_each_done_line(struct store *st, int64_t scan_id, store_line_cb cb,
 			 void *arg);
 
-/* Calls cb with each probe the scan stored: its endpoint and id, so that
- * a resumed scan links to it instead of probing again. */
-typedef int (*store_scan_probe_cb)(const char *address, int port,
-				   const char *sni, int64_t probe_id,
-				   void *arg);
-int store_each_scan_probe(struct store *st, int64_t scan_id,
-			  store_scan_probe_cb cb, void *arg);
-
 /* One certificate as presented. der is what is stored and fingerprinted.
  * x509, when not NULL, must be the certificate der encodes, already parsed
  * (the handshake's own): a new certificate's columns are then read from it
@@ -257,6 +249,31 @@ struct store_dns_answer {
 	size_t count;
 	const struct store_dns_record *records; /* in answer order */
 };
+
+/* ---- What this scan stored, found again ---------------------------- */
+
+/* A scanner that keeps in memory only the work in flight finds what it
+ * let go of here, so that each question is still asked once per scan and
+ * each endpoint probed once. Both read the writer's own batch (the
+ * connection sees its uncommitted rows).
+ *
+ * store_recall_probe: the probe this scan stored for (address, port,
+ * sni; sni NULL for none): 1 with *probe_id, 0 when there is none, -1 on
+ * an error. */
+int store_recall_probe(struct store *st, int64_t scan_id, const char *address,
+		       int port, const char *sni, int64_t *probe_id);
+
+/* store_recall_dns: the answers this scan stored for name, of type "SRV"
+ * (srv 1) or "A" and "AAAA" (srv 0), in the order stored: cb is called
+ * with each (its id and the answer, records included, borrowed for the
+ * call; cb must not write to the store). At most FC_DNS_RECALL_MAX
+ * answers. Answers how many, or -1 on an error (cb's -1 is taken as out
+ * of memory). */
+typedef int (*store_recall_dns_cb)(int64_t answer_id,
+				   const struct store_dns_answer *a,
+				   void *arg);
+int store_recall_dns(struct store *st, int64_t scan_id, const char *name,
+		     int srv, store_recall_dns_cb cb, void *arg);
 
 /* Stores one answer (once per scan per question, by the caller's cache). */
 int store_dns_answer_add(struct store *st, int64_t scan_id,

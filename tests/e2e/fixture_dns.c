@@ -1,12 +1,13 @@
 /* fixture_dns.c: a hostile DNS server for the end-to-end tests.
  *
- *   fixture_dns [--lifetime SECONDS] [--srv-port PORT]
+ *   fixture_dns [--lifetime SECONDS] [--srv-port PORT] [--quiet]
  *
  * Listens on 127.0.0.1 at a free port, UDP and TCP on the same number,
  * prints "dns PORT", then "ready", then one line per question it reads,
  * "query udp|tcp TYPE NAME", so that a test can see which transport a
- * resolver used. It answers from a small built-in table of behaviours keyed
- * by zone (a name is in a zone when it is the zone or ends in ".zone"):
+ * resolver used (--quiet: not those lines). It answers from a small
+ * built-in table of behaviours keyed by zone (a name is in a zone when it
+ * is the zone or ends in ".zone"):
  *
  *   servfail.test  SERVFAIL for everything      refused.test  REFUSED
  *   formerr.test   FORMERR                       notimp.test   NOTIMP
@@ -30,6 +31,10 @@
  *                  a.loop.test, and no address
  *   chain.test     SRV to sip.chain.test; sip.chain.test CNAME c1 CNAME c2
  *                  CNAME c3.chain.test, A 127.0.0.1
+ *   wide.test      any number of distinct names, none stored: SRV
+ *                  _sipfederationtls._tcp.X.wide.test to sip.X.wide.test;
+ *                  every name in the zone A 127.0.0.9 (no AAAA), an
+ *                  address where nothing listens (bench/distinct)
  * SRV records are _sipfederationtls._tcp.ZONE, on --srv-port (default
  * 5061). Any other name is NXDOMAIN; a name in a zone without a record of
  * the type asked is NOERROR without data. As a real server does, a UDP
@@ -66,7 +71,7 @@ enum { FLAG_QR = 0x8000, FLAG_AA = 0x0400, FLAG_TC = 0x0200,
 
 enum zone { Z_NONE, Z_SERVFAIL, Z_REFUSED, Z_FORMERR, Z_NOTIMP, Z_SILENT,
 	    Z_WRONGID, Z_SHORT, Z_GARBAGE, Z_PTRLOOP, Z_TC, Z_BIG, Z_HUGE,
-	    Z_LOOP, Z_CHAIN };
+	    Z_LOOP, Z_CHAIN, Z_WIDE };
 
 static const struct {
 	const char *name;
@@ -79,6 +84,7 @@ static const struct {
 	{ "ptrloop.test", Z_PTRLOOP },   { "tc.test", Z_TC },
 	{ "big.test", Z_BIG },           { "huge.test", Z_HUGE },
 	{ "loop.test", Z_LOOP },         { "chain.test", Z_CHAIN },
+	{ "wide.test", Z_WIDE },
 };
 
 #define SRV_PREFIX "_sipfederationtls._tcp."
@@ -107,6 +113,7 @@ struct fixture {
 	uv_udp_t udp;
 	uv_tcp_t tcp;
 	int srv_port;
+	int quiet; /* no line per question */
 	unsigned char in[DNS_TCP_MAX]; /* one UDP datagram */
 	struct msg msg;
 };
@@ -422,6 +429,24 @@ static void records_chain(const struct fixture *fx, const struct query *q,
 		add_a(m, from, ipv4(127, 0, 0, 1));
 }
 
+/* _sipfederationtls._tcp.X.wide.test SRV 0 0 PORT sip.X.wide.test; any
+ * name of the zone A 127.0.0.9. */
+static void records_wide(const struct fixture *fx, const struct query *q,
+			 struct msg *m)
+{
+	char to[DNS_NAME_MAX + 1];
+	size_t n = strlen(SRV_PREFIX);
+
+	if (q->type == T_SRV && strncmp(q->name, SRV_PREFIX, n) == 0) {
+		if ((size_t)snprintf(to, sizeof(to), "sip.%s", q->name + n) <
+		    sizeof(to))
+			add_srv(m, q->name, 0, 0, fx->srv_port, to);
+		return;
+	}
+	if (q->type == T_A)
+		add_a(m, q->name, ipv4(127, 0, 0, 9));
+}
+
 /* An answer section that does not parse: a label of 63 bytes with 3. */
 static void records_garbage(struct msg *m)
 {
@@ -453,6 +478,7 @@ static void add_records(const struct fixture *fx, const struct query *q,
 	case Z_BIG: records_big(fx, q, m); break;
 	case Z_HUGE: records_huge(fx, q, m); break;
 	case Z_LOOP: records_loop(q, m); break;
+	case Z_WIDE: records_wide(fx, q, m); break;
 	case Z_CHAIN:
 	case Z_WRONGID: records_chain(fx, q, zones[zi].name, m); break;
 	case Z_GARBAGE: records_garbage(m); break;
@@ -501,9 +527,11 @@ static int answer(struct fixture *fx, const unsigned char *p, size_t len,
 
 	if (parse_query(p, len, &q) != 0)
 		return -1;
-	printf("query %s %s %s\n", tcp ? "tcp" : "udp", type_name(q.type),
-	       q.name);
-	fflush(stdout);
+	if (!fx->quiet) {
+		printf("query %s %s %s\n", tcp ? "tcp" : "udp",
+		       type_name(q.type), q.name);
+		fflush(stdout);
+	}
 	return respond(fx, &q, tcp, &fx->msg);
 }
 
@@ -706,9 +734,11 @@ int main(int argc, char **argv)
 			seconds = strtol(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--srv-port") == 0 && i + 1 < argc) {
 			fx.srv_port = (int)strtol(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--quiet") == 0) {
+			fx.quiet = 1;
 		} else {
 			fprintf(stderr, "usage: fixture_dns [--lifetime SECONDS] "
-				"[--srv-port PORT]\n");
+				"[--srv-port PORT] [--quiet]\n");
 			return 2;
 		}
 	}

@@ -1,6 +1,7 @@
 /* test_map.c: the scanner's string-keyed map (map.c: separate chaining,
  * doubled when the entries outnumber the buckets): lookups, its own copy
- * of each key, growth, many keys, and what map_destroy() frees. */
+ * of each key, growth, many keys, and what map_destroy() frees; retired
+ * entries let go by map_trim(), least recently used first. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -190,6 +191,135 @@ static void test_destroy(void **state)
 	assert_int_equal(freed[0], 2);
 }
 
+static int release_all(void *value, const char *key, void *arg)
+{
+	(void)value;
+	(void)key;
+	(void)arg;
+	return 0;
+}
+
+/* map_trim's release: records the order, frees nothing (the values are
+ * the test's); stops at a key named "keep". */
+struct released {
+	char keys[16][32];
+	size_t n;
+};
+
+static int record_release(void *value, const char *key, void *arg)
+{
+	struct released *r = arg;
+
+	(void)value;
+	if (strcmp(key, "keep") == 0)
+		return 1;
+	assert_true(r->n < 16);
+	snprintf(r->keys[r->n++], sizeof r->keys[0], "%s", key);
+	return 0;
+}
+
+/* Only retired entries go, the least recently used first: retired order,
+ * changed by a lookup that finds one; an entry not retired (in flight)
+ * stays however old. */
+static void test_trim_lru(void **state)
+{
+	static const char *const keys[] = { "a", "b", "c", "d", "e" };
+	int v[5];
+	struct released r = { .n = 0 };
+	struct map m;
+	size_t i;
+
+	(void)state;
+	map_init(&m);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(map_put(&m, keys[i], &v[i]), 0);
+	/* "b" stays in flight; the others retire a, c, d, e. */
+	map_retire(&m, "a");
+	map_retire(&m, "c");
+	map_retire(&m, "d");
+	map_retire(&m, "e");
+	map_retire(&m, "a");     /* twice: nothing */
+	map_retire(&m, "absent"); /* not there: nothing */
+	assert_int_equal(m.ndone, 4);
+	/* Using "a" makes it the most recent: c goes first. */
+	assert_ptr_equal(map_get(&m, "a"), &v[0]);
+	assert_int_equal(map_trim(&m, 2, record_release, &r), 2);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.keys[0], "c");
+	assert_string_equal(r.keys[1], "d");
+	assert_int_equal(m.ndone, 2);
+	assert_int_equal(m.count, 3);
+	assert_null(map_get(&m, "c"));
+	assert_null(map_get(&m, "d"));
+	assert_ptr_equal(map_get(&m, "b"), &v[1]);
+	/* Down to none: e, then a (used last). b is not retired: it stays. */
+	assert_int_equal(map_trim(&m, 0, record_release, &r), 2);
+	assert_string_equal(r.keys[2], "e");
+	assert_string_equal(r.keys[3], "a");
+	assert_int_equal(m.count, 1);
+	assert_ptr_equal(map_get(&m, "b"), &v[1]);
+	/* A key gone may be put again, and retired again. */
+	assert_int_equal(map_put(&m, "c", &v[2]), 0);
+	map_retire(&m, "c");
+	assert_int_equal(m.ndone, 1);
+	map_destroy(&m, NULL);
+	assert_int_equal(m.ndone, 0);
+	assert_null(m.done_head);
+}
+
+/* A release that keeps its entry ends the trim, and the entry stays the
+ * least recently used. */
+static void test_trim_kept(void **state)
+{
+	int v[3];
+	struct released r = { .n = 0 };
+	struct map m;
+
+	(void)state;
+	map_init(&m);
+	assert_int_equal(map_put(&m, "keep", &v[0]), 0);
+	assert_int_equal(map_put(&m, "x", &v[1]), 0);
+	map_retire(&m, "keep");
+	map_retire(&m, "x");
+	assert_int_equal(map_trim(&m, 0, record_release, &r), 0);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(m.ndone, 2);
+	assert_ptr_equal(map_get(&m, "keep"), &v[0]); /* now the most recent */
+	assert_int_equal(map_trim(&m, 0, record_release, &r), 1);
+	assert_string_equal(r.keys[0], "x");
+	map_destroy(&m, NULL);
+}
+
+/* Many entries retired and trimmed in bulk: every key stays findable
+ * until it goes, and the chains stay whole (a key removed from the middle
+ * of a bucket's chain). */
+static void test_trim_many(void **state)
+{
+	static int v[20000];
+	struct map m;
+	char key[32];
+	size_t i;
+
+	(void)state;
+	map_init(&m);
+	for (i = 0; i < 20000; i++) {
+		snprintf(key, sizeof key, "h%zu.example.com", i);
+		assert_int_equal(map_put(&m, key, &v[i]), 0);
+		if (i % 2 == 0)
+			map_retire(&m, key);
+	}
+	assert_int_equal(map_trim(&m, 1000, release_all, NULL), 9000);
+	assert_int_equal(m.count, 11000);
+	for (i = 0; i < 20000; i++) {
+		snprintf(key, sizeof key, "h%zu.example.com", i);
+		if (i % 2 == 1 || i >= 18000)
+			assert_ptr_equal(map_get(&m, key), &v[i]);
+		else
+			assert_null(map_get(&m, key));
+	}
+	map_destroy(&m, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +329,9 @@ int main(void)
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_destroy),
+		cmocka_unit_test(test_trim_lru),
+		cmocka_unit_test(test_trim_kept),
+		cmocka_unit_test(test_trim_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -506,6 +506,148 @@ static void test_route_first_link_kept(void **state)
 	store_close(st);
 }
 
+/* What store_recall_dns() hands over, copied for the asserts. */
+struct recalled {
+	size_t n;
+	int64_t ids[4];
+	struct store_dns_answer a[4];
+	struct store_dns_record recs[4][8];
+	char strings[4][8][2][64];
+	char fields[4][4][64]; /* type, rcode, source, reason */
+};
+
+static int keep_recalled(int64_t id, const struct store_dns_answer *a,
+			 void *arg)
+{
+	struct recalled *r = arg;
+	size_t i, k = r->n++;
+
+	assert_true(k < 4 && a->count <= 8);
+	r->ids[k] = id;
+	r->a[k] = *a;
+	r->a[k].records = r->recs[k];
+	/* Borrowed for the call: copied. */
+	snprintf(r->fields[k][0], 64, "%s", a->type);
+	snprintf(r->fields[k][1], 64, "%s", a->rcode);
+	snprintf(r->fields[k][2], 64, "%s", a->source);
+	r->a[k].type = r->fields[k][0];
+	r->a[k].rcode = r->fields[k][1];
+	r->a[k].source = r->fields[k][2];
+	if (a->reason) {
+		snprintf(r->fields[k][3], 64, "%s", a->reason);
+		r->a[k].reason = r->fields[k][3];
+	}
+	for (i = 0; i < a->count; i++) {
+		r->recs[k][i] = a->records[i];
+		if (a->records[i].target) {
+			snprintf(r->strings[k][i][0], 64, "%s", a->records[i].target);
+			r->recs[k][i].target = r->strings[k][i][0];
+		}
+		if (a->records[i].address) {
+			snprintf(r->strings[k][i][1], 64, "%s", a->records[i].address);
+			r->recs[k][i].address = r->strings[k][i][1];
+		}
+	}
+	return 0;
+}
+
+static void assert_same_answer(const struct store_dns_answer *got,
+			       const struct store_dns_answer *want)
+{
+	size_t i;
+
+	assert_string_equal(got->type, want->type);
+	assert_string_equal(got->rcode, want->rcode);
+	assert_string_equal(got->source, want->source);
+	if (want->reason == NULL)
+		assert_null(got->reason);
+	else
+		assert_string_equal(got->reason, want->reason);
+	assert_int_equal(got->count, want->count);
+	for (i = 0; i < want->count; i++) {
+		const struct store_dns_record *g = &got->records[i];
+		const struct store_dns_record *w = &want->records[i];
+
+		assert_int_equal(g->priority, w->priority);
+		assert_int_equal(g->weight, w->weight);
+		assert_int_equal(g->port, w->port);
+		assert_int_equal(g->ttl, w->ttl);
+		if (w->target)
+			assert_string_equal(g->target, w->target);
+		else
+			assert_null(g->target);
+		if (w->address)
+			assert_string_equal(g->address, w->address);
+		else
+			assert_null(g->address);
+	}
+}
+
+/* The scanner finds again what its scan stored, in the same batch (not
+ * yet committed): each answer whole, records in order, by name and kind
+ * (SRV, or A and AAAA), never another scan's; and a probe by endpoint. */
+static void test_recall(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st = open_ok(fx->path);
+	struct store_dns_answer aaaa = answers[1];
+	struct recalled r;
+	int64_t scan = begin_scan(st), other, ids[ANSWER_COUNT], probe, found;
+	size_t i;
+
+	for (i = 0; i < ANSWER_COUNT; i++)
+		ids[i] = add_answer(st, scan, &answers[i]);
+	aaaa.type = "AAAA";
+	aaaa.count = 0;
+	int64_t aaaa_id = add_answer(st, scan, &aaaa);
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(store_recall_dns(st, scan, SRV_NAME, 1, keep_recalled, &r), 1);
+	assert_int_equal(r.ids[0], ids[0]);
+	assert_same_answer(&r.a[0], &answers[0]);
+	/* A and AAAA of one host, in the order stored. */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(store_recall_dns(st, scan, "sip1.example.com", 0,
+					  keep_recalled, &r), 2);
+	assert_int_equal(r.ids[0], ids[1]);
+	assert_int_equal(r.ids[1], aaaa_id);
+	assert_same_answer(&r.a[0], &answers[1]);
+	assert_same_answer(&r.a[1], &aaaa);
+	/* A failure, its reason; the hosts file's answer, its source. */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(store_recall_dns(st, scan, "_sip._tls.example.com", 1,
+					  keep_recalled, &r), 1);
+	assert_same_answer(&r.a[0], &answers[2]);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(store_recall_dns(st, scan, "sip2.example.com", 0,
+					  keep_recalled, &r), 1);
+	assert_same_answer(&r.a[0], &answers[3]);
+	/* The wrong kind, a name never asked, another scan: nothing. */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(store_recall_dns(st, scan, SRV_NAME, 0, keep_recalled, &r), 0);
+	assert_int_equal(store_recall_dns(st, scan, "sip1.example.com", 1,
+					  keep_recalled, &r), 0);
+	assert_int_equal(store_recall_dns(st, scan, "sip9.example.com", 0,
+					  keep_recalled, &r), 0);
+	other = begin_scan(st);
+	assert_int_equal(store_recall_dns(st, other, SRV_NAME, 1, keep_recalled, &r), 0);
+	assert_int_equal(r.n, 0);
+
+	/* A probe, by its endpoint; not by another port, SNI or scan. */
+	probe = add_probe(st, scan, "192.0.2.10", 5061);
+	found = 0;
+	assert_int_equal(store_recall_probe(st, scan, "192.0.2.10", 5061,
+					    "sip.example.com", &found), 1);
+	assert_int_equal(found, probe);
+	assert_int_equal(store_recall_probe(st, scan, "192.0.2.10", 5062,
+					    "sip.example.com", &found), 0);
+	assert_int_equal(store_recall_probe(st, scan, "192.0.2.10", 5061,
+					    NULL, &found), 0);
+	assert_int_equal(store_recall_probe(st, other, "192.0.2.10", 5061,
+					    "sip.example.com", &found), 0);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -516,6 +658,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_answer_cascade, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_probe_order, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_route_first_link_kept, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_recall, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
