@@ -70,9 +70,9 @@ echo "Domain,Type,Port and other text that is certainly not SQLite" >"$T/bad/tex
 sqlite3 "$T/bad/other.db" "create table notes (id integer primary key, body text); insert into notes (body) values ('mine');"
 sqlite3 "$T/bad/newer.db" ".restore $T/real/audit.db" "pragma user_version = 99;"
 # The file as fedcert 0.1.0 left it (schema 5, before mutual TLS and kept
-# verdicts): the objects of steps 6 to 9 removed, no application id.
+# verdicts): the objects of steps 6 to 10 removed, no application id.
 sqlite3 "$T/bad/older.db" ".restore $T/real/audit.db" \
-	"drop table probe_sip; drop index target_failed_by_scan; drop index target_incomplete_by_scan;
+	"drop table merge_shard; drop table probe_sip; drop index target_failed_by_scan; drop index target_incomplete_by_scan;
 	 drop index probe_failed_by_scan;
 	 drop table verdict_scan_finding; drop table verdict_scan;
 	 drop table verdict_target; drop table verdict_findings;
@@ -139,7 +139,7 @@ chmod 644 "$T/real/audit.db"
 # then see its scans.
 "$FEDCERT" upgrade --db "$T/bad/older.db" >"$T/out" 2>"$T/err"
 assert_eq "upgrade exit" 0 $?
-assert_contains "upgrade says what it did" "$T/out" "upgraded from schema version 5 to 9"
+assert_contains "upgrade says what it did" "$T/out" "upgraded from schema version 5 to 10"
 "$FEDCERT" upgrade --db "$T/bad/older.db" >"$T/out"
 assert_contains "upgrade again: nothing to do" "$T/out" "nothing to do"
 "$FEDCERT" scans --db "$T/bad/older.db" --format json >"$T/out"
