@@ -19,7 +19,8 @@
 #
 # N, the number of shards, is the size of the array (--array=0-3: 4
 # shards). Give sbatch another range to change it (--array=0-7: 8 shards);
-# the range must start at 0.
+# the range must start at 0. To run some shards of a run again, export
+# FEDCERT_SHARDS=N and give their indexes (sbatch --array=2 ...).
 #
 # Settings, from the environment (sbatch exports it to the tasks):
 #   FEDCERT               the fedcert binary (default: fedcert, on PATH)
@@ -27,30 +28,33 @@
 #   FEDCERT_SHARD_DIR     where the shard databases go, on a file system
 #                         every node and the merge job see
 #                         (default /srv/fedcert/shards)
-#   FEDCERT_SHARDS        N, when run outside Slurm (default: the array's
-#                         size, SLURM_ARRAY_TASK_COUNT, else 4)
+#   FEDCERT_SHARDS        N (default: the array's size,
+#                         SLURM_ARRAY_TASK_COUNT; outside Slurm, 4)
 #   FEDCERT_SCAN_OPTIONS  more scan options, split on spaces (arguments of
 #                         this script are passed on too, quoted as given)
 # Outside Slurm, set SLURM_ARRAY_TASK_ID yourself (0..N-1) to run one
 # shard as a task would.
 #
 # Exit status: fedcert scan's (docs/usage.md); 2 when the array does not
-# fit the shards (a range that does not start at 0).
+# fit the shards (a range that does not start at 0, without
+# FEDCERT_SHARDS).
 set -uo pipefail
 
 : "${FEDCERT:=fedcert}"
 : "${FEDCERT_TARGETS:=/srv/fedcert/partners.csv}"
 : "${FEDCERT_SHARD_DIR:=/srv/fedcert/shards}"
-: "${FEDCERT_SHARDS:=${SLURM_ARRAY_TASK_COUNT:-4}}"
 : "${FEDCERT_SCAN_OPTIONS:=}"
 
 if [ -z "${SLURM_ARRAY_TASK_ID:-}" ]; then
 	echo "fedcert-array.sh: SLURM_ARRAY_TASK_ID is not set: submit with sbatch (an array job), or set it to the shard's index" >&2
 	exit 2
 fi
-if [ "${SLURM_ARRAY_TASK_MIN:-0}" != 0 ]; then
-	echo "fedcert-array.sh: the array starts at $SLURM_ARRAY_TASK_MIN: shards are numbered from 0 (--array=0-$((FEDCERT_SHARDS - 1)))" >&2
-	exit 2
+if [ -z "${FEDCERT_SHARDS:-}" ]; then
+	FEDCERT_SHARDS=${SLURM_ARRAY_TASK_COUNT:-4}
+	if [ "${SLURM_ARRAY_TASK_MIN:-0}" != 0 ]; then
+		echo "fedcert-array.sh: the array starts at $SLURM_ARRAY_TASK_MIN: shards are numbered from 0 (--array=0-$((FEDCERT_SHARDS - 1))); to run some shards again, export FEDCERT_SHARDS=N" >&2
+		exit 2
+	fi
 fi
 
 mkdir -p "$FEDCERT_SHARD_DIR" || exit 1

@@ -201,7 +201,11 @@ def same_report(a, b):
     def load(p):
         with open(p) as f:
             return [strip(json.loads(line)) for line in f if line.strip()]
-    ra, rb = load(a), load(b)
+    try:
+        ra, rb = load(a), load(b)
+    except (OSError, ValueError) as e:
+        print("cannot read a report: %s" % e)
+        return 1
     key = lambda r: (r.get("line") or 0, r.get("domain") or "", r.get("type") or "")
     sa, sb = sorted(ra, key=key), sorted(rb, key=key)
     if len(sa) != len(sb):

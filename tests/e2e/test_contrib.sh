@@ -44,7 +44,7 @@ slurm_checks() {
 		!/^#/ && !/^[[:space:]]*$/ { seen = 1 }' "$f"
 	grep -q -- '--shard' "$f" || return 0
 	n=$(slurm_n "$f")
-	default=$(sed -n 's/.*FEDCERT_SHARDS:=\${SLURM_ARRAY_TASK_COUNT:-\([0-9]\{1,\}\)}.*/\1/p' "$f")
+	default=$(sed -n 's/.*FEDCERT_SHARDS=\${SLURM_ARRAY_TASK_COUNT:-\([0-9]\{1,\}\)}.*/\1/p' "$f")
 	grep -qF -- '--shard "auto/$FEDCERT_SHARDS"' "$f" ||
 		echo "$f: the scan is not --shard \"auto/\$FEDCERT_SHARDS\""
 	[ -n "$n" ] || echo "$f: no #SBATCH --array=0-M line"
@@ -164,7 +164,7 @@ j.fed.test,FED,
 nx.fed.test,FED,
 k.fed.test,FEDX,
 EOF2
-ROWS=15 # the targets, and one rejected row
+ROWS=16 # 15 targets and a rejected row
 
 # The options: the manifest's own, and the loopback federation's.
 # shellcheck source=/dev/null
@@ -268,7 +268,13 @@ assert_eq "slurm: the shards stay where they are" "$((N - 1))" "$(ls "$T"/late/s
 report_json "$T/late/audit.db" "$T/late/partial.jsonl"
 grep -q '"incomplete"' "$T/late/partial.jsonl" && ok ||
 	fail "slurm: the report of a merge without shard $M does not say it is incomplete"
-run_tasks "$T/late/shards" "$M"
+# The late shard as `sbatch --array=M` runs it, with FEDCERT_SHARDS=N.
+env SLURM_JOB_ID=2000 SLURM_ARRAY_JOB_ID=2000 SLURM_ARRAY_TASK_ID="$M" \
+	SLURM_ARRAY_TASK_COUNT=1 SLURM_ARRAY_TASK_MIN="$M" SLURM_ARRAY_TASK_MAX="$M" \
+	FEDCERT="$FEDCERT" FEDCERT_TARGETS="$TARGETS" FEDCERT_SHARD_DIR="$T/late/shards" \
+	FEDCERT_SCAN_OPTIONS="$OPTS" FEDCERT_SHARDS="$N" \
+	bash "$SLURM_SCAN" --quiet >"$T/late/task$M.out" 2>&1
+assert_eq "slurm: the late shard, alone (--array=$M): exit 0 ($(cat "$T/late/task$M.out"))" 0 $?
 slurm_merge "$T/late/shards" "$T/late/audit.db" "$T/late/reports"
 assert_eq "slurm: with the late shard, the merge exits 0 ($(cat "$T/late/reports.out"))" 0 "$MERGE_RC"
 same_report "slurm: the completed merge's report is the single scan's" "$T/single.jsonl" "$T/late/reports/report.jsonl"
