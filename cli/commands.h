@@ -31,4 +31,7 @@ CLI_HANDLER(cli_cmd_prune);    /* keeps the newest N scans */
 CLI_HANDLER(cli_cmd_upgrade);  /* an older database to this schema */
 CLI_HANDLER(cli_cmd_judge);    /* keep the verdicts of older scans */
 
+/* merge.c */
+CLI_HANDLER(cli_cmd_merge);    /* shard databases into one scan: 0, 1, 2 */
+
 #endif

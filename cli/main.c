@@ -36,6 +36,7 @@ static const struct cli_command commands[] = {
 	{ "prune", cli_cmd_prune, usage_prune, CLI_DB_WRITE, 0 },
 	{ "upgrade", cli_cmd_upgrade, usage_upgrade, CLI_DB_WRITE, 0 },
 	{ "judge", cli_cmd_judge, usage_judge, CLI_DB_WRITE, 0 },
+	{ "merge", cli_cmd_merge, usage_merge, CLI_DB_CREATE, 0 },
 	{ "help", cmd_help, NULL, CLI_DB_NONE, 0 },
 	{ "version", cmd_version, NULL, CLI_DB_NONE, 0 },
 };

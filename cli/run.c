@@ -304,6 +304,7 @@ static int run_option(struct cli *c, int opt, char *arg)
 	case RUN_TYPE: return run_type(r, arg);
 	case RUN_SNI: r->scan.sni = arg; return CLI_GO_ON;
 	case RUN_CONNECT_TO: r->scan.connect_to = arg; return CLI_GO_ON;
+	case RUN_SHARD: r->shard = arg; return CLI_GO_ON;
 	case RUN_FED:
 	case RUN_SIP:
 	case RUN_SIPINT: return run_one_domain(r, opt, arg);

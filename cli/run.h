@@ -29,7 +29,7 @@ enum cli_run_option {
 	RUN_UNTIL,
 	/* one command's */
 	RUN_QUIET, RUN_FAIL_ON_INPUT, RUN_FED, RUN_SIP, RUN_SIPINT, RUN_NAME,
-	RUN_TYPE, RUN_SNI, RUN_CONNECT_TO
+	RUN_TYPE, RUN_SNI, RUN_CONNECT_TO, RUN_SHARD
 };
 
 /* The options of a scan (scan and check). */
@@ -93,6 +93,8 @@ struct cli_run {
 			       of ours (cli_run_scan() failed it) */
 	int compliance;     /* report --compliance */
 	int fail_on_input;  /* scan --fail-on-input-errors */
+	const char *shard;  /* scan --shard I/N or auto/N, as given */
+	char input_sha256[65]; /* scan.input_sha256 of a sharded scan */
 	struct report_inspect inspect; /* inspect FILE --name --type; the
 					  --type of check HOST too */
 };

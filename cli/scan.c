@@ -2,6 +2,8 @@
  * and check (one server or one SIP domain, now, with its report). They
  * parse their words and call run.c's steps; nothing else lives here.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
@@ -36,6 +38,88 @@ static int scan_words(struct cli_run *r, int argc, char **argv)
 	return CLI_GO_ON;
 }
 
+static const char *scan_getenv(const char *name)
+{
+	return getenv(name);
+}
+
+/* --shard of a new scan: the index (the scheduler's, with auto/N) and
+ * the file's digest, recorded with the scan for merge. */
+static int scan_shard_new(struct cli_run *r)
+{
+	char err[FC_CLI_ERRMSG_MAX];
+
+	if (r->shard == NULL)
+		return CLI_GO_ON;
+	if (shard_parse(r->shard, scan_getenv, &r->scan.shard, err,
+			sizeof(err)) != 0)
+		return cli_usage(&r->cli, "%s", err);
+	if (r->scan.resume)
+		return CLI_GO_ON; /* scan_shard_resume() */
+	if (shard_file_sha256(r->scan.input, r->input_sha256, err,
+			      sizeof(err)) != 0)
+		return cli_fail(&r->cli, "%s", err);
+	r->scan.input_sha256 = r->input_sha256;
+	return CLI_GO_ON;
+}
+
+/* The shard a scan recorded in its options (" shard=I/N
+ * input-sha256=HEX"); count 0 when it was not sharded. */
+static void scan_recorded_shard(const char *options, struct scan_shard *sh,
+				char sha[65])
+{
+	const char *p = options ? strstr(options, " shard=") : NULL;
+	const char *h = options ? strstr(options, " input-sha256=") : NULL;
+
+	sh->index = sh->count = 0;
+	sha[0] = '\0';
+	if (p == NULL || sscanf(p, " shard=%u/%u", &sh->index, &sh->count) != 2)
+		sh->count = 0;
+	if (h != NULL)
+		snprintf(sha, 65, "%.64s", h + strlen(" input-sha256="));
+}
+
+/* --resume of a sharded scan goes on with its own shard, whether or not
+ * --shard is given again, and only over the file it started with; one
+ * that was not sharded takes no --shard. */
+static int scan_shard_resume(struct cli_run *r, struct store *st)
+{
+	struct store_scan_row row = { 0 };
+	struct scan_shard was;
+	char err[FC_CLI_ERRMSG_MAX], sha[65];
+	int64_t id = r->scan.resume_scan;
+	int rc = CLI_GO_ON;
+
+	if (id == 0 && store_scan_latest(st, &id) != 0)
+		return CLI_GO_ON; /* the resume says why */
+	if (id == 0 || store_scan_get(st, id, &row) != 0)
+		return CLI_GO_ON;
+	scan_recorded_shard(row.options, &was, sha);
+	if (was.count == 0) {
+		if (r->shard)
+			rc = cli_usage(&r->cli, "--shard goes with a targets file"
+				       " or a sharded scan: scan %lld was not"
+				       " sharded", (long long)id);
+	} else if (r->shard && (was.index != r->scan.shard.index ||
+				was.count != r->scan.shard.count)) {
+		rc = cli_usage(&r->cli, "scan %lld is shard %u/%u, not %s",
+			       (long long)id, was.index, was.count, r->shard);
+	} else if (shard_file_sha256(r->scan.input ? r->scan.input : row.input,
+				     r->input_sha256, err, sizeof(err)) != 0) {
+		rc = cli_fail(&r->cli, "%s", err);
+	} else if (strcmp(sha, r->input_sha256) != 0) {
+		rc = cli_fail(&r->cli, "%s changed since scan %lld (shard %u/%u)"
+			      " began: its shards would not merge; scan it"
+			      " afresh", r->scan.input ? r->scan.input :
+			      row.input, (long long)id, was.index, was.count);
+	} else {
+		r->scan.shard = was;
+		r->scan.input_sha256 = r->input_sha256;
+	}
+	store_scan_row_free(&row);
+	return rc;
+}
+
 enum cli_exit cli_cmd_scan(const struct cli_command *cmd, int argc,
 			   char **argv)
 {
@@ -45,6 +129,7 @@ enum cli_exit cli_cmd_scan(const struct cli_command *cmd, int argc,
 		CLI_LONGOPT("resume", optional_argument, RUN_RESUME),
 		CLI_LONGOPT("fail-on-input-errors", no_argument, RUN_FAIL_ON_INPUT),
 		CLI_LONGOPT("quiet", no_argument, RUN_QUIET),
+		CLI_LONGOPT("shard", required_argument, RUN_SHARD),
 		CLI_LONGOPT_HELP,
 		CLI_LONGOPT_END
 	};
@@ -63,8 +148,14 @@ enum cli_exit cli_cmd_scan(const struct cli_command *cmd, int argc,
 	 * resumed scan's database must exist already. */
 	if (r.scan.input && targets_check(r.scan.input, err, sizeof(err)) != 0)
 		return cli_fail(&r.cli, "%s", err);
+	if ((rc = scan_shard_new(&r)) != CLI_GO_ON)
+		return rc;
 	if ((rc = cli_open_db(&r.cli, r.scan.resume, &st)) != CLI_GO_ON)
 		return rc;
+	if (r.scan.resume && (rc = scan_shard_resume(&r, st)) != CLI_GO_ON) {
+		store_close(st);
+		return rc;
+	}
 	rc = cli_run_scan(&r, st);
 	store_close(st);
 	return rc;

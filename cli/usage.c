@@ -101,6 +101,8 @@ const char usage_main[] =
 	"  upgrade --db FILE            bring an older database to this version\n"
 	"  judge --db FILE              keep the verdicts of scans an older\n"
 	"                               fedcert stored (scan keeps them)\n"
+	"  merge --db OUT SHARD.db...   the shard databases of one sharded scan\n"
+	"                               (scan --shard I/N) into one scan\n"
 	"  help [COMMAND]               this text, or a command's options\n"
 	"\n"
 	"  --version                    the version, and the libraries'\n"
@@ -125,6 +127,7 @@ const char usage_main[] =
 const char usage_scan[] =
 	"usage: fedcert scan TARGETS.csv --db FILE [options]\n"
 	"       fedcert scan [TARGETS.csv] --db FILE --resume [SCAN]\n"
+	"       fedcert scan TARGETS.csv --db SHARD.db --shard I/N|auto/N [options]\n"
 	"\n"
 	"Probes every target of TARGETS.csv (rows Domain,Type,Port) and records\n"
 	"the DNS answers, certificates, chains and failures in the database.\n"
@@ -133,6 +136,11 @@ const char usage_scan[] =
 	"  --resume [SCAN]      continue an unfinished scan (default: the newest)\n"
 	"                       where it stopped: rows it stored are not read\n"
 	"                       again, endpoints it probed not probed again\n"
+	"  --shard I/N          scan only shard I (0..N-1) of N of the file:\n"
+	"                       the rows whose organisational domain hashes to\n"
+	"                       I (N 1..4096); `fedcert merge` joins the shards\n"
+	"  --shard auto/N       ... with I from JOB_COMPLETION_INDEX (Kubernetes\n"
+	"                       Indexed Job), else SLURM_ARRAY_TASK_ID (Slurm)\n"
 	SCAN_OPTIONS
 	"  --fail-on-input-errors  exit 4 when rows of TARGETS.csv were rejected\n"
 	"                       (the others are scanned and stored all the same)\n"
@@ -364,6 +372,23 @@ const char usage_upgrade[] =
 	"command: they never change a file.\n"
 	"\n"
 	"  --db FILE            the SQLite database (it must exist)\n"
+	"  --help               this text\n";
+
+const char usage_merge[] =
+	"usage: fedcert merge --db OUT.db SHARD.db...\n"
+	"\n"
+	"Merges the newest sharded scan (scan --shard I/N) of each SHARD.db\n"
+	"into one scan of OUT.db (created if missing), which report, diff and\n"
+	"the others read as a scan of the whole file. The shards must be of\n"
+	"the same targets file (its SHA-256), the same N and the same options;\n"
+	"else nothing is merged (exit 2). Merging again adds only the shards\n"
+	"the merged scan lacks (nothing, when it has them all). A merged scan\n"
+	"without all N shards, or with one that was not done, is marked\n"
+	"failed and its report says which shards are missing (exit 1). The\n"
+	"shard files are only read; OUT.db is written in one transaction.\n"
+	"\n"
+	"  --db FILE            the merged database (created if missing)\n"
+	"  --quiet              say only what is missing on stderr\n"
 	"  --help               this text\n";
 
 const char usage_judge[] =

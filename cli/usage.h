@@ -17,5 +17,6 @@ extern const char usage_diff[];
 extern const char usage_prune[];
 extern const char usage_upgrade[];
 extern const char usage_judge[];
+extern const char usage_merge[];
 
 #endif

@@ -104,4 +104,8 @@
 				       keeps from one scan to the next (about
 				       56 bytes each); beyond, it judges */
 
+/* Shards (scan --shard I/N, merge). */
+#define FC_SHARDS_MAX 4096          /* N of --shard I/N at most */
+#define FC_MERGE_SHARDS_MAX FC_SHARDS_MAX /* shard files one merge reads */
+
 #endif

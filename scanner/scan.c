@@ -68,6 +68,15 @@ static void scan_handle_row(struct scan *s, const struct target_row *row)
 		s->summary->resumed_rows++;
 		return;
 	}
+	/* --shard I/N: the other shards' rows; a bad row has no key and is
+	 * shard 0's. */
+	if (s->opts->shard.count > 1 &&
+	    (row->is_error ? 0 : shard_of(row->domain, s->opts->shard.count)) !=
+		    s->opts->shard.index) {
+		if (!row->is_error)
+			s->summary->shard_skipped++;
+		return;
+	}
 	if (row->is_error) {
 		scan_bad_row(s, row);
 		return;
@@ -312,7 +321,13 @@ static void scan_options_text(const struct scan_options *o, char *buf,
 	if (o->sni && used < len)
 		used += (size_t)snprintf(buf + used, len - used, " sni=%s", o->sni);
 	if (o->connect_to && used < len)
-		snprintf(buf + used, len - used, " connect-to=%s", o->connect_to);
+		used += (size_t)snprintf(buf + used, len - used, " connect-to=%s",
+					 o->connect_to);
+	/* Last, so that merge compares the rest as it is. */
+	if (o->shard.count > 0 && used < len)
+		snprintf(buf + used, len - used, " shard=%u/%u input-sha256=%s",
+			 o->shard.index, o->shard.count,
+			 o->input_sha256 ? o->input_sha256 : "");
 }
 
 static int scan_loop_init(struct scan *s)
@@ -552,7 +567,8 @@ int scan_run(const struct scan_options *opts, struct store *st,
 	 * audited nobody: a failed run, not a quiet night, and a scan that
 	 * `diff` must not compare with (it compares scans that are done). */
 	if (!s->failed && !s->interrupted && !opts->resume &&
-	    opts->one_host == NULL && summary->targets == 0) {
+	    opts->one_host == NULL && summary->targets == 0 &&
+	    summary->shard_skipped == 0) {
 		if (summary->input_errors > 0)
 			scan_fail(s, "%s: no valid target row: all %ld rows"
 				  " were rejected", s->input,

@@ -148,7 +148,49 @@ struct scan_options {
 	const char *sip_domain;
 	const char *sip_contact;
 	unsigned sip_pace_ms;
+
+	/* scan --shard I/N: only the rows whose key shard_of() sends to
+	 * shard.index (bad rows: shard 0 only); shard.count 0: every row.
+	 * input_sha256: the targets file's digest, recorded with the shard
+	 * so that merge recognises the shards of one file. */
+	struct scan_shard {
+		unsigned index, count;
+	} shard;
+	const char *input_sha256;
 };
+
+/* ---- Shards (shard.c) ---- */
+
+/* The key that decides a row's shard: domain lowercased, brackets and
+ * trailing dots dropped, cut to its organisational domain: the last two
+ * labels, or three when the second-to-last is a registry's second level
+ * (co, com, net, org, gov, edu, ac, ...) under a two-letter TLD, or when
+ * the TLD is a special-use one without a registry (test, example,
+ * invalid, localhost); an IP literal is its own key. 0, or -1 when it
+ * does not fit keylen. */
+int shard_key(const char *domain, char *key, size_t keylen);
+
+/* FNV-1a 64 of key's bytes. */
+uint64_t shard_hash(const char *key);
+
+/* The shard (0..count-1) of a row of domain: shard_hash(shard_key())
+ * mod count; 0 when count is 0 or 1. */
+unsigned shard_of(const char *domain, unsigned count);
+
+/* Looks up an environment variable: getenv(), or a test's. */
+typedef const char *shard_getenv_fn(const char *name);
+
+/* Parses --shard's value: "I/N" (N 1..FC_SHARDS_MAX, I 0..N-1) or
+ * "auto/N", I then from JOB_COMPLETION_INDEX, else SLURM_ARRAY_TASK_ID
+ * (get looks them up). 0, or -1 with a message in err naming the value
+ * (or the variable and its value). */
+int shard_parse(const char *spec, shard_getenv_fn *get, struct scan_shard *out,
+		char *err, size_t errlen);
+
+/* The SHA-256 of the file's bytes, lowercase hex. 0, or -1 with a
+ * message naming the file. */
+int shard_file_sha256(const char *path, char hex[65], char *err,
+		      size_t errlen);
 
 /* Whether name is a usable --sip-domain or --sip-contact: a plain host
  * name of [A-Za-z0-9.-] labels, no trailing dot, at most 253 bytes (what
@@ -176,6 +218,7 @@ struct scan_summary {
 	long probe_failures; /* probes that ended with an error kind */
 	int interrupted;     /* SIGINT or SIGTERM stopped it; what was stored stays */
 	long resumed_rows;   /* rows skipped: the resumed scan had them */
+	long shard_skipped;  /* valid rows left to the other shards */
 	/* Targets not probed for a reason of ours (our resolver did not
 	 * answer, our network could not send): stored not_probed and left
 	 * incomplete, for --resume. Not 0: the scan is marked failed and

@@ -32,7 +32,13 @@ static const char sql_scans[] =
 	" (SELECT count(*) FROM target t WHERE t.scan_id = s.id"
 	"  AND t.error_kind = 'not_probed'),"
 	" (SELECT t.error_reason FROM target t WHERE t.scan_id = s.id"
-	"  AND t.error_kind = 'not_probed' ORDER BY t.line LIMIT 1)"
+	"  AND t.error_kind = 'not_probed' ORDER BY t.line LIMIT 1),"
+	/* a merged scan's missing shards (schema step 10) */
+	" (SELECT count(*) FROM merge_shard m WHERE m.scan_id = s.id"
+	"  AND m.source_scan IS NULL),"
+	" (SELECT group_concat(m.shard, ', ') FROM merge_shard m"
+	"  WHERE m.scan_id = s.id AND m.source_scan IS NULL),"
+	" (SELECT max(m.shards) FROM merge_shard m WHERE m.scan_id = s.id)"
 	" FROM scan s WHERE (?2 <= 0 OR s.id = ?2) AND (?1 <= 0 OR"
 	" s.id >= ifnull((SELECT id FROM scan"
 	" ORDER BY id DESC LIMIT 1 OFFSET ?1 - 1), 0))"
@@ -142,11 +148,16 @@ static int scan_row(sqlite3_stmt *s, void *arg)
 		.endpoints_failed = sqlite3_column_int64(s, 11),
 		.input_errors = sqlite3_column_int64(s, 12),
 		.not_probed = sqlite3_column_int64(s, 13),
+		.shards_missing = sqlite3_column_int64(s, 15),
+		.shards = sqlite3_column_int64(s, 17),
 	};
 
 	if (col_text(s, 14) != NULL)
 		snprintf(sum.not_probed_why, sizeof(sum.not_probed_why), "%s",
 			 col_text(s, 14));
+	if (col_text(s, 16) != NULL)
+		snprintf(sum.shards_missing_which,
+			 sizeof(sum.shards_missing_which), "%s", col_text(s, 16));
 
 	return w->cb(&sum, w->arg);
 }

@@ -314,6 +314,25 @@ static const char migration_9[] =
 	" error TEXT,"
 	" error_reason TEXT);";
 
+/* Step 10 (shards, fedcert merge): which shard scans a merged scan was
+ * built from, one row per shard index 0..N-1, so that merging again adds
+ * only what is new (or nothing), a missing shard is named (its row has
+ * no source), and a shard scan that changed since (a resume) is noticed.
+ * The source is identified by its scan id and start in its own file (a
+ * copy of the file is the same source). */
+static const char migration_10[] =
+	"CREATE TABLE merge_shard ("
+	" scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE CASCADE,"
+	" shard INTEGER NOT NULL,"
+	" shards INTEGER NOT NULL,"
+	" source TEXT,"
+	" source_scan INTEGER,"
+	" source_started TEXT,"
+	" source_finished TEXT,"
+	" source_status TEXT,"
+	" merged TEXT,"
+	" PRIMARY KEY (scan_id, shard)) WITHOUT ROWID;";
+
 /* migrations[i] takes a database from user_version i to i + 1. */
 static const char *const migrations[] = {
 	migration_1,
@@ -325,6 +344,7 @@ static const char *const migrations[] = {
 	migration_7,
 	migration_8,
 	migration_9,
+	migration_10,
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

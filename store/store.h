@@ -461,6 +461,11 @@ struct store_scan_summary {
 	 * counted in targets_failed. The first one's reason, "" if none. */
 	int64_t not_probed;
 	char not_probed_why[256];
+	/* A merged scan (fedcert merge): its N (0: not merged) and the
+	 * shards it lacks, their indexes ("2, 5", cut short when long). */
+	int64_t shards;
+	int64_t shards_missing;
+	char shards_missing_which[128];
 };
 
 /* Calls cb for each scan in id order (the newest last); last > 0: only the
@@ -602,6 +607,47 @@ int store_prune(struct store *st, int64_t keep, int dry_run,
 /* VACUUM, then a WAL checkpoint, so that the file shrinks; sets
  * out->bytes_after. */
 int store_vacuum(struct store *st, struct store_prune_result *out);
+
+/* ---- Merge: the shard scans of one file into one scan ------------------- */
+
+/* What store_merge() did. */
+struct store_merge_result {
+	int64_t scan_id;     /* the merged scan in the output file */
+	unsigned shards;     /* N of the shards' --shard I/N */
+	unsigned added;      /* shards added by this merge */
+	unsigned already;    /* shards given that the merged scan had already */
+	unsigned present;    /* shards the merged scan now has */
+	int created;         /* 1: a new merged scan; 0: one completed */
+	int rebuilt;         /* 1: it replaced one whose shard had changed */
+	int64_t targets;     /* target rows added */
+	int64_t probes;      /* probes added */
+	int64_t folded;      /* probes not added: the same facts of one
+				endpoint seen by another shard, folded */
+	char status[16];     /* the merged scan's: done, or failed while a
+				shard is missing or was not done */
+	char missing[256];   /* the missing shards' indexes, "2, 5" ("" none) */
+};
+
+/* A message on the way (which shard is read, when the write starts), for
+ * the command to show. */
+typedef void store_merge_note_fn(const char *note, void *arg);
+
+/* STORE_MERGE_REFUSED: the shards do not belong together. */
+enum { STORE_MERGE_REFUSED = -2 };
+
+/* Merges the newest sharded scan (`scan --shard I/N`) of each file of
+ * paths (opened read-only, never written) into one scan of out: the
+ * shards must have the same targets file (its SHA-256), the same N and
+ * the same options but shard=, and no two different scans may claim one
+ * index; else STORE_MERGE_REFUSED with a message naming both files and
+ * what differs. The merged scan is the newest scan of out with those
+ * options (then only the shards it lacks are added: nothing when it has
+ * them all, which is not an error) or a new one. All in one transaction
+ * on out: stopped at any point, out is as it was. 0, -1 (message in
+ * store_errmsg(out)) or STORE_MERGE_REFUSED. */
+int store_merge(struct store *out, const char *const *paths, size_t n,
+		store_merge_note_fn *note, void *arg,
+		struct store_merge_result *res);
 
 /* ---- Verdicts: what the report judged, kept beside the facts ------------ */
 
