@@ -190,8 +190,17 @@ VARYING = {"scan", "started", "connect_ms", "handshake_ms", "rtt_ms"}
 
 
 def strip(v):
+    """v without the VARYING keys; a target's dns[] in one order. The
+    report lists a target's DNS answers in the order the scan stored them:
+    a hosted pool's A answer, asked once for every partner that points at
+    it, is stored before or after a partner's own SRV answer depending on
+    when each was answered, and in a merged scan on which shard asked it
+    first. The answers are the facts; their order is not."""
     if isinstance(v, dict):
-        return {k: strip(x) for k, x in v.items() if k not in VARYING}
+        out = {k: strip(x) for k, x in v.items() if k not in VARYING}
+        if isinstance(out.get("dns"), list):
+            out["dns"] = sorted(out["dns"], key=lambda a: json.dumps(a, sort_keys=True))
+        return out
     if isinstance(v, list):
         return [strip(x) for x in v]
     return v

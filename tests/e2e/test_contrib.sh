@@ -144,7 +144,11 @@ start_fixture refused plain || exit 1
 } >"$T/dns.conf"
 start_dnsmasq "$T/dns.conf" || exit 1
 
-TARGETS=$T/partners.csv
+# The targets file where the scan pods find it (the ConfigMap's volume,
+# moved under $K8S), the one file every scan here reads: a rejected row's
+# report names it.
+mkdir -p "$K8S/targets"
+TARGETS=$K8S/targets/targets.csv
 cat >"$TARGETS" <<EOF2
 Domain,Type,Port
 a.fed.test,FED,
@@ -262,12 +266,13 @@ for i in $(seq 0 $((N - 1))); do [ "$i" != "$M" ] && others+=("$i"); done
 run_tasks "$T/late/shards" "${others[@]}"
 slurm_merge "$T/late/shards" "$T/late/audit.db" "$T/late/reports"
 [ "$MERGE_RC" -ne 0 ] && ok || fail "slurm: a merge without shard $M/$N exits 0"
-grep -qE "shard[- ]$M([^0-9]|$)|$M/$N" "$T/late/reports.out" && ok ||
-	fail "slurm: the missing shard $M/$N is not named: $(cat "$T/late/reports.out")"
+grep -qE "shard $M (of|/) ?$N" "$T/late/reports.out" && ok ||
+	fail "slurm: the merge does not name the missing shard $M of $N: $(cat "$T/late/reports.out")"
+grep -qE "shard $M (of|/) ?$N" "$T/late/reports/report.txt" && ok ||
+	fail "slurm: the report of the merge does not name the missing shard $M of $N: $(head -n 3 "$T/late/reports/report.txt")"
+assert_eq "slurm: the JSON report's incomplete line names it" "$M" \
+	"$(jq -r 'select(.incomplete) | .incomplete.shards_missing' "$T/late/reports/report.jsonl")"
 assert_eq "slurm: the shards stay where they are" "$((N - 1))" "$(ls "$T"/late/shards/shard-*.db | wc -l)"
-report_json "$T/late/audit.db" "$T/late/partial.jsonl"
-grep -q '"incomplete"' "$T/late/partial.jsonl" && ok ||
-	fail "slurm: the report of a merge without shard $M does not say it is incomplete"
 # The late shard as `sbatch --array=M` runs it, with FEDCERT_SHARDS=N.
 env SLURM_JOB_ID=2000 SLURM_ARRAY_JOB_ID=2000 SLURM_ARRAY_TASK_ID="$M" \
 	SLURM_ARRAY_TASK_COUNT=1 SLURM_ARRAY_TASK_MIN="$M" SLURM_ARRAY_TASK_MAX="$M" \
@@ -280,6 +285,14 @@ assert_eq "slurm: with the late shard, the merge exits 0 ($(cat "$T/late/reports
 same_report "slurm: the completed merge's report is the single scan's" "$T/single.jsonl" "$T/late/reports/report.jsonl"
 assert_eq "slurm: one merged scan, not two" 1 "$(q "$T/late/audit.db" 'select count(*) from scan')"
 
+# The next run: its shards start afresh (the last run's were moved
+# aside), and its merge is a scan of its own in the same audit database.
+run_tasks "$S/shards" $(seq 0 $((N - 1)))
+slurm_merge "$S/shards" "$S/audit.db" "$S/reports"
+assert_eq "slurm: the next run's merge exits 0 ($(cat "$S/reports.out"))" 0 "$MERGE_RC"
+assert_eq "slurm: the next run is the audit database's second scan" 2 "$(q "$S/audit.db" 'select count(*) from scan')"
+same_report "slurm: the next run's report is the single scan's" "$T/single.jsonl" "$S/reports/report.jsonl"
+
 # Outside an array, or an array that does not start at 0: refused.
 FEDCERT="$FEDCERT" bash "$SLURM_SCAN" >"$T/noarray.out" 2>&1
 assert_eq "slurm: no SLURM_ARRAY_TASK_ID: exit 2" 2 $?
@@ -289,9 +302,8 @@ assert_eq "slurm: --array=1-4: exit 2" 2 $?
 assert_contains "slurm: and says so" "$T/min1.out" "--array=0-3"
 
 # ---- Kubernetes: the pods' command, once per index, then the merge Job's. ----
-mkdir -p "$K8S/bin" "$K8S/targets"
+mkdir -p "$K8S/bin"
 ln -s "$FEDCERT" "$K8S/bin/fedcert"
-cp "$TARGETS" "$K8S/targets/targets.csv"
 mkdir -p "$K8S/shards"
 pids=()
 for i in $(seq 0 $((N - 1))); do
