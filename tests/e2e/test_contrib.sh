@@ -178,7 +178,8 @@ unset FEDCERT_SCAN_OPTIONS
 
 # report_json DB OUT: the JSON report of DB's newest scan.
 report_json() {
-	"$FEDCERT" report --db "$1" --format json -o "$2" 2>"$2.err"
+	"$FEDCERT" report --db "$1" --format json -o "$2" 2>"$2.err" ||
+		fail "report of $1: exit $? ($(cat "$2.err"))"
 }
 
 # same_report WHAT A B: A's and B's JSON reports say the same, target for
