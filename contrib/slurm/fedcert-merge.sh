@@ -15,9 +15,10 @@
 #   jid=$(sbatch --parsable contrib/slurm/fedcert-array.sh)
 #   sbatch --dependency=afterany:"${jid%%;*}" contrib/slurm/fedcert-merge.sh
 #
-# Steps: fedcert merge --db $FEDCERT_DB $FEDCERT_SHARD_DIR/shard-*.db; then
-# fedcert report into $FEDCERT_REPORT_DIR (report.txt, and report.jsonl:
-# JSON Lines), with this script's arguments; then, once the merged scan is
+# Steps: fedcert merge --db $FEDCERT_DB $FEDCERT_SHARD_DIR/shard-*.db; then,
+# unless the merge failed without merging anything, fedcert report into
+# $FEDCERT_REPORT_DIR (report.txt, and report.jsonl: JSON Lines), with this
+# script's arguments; then, once the merged scan is
 # complete, the shard files are moved to $FEDCERT_SHARD_DIR/merged/
 # (replacing the run before's), so that the next run starts with none and a
 # shard it does not make is named missing, not taken from an old run. A
@@ -49,9 +50,14 @@ if [ ${#shards[@]} -eq 0 ]; then
 	exit 1
 fi
 
+# The newest scan before and after: a merge that failed without merging
+# anything (refused, or a database error) leaves no report, so that the
+# last one is not taken for this run's.
+newest() { "$FEDCERT" scans --db "$FEDCERT_DB" --last 1 --format json 2>/dev/null; }
+before=$(newest)
 "$FEDCERT" merge --db "$FEDCERT_DB" "${shards[@]}"
 merge_rc=$?
-if ! [ -e "$FEDCERT_DB" ] || [ "$merge_rc" -eq 2 ]; then
+if [ "$merge_rc" -ne 0 ] && [ "$(newest)" = "$before" ]; then
 	exit "$merge_rc"
 fi
 

@@ -60,7 +60,9 @@ def under(path, mounts):
 
 
 def abs_paths(script):
-    return re.findall(r'(?<![\w$.\-/])(/[A-Za-z0-9_.*\-/$]+)', script)
+    """The absolute paths a script names, but the devices (2>/dev/null)."""
+    return [p for p in re.findall(r'(?<![\w$.\-/])(/[A-Za-z0-9_.*\-/$]+)', script)
+            if not p.startswith("/dev/")]
 
 
 def job_checks(job, name, docs):

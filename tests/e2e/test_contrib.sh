@@ -294,6 +294,18 @@ assert_eq "slurm: the next run's merge exits 0 ($(cat "$S/reports.out"))" 0 "$ME
 assert_eq "slurm: the next run is the audit database's second scan" 2 "$(q "$S/audit.db" 'select count(*) from scan')"
 same_report "slurm: the next run's report is the single scan's" "$T/single.jsonl" "$S/reports/report.jsonl"
 
+# Shards that do not belong together (one scanned with other options):
+# the merge refuses them, and the script writes no report.
+mkdir -p "$T/mixed"
+run_tasks "$T/mixed/shards" 0
+OPTS_SAVED=$OPTS
+OPTS="$OPTS --dns-tries 1"
+run_tasks "$T/mixed/shards" 1
+OPTS=$OPTS_SAVED
+slurm_merge "$T/mixed/shards" "$T/mixed/audit.db" "$T/mixed/reports"
+assert_eq "slurm: shards of different options: exit 2 ($(cat "$T/mixed/reports.out"))" 2 "$MERGE_RC"
+[ ! -e "$T/mixed/reports/report.txt" ] && ok || fail "slurm: a report was written for a merge that merged nothing"
+
 # Outside an array, or an array that does not start at 0: refused.
 FEDCERT="$FEDCERT" bash "$SLURM_SCAN" >"$T/noarray.out" 2>&1
 assert_eq "slurm: no SLURM_ARRAY_TASK_ID: exit 2" 2 $?
