@@ -32,6 +32,11 @@
 #                         SLURM_ARRAY_TASK_COUNT; outside Slurm, 4)
 #   FEDCERT_SCAN_OPTIONS  more scan options, split on spaces (arguments of
 #                         this script are passed on too, quoted as given)
+#   FEDCERT_RESUME        yes: resume the shard's unfinished scan (scan
+#                         --resume) instead of starting a new one, to run
+#                         again a shard that failed after the merge took it
+#                         (a new scan would be another run's: the merge
+#                         would refuse it beside this run's other shards)
 # Outside Slurm, set SLURM_ARRAY_TASK_ID yourself (0..N-1) to run one
 # shard as a task would.
 #
@@ -57,8 +62,17 @@ if [ -z "${FEDCERT_SHARDS:-}" ]; then
 	fi
 fi
 
+resume=()
+case ${FEDCERT_RESUME:-no} in
+yes) resume=(--resume) ;;
+no) ;;
+*)
+	echo "fedcert-array.sh: FEDCERT_RESUME is yes or no, not \"$FEDCERT_RESUME\"" >&2
+	exit 2 ;;
+esac
+
 mkdir -p "$FEDCERT_SHARD_DIR" || exit 1
 # shellcheck disable=SC2086 # FEDCERT_SCAN_OPTIONS is a list of words
 exec "$FEDCERT" scan "$FEDCERT_TARGETS" \
 	--db "$FEDCERT_SHARD_DIR/shard-$SLURM_ARRAY_TASK_ID.db" \
-	--shard "auto/$FEDCERT_SHARDS" $FEDCERT_SCAN_OPTIONS "$@"
+	--shard "auto/$FEDCERT_SHARDS" "${resume[@]}" $FEDCERT_SCAN_OPTIONS "$@"

@@ -19,12 +19,14 @@
 # unless the merge failed without merging anything, fedcert report into
 # $FEDCERT_REPORT_DIR (report.txt, and report.jsonl: JSON Lines), with this
 # script's arguments; then, once the merged scan is
-# complete, the shard files are moved to $FEDCERT_SHARD_DIR/merged/
-# (replacing the run before's), so that the next run starts with none and a
-# shard it does not make is named missing, not taken from an old run. A
-# merge that lacks a shard leaves them where they are: run the missing
-# shard (SLURM_ARRAY_TASK_ID=I, or sbatch --array=I fedcert-array.sh) and
-# this script again, which completes the same merged scan.
+# complete (every shard merged, each scan ran to its end), the shard files
+# are moved to $FEDCERT_SHARD_DIR/merged/ (replacing the run before's), so
+# that the next run starts with none and a shard it does not make is named
+# missing. A merge that lacks a shard, or holds one whose scan failed,
+# leaves them where they are and exits 1: run that shard again
+# (FEDCERT_SHARDS=N sbatch --array=I fedcert-array.sh, with
+# FEDCERT_RESUME=yes for one whose scan failed) and this script again,
+# which completes the same merged scan.
 #
 # Settings, from the environment:
 #   FEDCERT             the fedcert binary (default: fedcert, on PATH)
@@ -34,8 +36,9 @@
 #   FEDCERT_REPORT_DIR  where the reports go (default /srv/fedcert/reports)
 #
 # Exit status: fedcert merge's when it fails (a shard missing, shards of
-# different targets files or options: docs/sharding.md), else fedcert
-# report's; 1 when there is no shard database at all.
+# different targets files or options: docs/sharding.md); 1 when the merged
+# scan is not done or there is no shard database at all; else fedcert
+# report's.
 set -uo pipefail
 
 : "${FEDCERT:=fedcert}"
@@ -69,6 +72,11 @@ report_rc=$?
 
 if [ "$merge_rc" -ne 0 ]; then
 	exit "$merge_rc"
+fi
+# Complete: every shard merged, and every shard's scan ran to its end.
+if ! newest | grep -q '"status":"done"'; then
+	echo "fedcert-merge.sh: the merged scan is not done (a shard's scan failed or was stopped: see the report); resume it (FEDCERT_RESUME=yes fedcert-array.sh) and merge again" >&2
+	exit 1
 fi
 mkdir -p "$FEDCERT_SHARD_DIR/merged" &&
 	rm -f "$FEDCERT_SHARD_DIR"/merged/shard-*.db &&

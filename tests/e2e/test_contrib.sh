@@ -143,6 +143,20 @@ start_fixture refused plain || exit 1
 	echo "host-record=sip.j.fed.test,127.0.0.1"
 } >"$T/dns.conf"
 start_dnsmasq "$T/dns.conf" || exit 1
+DNSMASQ_PID=${PIDS[-1]}
+
+# dnsmasq_again: dnsmasq back on the port it had (after stop_pid), as
+# start_dnsmasq starts it.
+dnsmasq_again() {
+	local log="$T/dnsmasq.again.$RANDOM.log"
+	dnsmasq -k --conf-file=/dev/null --port="${DNS##*:}" \
+		--listen-address=127.0.0.1 --bind-interfaces --no-resolv \
+		--no-hosts --local=/test/ --local-ttl=300 --log-facility=- \
+		--pid-file= --user=root --conf-file="$T/dns.conf" >"$log" 2>&1 &
+	DNSMASQ_PID=$!
+	PIDS+=("$DNSMASQ_PID")
+	wait_line "$log" 'started, version'
+}
 
 # The targets file where the scan pods find it (the ConfigMap's volume,
 # moved under $K8S), the one file every scan here reads: a rejected row's
@@ -293,6 +307,32 @@ slurm_merge "$S/shards" "$S/audit.db" "$S/reports"
 assert_eq "slurm: the next run's merge exits 0 ($(cat "$S/reports.out"))" 0 "$MERGE_RC"
 assert_eq "slurm: the next run is the audit database's second scan" 2 "$(q "$S/audit.db" 'select count(*) from scan')"
 same_report "slurm: the next run's report is the single scan's" "$T/single.jsonl" "$S/reports/report.jsonl"
+
+# A task whose scan failed (our resolver was down while it ran): the
+# merge takes it, the merged scan is not done, the script exits 1 and
+# leaves the shards; the task run again with FEDCERT_RESUME=yes (as
+# `FEDCERT_SHARDS=N sbatch --array=M` would) resumes that scan, and the
+# merge completes the same merged scan.
+mkdir -p "$T/failed"
+run_tasks "$T/failed/shards" "${others[@]}"
+stop_pid "$DNSMASQ_PID"
+run_tasks "$T/failed/shards" "$M"
+assert_eq "slurm: a task without its resolver: exit 1 ($(cat "$T/failed/shards.task$M.out"))" 1 "$TASK_RC"
+dnsmasq_again || exit 1
+slurm_merge "$T/failed/shards" "$T/failed/audit.db" "$T/failed/reports"
+assert_eq "slurm: the merge of a failed shard: exit 1 ($(cat "$T/failed/reports.out"))" 1 "$MERGE_RC"
+assert_contains "slurm: its report says it is incomplete" "$T/failed/reports/report.txt" "This scan is incomplete"
+assert_eq "slurm: the shards stay where they are" "$N" "$(ls "$T"/failed/shards/shard-*.db | wc -l)"
+env SLURM_JOB_ID=3000 SLURM_ARRAY_JOB_ID=3000 SLURM_ARRAY_TASK_ID="$M" \
+	SLURM_ARRAY_TASK_COUNT=1 SLURM_ARRAY_TASK_MIN="$M" SLURM_ARRAY_TASK_MAX="$M" \
+	FEDCERT="$FEDCERT" FEDCERT_TARGETS="$TARGETS" FEDCERT_SHARD_DIR="$T/failed/shards" \
+	FEDCERT_SCAN_OPTIONS="$OPTS" FEDCERT_SHARDS="$N" FEDCERT_RESUME=yes \
+	bash "$SLURM_SCAN" --quiet >"$T/failed/resume$M.out" 2>&1
+assert_eq "slurm: the failed shard resumed: exit 0 ($(cat "$T/failed/resume$M.out"))" 0 $?
+slurm_merge "$T/failed/shards" "$T/failed/audit.db" "$T/failed/reports"
+assert_eq "slurm: then the merge: exit 0 ($(cat "$T/failed/reports.out"))" 0 "$MERGE_RC"
+same_report "slurm: the merge of the resumed shard's report is the single scan's" "$T/single.jsonl" "$T/failed/reports/report.jsonl"
+assert_eq "slurm: one merged scan, rebuilt" 1 "$(q "$T/failed/audit.db" 'select count(*) from scan')"
 
 # Shards that do not belong together (one scanned with other options):
 # the merge refuses them, and the script writes no report.
