@@ -357,30 +357,56 @@ assert_contains "slurm: and says so" "$T/min1.out" "--array=0-3"
 # ---- Kubernetes: the pods' command, once per index, then the merge Job's. ----
 mkdir -p "$K8S/bin"
 ln -s "$FEDCERT" "$K8S/bin/fedcert"
-mkdir -p "$K8S/shards"
-pids=()
-for i in $(seq 0 $((N - 1))); do
+# pods I...: the scan pods of indexes I..., all at once; sets PODS_RC.
+pods() {
+	local i p pids=()
+	for i in "$@"; do
+		(
+			# shellcheck source=/dev/null
+			. "$K8S/scan.env"
+			export FEDCERT_SCAN_OPTIONS="$OPTS --quiet" JOB_COMPLETION_INDEX=$i PATH="$K8S/bin:$PATH"
+			exec sh -c "$(cat "$K8S/scan.sh")"
+		) >"$K8S/pod$i.out" 2>&1 &
+		pids+=($!)
+	done
+	PODS_RC=""
+	for p in "${pids[@]}"; do wait "$p"; PODS_RC="$PODS_RC${PODS_RC:+ }$?"; done
+}
+# merge_pod: the merge Job's pod; sets MERGE_RC.
+merge_pod() {
 	(
 		# shellcheck source=/dev/null
-		. "$K8S/scan.env"
-		export FEDCERT_SCAN_OPTIONS="$OPTS --quiet" JOB_COMPLETION_INDEX=$i PATH="$K8S/bin:$PATH"
-		exec sh -c "$(cat "$K8S/scan.sh")"
-	) >"$K8S/pod$i.out" 2>&1 &
-	pids+=($!)
-done
-rcs=""
-for p in "${pids[@]}"; do wait "$p"; rcs="$rcs${rcs:+ }$?"; done
-assert_eq "kubernetes: the $N pods exit 0 ($(cat "$K8S"/pod*.out))" "$(printf '0 %.0s' $(seq 1 "$N") | sed 's/ $//')" "$rcs"
-(
-	# shellcheck source=/dev/null
-	. "$K8S/merge.env"
-	export PATH="$K8S/bin:$PATH"
-	exec sh -c "$(cat "$K8S/merge.sh")"
-) >"$K8S/merge.out" 2>&1
-assert_eq "kubernetes: the merge Job's command exits 0 ($(cat "$K8S/merge.out"))" 0 $?
+		. "$K8S/merge.env"
+		export PATH="$K8S/bin:$PATH"
+		exec sh -c "$(cat "$K8S/merge.sh")"
+	) >"$K8S/merge.out" 2>&1
+	MERGE_RC=$?
+}
+
+mkdir -p "$K8S/shards"
+pods $(seq 0 $((N - 1)))
+assert_eq "kubernetes: the $N pods exit 0 ($(cat "$K8S"/pod*.out))" "$(printf '0 %.0s' $(seq 1 "$N") | sed 's/ $//')" "$PODS_RC"
+merge_pod
+assert_eq "kubernetes: the merge Job's command exits 0 ($(cat "$K8S/merge.out"))" 0 "$MERGE_RC"
 same_report "kubernetes: the merged report is the single scan's" "$T/single.jsonl" "$K8S/shards/reports/report.jsonl"
 assert_eq "kubernetes: the shards moved aside once merged" "0 $N" \
 	"$(ls "$K8S"/shards/shard-*.db 2>/dev/null | wc -l) $(ls "$K8S"/shards/merged/shard-*.db | wc -l)"
+# On a fresh claim, an index that failed for good: the merge Job fails
+# and names its shard; the index run again (a one-off pod), the merge Job
+# again completes the merged scan.
+rm -r "$K8S/shards"
+mkdir -p "$K8S/shards"
+pods "${others[@]}"
+merge_pod
+assert_eq "kubernetes: the merge Job without index $M: exit 1" 1 "$MERGE_RC"
+assert_contains "kubernetes: it names the shard" "$K8S/merge.out" "shard $M of $N"
+assert_contains "kubernetes: and so does its report" "$K8S/shards/reports/report.txt" "shard $M of $N"
+pods "$M"
+assert_eq "kubernetes: index $M, late: exit 0 ($(cat "$K8S/pod$M.out"))" 0 "$PODS_RC"
+merge_pod
+assert_eq "kubernetes: the merge Job again: exit 0 ($(cat "$K8S/merge.out"))" 0 "$MERGE_RC"
+same_report "kubernetes: the completed merge's report is the single scan's" "$T/single.jsonl" "$K8S/shards/reports/report.jsonl"
+
 # A pod with an index out of range is a usage error (the Job fails that
 # index at once: podFailurePolicy, exit code 2).
 (
