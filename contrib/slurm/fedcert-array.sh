@@ -73,6 +73,7 @@ esac
 
 mkdir -p "$FEDCERT_SHARD_DIR" || exit 1
 # shellcheck disable=SC2086 # FEDCERT_SCAN_OPTIONS is a list of words
+# (${resume[@]+...}: an empty array under set -u, on a cluster's older bash)
 exec "$FEDCERT" scan "$FEDCERT_TARGETS" \
 	--db "$FEDCERT_SHARD_DIR/shard-$SLURM_ARRAY_TASK_ID.db" \
-	--shard "auto/$FEDCERT_SHARDS" "${resume[@]}" $FEDCERT_SCAN_OPTIONS "$@"
+	--shard "auto/$FEDCERT_SHARDS" ${resume[@]+"${resume[@]}"} $FEDCERT_SCAN_OPTIONS "$@"

@@ -67,8 +67,9 @@ fi
 mkdir -p "$FEDCERT_REPORT_DIR" || exit 1
 "$FEDCERT" report --db "$FEDCERT_DB" -o "$FEDCERT_REPORT_DIR/report.txt" "$@"
 report_rc=$?
-"$FEDCERT" report --db "$FEDCERT_DB" --format json -o "$FEDCERT_REPORT_DIR/report.jsonl" "$@" ||
-	[ "$report_rc" -ne 0 ] || report_rc=$?
+"$FEDCERT" report --db "$FEDCERT_DB" --format json -o "$FEDCERT_REPORT_DIR/report.jsonl" "$@"
+json_rc=$?
+[ "$report_rc" -ne 0 ] || report_rc=$json_rc
 
 if [ "$merge_rc" -ne 0 ]; then
 	exit "$merge_rc"

@@ -235,10 +235,13 @@ run_tasks() {
 	done
 }
 
-# slurm_merge DIR DB REPORTS: fedcert-merge.sh; sets MERGE_RC.
+# slurm_merge DIR DB REPORTS [REPORT OPTIONS...]: fedcert-merge.sh; sets
+# MERGE_RC.
 slurm_merge() {
-	FEDCERT="$FEDCERT" FEDCERT_SHARD_DIR="$1" FEDCERT_DB="$2" FEDCERT_REPORT_DIR="$3" \
-		bash "$SLURM_MERGE" >"$3.out" 2>&1
+	local dir=$1 db=$2 reports=$3
+	shift 3
+	FEDCERT="$FEDCERT" FEDCERT_SHARD_DIR="$dir" FEDCERT_DB="$db" FEDCERT_REPORT_DIR="$reports" \
+		bash "$SLURM_MERGE" "$@" >"$reports.out" 2>&1
 	MERGE_RC=$?
 }
 
@@ -329,8 +332,11 @@ env SLURM_JOB_ID=3000 SLURM_ARRAY_JOB_ID=3000 SLURM_ARRAY_TASK_ID="$M" \
 	FEDCERT_SCAN_OPTIONS="$OPTS" FEDCERT_SHARDS="$N" FEDCERT_RESUME=yes \
 	bash "$SLURM_SCAN" --quiet >"$T/failed/resume$M.out" 2>&1
 assert_eq "slurm: the failed shard resumed: exit 0 ($(cat "$T/failed/resume$M.out"))" 0 $?
-slurm_merge "$T/failed/shards" "$T/failed/audit.db" "$T/failed/reports"
-assert_eq "slurm: then the merge: exit 0 ($(cat "$T/failed/reports.out"))" 0 "$MERGE_RC"
+# (with --fail-on error for the report: the federation has errors, 3)
+slurm_merge "$T/failed/shards" "$T/failed/audit.db" "$T/failed/reports" --fail-on error
+assert_eq "slurm: then the merge, its report --fail-on error: exit 3 ($(cat "$T/failed/reports.out"))" 3 "$MERGE_RC"
+assert_eq "slurm: complete: the shards moved aside" "0 $N" \
+	"$(ls "$T"/failed/shards/shard-*.db 2>/dev/null | wc -l) $(ls "$T"/failed/shards/merged/shard-*.db | wc -l)"
 same_report "slurm: the merge of the resumed shard's report is the single scan's" "$T/single.jsonl" "$T/failed/reports/report.jsonl"
 assert_eq "slurm: one merged scan, rebuilt" 1 "$(q "$T/failed/audit.db" 'select count(*) from scan')"
 
