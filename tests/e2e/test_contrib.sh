@@ -13,8 +13,10 @@
 #      has it, once per JOB_COMPLETION_INDEX, then the merge Job's. Each
 #      merged report equals a single-process scan's of the same file,
 #      target for target; a missing shard is named and the merged scan
-#      is incomplete until it is merged too; merging again changes
-#      nothing.
+#      is incomplete until it is merged too; a shard whose scan failed is
+#      resumed and the merge completes; merging again changes nothing; the
+#      next run is a second scan of the same audit database; shards that
+#      do not belong together are refused and leave no report.
 . "$E2E_DIR/lib.sh"
 
 CONTRIB=$FEDCERT_SOURCE_DIR/contrib
