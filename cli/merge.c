@@ -4,6 +4,8 @@
  * the work (store_merge()); this file says what it did.
  */
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -61,6 +63,22 @@ static void merge_say(const struct merge_cli *m,
 			(long long)r->scan_id,
 			r->present + 1 < r->shards ? "s" : "", r->missing,
 			r->shards, r->present + 1 < r->shards ? "them" : "it");
+	else if (strcmp(r->status, "done") != 0)
+		fprintf(stderr, "fedcert merge: scan %lld is %s: a shard's scan"
+			" was not done; resume it (fedcert scan --resume) and"
+			" merge again\n", (long long)r->scan_id, r->status);
+}
+
+static void merge_remove_new(const char *db)
+{
+	static const char *const tails[] = { "", "-wal", "-shm", "-journal" };
+	char path[4096];
+	size_t i;
+
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++)
+		if ((size_t)snprintf(path, sizeof(path), "%s%s", db, tails[i]) <
+		    sizeof(path))
+			unlink(path);
 }
 
 enum cli_exit cli_cmd_merge(const struct cli_command *cmd, int argc,
@@ -74,7 +92,7 @@ enum cli_exit cli_cmd_merge(const struct cli_command *cmd, int argc,
 	struct store_merge_result r;
 	struct merge_cli m = { .quiet = 0 };
 	struct store *st = NULL;
-	int rc;
+	int rc, existed, merged;
 
 	cli_init(&m.cli, cmd);
 	if ((rc = cli_parse_options(&m.cli, argc, argv, "", longopts,
@@ -83,10 +101,12 @@ enum cli_exit cli_cmd_merge(const struct cli_command *cmd, int argc,
 		return rc;
 	if (optind >= argc)
 		return cli_usage(&m.cli, "%s", "give the shard databases to merge (SHARD.db...)");
+	existed = access(m.cli.db, F_OK) == 0;
 	if ((rc = cli_open_db(&m.cli, 0, &st)) != CLI_GO_ON)
 		return rc;
 	rc = store_merge(st, (const char *const *)argv + optind,
 			 (size_t)(argc - optind), merge_note, &m, &r);
+	merged = rc == 0;
 	if (rc == STORE_MERGE_REFUSED) {
 		fprintf(stderr, "fedcert merge: %s: nothing merged\n",
 			store_errmsg(st));
@@ -95,10 +115,16 @@ enum cli_exit cli_cmd_merge(const struct cli_command *cmd, int argc,
 		rc = cli_fail(&m.cli, "%s", store_errmsg(st));
 	} else {
 		merge_say(&m, &r);
-		/* A merged scan without all its shards is written, and is
-		 * not a full night: the exit says so, as a scan's would. */
-		rc = r.missing[0] ? CLI_FAILED : CLI_OK;
+		/* A merged scan without all its shards, or with one whose
+		 * scan was not done, is written, and is not a full night:
+		 * the exit says so, as a scan's would. */
+		rc = r.missing[0] || strcmp(r.status, "done") != 0 ?
+		     CLI_FAILED : CLI_OK;
 	}
 	store_close(st);
+	/* Nothing merged into a file this command made: no empty database
+	 * is left behind. */
+	if (!existed && !merged)
+		merge_remove_new(m.cli.db);
 	return rc;
 }

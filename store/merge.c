@@ -176,10 +176,14 @@ out:
 }
 
 /* The transaction: the merged scan (new, rebuilt or added to), the staged
- * rows, the shards recorded, its status. */
+ * rows, the shards recorded, its status. seen_id and nrec: the newest
+ * merged scan of these options and its shards as read before (checked
+ * again under the write lock); old_id: the scan added to or rebuilt, 0
+ * for a new one (another night's shards). */
 static int merge_write(struct store *out, struct merge_src *srcs, size_t n,
-		       const char *options, int64_t old_id, int rebuild,
-		       unsigned nrec, struct store_merge_result *res)
+		       const char *options, int64_t seen_id, int64_t old_id,
+		       int rebuild, unsigned nrec,
+		       struct store_merge_result *res)
 {
 	const char *what = "cannot write the merged scan";
 	struct merge_rec *again = NULL;
@@ -199,7 +203,7 @@ static int merge_write(struct store *out, struct merge_src *srcs, size_t n,
 	if (merge_find(out, options, srcs[0].count, &found, again,
 			&nagain) != 0)
 		goto rollback;
-	if (found != old_id || nagain != nrec) {
+	if (found != seen_id || nagain != nrec) {
 		store_set_error(out, "%s: another merge changed it meanwhile;"
 				" run this one again", out->path);
 		goto rollback;
@@ -241,7 +245,7 @@ int store_merge(struct store *out, const char *const *paths, size_t n,
 	struct merge_src *srcs = NULL;
 	struct merge_rec *recs = NULL;
 	char *options = NULL, line[FC_STORE_ERRMSG_MAX];
-	int64_t scan_id = 0;
+	int64_t scan_id = 0, seen_id;
 	unsigned nrec = 0;
 	int rebuild = 0, staged = 0, rc = -1;
 	size_t i;
@@ -271,6 +275,7 @@ int store_merge(struct store *out, const char *const *paths, size_t n,
 	sprintf(options, "%s shards=%u", srcs[0].rest, res->shards);
 	if (merge_find(out, options, res->shards, &scan_id, recs, &nrec) != 0)
 		goto out;
+	seen_id = scan_id;
 	for (i = 0; i < n; i++)
 		if (scan_id)
 			merge_classify(&srcs[i], &recs[srcs[i].index]);
@@ -307,7 +312,8 @@ int store_merge(struct store *out, const char *const *paths, size_t n,
 	snprintf(line, sizeof(line), "writing the merged scan into %s", out->path);
 	if (note)
 		note(line, arg);
-	rc = merge_write(out, srcs, n, options, scan_id, rebuild, nrec, res);
+	rc = merge_write(out, srcs, n, options, seen_id, scan_id, rebuild, nrec,
+			 res);
 out:
 	if (staged)
 		merge_stage_close(out);

@@ -111,20 +111,21 @@ static void first_word_missing(const char *a, const char *b, char *out,
 
 	out[0] = '\0';
 	while (*w) {
-		size_t n;
-		const char *p;
+		const char *p = b;
+		size_t n, m;
 		int found = 0;
 
 		while (*w == ' ')
 			w++;
 		n = strcspn(w, " ");
-		for (p = b; n && (p = strstr(p, w)) != NULL; p++)
-			if ((p == b || p[-1] == ' ') &&
-			    (p[n] == ' ' || p[n] == '\0') &&
-			    strncmp(p, w, n) == 0) {
-				found = 1;
-				break;
-			}
+		/* Each word of b, compared whole. */
+		while (n && *p && !found) {
+			while (*p == ' ')
+				p++;
+			m = strcspn(p, " ");
+			found = m == n && strncmp(p, w, n) == 0;
+			p += m;
+		}
 		if (n && !found) {
 			snprintf(out, len, "%.*s", (int)n, w);
 			return;
