@@ -350,6 +350,22 @@ int store_batch_wrote(struct store *st)
 	return store_flush(st);
 }
 
+int store_wal_reset(struct store *st)
+{
+	int rc;
+
+	if (store_flush(st) != 0)
+		return -1;
+	if (!st->wal_mode)
+		return 0;
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+				       NULL, NULL);
+	if (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return 0;
+	store_db_error(st, "cannot empty the write-ahead log");
+	return -1;
+}
+
 int store_flush(struct store *st)
 {
 	if (st == NULL)

@@ -16,6 +16,10 @@
 static const char sql_targets[] =
 	"SELECT id, line, domain, type, port, error_kind, error_reason"
 	" FROM target WHERE scan_id = ?1 ORDER BY line, id";
+static const char sql_targets_slice[] =
+	"SELECT id, line, domain, type, port, error_kind, error_reason"
+	" FROM target WHERE scan_id = ?1 AND (line > ?2 OR (line = ?2 AND id > ?3))"
+	" ORDER BY line, id LIMIT ?4";
 
 /* The order store.h promises: SRV routes first, by priority (lowest
  * first, as a client tries them), weight (heaviest first), host, address,
@@ -515,18 +519,28 @@ void store_walk_close(struct target_walk *w)
 	memset(w, 0, sizeof(*w));
 }
 
-int store_each_target(struct store *st, int64_t scan_id, store_target_cb cb,
-		      void *arg)
+/* The walk of store_each_target() and store_each_target_slice(): pos
+ * NULL for every target, else at most limit after pos (moved along);
+ * *given counts the targets handed to cb. */
+static int each_target(struct store *st, int64_t scan_id,
+		       struct store_walk_pos *pos, long limit,
+		       store_target_cb cb, void *arg, long *given)
 {
 	struct target_walk w;
 	struct store_target_row t;
 	int step;
 	int rc = -1;
 
+	*given = 0;
 	memset(&t, 0, sizeof(t));
-	if (store_walk_open(st, &w, sql_targets) != 0)
+	if (store_walk_open(st, &w, pos ? sql_targets_slice : sql_targets) != 0)
 		return -1;
 	sqlite3_bind_int64(w.targets, 1, scan_id);
+	if (pos) {
+		sqlite3_bind_int64(w.targets, 2, pos->line);
+		sqlite3_bind_int64(w.targets, 3, pos->id);
+		sqlite3_bind_int64(w.targets, 4, limit);
+	}
 	for (;;) {
 		step = sqlite3_step(w.targets);
 		if (step == SQLITE_DONE)
@@ -537,6 +551,11 @@ int store_each_target(struct store *st, int64_t scan_id, store_target_cb cb,
 		}
 		if (store_walk_load(&w, &t) != 0)
 			goto out;
+		if (pos) {
+			pos->line = t.line;
+			pos->id = t.id;
+		}
+		(*given)++;
 		rc = cb(&t, arg);
 		/* Only one target in memory at a time, whatever the scan's
 		 * size: its strings die with the callback (the chains it
@@ -550,6 +569,25 @@ int store_each_target(struct store *st, int64_t scan_id, store_target_cb cb,
 out:
 	store_target_row_clear(&t);
 	store_walk_close(&w);
+	return rc;
+}
+
+int store_each_target(struct store *st, int64_t scan_id, store_target_cb cb,
+		      void *arg)
+{
+	long given;
+
+	return each_target(st, scan_id, NULL, 0, cb, arg, &given);
+}
+
+int store_each_target_slice(struct store *st, int64_t scan_id,
+			    struct store_walk_pos *pos, long limit,
+			    store_target_cb cb, void *arg, int *more)
+{
+	long given;
+	int rc = each_target(st, scan_id, pos, limit, cb, arg, &given);
+
+	*more = rc == 0 && given == limit;
 	return rc;
 }
 

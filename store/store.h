@@ -433,6 +433,25 @@ typedef int (*store_target_cb)(const struct store_target_row *t, void *arg);
 int store_each_target(struct store *st, int64_t scan_id, store_target_cb cb,
 		      void *arg);
 
+/* store_each_target() in slices, for a caller that writes as it reads:
+ * at most limit targets after the one at (pos->line, pos->id) (both 0 to
+ * begin), pos moved to the last one given; *more is set when a slice may
+ * follow. The walk's read ends with the slice: between two slices,
+ * store_wal_reset() can empty the WAL, which a read left open through the
+ * writes keeps growing. */
+struct store_walk_pos {
+	long line;
+	int64_t id;
+};
+int store_each_target_slice(struct store *st, int64_t scan_id,
+			    struct store_walk_pos *pos, long limit,
+			    store_target_cb cb, void *arg, int *more);
+
+/* Commits what is pending and empties the WAL (a checkpoint that
+ * truncates it), when nothing reads: 0, or -1 on an error. A reader
+ * elsewhere is not an error: the WAL is then left as it is. */
+int store_wal_reset(struct store *st);
+
 /* The chain we presented in the scan (--client-cert), leaf first, into
  * *chain (NULL and 0 when the scan presented none). Free with
  * store_cert_rows_free(). */

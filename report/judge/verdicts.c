@@ -34,6 +34,10 @@
 					    pool is named (info) */
 
 #define NO_PROBE 0xffffffffu
+/* Targets judged per slice of the walk when a scan's verdicts are kept
+ * (verdicts_keep()): between slices nothing reads, and the WAL is
+ * emptied. */
+#define VERDICTS_SLICE 4096
 
 const char *verdicts_judge_version(void)
 {
@@ -434,9 +438,10 @@ int verdicts_keep(struct store *st, int64_t scan_id, struct cert_cache *certs,
 	struct store_scan_row scan = { 0 };
 	struct store_cert_row *self = NULL;
 	struct keep_walk w = { .st = st };
+	struct store_walk_pos pos = { 0, 0 };
 	struct cert_cache *own = NULL;
 	time_t at;
-	int rc = -1, walk;
+	int rc = -1, walk, more;
 
 	*targets = 0;
 	if (store_scan_get(st, scan_id, &scan) < 0 ||
@@ -477,7 +482,17 @@ int verdicts_keep(struct store *st, int64_t scan_id, struct cert_cache *certs,
 		snprintf(err, errlen, "%s", store_errmsg(st));
 		goto out;
 	}
-	walk = store_each_target(st, scan_id, keep_on_target, &w);
+	/* In slices, the WAL emptied between them: the walk's read, open
+	 * through every write of a slice, keeps SQLite from resetting the
+	 * WAL, which grew by gigabytes over a million targets (and its
+	 * mapped index with it) when the whole scan was one walk. */
+	do {
+		walk = store_each_target_slice(st, scan_id, &pos,
+					       VERDICTS_SLICE, keep_on_target,
+					       &w, &more);
+		if (walk == 0 && store_wal_reset(st) != 0)
+			walk = -1;
+	} while (walk == 0 && more);
 	if (walk == 0)
 		walk = keep_end(&w, scan_id);
 	if (walk != 0) {

@@ -2,7 +2,8 @@
  * gives back exactly what was judged (hostile bytes in a message
  * included) and refuses what does not fit the target; a verdict's
  * valid_until holds every finding and message the same until then, and
- * is not later than the first second at which they change. */
+ * is not later than the first second at which they change. Keeping the
+ * verdicts of a large scan leaves SQLite's WAL empty behind it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,13 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include <openssl/asn1.h>
 
 #include "common/utc.h"
 #include "report/judge/verdicts.h"
+#include "report/report.h"
 #include "support/findings.h"
+#include "support/store_fixture.h"
 
 /* A leaf of k valid from..to days around TF_NOW, with the intermediate,
  * as one probe of a FED target; the rows carry the dates as the store
@@ -217,6 +221,53 @@ static void test_valid_until_no_certificate(void **state)
 	assert_true(verdicts_valid_until(&t, TF_NOW, 30, NULL) > TF_NOW + 3650L * 86400);
 }
 
+/* A scan of n DIR targets, each refused at an endpoint of its own (each
+ * verdict a new findings row), its verdicts kept: every one is stored,
+ * and the WAL is emptied between slices of the walk, not left to grow
+ * with every verdict (some 8 KB a target when the walk was one read). */
+static void test_keep_large_scan(void **state)
+{
+	enum { N = 10000 };
+	struct fixture *fx = *state;
+	struct store *st = open_ok(fx->path);
+	struct store_scan_info info = { "targets.csv", "", "test" };
+	char wal[160], host[64], reason[96], err[256];
+	struct stat sb;
+	int64_t scan, target, probe;
+	long i;
+
+	assert_int_equal(store_scan_begin(st, &info, &scan), 0);
+	for (i = 0; i < N; i++) {
+		struct store_target t = { i + 2, host, "DIR", 5061 };
+		struct store_probe p = {
+			.address = "192.0.2.9", .port = (int)(1024 + i), .sni = host,
+			.started_ms = INT64_C(1764063780000), .connect_ms = -1,
+			.handshake_ms = -1, .error_kind = FAIL_REFUSED,
+			.error_reason = reason, .verify_code = -1,
+		};
+		struct store_route r = { NULL, host, -1, -1 };
+
+		snprintf(host, sizeof(host), "h%ld.example.com", i);
+		snprintf(reason, sizeof(reason), "connect 192.0.2.9:%ld: refused", 1024 + i);
+		assert_int_equal(store_target_add(st, scan, &t, &target), 0);
+		assert_int_equal(store_probe_add(st, scan, &p, &probe), 0);
+		assert_int_equal(store_target_probe_link(st, target, probe, &r), 0);
+		assert_int_equal(store_target_complete(st, target), 0);
+	}
+	assert_int_equal(store_scan_finish(st, scan, "done"), 0);
+	assert_int_equal(store_wal_reset(st), 0);
+	if (report_keep_verdicts(st, scan, err, sizeof(err)) != 0)
+		fail_msg("report_keep_verdicts: %s", err);
+	snprintf(wal, sizeof(wal), "%s-wal", fx->path);
+	assert_int_equal(stat(wal, &sb), 0);
+	print_message("WAL after keeping %d verdicts: %lld bytes\n", N,
+		      (long long)sb.st_size);
+	assert_true(sb.st_size < 4 * 1024 * 1024);
+	store_close(st);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM verdict_target"), N);
+	assert_int_equal(query_int(fx->path, "SELECT count(DISTINCT findings_id) FROM verdict_target"), N);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_valid_until_not_yet_valid),
 		cmocka_unit_test(test_valid_until_window),
 		cmocka_unit_test(test_valid_until_no_certificate),
+		cmocka_unit_test_setup_teardown(test_keep_large_scan, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, tf_setup, tf_teardown);
