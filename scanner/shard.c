@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 
 #include "common/fedcert_limits.h"
+#include "common/hex.h"
 #include "scanner/scanner.h"
 
 /* Second-level labels that registries use under a two-letter country
@@ -201,7 +202,7 @@ int shard_file_sha256(const char *path, char hex[65], char *err,
 {
 	unsigned char buf[FC_CSV_READ_CHUNK], md[EVP_MAX_MD_SIZE];
 	EVP_MD_CTX *ctx = NULL;
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
 	FILE *fp = NULL;
 	size_t got;
 	int rc = -1;
@@ -221,10 +222,11 @@ int shard_file_sha256(const char *path, char hex[65], char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	for (i = 0; i < mdlen && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	hex[64] = '\0';
+	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
+		snprintf(err, errlen, "%s: cannot digest", path);
+		goto out;
+	}
+	hex_encode(md, mdlen, hex, 0);
 	rc = 0;
 out:
 	EVP_MD_CTX_free(ctx);
