@@ -124,6 +124,19 @@ assert_contains "merge says what it made" "$T/merge.err" "made from 4 shards"
 assert_eq "the merged scan" "done" "$(q "$T/m.db" "SELECT status FROM scan")"
 assert_eq "merged probes: one per endpoint, as one process" "$probes_single" \
 	"$(q "$T/m.db" "SELECT count(*) FROM probe")"
+# Every column the single scan filled, the merge filled too: merge_copy.c
+# names the columns it copies, so a column a later schema step adds to a
+# table a scan owns must be added there, or this fails (the scan's own
+# row, the kept verdicts and merge's own table aside).
+for table in $(q "$T/single.db" "SELECT name FROM sqlite_master WHERE type = 'table'
+		AND name NOT IN ('scan', 'merge_shard') AND name NOT LIKE 'verdict%'
+		AND name NOT LIKE 'sqlite%'"); do
+	for col in $(q "$T/single.db" "SELECT name FROM pragma_table_info('$table')"); do
+		filled="SELECT count(\"$col\") > 0 FROM \"$table\""
+		[ "$(q "$T/single.db" "$filled")" = "$(q "$T/m.db" "$filled")" ] && ok ||
+			fail "$table.$col: filled in the single scan, not in the merged one (store/merge_copy.c copies it?)"
+	done
+done
 norm "$T/single.db" >"$T/single.json"
 norm "$T/m.db" >"$T/merged.json"
 assert_eq "report lines" "$(wc -l <"$T/single.json")" "$(wc -l <"$T/merged.json")"
