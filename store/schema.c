@@ -4,7 +4,9 @@
  * applies the missing steps in order, all in one transaction, so a
  * database is never left half-migrated. A step, once released, is never
  * edited: a change to the schema is a new step appended to the list (and a
- * note in store/SCHEMA.md).
+ * note in store/SCHEMA.md). A column added to a table a scan owns must
+ * also be copied by fedcert merge (store/merge_copy.c names its columns;
+ * test_shard_merge fails when a column the scan fills is not merged).
  */
 #include <stdio.h>
 
