@@ -13,7 +13,10 @@ make_ca "$CA"
 past=$(days_from -30); later=$(days_from 90)
 issue "$CA" good sip.good.test ec sha256 "$past" "$later" "${GOOD_EXT[@]}" \
 	"subjectAltName = DNS:sip.good.test"
-issue "$CA" expired sip.expired.test ec sha256 "$(days_from -100)" "$(days_from -3)" \
+# Expired 3 days and 12 hours ago (not 3 days to the second: a report in
+# the certificate's own second would count -3, the next second -4).
+issue "$CA" expired sip.expired.test ec sha256 "$(days_from -100)" \
+	"$(date -u -d '-3 days -12 hours' +%Y%m%d%H%M%SZ)" \
 	"${GOOD_EXT[@]}" "subjectAltName = DNS:sip.expired.test"
 issue "$CA" soon sip.soon.test ec sha256 "$past" "$(days_from 10)" \
 	"${GOOD_EXT[@]}" "subjectAltName = DNS:sip.soon.test"
@@ -97,7 +100,7 @@ lines=$(wc -l <"$T/summary.txt")
 sum_days=$(awk '$1 == "FAIL" && $2 == "expired.test" {print $6}' "$T/summary.txt")
 "$FEDCERT" expiring --db "$DB" --within 30d --format json >"$T/exp.jsonl"
 exp_days=$(jq -r 'select(.domain == "expired.test") | .days_left' "$T/exp.jsonl")
-# It expired 3 days and a few seconds ago: floor(-3.0001) is -4, as expiry
+# It expired 3 days and 12 hours ago: floor(-3.5) is -4, as expiry
 # monitors count (the first day after expiry is -1).
 assert_eq "days_left of the expired leaf" -4 "$sum_days"
 assert_eq "summary and expiring agree" "$sum_days" "$exp_days"
